@@ -1,0 +1,1 @@
+"""Pure domain values. Imports nothing of charte above it, does no I/O, reads no clock."""

@@ -1,0 +1,106 @@
+"""Legal and charter constants: one dated, sourced table.
+
+Every figure that comes from the law or a charter lives here once, with the text it comes
+from and the date it applies from, never as a number inside a rule. A contract may override
+a constant (its ``law_overrides`` clause names the key); :func:`resolve` says which value
+applies on a date and where it came from, so an explanation can cite it.
+
+Figures not found in a public source are **not** here: they are contract settings with
+documented defaults (see ``charte.domain.contract``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Final
+
+
+class UnknownConstantError(KeyError):
+    """A constant key that the table does not hold."""
+
+
+@dataclass(frozen=True, slots=True)
+class LegalConstant:
+    """One value of a legal or charter figure, in force from ``valid_from``."""
+
+    key: str
+    value: Decimal
+    unit: str
+    valid_from: date
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The value that applies, and why: the table's entry or the contract's override."""
+
+    key: str
+    value: Decimal
+    unit: str
+    source: str
+    overridden: bool
+
+
+# Each entry: key, value, unit, in force from, source. Later entries for the same key
+# supersede earlier ones from their own date.
+TABLE: Final[tuple[LegalConstant, ...]] = (
+    LegalConstant("payment.default_days", Decimal(30), "days after the service", date(2009, 1, 1),
+                  "Code de commerce L441-10 I, 1st paragraph (loi LME 2008-776)"),
+    LegalConstant("payment.max_days_from_invoice", Decimal(60), "days from invoice date", date(2009, 1, 1),
+                  "Code de commerce L441-10 I, 2nd paragraph"),
+    LegalConstant("payment.max_days_end_of_month", Decimal(45), "days end of month", date(2009, 1, 1),
+                  "Code de commerce L441-10 I, 2nd paragraph (if expressly stipulated)"),
+    LegalConstant("payment.max_days_periodic_invoice", Decimal(45), "days from invoice date", date(2019, 4, 26),
+                  "Code de commerce L441-10 I, 3rd paragraph (periodic invoices, CGI art. 289 I 3)"),
+    LegalConstant("late_interest.ecb_margin_points", Decimal(10), "percentage points over the ECB rate",
+                  date(2009, 1, 1), "Code de commerce L441-10 II (ECB main refinancing rate + 10 points)"),
+    LegalConstant("late_interest.min_legal_rate_multiple", Decimal(3), "× legal interest rate", date(2009, 1, 1),
+                  "Code de commerce L441-10 II (contract rate not below 3 × the legal interest rate)"),
+    LegalConstant("recovery_indemnity.eur", Decimal(40), "EUR per late invoice, no VAT", date(2013, 1, 1),
+                  "Code de commerce D441-5 (décret 2012-1115)"),
+    LegalConstant("notice.safe_harbour_months", Decimal(18), "months", date(2019, 4, 26),
+                  "Code de commerce L442-1 II (ordonnance 2019-359): no liability for short notice once 18 months were given"),
+    LegalConstant("vat.standard_rate", Decimal("0.20"), "fraction", date(2014, 1, 1),
+                  "Code général des impôts art. 278 (standard VAT rate 20%)"),
+)
+
+# Settings the charters' public texts do not fix: defaults, stated as such.
+CHARTER_PRACTICE: Final[tuple[LegalConstant, ...]] = (
+    LegalConstant("practice.minimum_billing_floor", Decimal("0.90"), "fraction of committed volume",
+                  date(2019, 10, 29), "Practice reported around the SP2C charter of 29 Oct 2019, axis 1 (not charter text)"),
+    LegalConstant("practice.staff_in_france_provider", Decimal("0.50"), "fraction of staff",
+                  date(2010, 11, 9), "Press accounts of the charter of 9 Nov 2010 (providers' centres; not charter text)"),
+    LegalConstant("practice.staff_in_france_client", Decimal("0.60"), "fraction of staff",
+                  date(2010, 11, 9), "Press accounts of the charter of 9 Nov 2010 (clients' own centres; not charter text)"),
+)
+
+_ALL: Final = TABLE + CHARTER_PRACTICE
+KEYS: Final[frozenset[str]] = frozenset(c.key for c in _ALL)
+
+
+def entry(key: str, on: date) -> LegalConstant:
+    """The table entry for ``key`` in force on ``on``."""
+    candidates = [c for c in _ALL if c.key == key]
+    if not candidates:
+        raise UnknownConstantError(f"no legal constant {key!r}; known: {', '.join(sorted(KEYS))}")
+    in_force = [c for c in candidates if c.valid_from <= on]
+    if not in_force:
+        first = min(c.valid_from for c in candidates)
+        raise UnknownConstantError(f"{key!r} has no value before {first.isoformat()} (asked for {on.isoformat()})")
+    return max(in_force, key=lambda c: c.valid_from)
+
+
+def resolve(key: str, on: date, overrides: Mapping[str, Decimal] | None = None) -> Resolved:
+    """The value of ``key`` on ``on``, the contract's override first."""
+    base = entry(key, on)
+    if overrides and key in overrides:
+        return Resolved(key, overrides[key], base.unit, f"contract override of {base.source}", True)
+    return Resolved(key, base.value, base.unit, base.source, False)
+
+
+def value(key: str, on: date, overrides: Mapping[str, Decimal] | None = None) -> Decimal:
+    return resolve(key, on, overrides).value

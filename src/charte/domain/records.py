@@ -1,0 +1,117 @@
+"""Canonical schemas of the facts charte reads: contact records and interval reports.
+
+Whatever an ACD or CCaaS exports is mapped onto these names (``charte.io``), and every
+measure is computed from them. Times are instants (stored in UTC, shown in the contract's
+zone); durations are seconds. Both schemas are first-class: many clients only ever see
+interval reports.
+
+KPI formulas (DOMAIN.md): offered = handled + abandoned (+ short abandons if counted);
+service level = answered within T ÷ (offered − short abandons) unless the clause says
+otherwise; answer rate = handled ÷ offered; ASA = mean wait of answered contacts;
+AHT = (talk + hold + wrap) ÷ handled.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final, Literal
+
+FieldType = Literal["string", "timestamp", "seconds", "integer", "boolean"]
+
+
+class Channel(StrEnum):
+    VOICE_INBOUND = "voice_inbound"
+    VOICE_OUTBOUND = "voice_outbound"
+    EMAIL = "email"
+    CHAT = "chat"
+    BACK_OFFICE = "back_office"
+
+
+class Outcome(StrEnum):
+    """What became of a contact. Inbound: answered, abandoned or ended in the IVR."""
+
+    ANSWERED = "answered"
+    ABANDONED = "abandoned"
+    IVR_ONLY = "ivr_only"
+    # outbound attempts
+    CONNECTED = "connected"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    VOICEMAIL = "voicemail"
+    FAILED = "failed"
+    # written channels still open at the end of the export
+    PENDING = "pending"
+
+
+class DialMode(StrEnum):
+    MANUAL = "manual"
+    PREVIEW = "preview"
+    PROGRESSIVE = "progressive"
+    PREDICTIVE = "predictive"
+    AUTOMATED_MESSAGE = "automated_message"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    name: str
+    type: FieldType
+    required: bool
+    description: str
+
+
+CONTACT_RECORD: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("contact_id", "string", True, "unique id of the contact within the provider's export"),
+    FieldSpec("activity", "string", True, "activity id of the contract"),
+    FieldSpec("queue", "string", False, "ACD queue or skill the contact came through"),
+    FieldSpec("channel", "string", True, "voice_inbound | voice_outbound | email | chat | back_office"),
+    FieldSpec("arrived_at", "timestamp", True,
+              "inbound: entry into the agent queue (after the IVR); outbound: dial; written: received"),
+    FieldSpec("ivr_seconds", "seconds", False, "time in the IVR before the queue"),
+    FieldSpec("wait_seconds", "seconds", False, "time in queue until answer or abandon"),
+    FieldSpec("outcome", "string", True, "answered | abandoned | ivr_only | connected | no_answer | busy | voicemail | failed | pending"),
+    FieldSpec("talk_seconds", "seconds", False, "conversation time"),
+    FieldSpec("hold_seconds", "seconds", False, "hold time during the conversation"),
+    FieldSpec("wrap_seconds", "seconds", False, "after-contact work"),
+    FieldSpec("handle_seconds", "seconds", False, "talk + hold + wrap; 0 for abandoned contacts"),
+    FieldSpec("agent_id", "string", False, "agent (or team) that handled the contact"),
+    FieldSpec("first_response_at", "timestamp", False, "written channels: first answer sent to the customer"),
+    FieldSpec("closed_at", "timestamp", False, "written channels: case closed"),
+    FieldSpec("dial_mode", "string", False, "outbound: manual | preview | progressive | predictive | automated_message"),
+    FieldSpec("attempt", "integer", False, "outbound: attempt number for this consumer"),
+    FieldSpec("consumer_hash", "string", False, "outbound: salted hash of the consumer (never the number in clear)"),
+    FieldSpec("refused", "boolean", False, "outbound: the consumer refused further calls"),
+    FieldSpec("consent_ref", "string", False, "outbound: reference of the consumer's prior consent"),
+)
+
+#: Columns ``answered_within_<T>s`` give the contacts answered within T seconds, one per threshold.
+ANSWERED_WITHIN: Final = re.compile(r"^answered_within_(\d+)s$")
+
+INTERVAL_REPORT: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("activity", "string", True, "activity id of the contract"),
+    FieldSpec("queue", "string", False, "ACD queue, when the report is per queue"),
+    FieldSpec("interval_start", "timestamp", True, "start of the interval"),
+    FieldSpec("interval_minutes", "integer", True, "15, 30 or 60"),
+    FieldSpec("offered", "integer", True, "contacts that reached the queue"),
+    FieldSpec("handled", "integer", True, "contacts answered by an agent"),
+    FieldSpec("abandoned", "integer", True, "contacts abandoned in queue, short abandons included"),
+    FieldSpec("short_abandoned", "integer", False, "abandons before the contract's short-abandon threshold"),
+    FieldSpec("wait_seconds_answered", "seconds", False, "sum of waits of answered contacts (ASA numerator)"),
+    FieldSpec("wait_seconds_abandoned", "seconds", False, "sum of waits of abandoned contacts"),
+    FieldSpec("handle_seconds", "seconds", False, "sum of handle times of handled contacts"),
+    FieldSpec("staffed_seconds", "seconds", False, "agent time logged on the activity"),
+    FieldSpec("productive_seconds", "seconds", False, "agent time available or handling (occupancy denominator)"),
+)
+
+
+def field_names(schema: tuple[FieldSpec, ...]) -> tuple[str, ...]:
+    return tuple(f.name for f in schema)
+
+
+def required_names(schema: tuple[FieldSpec, ...]) -> tuple[str, ...]:
+    return tuple(f.name for f in schema if f.required)
+
+
+def answered_within_column(threshold_seconds: int) -> str:
+    return f"answered_within_{threshold_seconds}s"
