@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from charte.cli import demo as _demo  # noqa: F401  (registers demo)
+from charte.cli import plan as _plan  # noqa: F401  (registers plan, forecast evaluate)
+from charte.cli import validate as _validate  # noqa: F401  (registers validate, schema)
 from charte.cli.app import app
 
 

@@ -55,7 +55,7 @@ TABLE: Final[tuple[LegalConstant, ...]] = (
     LegalConstant("payment.max_days_end_of_month", Decimal(45), "days end of month", date(2009, 1, 1),
                   "Code de commerce L441-10 I, 2nd paragraph (if expressly stipulated)"),
     LegalConstant("payment.max_days_periodic_invoice", Decimal(45), "days from invoice date", date(2019, 4, 26),
-                  "Code de commerce L441-10 I, 3rd paragraph (periodic invoices, CGI art. 289 I 3)"),
+                  "Code de commerce L441-10 I, 3rd paragraph (periodic invoices, CGI art. 289 I 3°)"),
     LegalConstant("late_interest.ecb_margin_points", Decimal(10), "percentage points over the ECB rate",
                   date(2009, 1, 1), "Code de commerce L441-10 II (ECB main refinancing rate + 10 points)"),
     LegalConstant("late_interest.min_legal_rate_multiple", Decimal(3), "× legal interest rate", date(2009, 1, 1),
@@ -63,7 +63,12 @@ TABLE: Final[tuple[LegalConstant, ...]] = (
     LegalConstant("recovery_indemnity.eur", Decimal(40), "EUR per late invoice, no VAT", date(2013, 1, 1),
                   "Code de commerce D441-5 (décret 2012-1115)"),
     LegalConstant("notice.safe_harbour_months", Decimal(18), "months", date(2019, 4, 26),
-                  "Code de commerce L442-1 II (ordonnance 2019-359): no liability for short notice once 18 months were given"),
+                  "Code de commerce L442-1 II (ordonnance 2019-359): "
+                  "no liability for short notice once 18 months were given"),
+    LegalConstant("telesales.max_calls_per_30_days", Decimal(4), "calls to one consumer per 30 calendar days",
+                  date(2023, 3, 1), "Code de la consommation D223-9 (décret 2022-1313 of 13 Oct 2022)"),
+    LegalConstant("telesales.silence_days_after_refusal", Decimal(60), "calendar days without a call after a refusal",
+                  date(2023, 3, 1), "Code de la consommation D223-9 (décret 2022-1313 of 13 Oct 2022)"),
     LegalConstant("vat.standard_rate", Decimal("0.20"), "fraction", date(2014, 1, 1),
                   "Code général des impôts art. 278 (standard VAT rate 20%)"),
 )
@@ -71,11 +76,14 @@ TABLE: Final[tuple[LegalConstant, ...]] = (
 # Settings the charters' public texts do not fix: defaults, stated as such.
 CHARTER_PRACTICE: Final[tuple[LegalConstant, ...]] = (
     LegalConstant("practice.minimum_billing_floor", Decimal("0.90"), "fraction of committed volume",
-                  date(2019, 10, 29), "Practice reported around the SP2C charter of 29 Oct 2019, axis 1 (not charter text)"),
+                  date(2019, 10, 29),
+                  "Practice reported around the SP2C charter of 29 Oct 2019, axis 1 (not charter text)"),
     LegalConstant("practice.staff_in_france_provider", Decimal("0.50"), "fraction of staff",
-                  date(2010, 11, 9), "Press accounts of the charter of 9 Nov 2010 (providers' centres; not charter text)"),
+                  date(2010, 11, 9),
+                  "Press accounts of the charter of 9 Nov 2010 (providers' centres; not charter text)"),
     LegalConstant("practice.staff_in_france_client", Decimal("0.60"), "fraction of staff",
-                  date(2010, 11, 9), "Press accounts of the charter of 9 Nov 2010 (clients' own centres; not charter text)"),
+                  date(2010, 11, 9),
+                  "Press accounts of the charter of 9 Nov 2010 (clients' own centres; not charter text)"),
 )
 
 _ALL: Final = TABLE + CHARTER_PRACTICE

@@ -16,9 +16,9 @@ hour shorter in real time, on a 25-hour day one hour longer.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Final
 from zoneinfo import ZoneInfo
 

@@ -1,0 +1,71 @@
+"""``charte demo``: validate the sample contract, generate a realistic month, summarise, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from charte.cli.app import app
+from charte.demo.run import DEFAULT_MONTH, DEFAULT_SEED, run_demo
+from charte.domain.calendar import CalendarError, Month
+from charte.io.contract_yaml import ContractInvalid
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the generated month and its report.")] = Path("charte-demo"),
+    month: Annotated[str, typer.Option(help="Month to generate, YYYY-MM.")] = str(DEFAULT_MONTH),
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same month.")] = DEFAULT_SEED,
+    contract: Annotated[
+        Path | None, typer.Option(help="Contract YAML (default: the embedded sample contract).")
+    ] = None,
+) -> None:
+    """Run a realistic month for the sample contract and write a report to open."""
+    console = Console()
+    try:
+        period = Month.parse(month)
+    except CalendarError as exc:
+        console.print(f"[red]--month: {exc}[/red]")
+        raise typer.Exit(2) from None
+    try:
+        with console.status(f"Generating {period} (arrivals, staffing, queue simulation)…"):
+            result = run_demo(out, contract_path=contract, month=period, seed=seed)
+    except ContractInvalid as exc:
+        for problem in exc.problems:
+            console.print(problem.format(), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+    c = result.contract
+    console.print(f"[bold]{c.id}[/bold] — {c.client.name} ← {c.provider.name} — {period} (seed {seed})")
+    for warning in result.warnings:
+        console.print(f"[yellow]{warning}[/yellow]", markup=False)
+    table = Table(title=f"Demo month {period}", show_lines=False)
+    table.add_column("")
+    rows: dict[str, list[str]] = {k: [] for k in (
+        "offered", "forecast M-1", "handled", "abandoned", "service level", "target", "ASA (s)", "AHT (s)",
+        "productive hours", "days out of the M-1 band")}
+    for generated in result.months:
+        table.add_column(generated.activity, justify="right")
+        s = generated.summary()
+        days = result.days[generated.activity]
+        band = c.forecasts.band if c.forecasts else None
+        under, over = (float(band.under), float(band.over)) if band else (0.1, 0.1)
+        gaps = [d.gap_to(d.forecast_m1) for d in days]
+        sl_style = "green" if s["service_level"] >= generated.target.target else "red"
+        for key, value in zip(rows, (
+            f"{s['offered']:,.0f}", f"{sum(d.forecast_m1 for d in days):,.0f}", f"{s['handled']:,.0f}",
+            f"{s['abandoned']:,.0f}", f"[{sl_style}]{s['service_level']:.1%}[/]",
+            f"{generated.target.target:.0%} in {generated.target.threshold_seconds} s",
+            f"{s['asa_seconds']:.0f}", f"{s['aht_seconds']:.0f}", f"{s['productive_hours']:,.1f}",
+            str(sum(1 for g in gaps if g is not None and not -under <= g <= over)),
+        ), strict=True):
+            rows[key].append(value)
+    for key, values in rows.items():
+        table.add_row(key, *values)
+    console.print(table)
+    console.print(f"Files in [bold]{result.out_dir}/[/bold]: " + ", ".join(result.files))
+    console.print(f"Report: [bold]{result.report.resolve().as_uri()}[/bold]")

@@ -1,0 +1,1 @@
+"""The demo month: a realistic month of contact-center facts for an example contract."""

@@ -1,0 +1,144 @@
+"""``charte demo``: the whole available path on the embedded sample contract.
+
+1. validate the example contract (every problem listed; errors stop the demo);
+2. generate a realistic month of facts for each inbound voice activity;
+3. write them in the canonical schemas (Parquet and CSV) with a manifest of hashes;
+4. write an HTML report and return the figures for the terminal summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from importlib import resources
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from babel.dates import format_date
+
+from charte.demo.daily import Day, daily
+from charte.demo.month import Assumptions, DemoMonth, ServiceTarget, generate_month
+from charte.domain.calendar import Month
+from charte.domain.contract import Contract
+from charte.domain.records import Channel
+from charte.io.canonical import write_csv, write_parquet
+from charte.io.contract_yaml import check_contract_file, load_contract
+from charte.reports.demo_report import ActivityView, render_demo_report
+
+DEFAULT_CONTRACT = "service-client-energie.yaml"
+DEFAULT_MONTH = Month(2026, 10)
+DEFAULT_SEED = 2026
+
+
+def default_contract_path() -> Path:
+    """The sample contract shipped with the package (``examples/`` in the repository)."""
+    return Path(str(resources.files("charte.examples").joinpath(DEFAULT_CONTRACT)))
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    contract: Contract
+    month: Month
+    out_dir: Path
+    report: Path
+    months: tuple[DemoMonth, ...]
+    days: dict[str, list[Day]]
+    files: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def _service_target(contract: Contract, activity: str) -> ServiceTarget:
+    for c in contract.service_commitments:
+        if c.activity == activity and c.metric == "service_level":
+            return ServiceTarget(float(c.target), int(c.threshold_seconds), int(c.short_abandon_seconds or 0))
+    return ServiceTarget()
+
+
+def run_demo(
+    out_dir: Path, *, contract_path: Path | None = None, month: Month = DEFAULT_MONTH, seed: int = DEFAULT_SEED,
+    assumptions: Assumptions | None = None,
+) -> DemoResult:
+    path = contract_path or default_contract_path()
+    warnings = tuple(p.format() for p in check_contract_file(path) if p.severity != "error")
+    contract = load_contract(path)  # raises with every problem when the contract is invalid
+    version = contract.as_of(month.first_day)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    months: list[DemoMonth] = []
+    days: dict[str, list[Day]] = {}
+    for i, activity in enumerate(a for a in version.activities if a.channel == Channel.VOICE_INBOUND):
+        target = _service_target(version, activity.id)
+        generated = generate_month(activity.id, activity.hours, month, seed=seed + i, assumptions=assumptions,
+                                   target=target)
+        months.append(generated)
+        days[activity.id] = daily(generated.interval_report, generated.forecasts, generated.staffing,
+                                  target.threshold_seconds)
+    files = _write_facts(out_dir, months)
+    report = _write_report(out_dir, version, month, months, days, files, seed, warnings)
+    manifest = {
+        "contract": version.id, "contract_sha256": _sha256(path), "month": str(month), "seed": seed,
+        "files": {name: _sha256(out_dir / name) for name in files},
+    }
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return DemoResult(version, month, out_dir, report, tuple(months), days, (*files, "manifest.json"), warnings)
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table:
+    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+
+
+def _write_facts(out_dir: Path, months: list[DemoMonth]) -> tuple[str, ...]:
+    if not months:
+        return ()
+    outputs = {
+        "contact_records": _concat([m.records for m in months]),
+        "interval_report": _concat([m.interval_report for m in months]),
+        "forecasts": _concat([m.forecasts for m in months]),
+        "staffing": _concat([m.staffing for m in months]),
+    }
+    names: list[str] = []
+    for stem, table in outputs.items():
+        write_parquet(table, out_dir / f"{stem}.parquet")
+        write_csv(table, out_dir / f"{stem}.csv")
+        names += [f"{stem}.parquet", f"{stem}.csv"]
+    incidents = pa.table({
+        "activity": [i.activity for m in months for i in m.incidents],
+        "kind": [i.kind for m in months for i in m.incidents],
+        "side": [i.side for m in months for i in m.incidents],
+        "start": pa.array([i.start for m in months for i in m.incidents], pa.timestamp("us", tz="UTC")),
+        "end": pa.array([i.end for m in months for i in m.incidents], pa.timestamp("us", tz="UTC")),
+        "description": [i.description for m in months for i in m.incidents],
+    })
+    pacsv.write_csv(incidents, out_dir / "incidents.csv")
+    (out_dir / "assumptions.json").write_text(json.dumps(asdict(months[0].assumptions), indent=2) + "\n")
+    return (*names, "incidents.csv", "assumptions.json")
+
+
+def _write_report(
+    out_dir: Path, contract: Contract, month: Month, months: list[DemoMonth], days: dict[str, list[Day]],
+    files: tuple[str, ...], seed: int, warnings: tuple[str, ...],
+) -> Path:
+    band = contract.forecasts.band if contract.forecasts else None
+    views = []
+    for generated in months:
+        activity = contract.activity(generated.activity)
+        views.append(ActivityView(
+            id=activity.id, function=str(activity.function), channel=str(activity.channel),
+            hours=str(activity.hours), target=generated.target.target,
+            threshold_seconds=generated.target.threshold_seconds,
+            band_under=float(band.under) if band else 0.1, band_over=float(band.over) if band else 0.1,
+            summary=generated.summary(), days=days[generated.activity],
+            incidents=[f"{i.start:%d/%m %H:%M}–{i.end:%H:%M} UTC · {i.kind} ({i.side}) : {i.description}"
+                       for i in generated.incidents],
+        ))
+    return render_demo_report(
+        out_dir / "report.html", contract_id=contract.id, contract_name=contract.name or contract.id,
+        client=contract.client.name, provider=contract.provider.name, month=str(month),
+        month_label=format_date(month.first_day, "MMMM y", locale="fr_FR"), activities=views, files=files,
+        seed=seed, assumptions=asdict(months[0].assumptions) if months else {}, problems=warnings,
+    )
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,1 @@
+"""Provider-side forecasting: history, the planning forecaster, baselines, accuracy, forecast value added."""

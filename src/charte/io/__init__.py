@@ -1,0 +1,1 @@
+"""Files in and out: contract YAML, contact records and interval reports, exports."""

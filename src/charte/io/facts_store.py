@@ -1,0 +1,148 @@
+"""Facts on disk: Parquet datasets partitioned by organisation, activity and month, read with DuckDB.
+
+Layout under a root folder::
+
+    contact_records/organisation=<org>/activity=<activity>/month=<YYYY-MM>/<import_id>.parquet
+    interval_reports/organisation=<org>/activity=<activity>/month=<YYYY-MM>/<import_id>.parquet
+    quarantine/<import_id>.parquet        rejected rows: source row, reasons, raw values (JSON)
+    imports/<import_id>.json              the manifest: the commit record of one import
+
+An import is a transaction: its files are written under ``.staging/<import_id>/``, moved into
+place, and the manifest is written last (atomically). A data file whose import has no
+manifest is debris of an interrupted import and is deleted when the store is opened, so a
+failed import leaves nothing behind. ``import_id`` is a content hash of the file (and the
+organisation): the same file imported twice adds nothing. The month is the *local* month
+of the contact (or interval) in the mapping's zone. Partition columns are also stored
+inside each file, so readers use ``hive_partitioning=false``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+DATASETS = {"contact_record": "contact_records", "interval_report": "interval_reports"}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    import_id: str
+    kind: str
+    source: str
+    mapping: str
+    organisation: str
+    rows_written: int
+    rows_quarantined: int
+    files: list[str]
+    report: dict[str, Any]
+
+
+class FactsStore:
+    """A folder of facts. Opening it clears debris of interrupted imports."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._recover()
+
+    # -- reading ------------------------------------------------------------------------------
+    def manifest_path(self, import_id: str) -> Path:
+        return self.root / "imports" / f"{import_id}.json"
+
+    def has_import(self, import_id: str) -> bool:
+        return self.manifest_path(import_id).exists()
+
+    def manifest(self, import_id: str) -> Manifest:
+        return Manifest(**json.loads(self.manifest_path(import_id).read_text(encoding="utf-8")))
+
+    def imports(self) -> list[str]:
+        return sorted(p.stem for p in (self.root / "imports").glob("*.json"))
+
+    def files(self, kind: str, organisation: str | None = None, activity: str | None = None) -> list[Path]:
+        org = f"organisation={quote(organisation, safe='')}" if organisation else "organisation=*"
+        act = f"activity={quote(activity, safe='')}" if activity else "activity=*"
+        return sorted((self.root / DATASETS[kind]).glob(f"{org}/{act}/month=*/*.parquet"))
+
+    def glob(self, kind: str) -> str:
+        """A glob over every file of a dataset, for ``read_parquet`` (DuckDB, Ibis)."""
+        return str(self.root / DATASETS[kind] / "*" / "*" / "*" / "*.parquet")
+
+    def quarantine(self, import_id: str) -> pa.Table | None:
+        path = self.root / "quarantine" / f"{import_id}.parquet"
+        return pq.read_table(path) if path.exists() else None
+
+    def existing_ids(self, table: pa.Table, organisation: str) -> set[str]:
+        """Contact ids of ``table`` already stored for the same organisation, activity and month."""
+        files = [str(p) for p in self.files("contact_record", organisation)]
+        if not files or table.num_rows == 0:
+            return set()
+        con = duckdb.connect()
+        con.register("incoming", table.select(["contact_id", "activity", "month"]))
+        rows = con.execute(
+            "SELECT DISTINCT i.contact_id FROM incoming i JOIN read_parquet(?, hive_partitioning=false) s "
+            "ON s.contact_id = i.contact_id AND s.activity = i.activity AND s.month = i.month", [files]
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    # -- writing ------------------------------------------------------------------------------
+    def commit(self, manifest: Manifest, table: pa.Table, quarantined: pa.Table | None) -> Manifest:
+        """Write one import's partitions and quarantine, then its manifest; all or nothing."""
+        staging = self.root / ".staging" / manifest.import_id
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        moves: list[tuple[Path, Path]] = []
+        for relative, part in _partitions(table, DATASETS[manifest.kind], manifest.import_id):
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(part, target, compression="zstd")
+            moves.append((target, self.root / relative))
+        if quarantined is not None and quarantined.num_rows:
+            relative = Path("quarantine") / f"{manifest.import_id}.parquet"
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(quarantined, staging / relative, compression="zstd")
+            moves.append((staging / relative, self.root / relative))
+        for source, target in moves:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+        final = Manifest(**{**manifest.__dict__, "files": [str(t.relative_to(self.root)) for _, t in moves]})
+        path = self.manifest_path(manifest.import_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(final.__dict__, indent=1, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+        shutil.rmtree(staging, ignore_errors=True)
+        return final
+
+    def _recover(self) -> None:
+        shutil.rmtree(self.root / ".staging", ignore_errors=True)
+        committed = set(self.imports())
+        for folder in [*DATASETS.values(), "quarantine"]:
+            for path in (self.root / folder).rglob("*.parquet"):
+                if path.stem not in committed:
+                    path.unlink()
+        for tmp in (self.root / "imports").glob("*.tmp"):
+            tmp.unlink()
+
+
+def _partitions(table: pa.Table, dataset: str, import_id: str) -> list[tuple[Path, pa.Table]]:
+    keys = table.select(["organisation", "activity", "month"]).group_by(["organisation", "activity", "month"]) \
+        .aggregate([]).to_pylist()
+    out = []
+    for key in sorted(keys, key=lambda k: (k["organisation"], k["activity"], k["month"])):
+        mask = pc.and_(pc.and_(pc.equal(table["organisation"], key["organisation"]),
+                               pc.equal(table["activity"], key["activity"])),
+                       pc.equal(table["month"], key["month"]))
+        relative = (Path(dataset) / f"organisation={quote(key['organisation'], safe='')}"
+                    / f"activity={quote(key['activity'], safe='')}" / f"month={key['month']}" / f"{import_id}.parquet")
+        out.append((relative, table.filter(mask)))
+    return out

@@ -1,0 +1,124 @@
+"""KPIs per interval, day, week or month, from interval facts (formulas in :mod:`charte.measure.formulas`).
+
+Roll-up sums the additive facts over the period, then divides: the month's service level is
+(answered within T over the month) ÷ (offered − short abandons over the month). Days and
+weeks are local (Europe/Paris by default, the mapping's zone at import); weeks start on
+Monday (ISO 8601).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, Literal
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from charte.domain.records import answered_within_column
+from charte.measure.formulas import AnswerRateFormula, KpiSpec, ServiceLevelFormula
+from charte.measure.interval_facts import SUMS, count_columns, facts_from_records, facts_from_reports, written_column
+from charte.measure.written_response import minute_clock
+
+Period = Literal["interval", "day", "week", "month"]
+PERIODS: tuple[str, ...] = ("interval", "day", "week", "month")
+
+
+def rollup(facts: ir.Table, spec: KpiSpec, by: Period) -> ir.Table:
+    """Sum facts per activity and period; ``period`` is the interval's epoch start or the local date."""
+    sums = {c: facts[c].sum().cast("int64") for c in count_columns(spec)}
+    sums |= {c: facts[c].sum().cast("float64") for c in SUMS}
+    if by == "interval":
+        keys = {"period": facts.interval_start}
+        sums |= {"utc_offset_seconds": facts.utc_offset_seconds.max(), "local_date": facts.local_date.max()}
+    elif by == "day":
+        keys = {"period": facts.local_date}
+    elif by == "week":
+        keys = {"period": facts.local_date.truncate("W")}
+    elif by == "month":
+        keys = {"period": facts.local_date.truncate("M")}
+    else:
+        raise ValueError(f"period {by!r}; expected one of {', '.join(PERIODS)}")
+    return facts.group_by([facts.activity, *(v.name(k) for k, v in keys.items())]).aggregate(**sums)
+
+
+def _ratio(num: Any, den: Any) -> Any:
+    return (num.cast("float64") / den.cast("float64").nullif(0.0)).cast("float64")
+
+
+def with_ratios(t: ir.Table, spec: KpiSpec) -> ir.Table:
+    """Service level per threshold, answer and abandonment rates, ASA, AHT, occupancy, IVR time, written share."""
+    if spec.service_level is ServiceLevelFormula.OFFERED_MINUS_SHORT_ABANDONS:
+        sl_den = t.offered - t.short_abandoned
+    elif spec.service_level is ServiceLevelFormula.OFFERED:
+        sl_den = t.offered
+    else:
+        sl_den = t.handled
+    ar_den = t.offered if spec.answer_rate is AnswerRateFormula.OFFERED else t.offered - t.short_abandoned
+    ratios: dict[str, Any] = {
+        f"service_level_{s}s": _ratio(t[answered_within_column(s)], sl_den) for s in spec.thresholds
+    }
+    ratios |= {
+        "answer_rate": _ratio(t.handled, ar_den),
+        "abandon_rate": _ratio(t.abandoned, t.offered),
+        "asa_seconds": _ratio(t.wait_answered_seconds, t.handled),
+        "aht_seconds": _ratio(t.handle_seconds, t.handled),
+        "occupancy": _ratio(t.handle_seconds, t.productive_seconds),
+        "ivr_mean_seconds": _ratio(t.ivr_seconds, t.ivr_contacts),
+    }
+    for hours in spec.written_within_hours:
+        ratios[f"{written_column(hours)}_share"] = _ratio(t[written_column(hours)], t.written_received)
+    return t.mutate(**ratios)
+
+
+def kpis(records: ir.Table | None = None, reports: ir.Table | None = None, *, spec: KpiSpec | None = None,
+         minutes: int = 30, by: Period = "interval", clock: pa.Table | None = None) -> ir.Table:
+    """The KPI expression: facts from records and/or interval reports, rolled up ``by``, with ratios.
+
+    Give records and reports for *different* activities: the same contacts counted from both
+    would count twice.
+    """
+    spec = spec or KpiSpec()
+    parts = []
+    if records is not None:
+        parts.append(facts_from_records(records, spec, minutes, clock))
+    if reports is not None:
+        parts.append(facts_from_reports(reports, spec, minutes))
+    if not parts:
+        raise ValueError("kpis needs contact records, interval reports or both")
+    facts = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    return with_ratios(rollup(facts, spec, by), spec).order_by(["activity", "period"])
+
+
+def clock_for(records: ir.Table, spec: KpiSpec) -> pa.Table | None:
+    """The minute clock covering the written records' arrival and first response (None if not needed)."""
+    if not spec.written_within_hours or spec.opening_hours is None:
+        return None
+    span = records.aggregate(lo=records.arrived_at.min(), hi=records.first_response_at.max()).to_pyarrow()
+    lo, hi = span["lo"][0].as_py(), span["hi"][0].as_py()
+    if lo is None:
+        return minute_clock(spec.opening_hours, datetime(2000, 1, 1, tzinfo=UTC), datetime(2000, 1, 1, tzinfo=UTC),
+                            spec.zone)
+    hi = max(hi or lo, lo)
+    return minute_clock(spec.opening_hours, _aware(lo), _aware(hi) + timedelta(minutes=1), spec.zone)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def labelled(result: pa.Table, by: Period) -> pa.Table:
+    """Executed KPIs with a readable period: local ISO start with offset for intervals, a date otherwise."""
+    if by != "interval":
+        return result.rename_columns(["activity", by, *result.column_names[2:]])
+    starts = result["period"].to_pylist()
+    offsets = result["utc_offset_seconds"].to_pylist()
+    labels = [
+        datetime.fromtimestamp(s, tz=timezone(timedelta(seconds=o))).isoformat(timespec="minutes")
+        for s, o in zip(starts, offsets, strict=True)
+    ]
+    instants = pc.cast(pc.multiply(result["period"], 1_000_000), pa.int64()).cast(pa.timestamp("us", tz="UTC"))
+    out = result.drop_columns(["period"])
+    out = out.add_column(1, "interval_start_local", pa.array(labels, pa.string()))
+    return out.add_column(1, "interval_start", instants)

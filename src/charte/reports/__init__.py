@@ -1,0 +1,1 @@
+"""Reports a person opens: HTML pages with their figures and small charts."""

@@ -1,0 +1,37 @@
+import json
+
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+from charte.cli import app
+from charte.domain.records import CONTACT_RECORD, field_names
+
+
+def test_demo_writes_the_month_and_a_report(tmp_path):
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--month", "2026-10", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "service-inbound" in result.output and "Report:" in result.output
+    records = pq.read_table(out / "contact_records.parquet")
+    assert records.schema.names == list(field_names(CONTACT_RECORD))
+    assert records.num_rows > 20_000
+    html = (out / "report.html").read_text()
+    assert "Niveau de service" in html and "<svg" in html
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["month"] == "2026-10" and "contact_records.parquet" in manifest["files"]
+
+
+def test_demo_is_reproducible(tmp_path):
+    runner = CliRunner()
+    for name in ("a", "b"):
+        assert runner.invoke(app, ["demo", "--out", str(tmp_path / name), "--seed", "5"]).exit_code == 0
+    a = json.loads((tmp_path / "a" / "manifest.json").read_text())["files"]
+    b = json.loads((tmp_path / "b" / "manifest.json").read_text())["files"]
+    assert a["contact_records.parquet"] == b["contact_records.parquet"]
+    assert a["interval_report.csv"] == b["interval_report.csv"]
+
+
+def test_demo_rejects_a_bad_month(tmp_path):
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path), "--month", "October"])
+    assert result.exit_code == 2
+    assert "YYYY-MM" in result.output
