@@ -34,3 +34,16 @@ def backend(request: pytest.FixtureRequest) -> Any:
     if request.param == "duckdb":
         return ibis.duckdb.connect()
     return request.getfixturevalue("spark_backend")
+
+
+@pytest.fixture
+def load(backend: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Put an Arrow table on the engine as it would be in production: a Parquet file read by the engine."""
+    import pyarrow.parquet as pq
+
+    def put(table: Any) -> Any:
+        path = tmp_path_factory.mktemp("engine") / "part.parquet"
+        pq.write_table(table, path)
+        return backend.read_parquet(str(path))
+
+    return put

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import ibis
 import pyarrow as pa
 import pytest
 
@@ -40,15 +39,15 @@ def records_table(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(full, schema=schema)
 
 
-def run(backend: Any, table: pa.Table, name: str, **kwargs: Any) -> list[dict[str, Any]]:
+def run(backend: Any, load: Any, table: pa.Table, **kwargs: Any) -> list[dict[str, Any]]:
     by = kwargs.get("by", "interval")
-    return labelled(backend.to_pyarrow(kpis(ibis.memtable(table), **kwargs)), by).to_pylist()
+    return labelled(backend.to_pyarrow(kpis(load(table), **kwargs)), by).to_pylist()
 
 
 T0 = datetime(2026, 10, 5, 7, 0, tzinfo=UTC)  # 09:00 Paris
 
 
-def test_interval_kpis_by_hand(backend: Any) -> None:
+def test_interval_kpis_by_hand(backend: Any, load: Any) -> None:
     rows = [rec(T0 + timedelta(minutes=1), "answered", 5, 100, ivr=10),
             rec(T0 + timedelta(minutes=2), "answered", 20, 200, ivr=20),
             rec(T0 + timedelta(minutes=3), "answered", 30, 300),
@@ -56,7 +55,7 @@ def test_interval_kpis_by_hand(backend: Any) -> None:
             rec(T0 + timedelta(minutes=5), "abandoned", 40),
             rec(T0 + timedelta(minutes=6), "ivr_only", None, None, ivr=30),
             rec(T0 + timedelta(minutes=31), "answered", 0, 60)]
-    out = run(backend, records_table(rows), "hand", spec=KpiSpec(thresholds=(10, 20)), minutes=30)
+    out = run(backend, load, records_table(rows), spec=KpiSpec(thresholds=(10, 20)), minutes=30)
     first, second = out
     assert first["interval_start_local"] == "2026-10-05T09:00+02:00"
     assert second["interval_start_local"] == "2026-10-05T09:30+02:00"
@@ -70,7 +69,7 @@ def test_interval_kpis_by_hand(backend: Any) -> None:
     assert first["aht_seconds"] == pytest.approx(200.0)
     assert first["ivr_mean_seconds"] == pytest.approx(20.0)
     assert first["occupancy"] is None  # no staffed time in contact records
-    day = run(backend, records_table(rows), "hand_day", spec=KpiSpec(thresholds=(20,),
+    day = run(backend, load, records_table(rows), spec=KpiSpec(thresholds=(20,),
               service_level=ServiceLevelFormula.OFFERED), by="day")
     assert day[0]["day"] == date(2026, 10, 5)
     assert (day[0]["offered"], day[0]["service_level_20s"]) == (6, pytest.approx(3 / 6))
@@ -78,14 +77,14 @@ def test_interval_kpis_by_hand(backend: Any) -> None:
 
 @pytest.mark.parametrize(("day", "half_hours"), [(date(2026, 3, 29), 46), (date(2026, 10, 25), 50),
                                                  (date(2026, 10, 26), 48)])
-def test_dst_days_have_46_or_50_half_hours(backend: Any, day: date, half_hours: int) -> None:
+def test_dst_days_have_46_or_50_half_hours(backend: Any, load: Any, day: date, half_hours: int) -> None:
     start = datetime(day.year, day.month, day.day, tzinfo=PARIS).astimezone(UTC)
     end = (datetime(day.year, day.month, day.day, tzinfo=PARIS) + timedelta(days=1)).astimezone(UTC)
     rows, t = [], start
     while t < end:
         rows.append(rec(t + timedelta(minutes=7), "answered", 1, 10))
         t += timedelta(minutes=30)
-    out = run(backend, records_table(rows), f"dst_{half_hours}", minutes=30)
+    out = run(backend, load, records_table(rows), minutes=30)
     labels = [r["interval_start_local"] for r in out]
     assert len(labels) == len(set(labels)) == half_hours
     assert all(r["handled"] == 1 for r in out)
@@ -93,10 +92,10 @@ def test_dst_days_have_46_or_50_half_hours(backend: Any, day: date, half_hours: 
         assert "2026-10-25T02:00+02:00" in labels and "2026-10-25T02:00+01:00" in labels
     if half_hours == 46:
         assert not any(label.startswith("2026-03-29T02:") for label in labels)
-    assert run(backend, records_table(rows), f"dst_day_{half_hours}", by="day")[0]["handled"] == half_hours
+    assert run(backend, load, records_table(rows), by="day")[0]["handled"] == half_hours
 
 
-def test_interval_reports_are_first_class(backend: Any) -> None:
+def test_interval_reports_are_first_class(backend: Any, load: Any) -> None:
     schema = pa.schema([*arrow_schema(INTERVAL_REPORT, ("answered_within_20s",)),
                         pa.field("utc_offset_seconds", pa.int32()), pa.field("local_date", pa.date32())])
     report_rows = [
@@ -110,7 +109,7 @@ def test_interval_reports_are_first_class(backend: Any) -> None:
          "utc_offset_seconds": 7200, "local_date": date(2026, 10, 5)},
     ]
     table = pa.Table.from_pylist([{n: r.get(n) for n in schema.names} for r in report_rows], schema=schema)
-    reports = ibis.memtable(table)
+    reports = load(table)
     out = labelled(backend.to_pyarrow(kpis(reports=reports, minutes=30)), "interval").to_pylist()
     assert len(out) == 1
     k = out[0]
@@ -121,7 +120,7 @@ def test_interval_reports_are_first_class(backend: Any) -> None:
     assert k["occupancy"] == pytest.approx(3600 / 4500)
 
 
-def test_written_share_within_business_hours(backend: Any) -> None:
+def test_written_share_within_business_hours(backend: Any, load: Any) -> None:
     monday_19h = datetime(2026, 10, 5, 17, 0, tzinfo=UTC)
     saturday_10h = datetime(2026, 10, 10, 8, 0, tzinfo=UTC)
     rows = [
@@ -133,11 +132,44 @@ def test_written_share_within_business_hours(backend: Any) -> None:
     ]
     spec = KpiSpec(written_within_hours=(1, 2), opening_hours=OpeningHours.parse("Mo-Fr 08:00-20:00"))
     table = records_table(rows)
-    clock = clock_for(ibis.memtable(table), spec)
-    out = run(backend, table, "written", spec=spec, by="month", clock=clock)
+    clock = clock_for(load(table), spec)
+    out = run(backend, load, table, spec=spec, by="month", clock=clock)
     assert out[0]["written_received"] == 3
     assert (out[0]["written_within_60min"], out[0]["written_within_120min"]) == (1, 2)
     assert out[0]["written_within_120min_share"] == pytest.approx(2 / 3)
     hours = spec.opening_hours
     assert hours is not None
     assert hours.business_seconds(rows[0]["arrived_at"], rows[0]["first_response_at"]) == 7200  # independent check
+
+
+@pytest.mark.spark
+def test_duckdb_and_spark_agree_on_random_records(spark_backend: Any, tmp_path: Any) -> None:
+    import random
+
+    import ibis
+    import pyarrow.parquet as pq
+
+    rnd = random.Random(7)
+    start = datetime(2026, 10, 24, 22, 0, tzinfo=UTC)
+    rows = []
+    for _ in range(3000):
+        outcome = rnd.choice(["answered", "answered", "answered", "abandoned", "ivr_only"])
+        rows.append(rec(start + timedelta(seconds=rnd.randrange(3 * 86400)), outcome,
+                        rnd.choice([None, rnd.uniform(0, 120)]), rnd.uniform(30, 600) if outcome == "answered" else 0,
+                        ivr=rnd.choice([None, rnd.uniform(0, 60)]), activity=rnd.choice(["a", "b"])))
+    path = tmp_path / "r.parquet"
+    pq.write_table(records_table(rows), path)
+    spec = KpiSpec(thresholds=(15, 30, 60), short_abandon_seconds=3)
+    for by in ("interval", "day", "week", "month"):
+        expected = ibis.duckdb.connect().read_parquet(str(path)).pipe(lambda t: kpis(t, spec=spec, by=by))
+        got = kpis(spark_backend.read_parquet(str(path)), spec=spec, by=by)
+        left = expected.to_pyarrow().to_pylist()
+        right = spark_backend.to_pyarrow(got).to_pylist()
+        assert len(left) == len(right) > 0
+        for a, b in zip(left, right, strict=True):
+            assert a.keys() == b.keys()
+            for key in a:
+                if isinstance(a[key], float):
+                    assert b[key] == pytest.approx(a[key], rel=1e-12), (by, key)
+                else:
+                    assert a[key] == b[key], (by, key)

@@ -124,8 +124,9 @@ def test_more_agents_never_lower_service(load: float, aht: float, within: float,
     agents = np.arange(max(0, math.floor(load) - 20), math.floor(load) + 60)
     c = erlang_c_metrics(load, agents, aht, within).service_level
     a = erlang_a_metrics(load, agents, aht, patience, within).service_level
-    assert (np.diff(c) >= -1e-13).all()
-    assert (np.diff(a) >= -1e-13).all()
+    # deep in overload both are ~0 and carry ~1e-13 of rounding: monotone to 1e-12
+    assert (np.diff(c) >= -1e-12).all()
+    assert (np.diff(a) >= -1e-12).all()
     assert ((a >= 0) & (a <= 1)).all()
 
 
@@ -145,10 +146,10 @@ def test_littles_law_holds(load: float, extra: int, patience: float) -> None:
 def test_erlang_a_tends_to_erlang_c_as_patience_grows(load: float, extra: int) -> None:
     n = math.floor(load) + extra
     c = float(erlang_c_metrics(load, n, 180.0, 20.0).service_level)
-    gaps = [abs(float(erlang_a_metrics(load, n, 180.0, p, 20.0).service_level) - c) for p in (1e3, 1e5, 1e7, 1e9)]
+    gaps = [abs(float(erlang_a_metrics(load, n, 180.0, p, 20.0).service_level) - c) for p in (1e3, 1e5, 1e7, 1e8)]
     assert gaps[3] <= gaps[2] + 1e-12 <= gaps[1] + 2e-12 <= gaps[0] + 3e-12
-    # near saturation (n − a < 1) waits are long and the convergence slow; it still gets there
-    assert gaps[3] < 1e-4
+    # the gap shrinks like 1/patience (slowly near saturation, where Erlang C waits are long)
+    assert gaps[3] <= 0.2 * gaps[2] + 1e-11
 
 
 @pytest.mark.parametrize(

@@ -87,6 +87,6 @@ def _axes(
             out.append(f'<text x="{i * step + step / 2:.1f}" y="{h + 14}" class="tick">{escape(label)}</text>')
     for k in range(5):
         v = top * k / 4
-        text = f"{v:.0%}" if percent else f"{v:,.0f}"
+        text = f"{v:.0%}" if percent else f"{v:,.0f}".replace(",", "\u202f")
         out.append(f'<text x="-6" y="{y(v) + 4:.1f}" class="ytick">{text}</text>')
     return out

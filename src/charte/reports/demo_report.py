@@ -34,7 +34,7 @@ class ActivityView:
 def _pct(v: float | None, digits: int = 1) -> str:
     if v is None:
         return "—"
-    return format_percent(v, format="#,##0." + "0" * digits + " %", locale="fr_FR")
+    return format_percent(v, format="#,##0" + ("." + "0" * digits if digits else "") + "\u00a0%", locale="fr_FR")
 
 
 def _num(v: float | None, digits: int = 0) -> str:
