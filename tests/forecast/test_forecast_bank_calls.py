@@ -10,7 +10,7 @@ from charte.forecast.evaluation import rolling_origin
 from charte.forecast.history import IntervalHistory
 from charte.forecast.methods import standard_methods
 from charte.forecast.special_days import PlanningCalendar
-from conftest import shared_data
+from tests.conftest import shared_data
 
 OURS = "charte (level×weekday×calendar, shrunk profile)"
 

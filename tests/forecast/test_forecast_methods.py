@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
-from synthetic_calls import FIRST, LEVEL, PROFILE, WEEKDAY, expected_day, generate
+from tests.forecast.synthetic_calls import FIRST, LEVEL, PROFILE, WEEKDAY, expected_day, generate
 
 from charte.forecast.evaluation import forecasts_at, rolling_origin, week_days
 from charte.forecast.history import IntervalHistory

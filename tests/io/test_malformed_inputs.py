@@ -127,3 +127,15 @@ def test_reader_never_crashes_on_garbage(tmp_path: Path, data: bytes) -> None:
     except SourceError as exc:
         assert exc.code in {"empty_file", "unsupported_encoding", "encoding_mismatch", "malformed_csv",
                             "line_too_long"}
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=3, allow_nan=False, allow_infinity=False),
+       st.booleans())
+def test_decimal_comma_numbers_read_back(value: object, thousands: bool) -> None:
+    """A number written the French way (1 234 567,125 or 1.234.567,125) reads back to the same value."""
+    from charte.io.conversion import parse_number
+
+    text = f"{value:,.3f}".replace(",", " " if thousands else "").replace(".", ",")
+    assert parse_number(text, ",") == pytest.approx(float(value))  # type: ignore[arg-type]
+    dotted = f"{value:,.3f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    assert parse_number(dotted, ",") == pytest.approx(float(value))  # type: ignore[arg-type]

@@ -180,3 +180,27 @@ def test_offset_column_settles_the_repeated_hour(tmp_path: Path) -> None:
     assert a1["arrived_at"] == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
     assert a2["arrived_at"] == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     assert (a1["utc_offset_seconds"], a2["utc_offset_seconds"]) == (7200, 3600)
+
+
+def test_written_contact_answered_before_it_arrived_is_flagged(tmp_path: Path) -> None:
+    mapping = """
+mapping: mail
+timezone: Europe/Paris
+constants: {channel: email, activity: courriers}
+fields:
+  contact_id: id
+  arrived_at: received
+  first_response_at: answered
+  outcome: {column: state, codes: {done: answered, open: pending}}
+"""
+    path = tmp_path / "mail.csv"
+    path.write_text("id,received,answered,state\n"
+                    "m1,2026-10-05 09:00:00,2026-10-05 10:30:00,done\n"
+                    "m2,2026-10-05 09:00:00,2026-10-05 08:00:00,done\n"
+                    "m3,2026-10-05 09:00:00,,open\n", encoding="utf-8")
+    store = FactsStore(tmp_path / "facts")
+    result = import_file(path, parse_mapping(mapping), store)
+    assert result.report is not None and result.report.rows_with("end_before_start") == [3]
+    rows = stored(store)
+    assert [r["first_response_at"] for r in rows] == [datetime(2026, 10, 5, 8, 30, tzinfo=UTC), None, None]
+    assert [r["outcome"] for r in rows] == ["answered", "answered", "pending"]

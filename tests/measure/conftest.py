@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,27 +13,26 @@ import pytest
 @pytest.fixture(scope="session")
 def spark_backend() -> Iterator[Any]:
     pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (dev extra)")
-    import ibis
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark needs a Java runtime (java on PATH or JAVA_HOME); none found")
+    from charte.measure.engines import SPARK_CONFIG, spark_backend
 
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    session = (
-        pyspark.sql.SparkSession.builder.master("local[1]").appName("charte-tests")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "1").config("spark.default.parallelism", "1")
-        .getOrCreate()
-    )
+    builder = pyspark.sql.SparkSession.builder.master("local[1]").appName("charte-tests")
+    for key, value in {**SPARK_CONFIG, "spark.sql.shuffle.partitions": "1", "spark.default.parallelism": "1"}.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
-    yield ibis.pyspark.connect(session)
+    yield spark_backend(session)
     session.stop()
 
 
 @pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def backend(request: pytest.FixtureRequest) -> Any:
-    import ibis
+    from charte.measure.engines import duckdb_backend
 
     if request.param == "duckdb":
-        return ibis.duckdb.connect()
+        return duckdb_backend()
     return request.getfixturevalue("spark_backend")
 
 

@@ -10,16 +10,15 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import ibis
 import pytest
-from conftest import shared_data
+from tests.conftest import shared_data
 
 from charte.io.facts_store import FactsStore
 from charte.io.importing import ImportResult, import_file
 from charte.io.mapping import load_mapping
+from charte.measure.engines import duckdb_backend, read_facts
 from charte.measure.formulas import KpiSpec
 from charte.measure.kpis import kpis, labelled
 
@@ -73,8 +72,7 @@ def _arrival_day(r: dict[str, str]) -> date:
 
 def test_month_and_day_kpis_match_the_raw_file(raw: list[dict[str, str]], imported: tuple[ImportResult, Any]) -> None:
     _, store = imported
-    con = ibis.duckdb.connect()
-    records = con.read_parquet(store.glob("contact_record"), hive_partitioning=False)
+    records = read_facts(duckdb_backend(), store.glob("contact_record"))
     spec = KpiSpec(thresholds=(20, 60), short_abandon_seconds=5)
     month = kpis(records, spec=spec, by="month").to_pyarrow().to_pylist()
     assert len(month) == 1
@@ -107,7 +105,7 @@ def test_month_and_day_kpis_match_the_raw_file(raw: list[dict[str, str]], import
 def test_half_hours_of_one_day_match_the_raw_file(raw: list[dict[str, str]],
                                                   imported: tuple[ImportResult, Any]) -> None:
     _, store = imported
-    records = ibis.duckdb.connect().read_parquet(store.glob("contact_record"), hive_partitioning=False)
+    records = read_facts(duckdb_backend(), store.glob("contact_record"))
     rows = labelled(kpis(records, spec=KpiSpec(), minutes=30, by="interval").to_pyarrow(), "interval").to_pylist()
     got = {r["interval_start_local"]: r["handled"] for r in rows if r["interval_start_local"].startswith("1999-01-04")}
     expected: Counter[str] = Counter()

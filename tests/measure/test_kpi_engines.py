@@ -11,8 +11,8 @@ import pyarrow as pa
 import pytest
 
 from charte.domain.opening_hours import OpeningHours
-from charte.io.canonical import arrow_schema
 from charte.domain.records import CONTACT_RECORD, INTERVAL_REPORT
+from charte.io.canonical import arrow_schema
 from charte.measure.formulas import KpiSpec, ServiceLevelFormula
 from charte.measure.kpis import clock_for, kpis, labelled
 
@@ -146,8 +146,9 @@ def test_written_share_within_business_hours(backend: Any, load: Any) -> None:
 def test_duckdb_and_spark_agree_on_random_records(spark_backend: Any, tmp_path: Any) -> None:
     import random
 
-    import ibis
     import pyarrow.parquet as pq
+
+    from charte.measure.engines import duckdb_backend
 
     rnd = random.Random(7)
     start = datetime(2026, 10, 24, 22, 0, tzinfo=UTC)
@@ -161,9 +162,9 @@ def test_duckdb_and_spark_agree_on_random_records(spark_backend: Any, tmp_path: 
     pq.write_table(records_table(rows), path)
     spec = KpiSpec(thresholds=(15, 30, 60), short_abandon_seconds=3)
     for by in ("interval", "day", "week", "month"):
-        expected = ibis.duckdb.connect().read_parquet(str(path)).pipe(lambda t: kpis(t, spec=spec, by=by))
+        expected = kpis(duckdb_backend().read_parquet(str(path)), spec=spec, by=by)
         got = kpis(spark_backend.read_parquet(str(path)), spec=spec, by=by)
-        left = expected.to_pyarrow().to_pylist()
+        left = expected.to_pyarrow().to_pylist()  # executes on the DuckDB backend it was built on
         right = spark_backend.to_pyarrow(got).to_pylist()
         assert len(left) == len(right) > 0
         for a, b in zip(left, right, strict=True):
@@ -173,3 +174,17 @@ def test_duckdb_and_spark_agree_on_random_records(spark_backend: Any, tmp_path: 
                     assert b[key] == pytest.approx(a[key], rel=1e-12), (by, key)
                 else:
                     assert a[key] == b[key], (by, key)
+
+
+def test_duckdb_backend_runs_in_utc_whatever_the_machine_zone() -> None:
+    """On a session in Europe/Paris, Ibis's epoch of a zoned timestamp shifts by the offset; ours does not."""
+    import duckdb
+
+    from charte.measure.engines import duckdb_backend
+
+    plain = duckdb.connect()
+    plain.sql("SET TimeZone = 'Europe/Paris'")
+    shifted = plain.sql("SELECT epoch(CAST(TIMESTAMPTZ '2026-10-05 07:00:00Z' AS TIMESTAMP))").fetchall()
+    assert shifted[0][0] == 1791183600 + 7200  # the trap the helper avoids
+    con = duckdb_backend()
+    assert con.raw_sql("SELECT current_setting('TimeZone')").fetchall()[0][0] == "UTC"

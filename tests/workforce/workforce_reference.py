@@ -54,8 +54,16 @@ def erlang_a_reference(load: float, agents: int, aht: float, patience: float, wi
             for i, q in enumerate(queue)
         ) / total
         lq = sum(i * q for i, q in enumerate(queue)) / total
+        # E[wait; answered | j ahead] = K/(K+j+1) · Σᵢ₌₀ʲ 1/(θ(K+i+1)) (virtual wait: a sum of exponentials)
+        harmonic = mp.mpf(0)
+        waited = mp.mpf(0)
+        for i, q in enumerate(queue):
+            harmonic += 1 / (theta * (k_ratio + i + 1))
+            waited += q * k_ratio / (k_ratio + i + 1) * harmonic
+        abandonment = theta * lq / lam
         return {
             "probability_of_waiting": 1 - no_wait,
             "service_level": no_wait + within_after,
-            "abandonment": theta * lq / lam,
+            "abandonment": abandonment,
+            "asa_seconds": waited / total / (1 - abandonment),
         }

@@ -85,6 +85,18 @@ CONTACT_RECORD: Final[tuple[FieldSpec, ...]] = (
     FieldSpec("consumer_hash", "string", False, "outbound: salted hash of the consumer (never the number in clear)"),
     FieldSpec("refused", "boolean", False, "outbound: the consumer refused further calls"),
     FieldSpec("consent_ref", "string", False, "outbound: reference of the consumer's prior consent"),
+    # outbound, telephone-selling audit (charte.telesales)
+    FieldSpec("number_hash", "string", False,
+              "outbound: salted hash of the dialed number in E.164 (charte.telesales.bloctel.hash_number)"),
+    FieldSpec("consumer_department", "string", False,
+              "outbound: consumer's department or overseas code (75, 2A, 971..976, PM, NC) or IANA zone; "
+              "sets the zone and public holidays of the calling-hours rule; metropolitan France when empty"),
+    FieldSpec("campaign", "string", False, "outbound: campaign the attempt belongs to"),
+    FieldSpec("team", "string", False, "outbound: agent team that placed the attempt"),
+    FieldSpec("professional", "string", False,
+              "outbound: professional (brand) on whose behalf the consumer is called; the 30-day rule counts per one"),
+    FieldSpec("contract_in_progress", "boolean", False,
+              "outbound: the offer relates to a contract in progress with the consumer (L223-1, loi 2025-594)"),
 )
 
 #: Columns ``answered_within_<T>s`` give the contacts answered within T seconds, one per threshold.

@@ -234,6 +234,18 @@ class RowConverter:
                 return plain.format(*(str(p).strip() for p in parts))
             return from_template
         columns, empty = rule.columns, rule.empty
+        if len(columns) == 1:
+            only = columns[0]
+
+            def one_value(row: dict[str, Any]) -> Any:
+                value = row.get(only)
+                if value is None:
+                    return None
+                if isinstance(value, str):
+                    value = value.strip()
+                    return None if not value or value in empty else value
+                return value
+            return one_value
 
         def first_value(row: dict[str, Any]) -> Any:
             for column in columns:

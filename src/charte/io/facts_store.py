@@ -139,10 +139,12 @@ def _partitions(table: pa.Table, dataset: str, import_id: str) -> list[tuple[Pat
         .aggregate([]).to_pylist()
     out = []
     for key in sorted(keys, key=lambda k: (k["organisation"], k["activity"], k["month"])):
+        relative = (Path(dataset) / f"organisation={quote(key['organisation'], safe='')}"
+                    / f"activity={quote(key['activity'], safe='')}" / f"month={key['month']}" / f"{import_id}.parquet")
+        if len(keys) == 1:  # one partition: no copy
+            return [(relative, table)]
         mask = pc.and_(pc.and_(pc.equal(table["organisation"], key["organisation"]),
                                pc.equal(table["activity"], key["activity"])),
                        pc.equal(table["month"], key["month"]))
-        relative = (Path(dataset) / f"organisation={quote(key['organisation'], safe='')}"
-                    / f"activity={quote(key['activity'], safe='')}" / f"month={key['month']}" / f"{import_id}.parquet")
         out.append((relative, table.filter(mask)))
     return out

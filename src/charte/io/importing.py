@@ -89,11 +89,16 @@ def _open(path: Path, mapping: Mapping) -> tuple[list[str], Iterator[tuple[int, 
 class _Collector:
     """Accepted rows as columns, rejected rows as quarantine entries."""
 
-    def __init__(self, mapping: Mapping) -> None:
+    CHUNK_ROWS = 200_000  # accepted rows go to Arrow every so often: memory stays near the Arrow size
+
+    def __init__(self, mapping: Mapping, organisation: str, import_id: str) -> None:
         self.kind = mapping.kind
+        self.organisation, self.import_id = organisation, import_id
+        self.chunks: list[pa.Table] = []
         self.extra = tuple(f"answered_within_{t}s" for t in mapping.thresholds())
         self.schema = arrow_schema(mapping.schema, self.extra)
-        self.columns: dict[str, list[Any]] = {f.name: [] for f in self.schema}
+        # only mapped fields are collected row by row; the others become null columns at the end
+        self.columns: dict[str, list[Any]] = {f.name: [] for f in self.schema if f.name in mapping.fields}
         self.local_days: list[int] = []
         self.offsets: list[int] = []
         self.rows: list[int] = []
@@ -102,12 +107,15 @@ class _Collector:
 
     def keep(self, row_no: int, rec: dict[str, Any], primary: str) -> None:
         epoch_us, offset = rec[primary]
+        timestamps = self.timestamps
         for name, values in self.columns.items():
             value = rec.get(name)
-            values.append(value[0] if name in self.timestamps and value is not None else value)
+            values.append(value[0] if value is not None and name in timestamps else value)
         self.local_days.append((epoch_us // 1_000_000 + offset) // 86400)
         self.offsets.append(offset)
         self.rows.append(row_no)
+        if len(self.rows) >= self.CHUNK_ROWS:
+            self.chunks.append(self._chunk())
 
     def set_aside(self, row_no: int, issues: list[Issue], raw: dict[str, Any]) -> None:
         self.quarantine.append({
@@ -117,16 +125,23 @@ class _Collector:
             "raw": json.dumps(raw, default=str, ensure_ascii=False),
         })
 
-    def table(self, organisation: str, import_id: str) -> pa.Table:
+    def table(self) -> pa.Table:
+        """Every accepted row, with the storage columns (organisation, month, local date, offset, row, import)."""
+        return pa.concat_tables([*self.chunks, self._chunk()])
+
+    def _chunk(self) -> pa.Table:
+        organisation, import_id = self.organisation, self.import_id
         arrays = []
+        n = len(self.rows)
         for field in self.schema:
-            values = self.columns[field.name]
-            if field.name in self.timestamps:
+            values = self.columns.get(field.name)
+            if values is None:
+                arrays.append(pa.nulls(n, field.type))
+            elif field.name in self.timestamps:
                 arrays.append(pa.array(values, pa.int64()).cast(field.type))
             else:
                 arrays.append(pa.array(values, field.type))
         months = {d: f"{(EPOCH_DAY + timedelta(days=d)):%Y-%m}" for d in set(self.local_days)}
-        n = len(self.rows)
         arrays += [
             pa.array([organisation] * n, pa.string()),
             pa.array([months[d] for d in self.local_days], pa.string()),
@@ -135,6 +150,9 @@ class _Collector:
             pa.array(self.rows, pa.int64()),
             pa.array([import_id] * n, pa.string()),
         ]
+        for values in self.columns.values():
+            values.clear()
+        self.local_days, self.offsets, self.rows = [], [], []
         return pa.Table.from_arrays(arrays, schema=pa.schema([*self.schema, *STORAGE_FIELDS]))
 
     def quarantine_table(self) -> pa.Table:
@@ -234,9 +252,9 @@ def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organi
     check_complete(mapping, mapping.name)
     policy = policy or mapping.policy
     report = QualityReport(str(path))
-    collector = _Collector(mapping)
+    collector = _Collector(mapping, organisation, import_id)
     dialect = read_rows(path, mapping, collector, report, progress)
-    table = collector.table(organisation, import_id)
+    table = collector.table()
     if mapping.kind == "contact_record":
         table = _drop_stored_duplicates(table, store, organisation, report, collector)
     if policy is Policy.REJECT_FILE and report.rows_rejected:

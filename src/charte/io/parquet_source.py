@@ -1,7 +1,8 @@
 """Parquet files as a source: columns by name, values with their Parquet types.
 
 Row numbers are 1-based positions in the file (there is no header line). Batches are read
-one at a time, so memory stays flat on large files.
+one at a time. Timestamps with a zone are instants (no DST question); timestamps without a
+zone are local wall times in the mapping's zone, checked for DST gaps and repeated hours.
 """
 
 from __future__ import annotations
@@ -32,11 +33,6 @@ def open_parquet(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for values in zip(*columns, strict=True):
                 number += 1
-                yield number, [_naive(v) for v in values]
+                yield number, list(values)
 
     return header, records()
-
-
-def _naive(value: Any) -> Any:
-    """Parquet timestamps with a zone stay aware (no DST question); others are local wall times."""
-    return value

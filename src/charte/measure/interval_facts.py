@@ -15,6 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 import ibis
+import ibis.common.exceptions
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pyarrow as pa
 
@@ -43,6 +45,28 @@ def fact_columns(spec: KpiSpec) -> list[str]:
             *count_columns(spec), *SUMS]
 
 
+@ibis.udf.scalar.builtin(name="epoch")  # type: ignore[untyped-decorator]
+def _duckdb_epoch(ts: dt.Timestamp(timezone="UTC")) -> dt.float64:  # type: ignore[valid-type]
+    """DuckDB's own ``epoch(timestamptz)``: exact, and free of the session time zone."""
+
+
+def epoch_seconds(table: ir.Table, column: str) -> ir.IntegerValue:
+    """Seconds since the Unix epoch of a UTC timestamp column, as int64.
+
+    The one engine-specific line of the pipeline: on DuckDB, Ibis's portable ``epoch_seconds()``
+    casts through the session time zone (slow, and wrong unless the session is in UTC), so
+    DuckDB's ``epoch()`` is called directly; every other engine gets the portable form (Spark
+    sessions must be in UTC, see :mod:`charte.measure.engines`).
+    """
+    try:
+        engine = table._find_backend().name
+    except ibis.common.exceptions.IbisError:
+        engine = None
+    if engine == "duckdb":
+        return _duckdb_epoch(table[column]).cast("int64")
+    return table[column].epoch_seconds().cast("int64")
+
+
 def _interval_keys(epoch: ir.IntegerValue, minutes: int) -> ir.IntegerValue:
     step = check_granularity(minutes) * 60
     return (epoch - epoch % step).cast("int64")
@@ -51,8 +75,8 @@ def _interval_keys(epoch: ir.IntegerValue, minutes: int) -> ir.IntegerValue:
 def _business_seconds(records: ir.Table, spec: KpiSpec, clock: pa.Table) -> ir.Table:
     """``records`` with a ``business_seconds`` column (first response − arrival, opening time only)."""
     cal = ibis.memtable(clock)
-    a = records.arrived_at.epoch_seconds().cast("int64")
-    r = records.first_response_at.epoch_seconds().cast("int64")
+    a = epoch_seconds(records, "arrived_at")
+    r = epoch_seconds(records, "first_response_at")
     base = records.mutate(_a=a, _am=a // 60, _r=r, _rm=r // 60)
     ca = cal.rename(a_minute="clock_minute", a_before="open_before", a_open="is_open")
     cr = cal.rename(r_minute="clock_minute", r_before="open_before", r_open="is_open")
@@ -75,7 +99,7 @@ def facts_from_records(records: ir.Table, spec: KpiSpec, minutes: int = 30,
             raise ValueError("written_within_hours needs the minute clock of the period (minute_clock)")
         records = _business_seconds(records, spec, clock)
     t = records.mutate(
-        interval_start=_interval_keys(records.arrived_at.epoch_seconds().cast("int64"), minutes),
+        interval_start=_interval_keys(epoch_seconds(records, "arrived_at"), minutes),
         _wait=records.wait_seconds.fill_null(0.0),
     )
     answered, abandoned = t.outcome == "answered", t.outcome == "abandoned"
@@ -83,21 +107,21 @@ def facts_from_records(records: ir.Table, spec: KpiSpec, minutes: int = 30,
     metrics: dict[str, Any] = {
         "utc_offset_seconds": t.utc_offset_seconds.max(),
         "local_date": t.local_date.max(),
-        "offered": (answered | abandoned).sum().cast("int64"),
-        "handled": answered.sum().cast("int64"),
-        "abandoned": abandoned.sum().cast("int64"),
-        "short_abandoned": (abandoned & (t._wait < spec.short_abandon_seconds)).sum().cast("int64"),
+        "offered": t.count(where=answered | abandoned),
+        "handled": t.count(where=answered),
+        "abandoned": t.count(where=abandoned),
+        "short_abandoned": t.count(where=abandoned & (t._wait < spec.short_abandon_seconds)),
     }
     for threshold in spec.thresholds:
-        metrics[answered_within_column(threshold)] = (answered & (t._wait <= threshold)).sum().cast("int64")
+        metrics[answered_within_column(threshold)] = t.count(where=answered & (t._wait <= threshold))
     metrics |= {
-        "ivr_contacts": t.ivr_seconds.notnull().sum().cast("int64"),
-        "ivr_only": (t.outcome == "ivr_only").sum().cast("int64"),
-        "written_received": written.sum().cast("int64"),
+        "ivr_contacts": t.ivr_seconds.count(),
+        "ivr_only": t.count(where=t.outcome == "ivr_only"),
+        "written_received": t.count(where=written),
     }
     for hours in spec.written_within_hours:
         within = written & t.first_response_at.notnull() & (t.business_seconds <= hours * 3600)
-        metrics[written_column(hours)] = within.sum().cast("int64")
+        metrics[written_column(hours)] = t.count(where=within)
     metrics |= {
         "wait_answered_seconds": t._wait.sum(where=answered).fill_null(0.0).cast("float64"),
         "wait_abandoned_seconds": t._wait.sum(where=abandoned).fill_null(0.0).cast("float64"),
@@ -116,7 +140,7 @@ def facts_from_reports(reports: ir.Table, spec: KpiSpec, minutes: int = 30) -> i
         raise ValueError(f"the interval reports have no {', '.join(missing)} column; the contract's thresholds "
                          f"{list(spec.thresholds)} need them (found {', '.join(reports.columns)})")
 
-    t = reports.mutate(interval_start=_interval_keys(reports.interval_start.epoch_seconds().cast("int64"), minutes))
+    t = reports.mutate(interval_start=_interval_keys(epoch_seconds(reports, "interval_start"), minutes))
     metrics: dict[str, Any] = {
         "utc_offset_seconds": t.utc_offset_seconds.max(),
         "local_date": t.local_date.max(),

@@ -7,21 +7,34 @@ Erlangs. See each module's docstring for its formulas and sources.
 from __future__ import annotations
 
 from charte.workforce.abandonment import erlang_a_metrics
+from charte.workforce.achievable import achievable_service
 from charte.workforce.erlang import QueueMetrics, erlang_b, erlang_c, erlang_c_metrics, offered_load
 from charte.workforce.queue_simulation import QueueOutcome, simulate_queue
-from charte.workforce.staffing import StaffingTargets, required_agents
+from charte.workforce.staffing import (
+    StaffingResult,
+    StaffingTargets,
+    chat_required_agents,
+    required_agents,
+    scheduled_fte,
+    staff_for_targets,
+)
 from charte.workforce.validation import WorkforceInputError
 
 __all__ = [
     "QueueMetrics",
     "QueueOutcome",
+    "StaffingResult",
     "StaffingTargets",
     "WorkforceInputError",
+    "achievable_service",
+    "chat_required_agents",
     "erlang_a_metrics",
     "erlang_b",
     "erlang_c",
     "erlang_c_metrics",
     "offered_load",
     "required_agents",
+    "scheduled_fte",
     "simulate_queue",
+    "staff_for_targets",
 ]

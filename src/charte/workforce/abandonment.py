@@ -19,6 +19,7 @@ within t ÷ offered; ``"answered"`` = answered within t ÷ answered; ``"excludin
 References: Mandelbaum & Zeltyn, *The M/M/n+G queue: summary of performance measures* (2005);
 Garnett, Mandelbaum & Reiman (2002). An infinite patience gives Erlang C exactly; 0 agents
 give: every caller waits and hangs up (service level 0, ASA NaN: nobody is answered).
+A load below 1e-300 Erlangs (a subnormal float) is taken as no load.
 The ASA of answered callers uses a central difference in K (relative error ~1e-9).
 """
 
@@ -41,6 +42,7 @@ from charte.workforce.poisson_terms import log_scaled_lower_gamma
 from charte.workforce.validation import FloatArray, WorkforceInputError, agent_numbers, non_negative, positive
 
 Convention = Literal["offered", "answered", "excluding_short_abandons"]
+NEGLIGIBLE_LOAD = 1e-300  # Erlangs; below it (subnormal floats) the load is taken as none
 CONVENTIONS: tuple[str, ...] = ("offered", "answered", "excluding_short_abandons")
 
 
@@ -62,9 +64,9 @@ class _Chain:
         k = n * patience / h
         y = a * patience / h
         log_e = log_erlang_b_unchecked(n, a)
-        log_s = np.log(k) + log_scaled_lower_gamma(k, y)
+        log_s = np.maximum(np.log(k) + log_scaled_lower_gamma(k, y), 0.0)  # S ≥ 1
         with np.errstate(divide="ignore"):
-            log_rest = np.log(np.expm1(-log_e))
+            log_rest = -log_e + np.log(-np.expm1(log_e))  # log(1/E − 1), E may underflow
         log_pi = -np.logaddexp(log_rest, log_s)
         return cls(a, n, k, y, patience, log_pi, log_s, log_rest)
 
@@ -77,20 +79,32 @@ class _Chain:
         return np.clip(value, 0.0, 1.0)
 
     def not_waiting(self) -> FloatArray:
-        """1 − P(wait > 0) = π·(1/E − 1), without the cancellation of 1 − π·S."""
-        return np.minimum(np.exp(self.log_pi + self.log_rest), 1.0)
+        """1 − P(wait > 0) = π·(1/E − 1), without the cancellation of 1 − π·S.
+
+        When E underflows (a vanishing load), 1/E − 1 is infinite and π is 0: then 1 − π·S.
+        """
+        with np.errstate(invalid="ignore"):
+            value = np.exp(self.log_pi + self.log_rest)
+        return np.minimum(np.where(np.isinf(self.log_rest), 1.0 - self.waiting(), value), 1.0)
 
     def answered_within(self, t: FloatArray) -> FloatArray:
         """Share of offered callers answered within t seconds (waiting 0 included)."""
         return np.clip(self.not_waiting() + self.answered_after_waiting(t), 0.0, 1.0)
 
     def answered_after_waiting(self, t: FloatArray) -> FloatArray:
-        """Share of offered callers who waited, then were answered within t seconds."""
+        """Share of offered callers who waited, then were answered within t seconds.
+
+        G(K+1, y) comes from G(K, y) by the recurrence G(K+1, y) = (K·G(K, y) − 1)/y = (S − 1)/y
+        (one incomplete gamma fewer); its rounding is relative to S, so the absolute error of
+        the result stays below ε·P(wait)·n/a.
+        """
         theta_t = t / self.patience
-        log_g1 = log_scaled_lower_gamma(self.k + 1.0, self.y)
+        with np.errstate(divide="ignore"):
+            log_g1 = self.log_s + np.log(-np.expm1(-self.log_s)) - np.log(self.y)  # log((S − 1)/y), S may overflow
         log_g1t = log_scaled_lower_gamma(self.k + 1.0, self.y * np.exp(-theta_t))
         log_r = log_g1t - log_g1 - (self.k + 1.0) * theta_t - self.y * np.expm1(-theta_t)
-        return np.exp(self.log_pi + np.log(self.k) + log_g1) * -np.expm1(np.minimum(log_r, 0.0))
+        share = np.exp(self.log_pi + np.log(self.k) + log_g1) * -np.expm1(np.minimum(log_r, 0.0))
+        return np.where(self.log_s > 0, share, 0.0)
 
     def abandoned_within(self, s: FloatArray) -> FloatArray:
         """Share of offered callers who hang up within s seconds of arriving."""
@@ -158,18 +172,18 @@ def erlang_a_metrics(
         ap, np_, hp = a[patient], n[patient], h[patient]
         c = erlang_c_from_b(np_, ap, np.exp(log_erlang_b_unchecked(np_, ap)))
         metrics = _metrics_from_c(ap, np_, hp, t[patient], c, (int(patient.sum()),))
-        for name in out:
-            out[name][patient] = getattr(metrics, name)
-    idle = (a == 0) & ~patient
+        for name, column in out.items():
+            column[patient] = getattr(metrics, name)
+    idle = (a < NEGLIGIBLE_LOAD) & ~patient
     for name, value in (("probability_of_waiting", 0.0), ("service_level", 1.0), ("mean_wait_seconds", 0.0),
                         ("asa_seconds", 0.0), ("abandonment", 0.0), ("occupancy", 0.0), ("queue_length", 0.0)):
         out[name][idle] = value
-    closed = (n == 0) & (a > 0) & ~patient
+    closed = (n == 0) & (a >= NEGLIGIBLE_LOAD) & ~patient
     for name, value in (("probability_of_waiting", 1.0), ("service_level", 0.0), ("asa_seconds", np.nan),
                         ("abandonment", 1.0), ("occupancy", 1.0)):
         out[name][closed] = value
     out["mean_wait_seconds"][closed] = p[closed]
-    out["queue_length"][closed] = (a * p / h)[closed]
+    out["queue_length"][closed] = a[closed] * p[closed] / h[closed]
     general = ~patient & ~idle & ~closed
     if general.any():
         _fill_general(out, general, a, n, h, p, t, s, convention)
@@ -203,8 +217,8 @@ def erlang_a_service_level_unchecked(
 ) -> FloatArray:
     """Service level (answered within t ÷ offered) on checked flat arrays, finite patience."""
     out = np.ones(a.shape, dtype=np.float64)
-    out[(n == 0) & (a > 0)] = 0.0
-    general = (n > 0) & (a > 0)
+    out[(n == 0) & (a >= NEGLIGIBLE_LOAD)] = 0.0
+    general = (n > 0) & (a >= NEGLIGIBLE_LOAD)
     if general.any():
         chain = _Chain.build(a[general], n[general], h[general], p[general])
         out[general] = chain.answered_within(t[general])
@@ -214,8 +228,8 @@ def erlang_a_service_level_unchecked(
 def erlang_a_abandonment_unchecked(a: FloatArray, n: FloatArray, h: FloatArray, p: FloatArray) -> FloatArray:
     """P(abandon) on checked flat arrays, finite patience."""
     out = np.zeros(a.shape, dtype=np.float64)
-    out[(n == 0) & (a > 0)] = 1.0
-    general = (n > 0) & (a > 0)
+    out[(n == 0) & (a >= NEGLIGIBLE_LOAD)] = 1.0
+    general = (n > 0) & (a >= NEGLIGIBLE_LOAD)
     if general.any():
         out[general] = _Chain.build(a[general], n[general], h[general], p[general]).abandoning()
     return out

@@ -63,17 +63,25 @@ def _check_callers(arrivals: ArrayLike, service: ArrayLike, patience: ArrayLike)
         raise WorkforceInputError("infinite_value", "arrivals", "must be finite")
     if arr.size > 1 and (np.diff(arr) < 0).any():
         at = int(np.flatnonzero(np.diff(arr) < 0)[0]) + 1
-        raise WorkforceInputError("not_sorted", "arrivals", f"must be sorted ascending; position {at} goes back in time")
+        raise WorkforceInputError(
+            "not_sorted", "arrivals", f"must be sorted ascending; position {at} goes back in time"
+        )
     if ((srv <= 0) | ~np.isfinite(srv)).any():
         at = int(np.flatnonzero((srv <= 0) | ~np.isfinite(srv))[0])
-        raise WorkforceInputError("not_positive", "service", f"must be finite and more than 0; found {srv[at]!r} at {at}")
+        raise WorkforceInputError(
+            "not_positive", "service", f"must be finite and more than 0; found {float(srv[at])!r} at position {at}"
+        )
     if (pat < 0).any():
         at = int(np.flatnonzero(pat < 0)[0])
-        raise WorkforceInputError("negative_value", "patience", f"must be 0 or more; found {pat[at]!r} at {at}")
+        raise WorkforceInputError(
+            "negative_value", "patience", f"must be 0 or more; found {float(pat[at])!r} at position {at}"
+        )
     return arr, srv, pat
 
 
-def _check_schedule(change_times: ArrayLike, agent_counts: ArrayLike, first_arrival: float) -> tuple[FloatArray, IntArray]:
+def _check_schedule(
+    change_times: ArrayLike, agent_counts: ArrayLike, first_arrival: float
+) -> tuple[FloatArray, IntArray]:
     times = as_float_array(change_times, "change_times")
     counts_raw = as_float_array(agent_counts, "agent_counts")
     if times.ndim != 1 or times.size == 0 or times.shape != counts_raw.shape:

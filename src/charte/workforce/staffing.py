@@ -24,11 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from charte.workforce.abandonment import (
-    erlang_a_abandonment_unchecked,
-    erlang_a_service_level_unchecked,
-)
-from charte.workforce.erlang import _broadcast, erlang_c_from_b, log_erlang_b_unchecked
+from charte.workforce.abandonment import erlang_a_metrics, erlang_a_service_level_unchecked
+from charte.workforce.erlang import QueueMetrics, _broadcast, log_erlang_b_unchecked
 from charte.workforce.validation import (
     FloatArray,
     IntArray,
@@ -89,11 +86,13 @@ def required_agents(
     shape, (a, h, t, target, p) = _staffing_inputs(calls, period_seconds, aht_seconds, patience_seconds,
                                                     sl_target, sl_seconds)
     result = _erlang_c_agents(a, h, t, target)
-    finite = np.isfinite(p)
-    if finite.any():
-        meets = _service_level_meets(a, h, p, t, target)
-        idx = np.flatnonzero(finite)
-        result[idx] = _search(meets, idx, result[idx].astype(np.float64), np.zeros(idx.size))
+    idx = np.flatnonzero(np.isfinite(p) & (a > 0) & (target > 0))
+    if idx.size:
+
+        def level(n: FloatArray, where: NDArray[np.intp]) -> FloatArray:
+            return _logit(erlang_a_service_level_unchecked(a[where], n, h[where], p[where], t[where]))
+
+        result[idx] = _interpolation_search(level, _logit(target), idx, result[idx].astype(np.float64))
     return result.reshape(shape)
 
 
@@ -133,11 +132,58 @@ def _erlang_c_agents(a: FloatArray, h: FloatArray, t: FloatArray, target: FloatA
     return result
 
 
-def _service_level_meets(a: FloatArray, h: FloatArray, p: FloatArray, t: FloatArray, target: FloatArray) -> Meets:
-    def meets(n: FloatArray, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
-        return erlang_a_service_level_unchecked(a[idx], n, h[idx], p[idx], t[idx]) >= target[idx]
+def _logit(share: FloatArray) -> FloatArray:
+    """log(p/(1−p)): the service-level curve is S-shaped in n, nearly straight in logit."""
+    clipped = np.clip(share, 1e-300, 1.0 - 1e-16)
+    return np.asarray(np.log(clipped) - np.log1p(-clipped), dtype=np.float64)
 
-    return meets
+
+def _interpolation_search(
+    level: Callable[[FloatArray, NDArray[np.intp]], FloatArray], target: FloatArray, idx: NDArray[np.intp],
+    start: FloatArray,
+) -> IntArray:
+    """Smallest whole n with ``level(n) ≥ target`` for a level increasing in n.
+
+    From ``start`` (climbing by doubling steps while it fails), step down by secant
+    extrapolation along the meeting side (first probe: one agent less) until a probe fails;
+    then shrink the bracket (lo fails, hi meets) by regula falsi on the integers with the
+    Illinois safeguard (an end kept twice has its gap halved). The service-level curve is
+    smooth and concave near usual targets, so a few evaluations settle an interval.
+    """
+    goal = target[idx]
+    hi = start.copy()
+    f_hi = level(hi, idx) - goal
+    lo = np.full(idx.size, -1.0)  # -1: no failing point known yet
+    f_lo = np.zeros(idx.size)
+    step = np.maximum(hi, 1.0)
+    while (f_hi < 0).any():
+        up = np.flatnonzero(f_hi < 0)
+        lo[up], f_lo[up] = hi[up], f_hi[up]
+        hi[up] = hi[up] + step[up]
+        step[up] *= 2.0
+        f_hi[up] = level(hi[up], idx[up]) - goal[up]
+    slope = np.zeros(idx.size)  # level gained per agent near hi, 0 while unknown
+    kept = np.zeros(idx.size, dtype=np.int8)  # +1: hi kept last round, -1: lo kept
+    while True:
+        open_ = np.flatnonzero((hi - lo > 1.0) & (hi > 0))
+        if open_.size == 0:
+            return hi.astype(np.int64)
+        low, high, fl, fh, sl = lo[open_], hi[open_], f_lo[open_], f_hi[open_], slope[open_]
+        fl_w = np.where(kept[open_] == -1, fl / 2.0, fl)
+        fh_w = np.where(kept[open_] == 1, fh / 2.0, fh)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inside = low + (high - low) * (-fl_w) / (fh_w - fl_w)
+            outside = np.where(sl > 0, high - fh / sl, high - 1.0)
+        probe = np.where(low < 0, np.floor(outside), np.ceil(inside))
+        probe = np.where(np.isnan(probe), high - 1.0, probe)
+        probe = np.clip(probe, np.maximum(low + 1.0, 0.0), high - 1.0)
+        value = level(probe, idx[open_]) - goal[open_]
+        good = value >= 0
+        gi, bi = open_[good], open_[~good]
+        slope[gi] = (f_hi[gi] - value[good]) / (hi[gi] - probe[good])
+        hi[gi], f_hi[gi] = probe[good], value[good]
+        lo[bi], f_lo[bi] = probe[~good], value[~good]
+        kept[open_] = np.where(good, -1, 1)
 
 
 def _search(meets: Meets, idx: NDArray[np.intp], start: FloatArray, floor: FloatArray) -> IntArray:
@@ -172,3 +218,121 @@ def _search(meets: Meets, idx: NDArray[np.intp], start: FloatArray, floor: Float
         descending[where[~good]] = False
         step[where] *= 2.0
     return hi.astype(np.int64)
+
+
+@dataclass(frozen=True)
+class StaffingResult:
+    """Agents per interval meeting every target, and the figures those agents give."""
+
+    agents: FloatArray
+    metrics: QueueMetrics
+
+
+def staff_for_targets(
+    calls: ArrayLike,
+    period_seconds: ArrayLike,
+    aht_seconds: ArrayLike,
+    targets: StaffingTargets,
+    *,
+    patience_seconds: ArrayLike | None = None,
+    fractional: bool = False,
+) -> StaffingResult:
+    """Fewest agents meeting all ``targets`` together, per interval (Erlang C or Erlang A).
+
+    Each target is monotone in n, so the combined rule is too: gallop from the most
+    demanding service-level answer, then bisect. Without abandonment (Erlang C) at least
+    ⌊a⌋+1 agents are needed for any target (below, the queue grows without bound).
+    ``fractional=True`` refines to the smallest real n (to 1e-9 agent), for summing
+    queues before rounding; the figures are then those of the fractional staffing.
+    """
+    levels = targets.service_levels or ((0.0, 0.0),)
+    shape, (a, h, t, _, p) = _staffing_inputs(calls, period_seconds, aht_seconds, patience_seconds,
+                                                   levels[0][0], levels[0][1])
+    period_flat = np.broadcast_to(np.asarray(period_seconds, dtype=np.float64), shape).ravel()
+    calls_flat = a * period_flat / h
+    start = np.zeros(a.size, dtype=np.int64)
+    for target_share, seconds in levels:
+        required = required_agents(calls_flat, period_flat, h, sl_target=target_share, sl_seconds=seconds,
+                                   patience_seconds=p)
+        start = np.maximum(start, required)
+    floor = np.where(np.isinf(p) & (a > 0), np.floor(a) + 1.0, 0.0)
+
+    def meets_all(n: FloatArray, where: NDArray[np.intp]) -> NDArray[np.bool_]:
+        m = _figures(a[where], n, h[where], p[where], t[where])
+        ok = n >= floor[where]
+        for target_share, seconds in levels:
+            level = m.service_level if seconds == levels[0][1] else _figures(
+                a[where], n, h[where], p[where], np.full(where.size, seconds)).service_level
+            ok &= level >= target_share
+        if targets.max_asa_seconds is not None:
+            ok &= m.mean_wait_seconds <= targets.max_asa_seconds
+        if targets.max_abandonment is not None:
+            ok &= m.abandonment <= targets.max_abandonment
+        if targets.max_occupancy is not None:
+            ok &= m.occupancy <= targets.max_occupancy
+        return np.asarray(ok | (a[where] == 0), dtype=np.bool_)
+
+    idx = np.flatnonzero(a > 0)
+    agents = np.zeros(a.size)
+    if idx.size:
+        whole = _search(meets_all, idx, start[idx].astype(np.float64), floor[idx]).astype(np.float64)
+        agents[idx] = _refine_fraction(meets_all, idx, whole) if fractional else whole
+    return StaffingResult(agents=agents.reshape(shape), metrics=_reshape(_figures(a, agents, h, p, t), shape))
+
+
+def _figures(a: FloatArray, n: FloatArray, h: FloatArray, p: FloatArray, t: FloatArray) -> QueueMetrics:
+    return erlang_a_metrics(a, n, h, p, t)
+
+
+def _reshape(m: QueueMetrics, shape: tuple[int, ...]) -> QueueMetrics:
+    return QueueMetrics(**{name: np.asarray(getattr(m, name)).reshape(shape) for name in m.__dataclass_fields__})
+
+
+def _refine_fraction(meets: Meets, idx: NDArray[np.intp], whole: FloatArray) -> FloatArray:
+    """Bisect (N−1, N] on real agents: 30 halvings of one agent leave < 1e-9."""
+    lo = np.maximum(whole - 1.0, 0.0)
+    hi = whole.copy()
+    for _ in range(30):
+        mid = (lo + hi) / 2.0
+        ok = meets(mid, idx)
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    return hi
+
+
+def scheduled_fte(agents: ArrayLike, shrinkage: ArrayLike) -> IntArray:
+    """Agents to schedule so that ``agents`` are productive: ⌈agents / (1 − shrinkage)⌉.
+
+    Shrinkage is the share of paid time not on the phone (breaks, training, absence;
+    SP2C axis 4 prices it). A 1e-9 allowance keeps 14 / 0.7 at 20, not 21 (binary rounding).
+    """
+    n = non_negative(agents, "agents")
+    share = fraction(shrinkage, "shrinkage", allow_one=False)
+    return np.asarray(np.ceil(n / (1.0 - share) - 1e-9), dtype=np.int64)
+
+
+def chat_required_agents(
+    conversations: ArrayLike,
+    period_seconds: ArrayLike,
+    handle_seconds: ArrayLike,
+    concurrency: int,
+    *,
+    sl_target: ArrayLike,
+    sl_seconds: ArrayLike,
+    patience_seconds: ArrayLike | None = None,
+) -> IntArray:
+    """Chat/messaging agents when each handles ``concurrency`` conversations at once.
+
+    A stated approximation: each agent is taken as ``concurrency`` independent servers,
+    ``handle_seconds`` being a conversation's duration *as handled concurrently* (measured,
+    longer than when handled alone). Required servers come from Erlang C/A, agents are
+    ⌈servers / concurrency⌉. It ignores that one agent's slots free together or not at all,
+    so it is optimistic when conversations are long and few; validate with the simulator.
+    """
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int | np.integer) or concurrency < 1:
+        raise WorkforceInputError(
+            "bad_concurrency", "concurrency", f"must be a whole number ≥ 1; found {concurrency!r}"
+        )
+    servers = required_agents(conversations, period_seconds, handle_seconds, sl_target=sl_target,
+                              sl_seconds=sl_seconds, patience_seconds=patience_seconds)
+    return np.asarray(-(-servers // int(concurrency)), dtype=np.int64)

@@ -29,10 +29,10 @@ class WorkforceInputError(ValueError):
 
 def _where(bad: NDArray[np.bool_], values: NDArray[Any]) -> str:
     index = np.flatnonzero(bad.ravel())[0]
-    found = values.ravel()[index]
+    found = repr(float(values.ravel()[index]))
     if values.ndim == 0:
-        return f"{found!r}"
-    return f"{found!r} at position {int(index)}"
+        return found
+    return f"{found} at position {int(index)}"
 
 
 def as_float_array(value: ArrayLike, argument: str) -> FloatArray:

@@ -1,0 +1,173 @@
+"""``charte import FILE --mapping M`` and ``charte kpi --activity A --period 2026-10 --by 30min``."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from charte.cli.app import app
+from charte.domain.calendar import Month
+
+STORE_HELP = "facts folder (Parquet datasets); default ./charte-facts or $CHARTE_FACTS"
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    PARQUET = "parquet"
+    JSON = "json"
+
+
+def _store_path(store: Path | None) -> Path:
+    import os
+
+    return store or Path(os.environ.get("CHARTE_FACTS", "charte-facts"))
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX or Parquet export")],
+    mapping: Annotated[str, typer.Option("--mapping", "-m", help="mapping YAML file or shipped mapping name")],
+    activity: Annotated[str | None, typer.Option(help="activity id, when the file does not carry it")] = None,
+    organisation: Annotated[str, typer.Option(help="organisation the facts belong to")] = "default",
+    policy: Annotated[str | None, typer.Option(help="quarantine | reject_file (default: the mapping's)")] = None,
+    store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the quality report as JSON")] = False,
+) -> None:
+    """Import contact records or an interval report; print the data-quality report."""
+    from charte.io.facts_store import FactsStore
+    from charte.io.importing import ImportRejectedError, import_file
+    from charte.io.mapping import MappingError, load_mapping
+    from charte.io.quality import Policy, SourceError
+
+    console = Console(stderr=True)
+    try:
+        chosen = load_mapping(mapping)
+        columns = (TextColumn("[bold]importing[/] {task.description}"), BarColumn(),
+                   TextColumn("{task.completed:,} rows"), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task(file.name, total=None)
+            result = import_file(file, chosen, FactsStore(_store_path(store)), organisation=organisation,
+                                 activity=activity, policy=Policy(policy) if policy else None,
+                                 progress=lambda n: bar.update(task, completed=n))
+    except (MappingError, SourceError, ValueError) as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except ImportRejectedError as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        for line in exc.report.lines(20):
+            console.print(line, markup=False, highlight=False)
+        if as_json:
+            typer.echo(json.dumps(exc.report.to_dict(), ensure_ascii=False, indent=1))
+        raise typer.Exit(1) from None
+    if result.status == "already_imported":
+        typer.echo(f"{file}: already imported as {result.import_id}; nothing added")
+        return
+    report = result.report
+    assert report is not None
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        return
+    out = Console()
+    out.print(f"{file}: {report.rows_read:,} rows read, {result.manifest.rows_written:,} stored, "
+              f"{report.rows_rejected:,} rejected, {report.rows_flagged:,} flagged  (import {result.import_id}, "
+              f"{', '.join(f'{k}={v!r}' for k, v in result.dialect.items())})", highlight=False)
+    if report.issues:
+        table = Table("reason", "severity", "rows", "first rows")
+        for code, entry in report.to_dict(max_rows_per_code=5)["issues"].items():
+            table.add_row(code, "rejected" if entry["rejects"] else "flagged", f"{entry['count']:,}",
+                          ", ".join(str(r) for r in entry["rows"]))
+        out.print(table)
+
+
+@app.command("kpi")
+def kpi_command(
+    activity: Annotated[str, typer.Option(help="activity id")],
+    period: Annotated[str, typer.Option(help="month, YYYY-MM")],
+    by: Annotated[str, typer.Option(help="15min | 30min | 60min | day | week | month")] = "30min",
+    threshold: Annotated[list[int] | None, typer.Option(help="answered-within threshold in seconds (repeat)")] = None,
+    short_abandon: Annotated[float, typer.Option(help="short-abandon threshold, seconds")] = 5.0,
+    service_level: Annotated[str, typer.Option(help="offered_minus_short_abandons | offered | handled")] = (
+        "offered_minus_short_abandons"),
+    organisation: Annotated[str | None, typer.Option(help="organisation (default: all)")] = None,
+    store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="table | csv | parquet | json")] = (
+        OutputFormat.TABLE),
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write (csv/parquet)")] = None,
+) -> None:
+    """KPIs of one activity and month, per interval or rolled up, from the stored facts."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from charte.io.facts_store import FactsStore
+    from charte.measure.engines import duckdb_backend, read_facts
+    from charte.measure.formulas import KpiSpec, ServiceLevelFormula
+    from charte.measure.kpis import kpis, labelled
+
+    err = Console(stderr=True)
+    try:
+        month = Month.parse(period)
+        spec = KpiSpec(thresholds=tuple(threshold or [20]), short_abandon_seconds=short_abandon,
+                       service_level=ServiceLevelFormula(service_level))
+    except ValueError as exc:
+        err.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    minutes = {"15min": 15, "30min": 30, "60min": 60}.get(by)
+    rollup = "interval" if minutes else by
+    if rollup not in ("interval", "day", "week", "month"):
+        err.print(f"[red]--by {by!r}: expected 15min, 30min, 60min, day, week or month[/]")
+        raise typer.Exit(2)
+    facts = FactsStore(_store_path(store))
+    con = duckdb_backend()
+    inputs = {}
+    for kind, key in (("contact_record", "records"), ("interval_report", "reports")):
+        files = [str(p) for p in facts.files(kind, organisation, activity)]
+        if files:
+            t = read_facts(con, files)
+            inputs[key] = t.filter(t.month == str(month))
+    if not inputs:
+        err.print(f"[red]no facts for activity {activity!r} in {facts.root}; import a file first[/]")
+        raise typer.Exit(1)
+    result = labelled(con.to_pyarrow(kpis(**inputs, spec=spec, minutes=minutes or 30, by=rollup)),  # type: ignore[arg-type]
+                      rollup)  # type: ignore[arg-type]
+    if output_format is OutputFormat.PARQUET:
+        pq.write_table(result, output or Path(f"kpi-{activity}-{month}-{by}.parquet"))
+    elif output_format is OutputFormat.CSV:
+        if output:
+            pacsv.write_csv(result, output)
+        else:
+            import sys
+
+            pacsv.write_csv(result, sys.stdout.buffer)
+    elif output_format is OutputFormat.JSON:
+        typer.echo(json.dumps(result.to_pylist(), default=str, ensure_ascii=False))
+    else:
+        _print_table(result, rollup, spec.thresholds)
+
+
+def _print_table(result: object, rollup: str, thresholds: tuple[int, ...]) -> None:
+    import pyarrow as pa
+
+    assert isinstance(result, pa.Table)
+    key = "interval_start_local" if rollup == "interval" else rollup
+    columns = [key, "offered", "handled", "abandoned", "short_abandoned",
+               *(f"service_level_{t}s" for t in thresholds), "answer_rate", "asa_seconds", "aht_seconds", "occupancy"]
+    table = Table(*columns)
+    for row in result.select(columns).to_pylist():
+        table.add_row(*(_cell(k, v) for k, v in row.items()))
+    Console().print(table)
+
+
+def _cell(key: str, value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1%}" if key.startswith(("service_level", "answer_rate", "occupancy")) else f"{value:.1f}"
+    return str(value)

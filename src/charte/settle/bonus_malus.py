@@ -1,0 +1,164 @@
+"""Axis 3 of the SP2C charter (2019): bonus and malus from each commitment's result, capped.
+
+For each grid (keyed by commitment), with ``r`` the commitment's result (after its evaluation
+mode, :mod:`charte.settle.service_results`) and points counted pro rata (percentage points
+for shares, seconds for ASA):
+
+* malus = ``per_point`` × points by which ``r`` misses ``below`` (the target when absent),
+  at most ``cap_malus``; bonus = ``per_point`` × points by which ``r`` beats ``above`` (the
+  target when absent), at most ``cap_bonus``; both as shares of the **base** — the
+  activity's invoice before bonus/malus (``activity_invoice``) or the contract's
+  (``contract_invoice``);
+* **no double penalty**: the accessibility commitments of one activity (service level, answer
+  rate, abandonment, ASA) measure the same failure; only the largest of their maluses applies;
+* the **overall cap** bounds the sum of maluses (and of bonuses) as a share of the contract's
+  invoice before bonus/malus; then the **liability** clause's ``penalties_cap`` (axis 8,
+  yearly; applied here to the month) bounds the maluses again. Caps compare the lines' rounded
+  amounts with the cap rounded to the cent, so the capped sum on the invoice never exceeds it. When a cap bites, a
+  ``cap_adjustment`` line gives the excess back and every line shows its uncapped amount;
+* a commitment not measured, or hit by an excluded incident for the whole month, gives no line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from charte.domain.contract import Contract
+from charte.domain.money import round_cents
+from charte.settle.lines import Draft, Explanation, LineKind
+from charte.settle.service_results import INTERVAL_METRICS, ServiceResult
+
+
+@dataclass(frozen=True)
+class Outcome:
+    commitment: str
+    activity: str
+    kind: LineKind
+    rate_uncapped: Decimal
+    rate: Decimal
+    cap: Decimal | None
+    points: Decimal
+    per_point: Decimal
+    threshold: Decimal
+    result: ServiceResult
+
+
+def _points(result: ServiceResult, gap: Decimal) -> Decimal:
+    return gap if result.metric == "asa" else gap * 100
+
+
+def _outcomes(contract: Contract, results: list[ServiceResult], notes: list[str]) -> list[Outcome]:
+    assert contract.bonus_malus is not None
+    by_id = {r.commitment: r for r in results}
+    outcomes = []
+    for commitment_id, grid in sorted(contract.bonus_malus.grids.items()):
+        result = by_id.get(commitment_id)
+        if contract.bonus_malus.symmetric and (grid.malus is None) != (grid.bonus is None):
+            notes.append(f"grid {commitment_id}: the contract says symmetric but the grid has only a "
+                         f"{'malus' if grid.malus else 'bonus'}")
+        if result is None or result.result is None:
+            continue
+        value = result.result
+        sign = 1 if result.direction == "at_least" else -1
+        if grid.malus is not None:
+            below = grid.malus.below if grid.malus.below is not None else result.target
+            gap = (below - value) * sign
+            if gap > 0:
+                points = _points(result, gap)
+                rate = grid.malus.per_point * points
+                capped = min(rate, grid.cap_malus) if grid.cap_malus is not None else rate
+                outcomes.append(Outcome(commitment_id, result.activity, LineKind.MALUS, rate, capped, grid.cap_malus,
+                                        points, grid.malus.per_point, below, result))
+        if grid.bonus is not None:
+            above = grid.bonus.above if grid.bonus.above is not None else result.target
+            gap = (value - above) * sign
+            if gap > 0:
+                points = _points(result, gap)
+                rate = grid.bonus.per_point * points
+                capped = min(rate, grid.cap_bonus) if grid.cap_bonus is not None else rate
+                outcomes.append(Outcome(commitment_id, result.activity, LineKind.BONUS, rate, capped, grid.cap_bonus,
+                                        points, grid.bonus.per_point, above, result))
+    return outcomes
+
+
+def _no_double_penalty(outcomes: list[Outcome], notes: list[str]) -> list[Outcome]:
+    """Keep, per activity, only the largest malus among its accessibility commitments."""
+    kept: list[Outcome] = []
+    largest: dict[str, Outcome] = {}
+    for o in outcomes:
+        if o.kind == LineKind.MALUS and o.result.metric in INTERVAL_METRICS:
+            current = largest.get(o.activity)
+            if current is None or o.rate > current.rate:
+                largest[o.activity] = o
+    for o in outcomes:
+        if o.kind == LineKind.MALUS and o.result.metric in INTERVAL_METRICS and largest[o.activity] is not o:
+            notes.append(f"malus of {o.commitment} not applied: same shortfall as {largest[o.activity].commitment} "
+                         "(no double penalty)")
+            continue
+        kept.append(o)
+    return kept
+
+
+def bonus_malus_lines(contract: Contract, results: list[ServiceResult], bases: dict[str, Decimal],
+                      notes: list[str]) -> list[Draft]:
+    """The bonus, malus and cap-adjustment lines (rules in the module docstring)."""
+    clause = contract.bonus_malus
+    if clause is None:
+        return []
+    contract_base = sum(bases.values(), Decimal(0))
+    outcomes = _outcomes(contract, results, notes)
+    if clause.no_double_penalty:
+        outcomes = _no_double_penalty(outcomes, notes)
+    lines: list[Draft] = []
+    for o in outcomes:
+        base = contract_base if clause.base == "contract_invoice" else bases.get(o.activity, Decimal(0))
+        sign = -1 if o.kind == LineKind.MALUS else 1
+        r = o.result
+        figures = {
+            "commitment": o.commitment, "metric": r.metric, "evaluation": r.evaluation, "result": r.result,
+            "raw": r.raw, "fair": r.fair, "band_neutralised": r.band_neutralised, "target": r.target,
+            "threshold": o.threshold, "points": o.points, "per_point": o.per_point, "rate_uncapped": o.rate_uncapped,
+            "cap": o.cap, "rate": o.rate, "capped": o.rate < o.rate_uncapped, "base": base,
+            "base_kind": clause.base, "amount_uncapped": sign * o.rate_uncapped * base,
+            "adjusted_intervals": len(r.adjusted), "out_of_band_intervals": r.out_of_band_intervals,
+            "excluded_intervals": r.excluded_intervals,
+        }
+        lines.append(Draft(o.kind, o.activity, f"bonus_malus.grids[{o.commitment}]",
+                           f"{'Malus' if sign < 0 else 'Bonus'} — {o.commitment}", o.rate, "share of base",
+                           base, base * sign, sign * o.rate * base, Explanation(str(o.kind), figures)))
+    lines += _caps(contract, lines, contract_base)
+    return lines
+
+
+def _cap_line(kind: str, total: Decimal, cap_share: Decimal, base: Decimal, clause: str, sign: int) -> Draft | None:
+    limit = round_cents(cap_share * base)
+    if total <= limit:
+        return None
+    excess = total - limit
+    figures = {"cap": kind, "cap_share": cap_share, "base": base, "limit": limit, "uncapped": total,
+               "excess": excess}
+    return Draft(LineKind.CAP_ADJUSTMENT, None, clause, f"Cap — {kind}", Decimal(1), "adjustment", sign * excess,
+                 sign * excess, sign * excess, Explanation(f"cap_{kind}", figures))
+
+
+def _caps(contract: Contract, lines: list[Draft], base: Decimal) -> list[Draft]:
+    clause = contract.bonus_malus
+    assert clause is not None
+    malus = -sum((d.amount for d in lines if d.kind == LineKind.MALUS), Decimal(0))
+    bonus = sum((d.amount for d in lines if d.kind == LineKind.BONUS), Decimal(0))
+    out = []
+    line = _cap_line("overall_malus", malus, clause.overall_cap.malus, base, "bonus_malus.overall_cap", 1)
+    if line is not None:
+        out.append(line)
+        malus -= line.amount_unrounded
+    if clause.overall_cap.bonus is not None:
+        line = _cap_line("overall_bonus", bonus, clause.overall_cap.bonus, base, "bonus_malus.overall_cap", -1)
+        if line is not None:
+            out.append(line)
+    liability = contract.liability
+    if liability is not None and liability.penalties_cap is not None:
+        line = _cap_line("penalties", malus, liability.penalties_cap, base, "liability.penalties_cap", 1)
+        if line is not None:
+            out.append(line)
+    return out

@@ -1,0 +1,72 @@
+"""The settlement period and its calendar: a month in Europe/Paris, its days and weeks.
+
+Facts carry UTC instants (:mod:`charte.domain.records`); a contract's month, day and week are
+French local time (DST-aware: a day has 46, 48 or 50 half-hours). Local days are computed
+once per distinct UTC hour, vectorised over the intervals.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import lru_cache
+
+import numpy as np
+
+from charte.domain.calendar import PARIS, Month
+from charte.settle.facts import IntArray
+
+_EPOCH = date(1970, 1, 1)
+#: Granularities in order, finest first (:data:`charte.domain.contract.forecast_commitments.Granularity`).
+GRANULARITY_ORDER = ("15min", "30min", "60min", "day", "week", "month", "year")
+
+
+@lru_cache(maxsize=65536)
+def _offset_of_hour(hour: int) -> int:
+    """UTC offset (seconds) of Europe/Paris during the UTC hour ``hour`` (hours since 1970)."""
+    offset = datetime.fromtimestamp(hour * 3600, tz=UTC).astimezone(PARIS).utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def local_day_numbers(start: IntArray) -> IntArray:
+    """Local (Paris) calendar day of each instant, as days since 1970-01-01."""
+    if start.size == 0:
+        return np.zeros(0, np.int64)
+    hours = start // 3600
+    unique, inverse = np.unique(hours, return_inverse=True)
+    offsets = np.fromiter((_offset_of_hour(int(h)) for h in unique), np.int64, unique.size)[inverse]
+    return (start + offsets) // 86400
+
+
+def day_number(day: date) -> int:
+    return (day - _EPOCH).days
+
+
+def day_of(number: int) -> date:
+    return date.fromordinal(_EPOCH.toordinal() + int(number))
+
+
+def in_month(start: IntArray, month: Month) -> np.ndarray:
+    """Mask of the instants whose local day lies in ``month``."""
+    days = local_day_numbers(start)
+    return (days >= day_number(month.first_day)) & (days <= day_number(month.last_day))
+
+
+def group_keys(start: IntArray, granularity: str, block_minutes: int) -> IntArray:
+    """Key of the period of ``granularity`` each instant falls in (equal keys: same period).
+
+    Minute granularities finer than the intervals group by interval; coarser ones by their own length.
+    Weeks are ISO weeks (Monday first) of local days; month and year are one key within a month.
+    """
+    if granularity.endswith("min"):
+        seconds = max(int(granularity[:-3]), block_minutes) * 60
+        return start // seconds
+    days = local_day_numbers(start)
+    if granularity == "day":
+        return days
+    if granularity == "week":
+        return (days + 3) // 7  # 1970-01-01 was a Thursday: +3 makes weeks start on Monday
+    return np.zeros(start.size, np.int64)
+
+
+def finer(a: str, b: str) -> bool:
+    return GRANULARITY_ORDER.index(a) < GRANULARITY_ORDER.index(b)
