@@ -32,7 +32,8 @@ COPY (
     SELECT *, CASE d0 % 7 WHEN 2 THEN d0 + 2 WHEN 3 THEN d0 + 1 ELSE d0 END AS day,
            CASE consumer % 10 WHEN 1 THEN 4 WHEN 2 THEN -4 ELSE (CASE WHEN d0 BETWEEN 88 AND 297 THEN 2 ELSE 1 END)
            END AS offset_h,
-           CASE WHEN u < 0.4 THEN 10 * 3600 + u / 0.4 * 3 * 3600 WHEN u < 0.99 THEN 14 * 3600 + (u - 0.4) / 0.59 * 6 * 3600
+           CASE WHEN u < 0.4 THEN 10 * 3600 + u / 0.4 * 3 * 3600
+                WHEN u < 0.99 THEN 14 * 3600 + (u - 0.4) / 0.59 * 6 * 3600
                 ELSE (u - 0.99) * 100 * 86400 END AS local_s
     FROM c
   )

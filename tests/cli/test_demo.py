@@ -19,6 +19,11 @@ def test_demo_writes_the_month_and_a_report(tmp_path):
     assert "Niveau de service" in html and "<svg" in html
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["month"] == "2026-10" and "contact_records.parquet" in manifest["files"]
+    # the month is settled: invoice lines and totals printed, JSON and HTML written beside the facts
+    assert "Total including VAT" in result.output and "sl-80-20" in result.output
+    settlement = json.loads((out / "settlement.json").read_text())
+    assert settlement["period"] == "2026-10" and settlement["lines"][0]["clause"].startswith("activities[")
+    assert "settlement.json" in manifest["files"] and (out / "settlement.html").exists()
 
 
 def test_demo_is_reproducible(tmp_path):
@@ -29,6 +34,7 @@ def test_demo_is_reproducible(tmp_path):
     b = json.loads((tmp_path / "b" / "manifest.json").read_text())["files"]
     assert a["contact_records.parquet"] == b["contact_records.parquet"]
     assert a["interval_report.csv"] == b["interval_report.csv"]
+    assert a["settlement.json"] == b["settlement.json"]
 
 
 def test_demo_rejects_a_bad_month(tmp_path):

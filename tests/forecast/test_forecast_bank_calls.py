@@ -5,12 +5,12 @@ from datetime import datetime, time
 
 import holidays
 import pytest
+from tests.conftest import shared_data
 
 from charte.forecast.evaluation import rolling_origin
 from charte.forecast.history import IntervalHistory
 from charte.forecast.methods import standard_methods
 from charte.forecast.special_days import PlanningCalendar
-from tests.conftest import shared_data
 
 OURS = "charte (level×weekday×calendar, shrunk profile)"
 

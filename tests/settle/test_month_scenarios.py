@@ -6,13 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from tests.settle.scenarios import NOVEMBER, W1_BAND, at, contract, facts, row, sl_contract, w1
+from tests.workforce.workforce_reference import erlang_a_reference
 
 from charte.domain.calendar import Month
-from charte.settle import ForecastSeries, Incident, IndexValue, LineKind, StaffingBlock, settle
+from charte.settle import ForecastSeries, Incident, IndexValue, LineKind, MeasuredKpi, StaffingBlock, settle
 from charte.settle.engine import lines_of
 from charte.settle.explain import explain
-from tests.settle.scenarios import NOVEMBER, at, contract, facts, row, sl_contract, w1
-from tests.workforce.workforce_reference import erlang_a_reference
 
 MINIMUM = """\
 forecasts:
@@ -221,3 +221,55 @@ def test_fair_evaluation_on_the_demo_month_clears_the_mailing_day(tmp_path):
     assert sl.raw < sl.target <= sl.fair
     assert any(a.start.startswith("2026-10-13") for a in sl.adjusted)
     assert not lines_of(demo.settlement, LineKind.MALUS)
+
+
+QUALITY = """\
+  - id: quality
+    activity: inbound
+    metric: quality_score
+    target: 85%
+  - id: answer
+    activity: inbound
+    metric: answer_rate
+    target: 95%
+"""
+
+
+def _three_grids(overall: str) -> object:
+    grids = SL_GRID_QUALITY.format(overall=overall)
+    return contract(W1_BAND, "service_commitments:\n" + SL_ITEM + QUALITY, grids)
+
+
+SL_ITEM = """\
+  - id: sl
+    activity: inbound
+    metric: service_level
+    answered_within: 20s
+    target: 80%
+"""
+SL_GRID_QUALITY = """\
+bonus_malus:
+  grids:
+    sl: {{malus: {{per_point: 1%}}, cap_malus: 5%}}
+    answer: {{malus: {{per_point: 1%}}, cap_malus: 5%}}
+    quality: {{malus: {{per_point: 1%}}, cap_malus: 5%}}
+  overall_cap: {{malus: {overall}}}
+  symmetric: false
+"""
+
+
+def test_no_double_penalty_and_the_overall_cap():
+    # SL 70% (10 points under 80%: 10% → capped 5% = −150.00); answer rate 92/100 = 92% (3 points under 95%:
+    # 3% = −90.00) measures the same failure: only the larger malus of the two (sl) applies.
+    # Quality 80% (5 points under 85% → 5% = −150.00) is another failure and applies.
+    # Maluses −300.00; the overall cap of 8% × 3,000.00 = 240.00 gives back 60.00. Total 3,000 − 240 = 2,760.00.
+    rows = [row("2026-11-02T09:00", 100, 70, handled=92, productive_hours=100)]
+    result = settle(_three_grids("8%"), NOVEMBER, facts(rows, forecasts=[w1([("2026-11-02T09:00", 100)])],
+                                                        kpis=[MeasuredKpi("inbound", "quality", Decimal("0.80"))]))
+    maluses = lines_of(result, LineKind.MALUS)
+    assert [(m.clause, m.amount) for m in maluses] == [
+        ("bonus_malus.grids[quality]", Decimal("-150.00")), ("bonus_malus.grids[sl]", Decimal("-150.00"))]
+    assert any("answer" in n and "no double penalty" in n for n in result.notes)
+    (cap,) = lines_of(result, LineKind.CAP_ADJUSTMENT)
+    assert cap.amount == Decimal("60.00") and cap.explanation.figures["uncapped"] == Decimal("300.00")
+    assert result.total_excluding_vat == Decimal("2760.00")

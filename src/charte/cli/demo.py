@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from charte.cli.app import app
+from charte.cli.settle import results_table, settlement_table
 from charte.demo.run import DEFAULT_MONTH, DEFAULT_SEED, run_demo
 from charte.domain.calendar import CalendarError, Month
 from charte.io.contract_yaml import ContractInvalid
@@ -46,8 +47,8 @@ def demo(
     table = Table(title=f"Demo month {period}", show_lines=False)
     table.add_column("")
     rows: dict[str, list[str]] = {k: [] for k in (
-        "offered", "forecast M-1", "handled", "abandoned", "service level", "target", "ASA (s)", "AHT (s)",
-        "productive hours", "days out of the M-1 band")}
+        "offered", "forecast M-1", "handled", "abandoned", "service level (all intervals)", "target", "ASA (s)",
+        "AHT (s)", "productive hours", "days out of the M-1 band")}
     for generated in result.months:
         table.add_column(generated.activity, justify="right")
         s = generated.summary()
@@ -67,5 +68,11 @@ def demo(
     for key, values in rows.items():
         table.add_row(key, *values)
     console.print(table)
+    if result.settlement is not None:
+        console.print(settlement_table(result.settlement, "fr", explanations=False))
+        console.print(results_table(result.settlement))
+        console.print("[dim]Indexation : série Syntec ILLUSTRATIVE (pas l'indice publié).[/dim]")
+    for issue in result.settlement_problems:
+        console.print(f"settlement: {issue}", style="red", markup=False)
     console.print(f"Files in [bold]{result.out_dir}/[/bold]: " + ", ".join(result.files))
     console.print(f"Report: [bold]{result.report.resolve().as_uri()}[/bold]")

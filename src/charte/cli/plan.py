@@ -63,7 +63,7 @@ def _calendar(history: IntervalHistory, country: str, extra_years: tuple[int, ..
 
 
 @forecast_app.command("evaluate")
-def evaluate(  # noqa: PLR0917  (Typer reads the options from the signature)
+def evaluate(
     series: Annotated[Path, typer.Argument(help="CSV of (timestamp, count): DateTime,Calls or an interval report")],
     minutes: Annotated[int, typer.Option(help="slot length: 15, 30 or 60")] = 30,
     opening: Annotated[str, typer.Option(help="local time of the first slot")] = "07:00",
@@ -98,7 +98,7 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
 
 
 @app.command()
-def plan(  # noqa: PLR0917  (Typer reads the options from the signature)
+def plan(
     activity: Annotated[str, typer.Option(help="activity id")],
     week: Annotated[str, typer.Option(help="ISO week to plan, e.g. 2026-W48")],
     history_file: Annotated[Path, typer.Option("--history", help="interval history CSV of the activity")],

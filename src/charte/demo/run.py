@@ -3,7 +3,9 @@
 1. validate the example contract (every problem listed; errors stop the demo);
 2. generate a realistic month of facts for each inbound voice activity;
 3. write them in the canonical schemas (Parquet and CSV) with a manifest of hashes;
-4. write an HTML report and return the figures for the terminal summary.
+4. write an HTML report and return the figures for the terminal summary;
+5. settle the month (``charte.settle``) from the files just written, with the illustrative Syntec
+   series, and write ``settlement.json`` and ``settlement.html``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from charte.domain.contract import Contract
 from charte.domain.records import Channel
 from charte.io.canonical import write_csv, write_parquet
 from charte.io.contract_yaml import check_contract_file, load_contract
+from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
 from charte.reports.demo_report import ActivityView, render_demo_report
+from charte.reports.settlement_report import render_settlement_report
+from charte.settle import Settlement, SettlementError, settle
 
 DEFAULT_CONTRACT = "service-client-energie.yaml"
 DEFAULT_MONTH = Month(2026, 10)
@@ -47,6 +52,8 @@ class DemoResult:
     days: dict[str, list[Day]]
     files: tuple[str, ...]
     warnings: tuple[str, ...]
+    settlement: Settlement | None = None
+    settlement_problems: tuple[str, ...] = ()
 
 
 def _service_target(contract: Contract, activity: str) -> ServiceTarget:
@@ -76,12 +83,30 @@ def run_demo(
                                   target.threshold_seconds)
     files = _write_facts(out_dir, months)
     report = _write_report(out_dir, version, month, months, days, files, seed, warnings)
+    settlement, problems, settlement_files = _settle(out_dir, contract, month)
+    files = (*files, *settlement_files)
     manifest = {
         "contract": version.id, "contract_sha256": _sha256(path), "month": str(month), "seed": seed,
         "files": {name: _sha256(out_dir / name) for name in files},
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    return DemoResult(version, month, out_dir, report, tuple(months), days, (*files, "manifest.json"), warnings)
+    return DemoResult(version, month, out_dir, report, tuple(months), days, (*files, "manifest.json"), warnings,
+                      settlement, problems)
+
+
+def _settle(
+    out_dir: Path, contract: Contract, month: Month,
+) -> tuple[Settlement | None, tuple[str, ...], tuple[str, ...]]:
+    """Settle the generated month from its files (illustrative Syntec values); problems instead of a settlement."""
+    try:
+        facts = load_facts(out_dir, index_values=load_index_values(illustrative_syntec_path()))
+        settlement = settle(contract, month, facts)
+    except SettlementError as error:
+        return None, tuple(p.format() for p in error.problems), ()
+    write_settlement_json(settlement, out_dir / "settlement.json")
+    render_settlement_report(settlement, out_dir / "settlement.html", contract_name=contract.name,
+                             client=contract.client.name, provider=contract.provider.name)
+    return settlement, (), ("settlement.json", "settlement.html")
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:

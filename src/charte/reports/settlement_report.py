@@ -41,7 +41,7 @@ def _result_view(r: Any) -> dict[str, Any]:
         "evaluation": r.evaluation, "target": show(r.target), "raw": show(r.raw),
         "band_neutralised": show(r.band_neutralised), "fair": show(r.fair), "result": show(r.result),
         "met": r.met, "status": r.status, "excluded": r.excluded, "excluded_intervals": r.excluded_intervals,
-        "out_of_band": r.out_of_band_intervals, "adjusted": r.adjusted[:200], "adjusted_count": len(r.adjusted),
+        "out_of_band": r.out_of_band_intervals, "adjusted": r.adjusted[:200], "adjusted_count": r.adjusted_count,
         "patience": r.patience_seconds, "patience_source": r.patience_source, "horizon": r.horizon,
     }
 

@@ -121,7 +121,7 @@ def bonus_malus_lines(contract: Contract, results: list[ServiceResult], bases: d
             "threshold": o.threshold, "points": o.points, "per_point": o.per_point, "rate_uncapped": o.rate_uncapped,
             "cap": o.cap, "rate": o.rate, "capped": o.rate < o.rate_uncapped, "base": base,
             "base_kind": clause.base, "amount_uncapped": sign * o.rate_uncapped * base,
-            "adjusted_intervals": len(r.adjusted), "out_of_band_intervals": r.out_of_band_intervals,
+            "adjusted_intervals": r.adjusted_count, "out_of_band_intervals": r.out_of_band_intervals,
             "excluded_intervals": r.excluded_intervals,
         }
         lines.append(Draft(o.kind, o.activity, f"bonus_malus.grids[{o.commitment}]",

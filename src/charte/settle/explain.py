@@ -46,9 +46,11 @@ def _eur(value: Any, lang: Language) -> str:
 
 def _index(f: Mapping[str, Any], lang: Language) -> str:
     if not f or f.get("revised_on") is None:
+        later = f.get("next_revision") if f else None
         if lang == "fr":
-            return "prix de base, pas encore de révision (indexation)"
-        return "base price, no revision due yet (indexation)"
+            return "prix de base, pas encore de révision (indexation)" + (
+                f" ; première révision le {later}" if later else "")
+        return "base price, no revision due yet (indexation)" + (f"; first revision on {later}" if later else "")
     bounded = f.get("bounded_by")
     words = {"fr": {"floor": " (plancher appliqué)", "cap": " (plafond appliqué)"},
              "en": {"floor": " (floor applied)", "cap": " (cap applied)"}}[lang].get(bounded or "", "")

@@ -47,6 +47,7 @@ class PriceRevision:
     base_month: str | None
     base_value: Decimal | None
     revisions: tuple[Revision, ...]
+    next_revision: date | None = None
 
     @property
     def indexed(self) -> bool:
@@ -62,6 +63,7 @@ class PriceRevision:
             "index_value": last.index_value if last else None,
             "formula_ratio": last.formula_ratio if last else None,
             "bounded_by": last.bounded if last else None,
+            "next_revision": self.next_revision.isoformat() if self.next_revision else None,
         }
 
 
@@ -89,8 +91,11 @@ def price_revision(contract: Contract, period: Month, facts: Facts, problems: li
     base_month = clause.base_month
     base = facts.index_value(clause.index, base_month)
     formula = str(clause.formula)
+    upcoming = [d for year in (period.year, period.year + 1)
+                if contract.term.start < (d := clause.anniversary.in_year(year)) and d > period.first_day]
+    next_revision = min(upcoming) if upcoming else None
     if not days:
-        return PriceRevision(Decimal(1), clause.index, formula, str(base_month), base, ())
+        return PriceRevision(Decimal(1), clause.index, formula, str(base_month), base, (), next_revision)
     if base is None:
         problems.append(Problem("missing_index_value", f"indexation ({clause.index})",
                                 f"no value of index `{clause.index}` for the base month {base_month} (I0); "
@@ -116,4 +121,4 @@ def price_revision(contract: Contract, period: Month, facts: Facts, problems: li
             step, bounded = 1 + clause.cap, "cap"
         price *= step
         revisions.append(Revision(day, str(month), value, ratio, step, bounded))
-    return PriceRevision(price, clause.index, formula, str(base_month), base, tuple(revisions))
+    return PriceRevision(price, clause.index, formula, str(base_month), base, tuple(revisions), next_revision)

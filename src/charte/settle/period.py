@@ -27,14 +27,26 @@ def _offset_of_hour(hour: int) -> int:
     return int(offset.total_seconds()) if offset is not None else 0
 
 
+@lru_cache(maxsize=256)
+def _offsets(first_hour: int, last_hour: int) -> np.ndarray:
+    """UTC offsets of every UTC hour from ``first_hour`` to ``last_hour`` (a month's range is reused)."""
+    return np.fromiter((_offset_of_hour(h) for h in range(first_hour, last_hour + 1)), np.int64,
+                       last_hour - first_hour + 1)
+
+
 def local_day_numbers(start: IntArray) -> IntArray:
     """Local (Paris) calendar day of each instant, as days since 1970-01-01."""
     if start.size == 0:
         return np.zeros(0, np.int64)
     hours = start // 3600
-    unique, inverse = np.unique(hours, return_inverse=True)
-    offsets = np.fromiter((_offset_of_hour(int(h)) for h in unique), np.int64, unique.size)[inverse]
-    return (start + offsets) // 86400
+    first, last = int(hours.min()), int(hours.max())
+    if last - first > 24 * 800:  # more than two years: per distinct hour
+        unique, inverse = np.unique(hours, return_inverse=True)
+        offsets = np.fromiter((_offset_of_hour(int(h)) for h in unique), np.int64, unique.size)[inverse]
+    else:
+        offsets = _offsets(first, last)[hours - first]
+    result: IntArray = (start + offsets) // 86400
+    return result
 
 
 def day_number(day: date) -> int:

@@ -38,12 +38,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from charte.domain.contract import Contract, Evaluation, Exclusion
-from charte.settle.facts import Facts, Incident, IntervalBlock, Problem, instant
+from charte.settle.facts import Facts, Incident, IntervalBlock, Problem
 from charte.settle.forecast_accuracy import AlignedForecast, align, band_position
 from charte.settle.period import GRANULARITY_ORDER
 from charte.workforce import QueueMetrics, erlang_a_metrics, required_agents
@@ -77,6 +78,37 @@ class AdjustedInterval:
         return {k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in self.__dict__.items()}
 
 
+@dataclass(frozen=True, eq=False)
+class AdjustedTable:
+    """The adjusted intervals of one commitment, columnar (rows are built only when shown)."""
+
+    start: np.ndarray
+    offered: np.ndarray
+    forecast: np.ndarray
+    position: np.ndarray
+    agents: np.ndarray
+    achievable: np.ndarray
+    measured: np.ndarray
+    credit: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.start.size)
+
+    def rows(self) -> tuple[AdjustedInterval, ...]:
+        starts = np.datetime_as_string(self.start.astype("datetime64[s]"), unit="m")
+        return tuple(
+            AdjustedInterval(f"{starts[i]}Z", int(self.offered[i]), Decimal(f"{self.forecast[i]:.2f}"),
+                             "over" if self.position[i] > 0 else "under", int(self.agents[i]),
+                             Decimal(f"{self.achievable[i]:.6f}"), Decimal(f"{self.measured[i]:.6f}"),
+                             Decimal(f"{self.credit[i]:.3f}"))
+            for i in range(len(self)))
+
+
+def _empty_table() -> AdjustedTable:
+    empty = np.zeros(0)
+    return AdjustedTable(empty, empty, empty, empty, empty, empty, empty, empty)
+
+
 @dataclass(frozen=True)
 class ServiceResult:
     """One commitment's month: measured, target, the intervals set aside or adjusted and why."""
@@ -96,11 +128,20 @@ class ServiceResult:
     excluded: tuple[str, ...] = ()           # incident descriptions set aside
     excluded_intervals: int = 0
     out_of_band_intervals: int = 0
-    adjusted: tuple[AdjustedInterval, ...] = ()
+    adjusted_table: AdjustedTable = field(default_factory=_empty_table, repr=False)
     horizon: str | None = None
     patience_seconds: Decimal | None = None
     patience_source: str | None = None
     notes: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def adjusted(self) -> tuple[AdjustedInterval, ...]:
+        """The intervals fair evaluation credited, one row each (start UTC, forecast, achievable, credit…)."""
+        return self.adjusted_table.rows()
+
+    @property
+    def adjusted_count(self) -> int:
+        return len(self.adjusted_table)
 
     @property
     def result(self) -> Decimal | None:
@@ -117,14 +158,15 @@ class ServiceResult:
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in self.__dict__.items():
+            if key in ("adjusted_table", "adjusted"):
+                continue
             if isinstance(value, Decimal):
                 out[key] = format(value, "f")
-            elif key == "adjusted":
-                out[key] = [a.as_dict() for a in value]
             elif isinstance(value, tuple):
                 out[key] = list(value)
             else:
                 out[key] = value
+        out["adjusted"] = [a.as_dict() for a in self.adjusted]
         out["result"] = None if self.result is None else format(self.result, "f")
         out["met"] = self.met
         return out
@@ -184,8 +226,9 @@ class FairContext:
     position: np.ndarray
     patience: float
     patience_source: str
+    rows: np.ndarray
     agents: np.ndarray | None = None
-    metrics: QueueMetrics | None = None
+    achievable: dict[str, np.ndarray] | None = None
 
 
 def interval_forecast(contract: Contract, block: IntervalBlock, facts: Facts) -> AlignedForecast | None:
@@ -207,6 +250,8 @@ def fair_context(contract: Contract, block: IntervalBlock, facts: Facts, keep: n
         return None
     aligned = interval_forecast(contract, block, facts)
     if aligned is None:
+        if any(p.code == "missing_forecast" and f"({block.activity}" in p.where for p in problems):
+            return None  # already reported by the engine's forecast check
         problems.append(Problem("missing_forecast", f"forecasts ({block.activity})",
                                 f"no forecast of any horizon ({', '.join(h.name for h in contract.forecasts.horizons)})"
                                 f" for `{block.activity}` in the period; the band cannot be checked"))
@@ -219,13 +264,16 @@ def fair_context(contract: Contract, block: IntervalBlock, facts: Facts, keep: n
         patience, source = waits / abandons, "measured"
     else:
         patience, source = float(DEFAULT_PATIENCE_SECONDS), "default"
-    return FairContext(aligned, position, round(patience, 3), source)
+    rows = np.flatnonzero((position != 0) & (c["offered"] > 0))
+    return FairContext(aligned, position, round(patience, 3), source, rows)
 
 
-def _erlang(contract: Contract, block: IntervalBlock, ctx: FairContext, rows: np.ndarray) -> None:
-    """Agents for the forecast and Erlang A under the real load, for the out-of-band intervals ``rows``."""
+def _erlang_inputs(contract: Contract, block: IntervalBlock, ctx: FairContext) -> dict[str, np.ndarray]:
+    """Inputs of Erlang A for the out-of-band intervals with arrivals (``ctx.rows``), as flat arrays."""
+    rows = ctx.rows
     sl = next((c for c in contract.commitments_for(block.activity) if c.metric == "service_level"), None)
     target, seconds = (sl.target, sl.threshold_seconds) if sl is not None else DEFAULT_STAFFING_TARGET
+    short = (sl.short_abandon_seconds or 0) if sl is not None else 0
     period = block.minutes * 60.0
     handled = block.counts["handled"][rows].astype(np.float64)
     actual_aht = np.divide(block.seconds["handle_seconds"][rows], handled, out=np.zeros(rows.size), where=handled > 0)
@@ -234,18 +282,39 @@ def _erlang(contract: Contract, block: IntervalBlock, ctx: FairContext, rows: np
     assert contract.forecasts is not None
     commits_aht = contract.forecasts.reference_horizon.covers == "volume_and_handle_time"
     real_aht = np.where((actual_aht > 0) & commits_aht, actual_aht, f_aht)
-    agents = np.zeros(rows.size, np.int64)
-    busy = ctx.aligned.volume[rows] > 0
+    ones = np.ones(rows.size)
+    return {
+        "calls": ctx.aligned.volume[rows], "period": period * ones, "f_aht": f_aht, "real_aht": real_aht,
+        "load": block.counts["offered"][rows] * real_aht / period, "target": min(float(target), 0.999) * ones,
+        "seconds": float(seconds) * ones, "patience": ctx.patience * ones, "short": float(short) * ones,
+    }
+
+
+def erlang_batch(items: list[tuple[IntervalBlock, FairContext]], contract: Contract) -> None:
+    """Agents for the forecast, and Erlang A under the real load, for every activity's out-of-band intervals at once.
+
+    One vectorised call to :func:`charte.workforce.required_agents` and one to
+    :func:`charte.workforce.erlang_a_metrics` for the whole contract (the intervals of every activity).
+    """
+    parts = [_erlang_inputs(contract, block, ctx) for block, ctx in items]
+    if not parts:
+        return
+    x = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    agents = np.zeros(x["calls"].size, np.int64)
+    busy = x["calls"] > 0
     if busy.any():
-        agents[busy] = required_agents(ctx.aligned.volume[rows][busy], period, f_aht[busy],
-                                       sl_target=min(float(target), 0.999), sl_seconds=float(seconds),
-                                       patience_seconds=ctx.patience)
-    short = sl.short_abandon_seconds if sl is not None else None
-    load = block.counts["offered"][rows] * real_aht / period
-    ctx.agents = agents
-    ctx.metrics = erlang_a_metrics(
-        load, agents, real_aht, ctx.patience, float(seconds),
-        convention="excluding_short_abandons" if short else "offered", short_abandon_seconds=short)
+        agents[busy] = required_agents(x["calls"][busy], x["period"][busy], x["f_aht"][busy],
+                                       sl_target=x["target"][busy], sl_seconds=x["seconds"][busy],
+                                       patience_seconds=x["patience"][busy])
+    metrics = erlang_a_metrics(x["load"], agents, x["real_aht"], x["patience"], x["seconds"],
+                               convention="excluding_short_abandons", short_abandon_seconds=x["short"])
+    achievable = {metric: _achievable(metric, metrics) for metric in INTERVAL_METRICS}
+    start = 0
+    for (_, ctx), part in zip(items, parts, strict=True):
+        end = start + part["calls"].size
+        ctx.agents = agents[start:end]
+        ctx.achievable = {metric: values[start:end] for metric, values in achievable.items()}
+        start = end
 
 
 def _achievable(metric: str, metrics: QueueMetrics) -> np.ndarray:
@@ -292,33 +361,29 @@ def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, f
                 band_neutralised=_ratio(num, den, keep & (ctx.position == 0)))
     if evaluation == Evaluation.BAND_NEUTRALISED:
         return ServiceResult(**base)
-    rows_all = np.flatnonzero((ctx.position != 0) & (den > 0))
-    if ctx.metrics is None:
-        _erlang(contract, block, ctx, rows_all)
-    assert ctx.metrics is not None and ctx.agents is not None
-    achievable = _achievable(commitment.metric, ctx.metrics)
+    if ctx.achievable is None:
+        erlang_batch([(block, ctx)], contract)
+    assert ctx.achievable is not None and ctx.agents is not None
+    achievable = ctx.achievable[commitment.metric]
+    rows_all = ctx.rows
     target = float(commitment.target)
-    rows_index = {int(r): k for k, r in enumerate(rows_all)}
-    credit_total = 0.0
-    adjusted = []
-    for r in np.flatnonzero(out):
-        k = rows_index[int(r)]
-        gap = (target - achievable[k]) if commitment.direction == "at_least" else (achievable[k] - target)
-        if gap <= 0:
-            continue
-        room = target * den[r] - num[r] if commitment.direction == "at_least" else num[r] - target * den[r]
-        credit = float(min(gap * den[r], max(room, 0.0)))
-        credit_total += credit
-        adjusted.append(AdjustedInterval(
-            start=f"{instant(block.start[r]):%Y-%m-%dT%H:%MZ}", offered=int(block.counts["offered"][r]),
-            forecast=Decimal(f"{ctx.aligned.volume[r]:.2f}"), band="over" if ctx.position[r] > 0 else "under",
-            agents_for_forecast=int(ctx.agents[k]), achievable=Decimal(f"{achievable[k]:.6f}"),
-            measured=Decimal(f"{num[r] / den[r]:.6f}"), credit=Decimal(f"{credit:.3f}")))
+    k = np.searchsorted(rows_all, np.flatnonzero(out))
+    r = np.flatnonzero(out)
+    ach = achievable[k]
+    gap = (target - ach) if commitment.direction == "at_least" else (ach - target)
+    room = (target * den[r] - num[r]) if commitment.direction == "at_least" else (num[r] - target * den[r])
+    credit = np.minimum(gap * den[r], np.maximum(room, 0.0))
+    credited = gap > 0
+    credit = np.where(credited, credit, 0.0)
+    credit_total = float(credit.sum())
     sign = 1.0 if commitment.direction == "at_least" else -1.0
     fair_num_total = float(num[keep].sum()) + sign * credit_total
     d = float(den[keep].sum())
     fair = _q(Decimal(f"{fair_num_total:.6f}") / Decimal(f"{d:.6f}")) if d > 0 else None
-    base.update(fair=fair, adjusted=tuple(adjusted), patience_seconds=Decimal(f"{ctx.patience:.3f}"),
+    c = credited
+    table = AdjustedTable(block.start[r][c], block.counts["offered"][r][c], ctx.aligned.volume[r][c],
+                          ctx.position[r][c], ctx.agents[k][c], ach[c], (num[r] / den[r])[c], credit[c])
+    base.update(fair=fair, adjusted_table=table, patience_seconds=Decimal(f"{ctx.patience:.3f}"),
                 patience_source=ctx.patience_source)
     return ServiceResult(**base)
 
@@ -340,6 +405,17 @@ def kpi_result(commitment: Any, facts: Facts) -> ServiceResult:
 def service_results(contract: Contract, facts: Facts, problems: list[Problem]) -> list[ServiceResult]:
     """Every service commitment's month, in the contract's order."""
     cache: dict[str, FairContext | None] = {}
+    batch = []
+    for commitment in contract.service_commitments:
+        block = facts.intervals_of(commitment.activity)
+        if (commitment.metric in INTERVAL_METRICS and commitment.evaluation == Evaluation.FAIR and block is not None
+                and block.activity not in cache):
+            keep = ~_incident_mask(block, _excluded_incidents(contract, commitment, facts))
+            cache[block.activity] = ctx = fair_context(contract, block, facts, keep, problems)
+            if ctx is not None:
+                batch.append((block, ctx))
+    if not problems:
+        erlang_batch(batch, contract)
     results = []
     for commitment in contract.service_commitments:
         if commitment.metric in INTERVAL_METRICS:

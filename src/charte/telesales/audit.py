@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -176,8 +177,9 @@ def attempts_from_files(con: duckdb.DuckDBPyConnection, paths: Sequence[str | Pa
     if all(p.suffix.lower() == ".parquet" for p in files):
         con.execute(f"CREATE OR REPLACE VIEW ts_input AS SELECT * FROM read_parquet({listing}, union_by_name=true)")
     else:
+        # read as text, typed in ts_norm: department codes keep their leading zero, ISO offsets are honoured
         con.execute(f"CREATE OR REPLACE TEMP TABLE ts_input AS SELECT * FROM read_csv({listing}, header=true, "
-                    "union_by_name=true, types={'arrived_at': 'TIMESTAMPTZ', 'consumer_department': 'VARCHAR'})")
+                    "union_by_name=true, all_varchar=true)")
     return "ts_input"
 
 
@@ -245,8 +247,7 @@ def _offset_expression(zones: Sequence[str], first_us: int, last_us: int) -> str
         if len(pieces) == 1:
             expr = str(pieces[0][1])
         else:
-            whens = " ".join(f"WHEN us < {start} THEN {prev[1]}" for prev, (start, _) in zip(pieces, pieces[1:],
-                                                                                           strict=False))
+            whens = " ".join(f"WHEN us < {start} THEN {prev[1]}" for prev, (start, _) in pairwise(pieces))
             expr = f"CASE {whens} ELSE {pieces[-1][1]} END"
         branches.append(f"WHEN {index} THEN {expr}")
     return f"(CASE zone_idx {' '.join(branches)} END)"
@@ -299,8 +300,10 @@ def _in_force(rule: Rule) -> str:
 
 
 def _hours_ok() -> str:
-    windows = " OR ".join(f"(local_sec >= {a.hour * 3600 + a.minute * 60} AND local_sec < {b.hour * 3600 + b.minute * 60})"
-                          for a, b in CALLING_WINDOWS)
+    def sec(t: time) -> int:
+        return t.hour * 3600 + t.minute * 60 + t.second
+
+    windows = " OR ".join(f"(local_sec >= {sec(a)} AND local_sec < {sec(b)})" for a, b in CALLING_WINDOWS)
     days = ", ".join(str(d) for d in sorted(CALLING_WEEKDAYS))
     return f"(isodow IN ({days}) AND NOT is_holiday AND ({windows}))"
 
@@ -386,12 +389,12 @@ def _span(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int, list[str]]:
     return int(row[0]), row[1], row[2], list(row[3] or [])
 
 
-def _register_bloctel(con: duckdb.DuckDBPyConnection, lists: Sequence[BloctelList], first_day: date,
-                      last_day: date) -> None:
-    """``ts_bloctel`` (hash, list day) and ``ts_bloctel_day``: for each day, the latest list dated on or before it."""
+def _register_bloctel(con: duckdb.DuckDBPyConnection, lists: Sequence[BloctelList]) -> None:
+    """``ts_bloctel``: (hash, list day) of every list."""
     hashes = [h for bl in lists for h in bl.hashes]
     days = [_day(bl.list_date) for bl in lists for _ in bl.hashes]
-    con.register("ts_bloctel_arrow", pa.table({"h": pa.array(hashes, pa.string()), "list_day": pa.array(days, pa.int64())}))
+    arrow = pa.table({"h": pa.array(hashes, pa.string()), "list_day": pa.array(days, pa.int64())})
+    con.register("ts_bloctel_arrow", arrow)
     con.execute("CREATE OR REPLACE TEMP TABLE ts_bloctel AS SELECT DISTINCT h, list_day FROM ts_bloctel_arrow")
     con.unregister("ts_bloctel_arrow")
 
@@ -411,8 +414,9 @@ def _local_view(con: duckdb.DuckDBPyConnection, zones: Sequence[str], first_us: 
         list_day = _list_day_expression(lists)
     else:
         bl_cols, bl_join, list_day = "false AS on_bloctel", "", "CAST(NULL AS BIGINT)"
+    # ts_base: local times; ts_local adds the Bloctel match (only the flagging pass reads number_hash)
     con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW ts_local AS
+        CREATE OR REPLACE TEMP VIEW ts_base AS
         WITH z AS (
             SELECT n.*, m.zone_idx, m.sub_idx, m.zone
             FROM ts_norm n JOIN ts_zone_map m ON m.dept = n.consumer_department
@@ -424,7 +428,8 @@ def _local_view(con: duckdb.DuckDBPyConnection, zones: Sequence[str], first_us: 
         ), e AS (
             SELECT d.*, {holiday_expr} AS is_holiday, {list_day} AS list_day FROM d
         )
-        SELECT d.*, {bl_cols} FROM e AS d {bl_join}""")
+        SELECT * FROM e""")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW ts_local AS SELECT d.*, {bl_cols} FROM ts_base AS d {bl_join}")
 
 
 def _checked_counts(con: duckdb.DuckDBPyConnection, plan: _Plan, settings: AuditSettings
@@ -434,7 +439,7 @@ def _checked_counts(con: duckdb.DuckDBPyConnection, plan: _Plan, settings: Audit
     counts = ", ".join(f"count(*) FILTER (WHERE {_in_force(r)} AND NOT {_exempt(r, settings)}) AS c{i}"
                        for i, r in enumerate(rules))
     sql = f"SELECT campaign, coalesce(dial_mode, 'unknown') AS mode, count(*) AS n{', ' + counts if counts else ''} " \
-          "FROM ts_local GROUP BY ALL"
+          "FROM ts_base GROUP BY ALL"
     checked = dict.fromkeys(rules, 0)
     modes: list[tuple[str, str, int]] = []
     for row in con.execute(sql).fetchall():
@@ -463,7 +468,7 @@ def _flag(con: duckdb.DuckDBPyConnection, plan: _Plan, settings: AuditSettings) 
                 lag(local_day, {plan.max_calls}) OVER win AS nth_prev_day,
                 max(CASE WHEN refused THEN local_day END)
                     OVER (win ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS refusal_day
-            FROM (SELECT contact_id, us, local_day, refused, professional, consumer_hash FROM ts_local
+            FROM (SELECT contact_id, us, local_day, refused, professional, consumer_hash FROM ts_base
                   WHERE consumer_hash IS NOT NULL)
             -- the 64-bit hash first makes the sort compare integers; the strings keep partitions exact
             WINDOW win AS (PARTITION BY hash(professional, consumer_hash), professional, consumer_hash
@@ -537,7 +542,7 @@ def run_audit(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSett
     except ValueError as exc:
         raise AuditInputError("unknown_consumer_department", relation, str(exc)) from exc
     if settings.bloctel_lists:
-        _register_bloctel(con, settings.bloctel_lists, first_day, last_day)
+        _register_bloctel(con, settings.bloctel_lists)
     _local_view(con, zones, first_us, last_us, holiday_expr, settings.bloctel_lists)
     plan = _plan(settings, present, last_day)
     checked, modes = _checked_counts(con, plan, settings)

@@ -1,0 +1,107 @@
+"""``charte settle``: settle a month of a contract from its facts; print, write JSON and HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from charte.cli.app import app
+from charte.domain.calendar import CalendarError, Month
+from charte.io.contract_yaml import ContractInvalid, load_contract
+from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
+from charte.reports.settlement_report import render_settlement_report
+from charte.settle import Settlement, SettlementError, settle
+from charte.settle.explain import Language, explain
+
+
+def _money(value: object) -> str:
+    return f"{value:,.2f}"
+
+
+def settlement_table(settlement: Settlement, lang: Language = "en", *, explanations: bool = True) -> Table:
+    """The invoice lines and totals as a Rich table (explanations under each line)."""
+    table = Table(title=f"Settlement {settlement.contract} — {settlement.period}", show_lines=explanations)
+    for name, justify in (("#", "right"), ("line", "left"), ("quantity", "right"), ("unit", "left"),
+                          ("unit price", "right"), ("amount EUR", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for line in settlement.lines:
+        label = f"{escape(line.label)}\n[dim]{escape(line.clause)}[/dim]"
+        if explanations:
+            label += f"\n[italic]{escape(explain(line, lang))}[/italic]"
+        style = "red" if line.amount < 0 else ""
+        table.add_row(str(line.number), label, f"{line.quantity:,.2f}", line.unit, f"{line.unit_price:,.4f}",
+                      f"[{style}]{_money(line.amount)}[/]" if style else _money(line.amount))
+    ht, ttc = _money(settlement.total_excluding_vat), _money(settlement.total_including_vat)
+    table.add_row("", "[bold]Total excluding VAT[/bold]", "", "", "", f"[bold]{ht}[/]")
+    table.add_row("", f"VAT {settlement.vat_rate * 100:.0f}%", "", "", "", _money(settlement.vat))
+    table.add_row("", "[bold]Total including VAT[/bold]", "", "", "", f"[bold]{ttc}[/]")
+    return table
+
+
+def results_table(settlement: Settlement) -> Table:
+    table = Table(title="Service commitments (axis 2)")
+    for name in ("commitment", "target", "raw", "band-neutralised", "fair", "judged on", "met"):
+        table.add_column(name, justify="left" if name == "commitment" else "right")
+    for r in settlement.service_results:
+        def show(v: object, asa: bool = r.metric == "asa") -> str:
+            return "—" if v is None else (f"{v:.1f} s" if asa else f"{float(v) * 100:.2f}%")  # type: ignore[arg-type]
+        met = "—" if r.met is None else ("[green]yes[/]" if r.met else "[red]no[/]")
+        table.add_row(r.commitment, show(r.target), show(r.raw), show(r.band_neutralised), show(r.fair),
+                      r.evaluation if r.status == "measured" else "not measured", met)
+    return table
+
+
+@app.command("settle")
+def settle_command(
+    contract: Annotated[Path, typer.Option(help="Contract YAML.")],
+    period: Annotated[str, typer.Option(help="Month to settle, YYYY-MM.")],
+    facts: Annotated[Path, typer.Option(help="Folder of facts (interval_report, forecasts, staffing, incidents…).")],
+    index: Annotated[Path | None, typer.Option(help="Index values CSV (series,month,value); default: the "
+                                                    "illustrative Syntec series shipped with charte.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the settlement JSON here.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write the settlement HTML page here.")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the explanations: fr or en.")] = "en",
+) -> None:
+    """Settle a month: invoice lines, each explained; totals; the hash of the inputs."""
+    console = Console()
+    try:
+        month = Month.parse(period)
+    except CalendarError as exc:
+        console.print(f"--period: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    if lang not in ("fr", "en"):
+        console.print("--lang: expected fr or en", markup=False)
+        raise typer.Exit(2)
+    try:
+        loaded = load_contract(contract)
+        index_values = load_index_values(index or illustrative_syntec_path())
+        result = settle(loaded, month, load_facts(facts, index_values=index_values))
+    except ContractInvalid as exc:
+        for problem in exc.problems:
+            console.print(problem.format(), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except SettlementError as exc:
+        console.print(f"[red]No settlement for {month}: {len(exc.problems)} problem(s)[/red]")
+        for p in exc.problems:
+            console.print(p.format(), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    if index is None:
+        console.print("[yellow]Index values: the ILLUSTRATIVE Syntec series shipped with charte "
+                      "(not the published index); pass --index for real values.[/yellow]")
+    console.print(settlement_table(result, lang))  # type: ignore[arg-type]
+    console.print(results_table(result))
+    for note in result.notes:
+        console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    console.print(f"inputs sha256 {result.inputs_sha256}")
+    if json_out is not None:
+        write_settlement_json(result, json_out)
+        console.print(f"JSON: {json_out}")
+    if html_out is not None:
+        render_settlement_report(result, html_out, contract_name=loaded.name, client=loaded.client.name,
+                                 provider=loaded.provider.name)
+        console.print(f"HTML: {html_out.resolve().as_uri()}")
