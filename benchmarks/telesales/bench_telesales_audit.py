@@ -7,6 +7,10 @@ some outside them, and 9 dial modes out of 10 manual or preview. Generation is t
 
     .venv/bin/python benchmarks/telesales/bench_telesales_audit.py --rows 50000000
     .venv/bin/python benchmarks/telesales/bench_telesales_audit.py --rows 5000000 --threads 1
+
+Measured 2026-11-24 (2 cores shared with three other sessions, load average ~3, `--memory 10GB`):
+50,000,000 attempts (2.37 GB Parquet) audited in 94.4 s, 0.53 M attempts/s, 17× a scan of the
+same file; peak RSS 7.6 GB; 11.4 M violation rows written. 10,000,000 attempts: 20.9 s.
 """
 
 from __future__ import annotations

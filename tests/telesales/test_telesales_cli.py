@@ -122,3 +122,17 @@ def test_canonical_csv_keeps_department_codes_and_offsets(tmp_path: Path) -> Non
     payload = json.loads(result.stdout)
     hours = next(f for f in payload["findings"] if f["rule"] == "calling_hours")
     assert hours["violations"] == 2  # 09:30 in Guadeloupe and in the Ain, read from UTC instants in the CSV
+
+
+def test_contract_policy_tightens_the_attempt_limit(tmp_path: Path) -> None:
+    from charte.io.canonical import write_parquet
+
+    contract = Path(__file__).parents[2] / "src" / "charte" / "examples" / "vente-sortante-assurance.yaml"
+    path = tmp_path / "attempts.parquet"  # four calls in four days: legal (4), not under this contract (3)
+    write_parquet(table([Call(f"d{d}", f"2026-03-0{d + 1} 11:00:00") for d in range(1, 5)]), path)
+    plain = json.loads(CliRunner().invoke(app, ["telesales", "audit", str(path), "--json"]).stdout)
+    tight = json.loads(CliRunner().invoke(app, ["telesales", "audit", str(path), "--json", "--contract",
+                                                str(contract)]).stdout)
+    count = {name: next(f["violations"] for f in p["findings"] if f["rule"] == "call_frequency")
+             for name, p in (("plain", plain), ("tight", tight))}
+    assert count == {"plain": 0, "tight": 1}

@@ -121,3 +121,25 @@ def test_a_hashed_list_refuses_another_salt(tmp_path: Path) -> None:
     assert load_bloctel_list(stored, SALT).list_date == date(2026, 9, 1)
     with pytest.raises(ValueError, match="salt_mismatch"):
         load_bloctel_list(stored, "another salt")
+
+
+def test_hash_numbers_in_a_dialer_export(tmp_path: Path) -> None:
+    from charte.telesales.bloctel import department_of_number
+
+    assert department_of_number("+262692112233") == "974"
+    assert department_of_number("+262639010203") == "976"
+    assert department_of_number("+33612345678") == ""
+    assert department_of_number("+442079460958") is None
+    export = tmp_path / "appels.csv"
+    export.write_text("Appel;Numero;Statut\nA1;06 12 34 56 78;OK\nA2;0692 11 22 33;OK\nA3;12;OK\n", encoding="utf-8")
+    hashed = tmp_path / "appels-hashed.csv"
+    result = CliRunner().invoke(app, ["telesales", "hash-numbers", str(export), "-o", str(hashed),
+                                      "--column", "Numero", "--salt", SALT])
+    assert result.exit_code == 0, result.output
+    assert "lines without a readable number: 4" in result.stdout
+    lines = hashed.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Appel;number_hash;Statut;consumer_department"
+    assert lines[1] == f"A1;{hash_number('+33612345678', SALT)};OK;"
+    assert lines[2] == f"A2;{hash_number('+262692112233', SALT)};OK;974"
+    assert lines[3] == "A3;;OK;"
+    assert _leaks(hashed.read_text(encoding="utf-8") + result.output) == set()

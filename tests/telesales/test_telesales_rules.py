@@ -189,6 +189,7 @@ def test_share_of_automated_dialing_modes() -> None:
     assert result.finding(Rule.AUTOMATED_DIALING).violations == 3
     assert flagged(result, Rule.AUTOMATED_MESSAGE_CONSENT) == {"m9"}
     assert result.campaigns == (("spring", 10, 3),)
+    assert result.dial_mode_counts() == {"manual": 5, "preview": 2, "predictive": 2, "automated_message": 1}
 
 
 def test_all_manual_campaign_conforms_to_the_2010_charter() -> None:
@@ -211,3 +212,31 @@ def test_missing_columns_make_rules_not_checked() -> None:
     assert "consent_ref" in result.finding(Rule.PRIOR_CONSENT).note
     assert result.finding(Rule.REFUSAL_SILENCE).verdict is Verdict.NOT_CHECKED
     assert result.finding(Rule.CALLING_HOURS).verdict is Verdict.CONFORM
+
+
+def test_contract_policy_can_only_tighten_the_frequency_limit() -> None:
+    from charte.domain.contract.charter_2010 import OutboundDialing
+    from charte.domain.records import DialMode
+    from charte.telesales.audit import settings_for_policy
+
+    calls = [*_four_calls("x"), Call("x-5", "2026-03-06 11:00:00", consumer="x")]
+    tighter = settings_for_policy(OutboundDialing(mode=DialMode.PREVIEW, max_attempts_per_30_days=2))
+    looser = settings_for_policy(OutboundDialing(mode=DialMode.PREVIEW, max_attempts_per_30_days=9))
+    assert flagged(audit(calls, tighter), Rule.CALL_FREQUENCY) == {"x-3", "x-4", "x-5"}
+    assert flagged(audit(calls, looser), Rule.CALL_FREQUENCY) == {"x-5"}
+
+
+def test_exemptions_are_configurable() -> None:
+    from charte.telesales.rules import Exemptions
+
+    calls = [Call("contract", "2026-09-01 11:00:00", consent=None, contract_in_progress=True)]
+    assert flagged(audit(calls), Rule.PRIOR_CONSENT) == set()
+    strict = AuditSettings(exemptions=Exemptions(contract_in_progress=frozenset()))
+    assert flagged(audit(calls, strict), Rule.PRIOR_CONSENT) == {"contract"}
+
+
+def test_calls_before_the_decret_only_are_audited_without_error() -> None:
+    result = audit([Call("2022", "2022-06-04 21:00:00")])  # a Saturday evening, before 1 March 2023
+    assert result.finding(Rule.CALLING_HOURS).verdict is Verdict.NOT_CHECKED
+    assert result.finding(Rule.CALL_FREQUENCY).verdict is Verdict.NOT_CHECKED
+    assert result.finding(Rule.BLOCTEL_OPPOSITION).verdict is Verdict.NOT_CHECKED

@@ -1,4 +1,8 @@
-"""``charte telesales audit FILE... [--mapping M] [--bloctel LIST] [--salt S]`` and ``charte telesales hash-list``."""
+"""``charte telesales audit FILE... [--mapping M] [--contract C] [--bloctel LIST] [--salt S]``.
+
+Also ``charte telesales hash-list`` (keep a Bloctel list as hashes) and ``hash-numbers`` (hash the
+phone numbers of a dialer export before it is imported).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,15 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from charte.cli.app import app
+
+if TYPE_CHECKING:
+    from charte.telesales.audit import AuditSettings
+    from charte.telesales.bloctel import BloctelList
 
 telesales_app = typer.Typer(help="Outbound campaigns audited against the telephone-selling rules.",
                             no_args_is_help=True)
@@ -50,12 +58,26 @@ def _imported(files: list[Path], mapping: str, activity: str | None, folder: Pat
     return store.files("contact_record")
 
 
+def _contract_settings(path: Path, lists: tuple[BloctelList, ...]) -> AuditSettings:
+    from charte.io.contract_yaml import load_contract
+    from charte.telesales.audit import settings_for_policy
+
+    loaded = load_contract(path)
+    policy = loaded.charter_2010.outbound_dialing if loaded.charter_2010 else None
+    if policy is None:
+        raise _fail(f"{path}: [no_outbound_dialing] the contract has no `charter_2010.outbound_dialing` clause; "
+                    "expected one for an outbound campaign")
+    return settings_for_policy(policy, loaded.law_overrides, lists)
+
+
 @telesales_app.command("audit")
 def audit_command(
     files: Annotated[list[Path], typer.Argument(help="outbound attempt records (canonical Parquet/CSV, or any "
                                                      "export with --mapping)")],
     mapping: Annotated[str | None, typer.Option("--mapping", "-m", help="mapping YAML file or shipped name")] = None,
     activity: Annotated[str | None, typer.Option(help="activity id, when the file does not carry it")] = None,
+    contract: Annotated[Path | None, typer.Option(help="contract YAML: its outbound dialing policy and law "
+                                                       "overrides apply (a stricter attempt limit)")] = None,
     bloctel: Annotated[list[Path] | None, typer.Option(help="Bloctel list (numbers in clear, hashed at once, or a "
                                                             "hashed .parquet); repeat for monthly lists")] = None,
     bloctel_date: Annotated[str | None, typer.Option(help="date of the (single) Bloctel list, YYYY-MM-DD; "
@@ -67,6 +89,7 @@ def audit_command(
     as_json: Annotated[bool, typer.Option("--json", help="print the findings as JSON")] = False,
 ) -> None:
     """Check every outbound attempt against the rules in force on its date; exit 1 if any rule is violated."""
+    from charte.io.contract_yaml import ContractInvalid
     from charte.telesales.audit import AuditInputError, AuditSettings, Verdict, audit_files
     from charte.telesales.bloctel import load_bloctel_list
     from charte.telesales.report import findings_payload, render_text, write_report
@@ -77,7 +100,7 @@ def audit_command(
         raise _fail("--bloctel-date applies to exactly one --bloctel list; date monthly lists by their file names")
     try:
         lists = tuple(load_bloctel_list(p, secret, _date(bloctel_date, "--bloctel-date")) for p in lists_given)
-        settings = AuditSettings(bloctel_lists=lists)
+        settings = _contract_settings(contract, lists) if contract else AuditSettings(bloctel_lists=lists)
         with tempfile.TemporaryDirectory(prefix="charte-telesales-") as tmp:
             paths = _imported(files, mapping, activity, Path(tmp)) if mapping else list(files)
             if not paths:
@@ -86,7 +109,7 @@ def audit_command(
             written = write_report(result, output, settings, "csv" if csv else "parquet") if output else []
             text = json.dumps(findings_payload(result, settings), indent=2, ensure_ascii=False) if as_json \
                 else render_text(result)
-    except (AuditInputError, ValueError, OSError) as exc:
+    except (AuditInputError, ContractInvalid, ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
     typer.echo(text)
     for path in written:
@@ -112,3 +135,23 @@ def hash_list_command(
         raise _fail(str(exc)) from None
     skipped = f"; {len(hashed.rejected_lines)} lines were not numbers" if hashed.rejected_lines else ""
     typer.echo(f"{output}: {len(hashed.hashes):,} hashed numbers, list of {hashed.list_date}{skipped}")
+
+
+@telesales_app.command("hash-numbers")
+def hash_numbers_command(
+    source: Annotated[Path, typer.Argument(help="dialer export (CSV) with phone numbers in clear")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="the same CSV with `number_hash` instead")],
+    column: Annotated[str, typer.Option(help="column holding the phone number")],
+    salt: Annotated[str | None, typer.Option(help=SALT_HELP, show_default=False)] = None,
+    encoding: Annotated[str, typer.Option(help="encoding of the export (utf-8, cp1252…)")] = "utf-8",
+) -> None:
+    """Hash the phone numbers of an export before it is imported or audited; adds `consumer_department`."""
+    from charte.telesales.bloctel import hash_numbers_file
+
+    try:
+        done = hash_numbers_file(source, output, column, salt or os.environ.get("CHARTE_NUMBER_SALT", ""),
+                                 encoding=encoding)
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    bad = f"; lines without a readable number: {', '.join(map(str, done.bad_numbers[:20]))}" if done.bad_numbers else ""
+    typer.echo(f"{output}: {done.rows:,} rows, numbers hashed{bad}")

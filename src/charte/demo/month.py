@@ -162,6 +162,7 @@ def _expected_per_slot(
     weights = {}
     for ordinal in open_days:
         wd = date.fromordinal(ordinal).weekday()
+        # weekdays at the source's weekday level; Saturdays (and, half as busy, Sundays) at a stated level
         weights[ordinal] = profile.level[wd] if wd < 5 else a.saturday_level if wd == 5 else a.saturday_level / 2
     scale = a.monthly_calls / sum(weights.values())
     planned = {d: w * scale for d, w in weights.items()}
@@ -275,7 +276,8 @@ def _forecasts(
     for ordinal in sorted(planned_day):
         day = date.fromordinal(ordinal)
         volume = planned_day[ordinal] * np.exp(rng.normal(a.m1_bias, a.m1_sigma))
-        _row(rows, activity, "M-1", m1_issued, "day", local_midnight(day, tz), volume, a.aht_seconds * 0.97)
+        _row(rows, activity, "M-1", m1_issued, "day", local_midnight(day, tz), volume,
+             a.aht_seconds * (1 + a.forecast_aht_error))
     # W-1: knows each day's true level up to a small error, and each interval's share up to noise.
     w1 = np.zeros(len(intervals))
     day_error = {d: np.exp(rng.normal(0, a.w1_day_sigma)) for d in true_day}

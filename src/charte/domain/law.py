@@ -69,6 +69,14 @@ TABLE: Final[tuple[LegalConstant, ...]] = (
                   date(2023, 3, 1), "Code de la consommation D223-9 (décret 2022-1313 of 13 Oct 2022)"),
     LegalConstant("telesales.silence_days_after_refusal", Decimal(60), "calendar days without a call after a refusal",
                   date(2023, 3, 1), "Code de la consommation D223-9 (décret 2022-1313 of 13 Oct 2022)"),
+    # SMIC (salaire minimum interprofessionnel de croissance), metropolitan France, gross hourly.
+    # The table ENDS with the value in force from 1 November 2024: later revaluations are not
+    # recorded here; a contract (or a scorecard run) states them through ``law_overrides``.
+    LegalConstant("smic.hourly_gross", Decimal("11.65"), "EUR gross per hour", date(2024, 1, 1),
+                  "Décret n° 2023-1216 du 20 décembre 2023 portant relèvement du salaire minimum de croissance"),
+    LegalConstant("smic.hourly_gross", Decimal("11.88"), "EUR gross per hour", date(2024, 11, 1),
+                  "Décret n° 2024-951 du 23 octobre 2024 portant relèvement du salaire minimum de croissance",
+                  "last value in the table; later revaluations must be given as overrides"),
     LegalConstant("vat.standard_rate", Decimal("0.20"), "fraction", date(2014, 1, 1),
                   "Code général des impôts art. 278 (standard VAT rate 20%)"),
 )

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,40 +37,49 @@ import pyarrow.compute as pc
 
 from charte.io.conversion import EPOCH, BadValueError, RowConverter
 from charte.io.mapping import FieldRule, Mapping
-from charte.io.quality import Issue, QualityReport, check_contact, issue
+from charte.io.quality import Issue, issue
 
 BLOCK_BYTES = 32 << 20
 #: characters ``str.strip()`` removes (``str.isspace``), so trimming in Arrow equals trimming in Python
 PY_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
-_DIRECTIVES = {"%d": ("d", "([0-9]{2})"), "%m": ("m", "([0-9]{2})"), "%Y": ("Y", "([0-9]{4})"),
-               "%y": ("y", "([0-9]{2})"), "%H": ("H", "([0-9]{2})"), "%M": ("M", "([0-9]{2})"),
-               "%S": ("S", "([0-9]{2})")}
-_ISO = (r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?$", "YmdHMS")
-_HMS = r"^([0-9]{1,9}):([0-5]?[0-9]):([0-5]?[0-9])$"
+_DIRECTIVES = {"%d": ("d", 2), "%m": ("m", 2), "%Y": ("Y", 4), "%y": ("y", 2), "%H": ("H", 2), "%M": ("M", 2),
+               "%S": ("S", 2)}
+_ISO_MINUTES = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}$",
+                [("Y", 0, 4), ("m", 5, 2), ("d", 8, 2), ("H", 11, 2), ("M", 14, 2)])
+_ISO_SECONDS = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}$",
+                [("Y", 0, 4), ("m", 5, 2), ("d", 8, 2), ("H", 11, 2), ("M", 14, 2), ("S", 17, 2)])
+_HMS = r"^[0-9]{1,9}:[0-5][0-9]:[0-5][0-9]$"
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A field given by the mapping as a constant: one value for every row."""
+
+    value: Any
 
 
 class NotVectorisableError(Exception):
     """The columnar reader cannot guarantee the row path's result for this file; use the row path."""
 
 
-def _pattern(fmt: str) -> tuple[str, str]:
-    """A strict regex for a strptime format, and the directive letter of each group."""
-    out, letters, i = ["^"], "", 0
+def _pattern(fmt: str) -> tuple[str, list[tuple[str, int, int]]]:
+    """A strict regex for a strptime format (fixed-width numbers) and where each number sits: (letter, start, width)."""
+    out, layout, i, at = ["^"], [], 0, 0
     while i < len(fmt):
         if fmt[i] == "%":
             directive = fmt[i:i + 2]
             if directive not in _DIRECTIVES:
                 raise NotVectorisableError(f"strptime directive {directive!r}")
-            letter, group = _DIRECTIVES[directive]
-            out.append(group)
-            letters += letter
-            i += 2
+            letter, width = _DIRECTIVES[directive]
+            out.append(f"[0-9]{{{width}}}")
+            layout.append((letter, at, width))
+            i, at = i + 2, at + width
         else:
-            if fmt[i].isspace():
-                raise NotVectorisableError("whitespace in a strptime format")
+            if fmt[i].isspace() or not fmt[i].isascii():
+                raise NotVectorisableError("whitespace or non-ASCII text in a strptime format")
             out.append(re.escape(fmt[i]))
-            i += 1
-    return "".join(out) + "$", letters
+            i, at = i + 1, at + 1
+    return "".join(out) + "$", layout
 
 
 def supports(mapping: Mapping) -> bool:
@@ -85,6 +94,8 @@ def supports(mapping: Mapping) -> bool:
 
 def _check_rule(rule: FieldRule) -> None:
     if rule.constant is not None:
+        if rule.type == "timestamp":
+            raise NotVectorisableError("constant timestamp")
         return
     if rule.type == "boolean":
         raise NotVectorisableError("boolean field")
@@ -94,11 +105,20 @@ def _check_rule(rule: FieldRule) -> None:
             raise NotVectorisableError("template with literal braces")
     if rule.type == "timestamp":
         if rule.date is not None and rule.time is not None:
-            _pattern(rule.date.format)
+            _letters(rule.date.format, {"d", "m"}, {"d", "m", "Y", "y"})
             if rule.time.format != "h:mm:ss":
-                _pattern(rule.time.format)
+                _letters(rule.time.format, {"H", "M"}, {"H", "M", "S"})
         elif rule.format not in (None, "iso"):
-            _pattern(rule.format)
+            _letters(rule.format or "", {"d", "m", "H", "M"}, {"d", "m", "Y", "y", "H", "M", "S"})
+
+
+def _letters(fmt: str, needed: set[str], allowed: set[str]) -> None:
+    """A format the columnar reader reads exactly: each directive once, the needed ones present."""
+    letters = [letter for letter, _at, _width in _pattern(fmt)[1]]
+    found = set(letters)
+    if len(letters) != len(found) or not needed <= found or not found <= allowed \
+            or ("d" in needed and not found & {"Y", "y"}) or {"Y", "y"} <= found:
+        raise NotVectorisableError(f"strptime format {fmt!r}")
 
 
 # -- reading lines ----------------------------------------------------------------------------------
@@ -159,6 +179,8 @@ def blocks(path: Path, encoding: str, delimiter: str, width: int, max_line: int)
             if chunk:
                 cut = data.rfind(b"\n")
                 if cut < 0:
+                    if len(data) > max_line:
+                        raise NotVectorisableError("line too long")
                     rest = data
                     continue
                 data, rest = data[:cut + 1], data[cut + 1:]
@@ -173,27 +195,38 @@ def _block(data: bytes, codec: str, delimiter: str, width: int, max_line: int, l
     lengths = np.diff(np.concatenate(([-1], ends, [len(data) - 1] if not data.endswith(b"\n") else [])))
     if lengths.size and lengths.max() > max_line:
         raise NotVectorisableError("line too long")
+    if data.count(b"\r") != data.count(b"\r\n") + data.endswith(b"\r") or b"\x00" in data:
+        raise NotVectorisableError("carriage return inside a line, or NUL byte")
     try:
         text = data.decode(codec)
     except UnicodeDecodeError:
         raise NotVectorisableError("bytes invalid in the encoding") from None
-    if "\x00" in text:
-        raise NotVectorisableError("NUL character")
     lines = pc.split_pattern(pa.array([text[:-1] if text.endswith("\n") else text]), "\n").flatten()
-    if pc.any(pc.match_substring_regex(lines, "\r.")).as_py():
-        raise NotVectorisableError("carriage return inside a line")
-    lines = pc.replace_substring_regex(lines, "\r$", "")
+    if "\r" in text:
+        lines = pc.utf8_rtrim(lines, "\r")
     rows = line_no + np.arange(len(lines), dtype=np.int64)
-    nonblank = pc.not_equal(pc.utf8_trim(lines, PY_WHITESPACE), "").to_numpy(zero_copy_only=False)
-    lines = lines.filter(pa.array(nonblank))
-    rows = rows[nonblank]
+    if width == 1:
+        nonblank = _np(pc.not_equal(pc.utf8_trim(lines, PY_WHITESPACE), ""))
+        lines, rows = lines.filter(pa.array(nonblank)), rows[nonblank]
     fields = pc.split_pattern(lines, delimiter)
-    quoted = pc.match_substring(lines, '"').to_numpy(zero_copy_only=False)
-    simple = (pc.list_value_length(fields).to_numpy(zero_copy_only=False) == width) & ~quoted
+    simple = pc.list_value_length(fields).to_numpy(zero_copy_only=False) == width
+    if '"' in text:
+        simple &= ~_np(pc.match_substring(lines, '"'))
     parsed: dict[int, list[str]] = {}
+    blank = []
     for i in np.flatnonzero(~simple):
         line = lines[int(i)].as_py()
-        parsed[int(i)] = _csv_fields(line, delimiter) if '"' in line else line.split(delimiter)
+        record = _csv_fields(line, delimiter) if '"' in line else line.split(delimiter)
+        if not record or (len(record) == 1 and not record[0].strip()):
+            blank.append(i)  # a blank line is not a record (as in ``open_csv``)
+            continue
+        parsed[int(i)] = record
+    if blank:
+        keep = np.ones(len(rows), dtype=bool)
+        keep[blank] = False
+        renumber = np.cumsum(keep) - 1
+        parsed = {int(renumber[i]): v for i, v in parsed.items()}
+        fields, rows, simple = fields.filter(pa.array(keep)), rows[keep], simple[keep]
     return Block(rows, fields, simple, parsed)
 
 
@@ -219,28 +252,51 @@ def _ints(groups: pa.Array, name: str) -> np.ndarray:
     return np.asarray(pc.cast(pc.struct_field(groups, name), pa.int64()).to_numpy(zero_copy_only=False))
 
 
-def _match(values: pa.Array, pattern: str, letters: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Rows matching ``pattern`` (others get zeros) and the integer value of each named group."""
-    named = re.sub(r"\((?!\?:)", lambda _m, c=iter(range(100)): f"(?P<g{next(c)}>", pattern)
+def _buffers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Start offsets (one more than rows) and bytes of a string array."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    values = values.cast(pa.string())
+    _validity, offsets, data = values.buffers()
+    starts = np.frombuffer(offsets, np.int32)[values.offset:values.offset + len(values) + 1].astype(np.int64)
+    body = np.frombuffer(data, np.uint8) if data is not None and data.size else np.zeros(1, np.uint8)
+    return starts, np.concatenate([body, np.zeros(32, np.uint8)])
+
+
+def _number_at(body: np.ndarray, at: np.ndarray, width: int, ok: np.ndarray) -> np.ndarray:
+    value = np.zeros(len(at), np.int64)
+    at = np.where(ok, at, 0)
+    for k in range(width):
+        value = value * 10 + body[at + k].astype(np.int64) - 48
+    return np.where(ok, value, 0)
+
+
+def _match(values: pa.Array, pattern: str, layout: list[tuple[str, int, int]]
+           ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Rows matching ``pattern`` (a fixed-width layout), and each number of the layout (zeros elsewhere)."""
     ok = _np(pc.match_substring_regex(values, pattern))
-    filled = pc.if_else(pa.array(ok), values, pa.scalar(_example(pattern, letters)))
-    groups = pc.extract_regex(filled, named)
-    out = {}
-    for i, letter in enumerate(letters):
-        text = pc.struct_field(groups, f"g{i}")
-        text = pc.if_else(pc.equal(text, ""), "0", text)
-        out[letter] = np.asarray(pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False))
-    return ok, out
+    starts, body = _buffers(values)
+    return ok, {letter: _number_at(body, starts[:-1] + at, width, ok) for letter, at, width in layout}
 
 
-def _example(pattern: str, letters: str) -> str:
-    samples = {"d": "01", "m": "01", "Y": "2000", "y": "00", "H": "00", "M": "00", "S": "00"}
-    text = pattern.strip("^$")
-    for letter in letters:
-        text = re.sub(r"\((?!\?:)[^()]*\)", samples.get(letter, "0"), text, count=1)
-    text = re.sub(r"\(\?:[^()]*\)\?", "", text)
-    text = text.replace("[T ]", "T")
-    return re.sub(r"\\(.)", r"\1", text)
+def _match_iso(values: pa.Array) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    ok16, short = _match(values, *_ISO_MINUTES)
+    ok19, full = _match(values, *_ISO_SECONDS)
+    return ok16 | ok19, {k: np.where(ok19, full[k], short.get(k, 0)) for k in full}
+
+
+def _match_hms(values: pa.Array) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """``h:mm:ss`` with two-digit minutes and seconds (others go to the row path)."""
+    ok = _np(pc.match_substring_regex(values, _HMS))
+    starts, body = _buffers(values)
+    ends = starts[1:]
+    hours = np.zeros(len(ok), np.int64)
+    begin = np.where(ok, starts[:-1], 0)
+    digits = np.where(ok, ends - 6 - starts[:-1], 0)
+    for k in range(int(digits.max()) if len(digits) else 0):
+        more = k < digits
+        hours = np.where(more, hours * 10 + body[begin + k].astype(np.int64) - 48, hours)
+    return ok, {"H": hours, "M": _number_at(body, ends - 5, 2, ok), "S": _number_at(body, ends - 2, 2, ok)}
 
 
 def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -278,16 +334,14 @@ class ColumnReader:
                     value = dict(self.converter.readers)[name]({})
                 except BadValueError:
                     return out, np.zeros(n, dtype=bool)
-                out[name] = ("constant", value)
+                out[name] = Constant(value)
                 if value is None and name in required:
                     ok[:] = False
                 continue
             values, good = self._field(rule)
             ok &= good
             if name in required:
-                present = values[0] if isinstance(values, tuple) else values
-                ok &= ~np.asarray(pc.is_null(present).to_numpy(zero_copy_only=False)) \
-                    if isinstance(present, pa.Array) else ~np.isnan(present)
+                ok &= ~values[2] if isinstance(values, tuple) else ~_np(pc.is_null(values))
             out[name] = values
         return out, ok
 
@@ -321,15 +375,16 @@ class ColumnReader:
             values, ok = self._duration(raw, rule.format or "seconds")
             return pa.array(np.where(absent, np.nan, values), from_pandas=True), ok | absent
         if rule.type == "integer":
-            number, ok = _match(raw, r"^(-?[0-9]{1,15})$", "i")
-            return pa.array(number["i"], mask=absent), ok | absent
+            ok = _np(pc.match_substring_regex(raw, r"^-?[0-9]{1,15}$"))
+            number = pc.cast(pc.if_else(pa.array(ok), raw, "0"), pa.int64())
+            return pc.if_else(pa.array(absent), pa.scalar(None, pa.int64()), number), ok | absent
         if rule.codes is not None or rule.name in ("outcome", "channel", "dial_mode"):
             return self._coded(rule, raw, absent)
         return raw, np.ones(len(raw), dtype=bool)
 
     def _duration(self, raw: pa.Array, fmt: str) -> tuple[np.ndarray, np.ndarray]:
         if fmt == "h:mm:ss":
-            ok, g = _match(raw, _HMS, "HMS")
+            ok, g = _match_hms(raw)
             return (g["H"] * 3600 + g["M"] * 60 + g["S"]).astype(np.float64), ok
         point = r"\." if self.decimal == "." else ","
         ok = _np(pc.match_substring_regex(raw, rf"^-?[0-9]+({point}[0-9]+)?$"))
@@ -361,7 +416,7 @@ class ColumnReader:
     # -- timestamps --------------------------------------------------------------------------------
     def _time_of_day(self, raw: pa.Array, fmt: str) -> tuple[np.ndarray, np.ndarray]:
         if fmt == "h:mm:ss":
-            ok, g = _match(raw, _HMS, "HMS")
+            ok, g = _match_hms(raw)
         else:
             ok, g = _match(raw, *_pattern(fmt))
         hours, minutes, secs = (g.get(k, np.zeros(len(raw), np.int64)) for k in "HMS")
@@ -389,8 +444,7 @@ class ColumnReader:
             return days * 86400 + clock, ok | absent, absent
         raw = self._raw(rule)
         absent = _np(pc.is_null(raw))
-        pattern, letters = _ISO if rule.format in (None, "iso") else _pattern(rule.format or "")
-        ok, g = _match(raw, pattern, letters)
+        ok, g = _match_iso(raw) if rule.format in (None, "iso") else _match(raw, *_pattern(rule.format or ""))
         year = g["Y"] if "Y" in g else np.where(g["y"] < 69, 2000 + g["y"], 1900 + g["y"])
         days, valid = _days_from_civil(year, g["m"], g["d"])
         zeros = np.zeros(len(raw), np.int64)
@@ -458,11 +512,12 @@ def contact_checks(columns: dict[str, Any], mapped: set[str], n: int) -> np.ndar
         handle = np.where(fill, total, handle)
         if "handle_seconds" in columns:
             columns["handle_seconds"] = pa.array(handle, from_pandas=True)
-    outcome = _string_column(columns.get("outcome"), n)
+    outcome = columns.get("outcome")
     if "agent_id" in mapped:
-        agent = _string_column(columns.get("agent_id"), n)
-        clean &= ~((outcome == "answered") & (agent == None))  # noqa: E711 (object array)
-    abandoned = (outcome == "abandoned") | (outcome == "ivr_only")
+        agent = columns.get("agent_id")
+        no_agent = _is_null(agent, n)
+        clean &= ~(_equals(outcome, "answered", n) & no_agent)
+    abandoned = _equals(outcome, "abandoned", n) | _equals(outcome, "ivr_only", n)
     service = np.maximum(np.nan_to_num(handle, nan=0.0), np.nan_to_num(arrays["talk_seconds"], nan=0.0))
     clean &= ~(abandoned & (service > 0))
     arrived = columns.get("arrived_at")
@@ -471,25 +526,31 @@ def contact_checks(columns: dict[str, Any], mapped: set[str], n: int) -> np.ndar
             later = columns.get(name)
             if isinstance(later, tuple):
                 clean &= ~(~arrived[2] & ~later[2] & (later[0] < arrived[0]))
-            elif isinstance(later, tuple) is False and later is not None:
-                clean[:] = False  # constant timestamps: leave to the row path
     return clean
 
 
 def _float_column(value: Any, n: int) -> np.ndarray:
     if value is None:
         return np.full(n, np.nan)
-    if isinstance(value, tuple) and value and value[0] == "constant":
-        return np.full(n, np.nan if value[1] is None else float(value[1]))
+    if isinstance(value, Constant):
+        return np.full(n, np.nan if value.value is None else float(value.value))
     return np.asarray(pc.fill_null(pc.cast(value, pa.float64()), np.nan).to_numpy(zero_copy_only=False))
 
 
-def _string_column(value: Any, n: int) -> np.ndarray:
+def _equals(value: Any, text: str, n: int) -> np.ndarray:
     if value is None:
-        return np.full(n, None, dtype=object)
-    if isinstance(value, tuple) and value and value[0] == "constant":
-        return np.full(n, value[1], dtype=object)
-    return np.asarray(value.to_numpy(zero_copy_only=False), dtype=object)
+        return np.zeros(n, dtype=bool)
+    if isinstance(value, Constant):
+        return np.full(n, value.value == text)
+    return _np(pc.equal(value, text))
+
+
+def _is_null(value: Any, n: int) -> np.ndarray:
+    if value is None:
+        return np.ones(n, dtype=bool)
+    if isinstance(value, Constant):
+        return np.full(n, value.value is None)
+    return _np(pc.is_null(value))
 
 
 def interval_checks(columns: dict[str, Any], n: int) -> np.ndarray:
@@ -509,7 +570,7 @@ def interval_checks(columns: dict[str, Any], n: int) -> np.ndarray:
     minutes = ints.get("interval_minutes", np.full(n, np.nan))
     clean &= np.isin(minutes, list(GRANULARITIES))
     start = columns.get("interval_start")
-    if not isinstance(start, tuple) or isinstance(start[0], str):
+    if not isinstance(start, tuple):
         return np.zeros(n, dtype=bool)
     epoch_us, offset, absent = start
     step = np.where(np.isnan(minutes), 1, minutes).astype(np.int64) * 60
@@ -548,33 +609,16 @@ class SeenKeys:
             return out
         batch = pa.table({"row": pa.array(rows, pa.int64()), "key": pa.array(keys, pa.string())})
         self.con.register("batch", batch)
-        found = self.con.execute(
-            "SELECT row FROM (SELECT row, key, row_number() OVER (PARTITION BY key ORDER BY row) AS n FROM batch) b "
-            "WHERE n > 1 OR EXISTS (SELECT 1 FROM seen s WHERE s.key IS NOT DISTINCT FROM b.key)").fetchall()
-        self.con.execute("INSERT INTO seen SELECT DISTINCT key FROM batch b "
-                         "WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.key IS NOT DISTINCT FROM b.key)")
+        found = self.con.execute("SELECT b.row FROM batch b SEMI JOIN seen s ON s.key = b.key").fetchall()
+        if self.con.execute("SELECT count(*) > count(DISTINCT key) FROM batch").fetchone() == (True,):
+            found += self.con.execute(
+                "SELECT row FROM (SELECT row, row_number() OVER (PARTITION BY key ORDER BY row) AS n FROM batch "
+                "WHERE key IN (SELECT key FROM batch GROUP BY key HAVING count(*) > 1)) WHERE n > 1").fetchall()
+        self.con.execute("INSERT INTO seen SELECT DISTINCT key FROM batch")
         self.con.unregister("batch")
-        return {r[0] for r in found}
-
-
-SlowRow = Callable[[int, list[str]], tuple[dict[str, Any], list[Issue], bool, dict[str, Any]]]
-
-
-def contact_check_rows(row: int, rec: dict[str, Any], mapped: set[str], reject: frozenset[str]) -> list[Issue]:
-    return check_contact(row, rec, mapped, reject)
-
-
-def quality_of_block(report: QualityReport, issues_by_row: dict[int, list[Issue]], clean_rows: int) -> None:
-    """Add one block's rows to the report in row order."""
-    report.rows_read += clean_rows
-    for row in sorted(issues_by_row):
-        report.add_row(issues_by_row[row])
+        return {int(r[0]) for r in found}
 
 
 def duplicate_issue(row: int, kind: str, key: Any) -> Issue:
     return issue(row, "duplicate_id", "contact_id" if kind == "contact_record" else "interval_start",
                  f"{key!r} appears earlier in the file")
-
-
-def wall_datetime(seconds: int) -> datetime:
-    return EPOCH + timedelta(seconds=seconds)

@@ -94,6 +94,17 @@ class FactsStore:
         ).fetchall()
         return {r[0] for r in rows}
 
+    def stored_duplicates(self, staged: Path, organisation: str) -> list[tuple[int, str]]:
+        """(source row, contact id) of staged rows whose id is already stored for the same activity and month."""
+        files = [str(p) for p in self.files("contact_record", organisation)]
+        if not files:
+            return []
+        con = duckdb.connect()
+        return [(int(r[0]), str(r[1])) for r in con.execute(
+            "SELECT i.source_row, i.contact_id FROM read_parquet(?) i WHERE EXISTS (SELECT 1 FROM "
+            "read_parquet(?, hive_partitioning=false) s WHERE s.contact_id = i.contact_id AND s.activity = i.activity "
+            "AND s.month = i.month) ORDER BY i.source_row", [str(staged), files]).fetchall()]
+
     # -- writing ------------------------------------------------------------------------------
     def commit(self, manifest: Manifest, table: pa.Table, quarantined: pa.Table | None) -> Manifest:
         """Write one import's partitions and quarantine, then its manifest; all or nothing."""
@@ -105,6 +116,68 @@ class FactsStore:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             pq.write_table(part, target, compression="zstd")
+            moves.append((target, self.root / relative))
+        if quarantined is not None and quarantined.num_rows:
+            relative = Path("quarantine") / f"{manifest.import_id}.parquet"
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(quarantined, staging / relative, compression="zstd")
+            moves.append((staging / relative, self.root / relative))
+        for source, target in moves:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+        final = Manifest(**{**manifest.__dict__, "files": [str(t.relative_to(self.root)) for _, t in moves]})
+        path = self.manifest_path(manifest.import_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(final.__dict__, indent=1, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+        shutil.rmtree(staging, ignore_errors=True)
+        return final
+
+    def commit_staged(self, manifest: Manifest, staged: Path, dropped: set[int], quarantined: pa.Table | None
+                      ) -> Manifest:
+        """:meth:`commit` for accepted rows already staged in one Parquet file (streamed, never all in memory).
+
+        Rows whose ``source_row`` is in ``dropped`` are left out. A file of one partition and no
+        dropped row is moved into place as it is.
+        """
+        source = pq.ParquetFile(staged)
+        keys = _staged_keys(source)
+        if len(keys) == 1 and not dropped:
+            part = staged.with_name("part.parquet")
+            os.replace(staged, part)
+            return self._commit_files(manifest, [(part, _partition_path(DATASETS[manifest.kind], keys[0],
+                                                                        manifest.import_id))], quarantined)
+        writers: dict[tuple[str, str, str], pq.ParquetWriter] = {}
+        paths: dict[tuple[str, str, str], Path] = {}
+        drop = pa.array(sorted(dropped), pa.int64())
+        try:
+            for batch in source.iter_batches(batch_size=1 << 20):
+                table = pa.Table.from_batches([batch], schema=source.schema_arrow)
+                if len(drop):
+                    table = table.filter(pc.invert(pc.is_in(table["source_row"], drop)))
+                for key in _keys_of(table):
+                    if key not in writers:
+                        paths[key] = staged.parent / f"part-{len(paths)}.parquet"
+                        writers[key] = pq.ParquetWriter(paths[key], source.schema_arrow, compression="zstd")
+                    writers[key].write_table(table.filter(_key_mask(table, key)))
+        finally:
+            for writer in writers.values():
+                writer.close()
+        parts = [(paths[key], _partition_path(DATASETS[manifest.kind], key, manifest.import_id))
+                 for key in sorted(paths)]
+        return self._commit_files(manifest, parts, quarantined)
+
+    def _commit_files(self, manifest: Manifest, parts: list[tuple[Path, Path]], quarantined: pa.Table | None
+                      ) -> Manifest:
+        staging = self.root / ".staging" / manifest.import_id
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        moves: list[tuple[Path, Path]] = []
+        for written, relative in parts:
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(written, target)
             moves.append((target, self.root / relative))
         if quarantined is not None and quarantined.num_rows:
             relative = Path("quarantine") / f"{manifest.import_id}.parquet"
@@ -148,3 +221,27 @@ def _partitions(table: pa.Table, dataset: str, import_id: str) -> list[tuple[Pat
                        pc.equal(table["month"], key["month"]))
         out.append((relative, table.filter(mask)))
     return out
+
+
+def _partition_path(dataset: str, key: tuple[str, str, str], import_id: str) -> Path:
+    organisation, activity, month = key
+    return (Path(dataset) / f"organisation={quote(organisation, safe='')}" / f"activity={quote(activity, safe='')}"
+            / f"month={month}" / f"{import_id}.parquet")
+
+
+def _keys_of(table: pa.Table) -> list[tuple[str, str, str]]:
+    keys = table.select(["organisation", "activity", "month"]).group_by(["organisation", "activity", "month"]) \
+        .aggregate([]).to_pylist()
+    return sorted((k["organisation"], k["activity"], k["month"]) for k in keys)
+
+
+def _key_mask(table: pa.Table, key: tuple[str, str, str]) -> pa.Array:
+    return pc.and_(pc.and_(pc.equal(table["organisation"], key[0]), pc.equal(table["activity"], key[1])),
+                   pc.equal(table["month"], key[2]))
+
+
+def _staged_keys(source: pq.ParquetFile) -> list[tuple[str, str, str]]:
+    keys: set[tuple[str, str, str]] = set()
+    for batch in source.iter_batches(batch_size=1 << 20, columns=["organisation", "activity", "month"]):
+        keys.update(_keys_of(pa.Table.from_batches([batch])))
+    return sorted(keys)

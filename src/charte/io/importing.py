@@ -11,17 +11,23 @@ activity and month are rejected as ``duplicate_id``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from charte.domain.calendar import GRANULARITIES
+from charte.io import csv_columnar
 from charte.io.canonical import arrow_schema
 from charte.io.conversion import RowConverter
 from charte.io.csv_source import open_csv
@@ -240,8 +246,12 @@ def _drop_stored_duplicates(table: pa.Table, store: FactsStore, organisation: st
 
 def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organisation: str = "default",
                 activity: str | None = None, policy: Policy | None = None,
-                progress: Progress | None = None) -> ImportResult:
-    """Import one file; see the module docstring for the rules."""
+                progress: Progress | None = None, columnar: bool = True) -> ImportResult:
+    """Import one file; see the module docstring for the rules.
+
+    CSV files go through the columnar reader (:mod:`charte.io.csv_columnar`) when the mapping
+    allows it; ``columnar=False`` forces the row-by-row path (the reference; same result).
+    """
     path = Path(path)
     if not path.exists():
         raise SourceError("file_not_found", str(path), "no such file")
@@ -251,6 +261,11 @@ def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organi
     mapping = mapping.with_constants(activity=activity)
     check_complete(mapping, mapping.name)
     policy = policy or mapping.policy
+    if columnar and path.suffix.lower() not in (".xlsx", ".xlsm", ".parquet") and csv_columnar.supports(mapping):
+        try:
+            return _import_columnar(path, mapping, store, organisation, import_id, policy, progress)
+        except csv_columnar.NotVectorisableError:
+            pass  # the row path reads this file (and reports its file-level error, if any)
     report = QualityReport(str(path))
     collector = _Collector(mapping, organisation, import_id)
     dialect = read_rows(path, mapping, collector, report, progress)
@@ -263,3 +278,197 @@ def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organi
                         len(collector.quarantine), [], report.to_dict(max_rows_per_code=1000))
     manifest = store.commit(manifest, table, collector.quarantine_table())
     return ImportResult(import_id, "imported", report, manifest, dialect)
+
+
+def _row_path(row_no: int, fields: list[Any], header: list[str], converter: RowConverter, mapping: Mapping
+              ) -> tuple[dict[str, Any], list[Issue], bool, dict[str, Any]]:
+    """One row as :func:`read_rows` reads it, before the duplicate check: record, issues, eligible, raw."""
+    raw = dict(zip(header, fields, strict=False))
+    if len(fields) != len(header):
+        return {}, [issue(row_no, "wrong_field_count", None, f"has {len(fields)} fields; expected {len(header)}")], \
+            False, raw
+    rec, problems = converter.convert(row_no, raw)
+    if any(p.rejects for p in problems):
+        return rec, problems, False, raw
+    if mapping.kind == "contact_record":
+        problems += check_contact(row_no, rec, set(mapping.fields), mapping.reject)
+    else:
+        problems += _interval_problems(row_no, rec, mapping.reject)
+    return rec, problems, True, raw
+
+
+def _fast_table(columns: dict[str, Any], keep: np.ndarray, rows: np.ndarray, collector: _Collector,
+                primary: str) -> pa.Table:
+    """Accepted clean rows of a block as a table of the storage schema (as ``_Collector._chunk`` builds it)."""
+    n = int(keep.sum())
+    mask = pa.array(keep)
+    arrays = []
+    for field in collector.schema:
+        value = columns.get(field.name) if field.name in collector.columns else None
+        if value is None:
+            arrays.append(pa.nulls(n, field.type))
+        elif isinstance(value, csv_columnar.Constant):
+            arrays.append(pa.repeat(pa.scalar(value.value, field.type), n))
+        elif isinstance(value, tuple):
+            epoch = np.where(value[2], 0, value[0])[keep]
+            arrays.append(pa.array(epoch, pa.int64(), mask=value[2][keep]).cast(field.type))
+        else:
+            arrays.append(value.filter(mask).cast(field.type))
+    epoch_us, offsets, _ = columns[primary]
+    epoch_us, offsets = epoch_us[keep], offsets[keep]
+    local_days = (epoch_us // 1_000_000 + offsets) // 86400
+    unique_days, where = np.unique(local_days, return_inverse=True)
+    months = pa.array([f"{(EPOCH_DAY + timedelta(days=int(d))):%Y-%m}" for d in unique_days], pa.string())
+    arrays += [
+        pa.repeat(pa.scalar(collector.organisation, pa.string()), n),
+        months.take(pa.array(where.reshape(-1), pa.int64())),
+        pa.array(local_days.astype(np.int32), pa.int32()).cast(pa.date32()),
+        pa.array(offsets.astype(np.int32), pa.int32()),
+        pa.array(rows[keep], pa.int64()),
+        pa.repeat(pa.scalar(collector.import_id, pa.string()), n),
+    ]
+    return pa.Table.from_arrays(arrays, schema=pa.schema([*collector.schema, *STORAGE_FIELDS]))
+
+
+def _fast_contact_ids(columns: dict[str, Any], keep: np.ndarray) -> pa.Array:
+    value = columns.get("contact_id")
+    if isinstance(value, csv_columnar.Constant):
+        return pa.repeat(pa.scalar(value.value, pa.string()), int(keep.sum()))
+    if value is None:
+        return pa.nulls(int(keep.sum()), pa.string())
+    return value.filter(pa.array(keep)).cast(pa.string())
+
+
+def _fast_keys(kind: str, columns: dict[str, Any], keep: np.ndarray) -> list[Any]:
+    def values(name: str) -> list[Any]:
+        value = columns.get(name)
+        if value is None:
+            return [None] * int(keep.sum())
+        if isinstance(value, csv_columnar.Constant):
+            return [value.value] * int(keep.sum())
+        if isinstance(value, tuple):
+            return list(zip(value[0][keep].tolist(), value[1][keep].tolist(), strict=True))
+        return value.filter(pa.array(keep)).to_pylist()
+    if kind == "contact_record":
+        return values("contact_id")
+    return list(zip(values("activity"), values("queue"), values("interval_start"), strict=True))
+
+
+def _import_columnar(path: Path, mapping: Mapping, store: FactsStore, organisation: str, import_id: str,
+                     policy: Policy, progress: Progress | None) -> ImportResult:
+    """The CSV import block by block: same report, rows and quarantine as the row path, in bounded memory."""
+    header, _records, csv_dialect = open_csv(path, mapping.source)
+    dialect = {"format": "csv", "encoding": csv_dialect.encoding, "delimiter": csv_dialect.delimiter,
+               "decimal": csv_dialect.decimal}
+    missing = sorted(mapping.source_columns() - set(header))
+    if missing:
+        raise SourceError("missing_column", str(path), f"columns {missing} named by mapping `{mapping.name}` are "
+                          f"not in the file; found {header}", 1)
+    report = QualityReport(str(path))
+    converter = RowConverter(mapping, csv_dialect.decimal)
+    reader = csv_columnar.ColumnReader(mapping, converter, header)
+    collector = _Collector(mapping, organisation, import_id)
+    primary = "arrived_at" if mapping.kind == "contact_record" else "interval_start"
+    mapped = set(mapping.fields)
+    seen = csv_columnar.SeenKeys(mapping.kind)
+    staging = store.root / ".staging" / f"{import_id}.incoming"
+    staging.mkdir(parents=True, exist_ok=True)
+    staged = staging / "accepted.parquet"
+    schema = pa.schema([*collector.schema, *STORAGE_FIELDS])
+    written = 0
+    try:
+        with pq.ParquetWriter(staged, schema, compression="zstd") as writer:
+            for block in csv_columnar.blocks(path, csv_dialect.encoding, csv_dialect.delimiter, len(header),
+                                             mapping.source.max_line_bytes):
+                table = _columnar_block(block, header, mapping, converter, reader, collector, seen, report,
+                                        primary, mapped)
+                if table.num_rows:
+                    writer.write_table(table)
+                    written += table.num_rows
+                if progress is not None:
+                    progress(report.rows_read)
+        if report.rows_read == 0:
+            raise SourceError("empty_file", str(path), "the file has a header but no rows; expected at least one row")
+        dropped: set[int] = set()
+        if mapping.kind == "contact_record" and written:
+            for row_no, cid in store.stored_duplicates(staged, organisation):
+                problem = issue(row_no, "duplicate_id", "contact_id", f"{cid!r} is already stored for this activity "
+                                "and month (another file)")
+                report.issues.append(problem)
+                report.rows_rejected += 1
+                collector.set_aside(row_no, [problem], {"contact_id": cid})
+                dropped.add(row_no)
+        if policy is Policy.REJECT_FILE and report.rows_rejected:
+            raise ImportRejectedError(report)
+        manifest = Manifest(import_id, mapping.kind, str(path), mapping.name, organisation, written - len(dropped),
+                            len(collector.quarantine), [], report.to_dict(max_rows_per_code=1000))
+        manifest = store.commit_staged(manifest, staged, dropped, collector.quarantine_table())
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            staging.parent.rmdir()  # only when no other import is staging
+    return ImportResult(import_id, "imported", report, manifest, dialect)
+
+
+def _columnar_block(block: csv_columnar.Block, header: list[str], mapping: Mapping, converter: RowConverter,
+                    reader: csv_columnar.ColumnReader, collector: _Collector, seen: csv_columnar.SeenKeys,
+                    report: QualityReport, primary: str, mapped: set[str]) -> pa.Table:
+    simple_at = np.flatnonzero(block.simple)
+    fast_rows = block.rows[simple_at]
+    fields = block.fields.filter(pa.array(block.simple))
+    columns, clean = reader.convert(fields)
+    if clean.any():
+        if mapping.kind == "contact_record":
+            clean &= csv_columnar.contact_checks(columns, mapped, len(fields))
+        else:
+            clean &= csv_columnar.interval_checks(columns, len(fields))
+    # every other row goes through the row path, in row order
+    slow: list[tuple[int, list[Any]]] = [(int(block.rows[i]), block.parsed[int(i)]) for i in
+                                        np.flatnonzero(~block.simple)]
+    unclean = np.flatnonzero(~clean)
+    slow += zip(fast_rows[unclean].tolist(), fields.take(pa.array(unclean, pa.int64())).to_pylist(), strict=True)
+    slow.sort(key=lambda item: item[0])
+    results = {row: _row_path(row, values, header, converter, mapping) for row, values in slow}
+    # duplicate ids: eligible rows (read without rejection) in row order
+    eligible_rows = [row for row, (_r, _p, eligible, _raw) in results.items() if eligible]
+    slow_keys = [_dedup_key(mapping.kind, results[r][0]) for r in eligible_rows]
+    rows = np.concatenate([fast_rows[clean], np.array(eligible_rows, dtype=np.int64)])
+    order = np.argsort(rows, kind="stable")
+    keys: Any
+    if mapping.kind == "contact_record":
+        keys = pa.concat_arrays([_fast_contact_ids(columns, clean), pa.array(slow_keys, pa.string())])
+        keys = keys.take(pa.array(order, pa.int64()))
+    else:
+        every = _fast_keys(mapping.kind, columns, clean) + slow_keys
+        keys = [every[i] for i in order]
+    duplicates = seen.duplicates(rows[order], keys) if len(rows) else set()
+    issues: dict[int, list[Issue]] = {}
+    raws: dict[int, dict[str, Any]] = {}
+    for row, (_rec, problems, _eligible, raw) in results.items():
+        if row in duplicates:
+            problems.append(csv_columnar.duplicate_issue(row, mapping.kind, _dedup_key(mapping.kind, _rec)))
+        issues[row], raws[row] = problems, raw
+    keep = clean.copy()
+    for row in duplicates:
+        if row in results:
+            continue
+        at = int(np.searchsorted(fast_rows, row))
+        keep[at] = False
+        raws[row] = dict(zip(header, fields[at].as_py(), strict=False))
+        rec, _problems = converter.convert(row, raws[row])  # clean: no issue, only the key is wanted
+        issues[row] = [csv_columnar.duplicate_issue(row, mapping.kind, _dedup_key(mapping.kind, rec))]
+    report.rows_read += int(keep.sum())
+    for row in sorted(issues):
+        if report.add_row(issues[row]):
+            collector.keep(row, results[row][0], primary)
+        else:
+            collector.set_aside(row, issues[row], raws[row])
+    tables = [_fast_table(columns, keep, fast_rows, collector, primary)] if keep.any() else []
+    slow_table = pa.concat_tables([*collector.chunks, collector._chunk()])
+    collector.chunks = []
+    if slow_table.num_rows:
+        tables.append(slow_table)
+    if not tables:
+        return slow_table
+    table = pa.concat_tables(tables)
+    return table.take(pc.sort_indices(table["source_row"])) if len(tables) > 1 else table

@@ -9,3 +9,27 @@ the 2010 charter's commitment to stop automated prospecting dialers. Rules are d
 """
 
 from __future__ import annotations
+
+from charte.telesales.audit import (
+    SCORECARD_VERDICT,
+    AuditInputError,
+    AuditResult,
+    AuditSettings,
+    DialModeShare,
+    Finding,
+    Verdict,
+    audit_files,
+    audit_table,
+    run_audit,
+    settings_for_policy,
+)
+from charte.telesales.bloctel import BloctelList, hash_number, load_bloctel_list, normalize_number, save_hashed_list
+from charte.telesales.consumer_zones import ConsumerZone, consumer_zone
+from charte.telesales.rules import RULES, Exemptions, Rule, RuleVersion
+
+__all__ = [
+    "RULES", "SCORECARD_VERDICT", "AuditInputError", "AuditResult", "AuditSettings", "BloctelList", "ConsumerZone",
+    "DialModeShare",
+    "Exemptions", "Finding", "Rule", "RuleVersion", "Verdict", "audit_files", "audit_table", "consumer_zone",
+    "hash_number", "load_bloctel_list", "normalize_number", "run_audit", "save_hashed_list", "settings_for_policy",
+]

@@ -12,6 +12,7 @@ hashes the attempt records and the list. Records carry ``number_hash = hash_numb
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import re
@@ -176,3 +177,65 @@ def save_hashed_list(bloctel: BloctelList, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path)
     return path
+
+
+_COUNTRY_DEPARTMENT: Final[dict[str, str]] = {"+508": "975", "+681": "986", "+687": "988", "+689": "987"}
+
+
+def department_of_number(e164: str) -> str | None:
+    """Territory of a normalised number: ``""`` metropolitan, ``"974"``… overseas, None abroad.
+
+    Saint-Barthélemy and Saint-Martin share Guadeloupe's numbering (+590) and are read as 971,
+    whose zone and holidays they mostly share; give the department explicitly when it matters.
+    """
+    if e164.startswith("+33"):
+        return ""
+    for prefix, (country, department) in OVERSEAS_PREFIXES.items():
+        if e164.startswith("+" + country + prefix):
+            return department
+    return next((d for code, d in _COUNTRY_DEPARTMENT.items() if e164.startswith(code)), None)
+
+
+@dataclass(frozen=True)
+class HashedFile:
+    rows: int
+    bad_numbers: tuple[int, ...]  # line numbers whose number could not be read (never the number)
+
+
+def hash_numbers_file(source: str | Path, output: str | Path, column: str, salt: str, *,
+                      delimiter: str | None = None, encoding: str = "utf-8") -> HashedFile:
+    """Copy a dialer export, replacing the phone-number column by ``number_hash`` (and adding
+    ``consumer_department`` from the number when the export has none), so the clear number never
+    reaches charte's importers, stores or reports."""
+    source, output = Path(source), Path(output)
+    with source.open(encoding=encoding, newline="") as handle:
+        head = handle.readline()
+        sep = delimiter or (";" if head.count(";") > head.count(",") else ",")
+        handle.seek(0)
+        reader = csv.reader(handle, delimiter=sep)
+        header = next(reader)
+        if column not in header:
+            raise BloctelListError("missing_column", str(source), f"no column `{column}`; found {header}")
+        at = header.index(column)
+        add_department = "consumer_department" not in header
+        out_header = [("number_hash" if i == at else h) for i, h in enumerate(header)]
+        bad: list[int] = []
+        rows = 0
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8", newline="") as target:
+            writer = csv.writer(target, delimiter=sep)
+            writer.writerow([*out_header, "consumer_department"] if add_department else out_header)
+            for line_no, row in enumerate(reader, start=2):
+                rows += 1
+                department: str | None = None
+                try:
+                    e164 = normalize_number(row[at]) if at < len(row) else ""
+                    hashed = hash_number(e164, salt) if e164 else ""
+                    department = department_of_number(e164) if e164 else None
+                except NumberError:
+                    hashed = ""
+                    bad.append(line_no)
+                if at < len(row):
+                    row[at] = hashed
+                writer.writerow([*row, department or ""] if add_department else row)
+    return HashedFile(rows, tuple(bad))

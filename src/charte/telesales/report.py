@@ -22,7 +22,8 @@ def findings_payload(result: AuditResult, settings: AuditSettings | None = None)
         "attempts": result.attempts,
         "first_call": result.first_call.isoformat() if result.first_call else None,
         "last_call": result.last_call.isoformat() if result.last_call else None,
-        "conform": all(f.verdict is not Verdict.VIOLATION for f in result.findings),
+        "violations_found": any(f.verdict is Verdict.VIOLATION for f in result.findings),
+        "not_checked": [f.rule.value for f in result.findings if f.verdict is Verdict.NOT_CHECKED],
         "findings": [
             {"rule": f.rule.value, "reference": f.reference, "summary": f.summary,
              "attempts_checked": f.attempts_checked, "violations": f.violations,
