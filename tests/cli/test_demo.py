@@ -24,6 +24,14 @@ def test_demo_writes_the_month_and_a_report(tmp_path):
     settlement = json.loads((out / "settlement.json").read_text())
     assert settlement["period"] == "2026-10" and settlement["lines"][0]["clause"].startswith("activities[")
     assert "settlement.json" in manifest["files"] and (out / "settlement.html").exists()
+    # the month's invoice is issued: Factur-X PDF whose embedded XML passes the EN 16931 XSD, XML and XLSX beside it
+    from charte.io.facturx import check_xsd, xml_from_pdf
+
+    assert "invoice-F000001.pdf" in result.output and "invoice-F000001.xlsx" in manifest["files"]
+    xml = (out / "invoice-F000001.xml").read_bytes()
+    check_xsd(xml)
+    assert xml_from_pdf((out / "invoice-F000001.pdf").read_bytes()) == xml
+    assert settlement["totals"]["including_vat"].encode() in xml
 
 
 def test_demo_is_reproducible(tmp_path):

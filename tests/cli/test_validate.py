@@ -24,7 +24,7 @@ def test_validate_clean_examples_exit_zero() -> None:
 def test_validate_reports_every_problem_and_exits_one(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"
-    bad.write_text(text.replace("days: 45", "days: 90").replace('price: "28.50"', "price: 28.50"), encoding="utf-8")
+    bad.write_text(text.replace("days: 45", "days: 90").replace('price: "34.20"', "price: 34.20"), encoding="utf-8")
     result = runner.invoke(app, ["validate", str(bad), "--on", "2026-01-01"])
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith(str(bad))]

@@ -20,9 +20,3 @@ def test_embedded_profile_matches_the_real_data():
     assert fresh.days_used == 164  # 169 weekdays between 3 Mar and 24 Oct 2003, six missing... see README
     assert np.allclose(fresh.intraday, embedded().intraday, atol=1e-7)
     assert np.allclose(fresh.level, embedded().level, atol=1e-6)
-
-
-def test_slot_density_renormalises_over_opening_hours():
-    minutes, shares = embedded().slot_density(0, 8 * 60, 20 * 60)
-    assert minutes[0] == 480 and minutes[-1] == 20 * 60 - 5 and len(minutes) == 144
-    assert shares.sum() == pytest.approx(1.0)

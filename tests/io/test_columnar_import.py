@@ -16,13 +16,13 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import shared_data
 
 from charte.io import csv_columnar
 from charte.io.facts_store import FactsStore
 from charte.io.importing import ImportRejectedError, import_file
 from charte.io.mapping import load_mapping, parse_mapping
 from charte.io.quality import SourceError
-from tests.conftest import shared_data
 
 DIRTY_MAPPING = """
 mapping: dirty

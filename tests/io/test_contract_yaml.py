@@ -278,7 +278,11 @@ def test_round_trip_through_yaml() -> None:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_examples_validate_clean_and_round_trip(path: Path) -> None:
-    assert check_contract_file(path) == []
+    problems = check_contract_file(path)
+    if path.name == "contrat-desequilibre.yaml":  # strains the charters on purpose (charter scorecard example)
+        assert problems and all(p.severity == "warning" for p in problems)
+    else:
+        assert problems == []
     contract = load_contract(path)
     assert loads_contract(dump_contract(contract)) == contract
     for amendment in contract.amendments:

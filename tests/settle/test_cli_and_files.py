@@ -24,9 +24,9 @@ def demo(tmp_path_factory):
 def test_the_demo_settles_its_month(demo):
     s = demo.settlement
     assert s is not None and demo.settlement_problems == ()
-    # per productive hour at 28.50, no revision before the first anniversary (2027-01-01)
+    # per productive hour at 34.20, no revision before the first anniversary (2027-01-01)
     (service,) = s.lines
-    assert service.unit_price == Decimal("28.50") and service.amount == (service.quantity * Decimal("28.50")).quantize(
+    assert service.unit_price == Decimal("34.20") and service.amount == (service.quantity * Decimal("34.20")).quantize(
         Decimal("0.01"))
     assert s.total_including_vat == s.total_excluding_vat + s.vat
     written = json.loads((demo.out_dir / "settlement.json").read_text())

@@ -24,7 +24,7 @@ from typing import Final
 import numpy as np
 
 from charte.charter.evidence import Evidence
-from charte.charter.findings import CHARTER_2019, Finding, finding, pct
+from charte.charter.findings import CHARTER_2019, Finding, Verdict, finding, pct
 from charte.forecast.value_added import forecast_value_added
 
 OUT_OF_BAND_WARN: Final = Decimal("0.25")
@@ -90,7 +90,7 @@ def _accuracy(ev: Evidence) -> Finding:
         weight = sum(v for _, v in pairs)
         if weight:
             wape_by_horizon[horizon.name] = pct(sum((w * v for w, v in pairs), Decimal(0)) / weight)
-    verdict = "pass" if share <= OUT_OF_BAND_WARN else "warn" if share <= OUT_OF_BAND_FAIL else "fail"
+    verdict: Verdict = "pass" if share <= OUT_OF_BAND_WARN else "warn" if share <= OUT_OF_BAND_FAIL else "fail"
     per = ", ".join(f"{h} {w}" for h, w in wape_by_horizon.items())
     return finding("1", "forecast_accuracy", verdict,
                    f"{len(outside)} mois sur {len(totals)} hors bande ({pct(share, 0)}) à l'horizon {reference} ; "
@@ -120,7 +120,7 @@ def _honoured(ev: Evidence, has_minimum: bool) -> Finding:
                        months_under=under)
     checked = {m.period for m in ev.history for c in m.minimum_billing if c.periods_under > 0}
     missing = [p for p in under if p not in checked]
-    verdict = "pass" if not missing else "warn"
+    verdict: Verdict = "pass" if not missing else "warn"
     return finding("1", "minimum_billing_honoured", verdict,
                    f"{len(under)} mois sous la bande ; minimum appliqué sur {len(under) - len(missing)}"
                    + (f", pas sur {', '.join(missing)}." if missing else "."),
@@ -145,7 +145,7 @@ def _value_added(ev: Evidence) -> Finding:
     committed = np.array([float(f) for _, f, _ in totals][1:])
     baseline = np.array([float(a) for _, _, a in totals][:-1])
     fva = forecast_value_added(actual, committed, baseline, horizon=reference, tolerance=0.005)
-    verdict = "warn" if fva.verdict == "baseline_better" else "pass"
+    verdict: Verdict = "warn" if fva.verdict == "baseline_better" else "pass"
     verdict_fr = {"client_better": "meilleure que", "baseline_better": "moins bonne que", "equal": "aussi bonne que"}
     return finding("1", "forecast_value_added", verdict,
                    f"{reference} : la prévision du client (WAPE {pct(fva.committed.wape)}) est "

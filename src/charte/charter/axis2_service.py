@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Final
 
 from charte.charter.evidence import Evidence
-from charte.charter.findings import CHARTER_2019, Finding, finding, pct
+from charte.charter.findings import CHARTER_2019, Finding, Verdict, finding, pct
 
 MET_PASS: Final = Decimal("0.90")
 MET_WARN: Final = Decimal("0.70")
@@ -55,7 +55,7 @@ def _targets(ev: Evidence) -> Finding:
                        "No measured service result.", REF)
     missed = [f"{p} {r.commitment}" for p, r in judged if not r.met]
     share = Decimal(len(judged) - len(missed)) / len(judged)
-    verdict = "pass" if share >= MET_PASS else "warn" if share >= MET_WARN else "fail"
+    verdict: Verdict = "pass" if share >= MET_PASS else "warn" if share >= MET_WARN else "fail"
     return finding("2", "targets_met", verdict,
                    f"Objectifs atteints sur {len(judged) - len(missed)} des {len(judged)} mois-engagements "
                    f"({pct(share, 0)})" + (f" ; manqués : {', '.join(missed)}." if missed else "."),

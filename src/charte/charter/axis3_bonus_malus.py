@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Final
 
 from charte.charter.evidence import Evidence
-from charte.charter.findings import CHARTER_2019, Finding, finding, pct
+from charte.charter.findings import CHARTER_2019, Finding, Verdict, finding, pct
 from charte.domain.contract.checks import _double_penalty
 
 CAP_WARN: Final = Decimal("0.10")
@@ -51,7 +51,7 @@ def _caps(ev: Evidence) -> Finding:
     assert clause is not None
     uncapped = sorted(k for k, g in clause.grids.items() if g.malus is not None and g.cap_malus is None)
     overall = clause.overall_cap.malus
-    verdict = "fail" if overall > CAP_FAIL else "warn" if overall > CAP_WARN or uncapped else "pass"
+    verdict: Verdict = "fail" if overall > CAP_FAIL else "warn" if overall > CAP_WARN or uncapped else "pass"
     fr = f"Plafond global des malus : {pct(overall, 0)} de la facture"
     en = f"Overall malus cap: {pct(overall, 0)} of the invoice"
     if uncapped:
@@ -87,7 +87,7 @@ def _share(ev: Evidence) -> Finding:
     shares = {m.period: m.malus / m.before_bonus_malus for m in months}
     capped = [m.period for m in months if m.caps_applied]
     top = max(shares.values())
-    verdict = "warn" if capped else "pass"
+    verdict: Verdict = "warn" if capped else "pass"
     return finding("3", "share_of_invoice", verdict,
                    f"Malus facturés : au plus {pct(top)} de la facture du mois"
                    + (f" ; plafond atteint en {', '.join(capped)}." if capped else "."),

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Final
 
 from charte.charter.evidence import Evidence
-from charte.charter.findings import CHARTER_2019, Finding, eur, finding, pct
+from charte.charter.findings import CHARTER_2019, Finding, Verdict, eur, finding, pct
 from charte.charter.price_floor import (
     FloorBreakdown,
     PriceFloorError,
@@ -58,7 +58,8 @@ def _activity(ev: Evidence, activity: Activity, floor: FloorBreakdown) -> Findin
     item = f"price_floor[{activity.id}]"
     found = _price(ev, activity)
     if found is None:
-        return finding("4", item, "not_enough_data", f"{activity.id} : forfait mensuel, pas de prix horaire comparable.",
+        return finding("4", item, "not_enough_data",
+                       f"{activity.id} : forfait mensuel, pas de prix horaire comparable.",
                        f"{activity.id}: fixed monthly fee, no hourly price to compare.", REF, floor=floor.as_dict())
     price, where = found
     per = activity.pricing.per
@@ -70,7 +71,7 @@ def _activity(ev: Evidence, activity: Activity, floor: FloorBreakdown) -> Findin
                        f"{activity.id}: price per contact ({eur(price)}) with no measured AHT, no conversion.", REF,
                        price=price, per=per, floor=floor.as_dict())
     margin = (hourly - floor.cost_floor) / hourly if hourly else Decimal(0)
-    verdict = "fail" if hourly < floor.cost_floor else "warn" if hourly < floor.responsible_price else "pass"
+    verdict: Verdict = "fail" if hourly < floor.cost_floor else "warn" if hourly < floor.responsible_price else "pass"
     words = {"fail": ("sous le plancher de coût", "below the cost floor"),
              "warn": ("au-dessus du coût mais sous le prix responsable", "above cost but below the responsible price"),
              "pass": ("au-dessus du prix responsable", "above the responsible price")}[verdict]

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Final
 
 from charte.charter.evidence import Evidence
-from charte.charter.findings import CHARTER_2019, Finding, finding, pct
+from charte.charter.findings import CHARTER_2019, Finding, Verdict, finding, pct
 from charte.domain.calendar import Month
 from charte.settle.indexation import anniversaries
 
@@ -45,7 +45,7 @@ def findings(ev: Evidence) -> list[Finding]:
     if clause.cap is not None and clause.cap < CAP_WARN:
         problems_fr.append(f"hausse plafonnée à {pct(clause.cap)}")
         problems_en.append(f"increase capped at {pct(clause.cap)}")
-    verdict = "warn" if problems_en else "pass"
+    verdict: Verdict = "warn" if problems_en else "pass"
     out = [finding("5", "indexation_clause", verdict,
                    f"Indexation {clause.index}, formule {clause.formula}, anniversaire {clause.anniversary}"
                    + (" : " + " ; ".join(problems_fr) + "." if problems_fr else "."),
@@ -72,7 +72,7 @@ def _on_time(ev: Evidence) -> Finding:
         return finding("5", "applied_on_time", "not_enough_data",
                        "Aucun anniversaire d'indexation échu dans les mois réglés.",
                        "No indexation anniversary fell due in the settled months.", REF)
-    verdict = "fail" if late else "pass"
+    verdict: Verdict = "fail" if late else "pass"
     return finding("5", "applied_on_time", verdict,
                    "Révision appliquée à chaque anniversaire échu." if not late
                    else f"Révision non appliquée en {', '.join(late)}.",

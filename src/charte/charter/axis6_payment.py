@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Final
 
 from charte.charter.evidence import Evidence
-from charte.charter.findings import CHARTER_2019, Finding, finding
+from charte.charter.findings import CHARTER_2019, Finding, Verdict, finding
 
 TERM_WARN_DAYS: Final = 45
 MEAN_LATE_FAIL_DAYS: Final = 15
@@ -62,7 +62,7 @@ def _late(ev: Evidence) -> Finding:
     late = {k: v for k, v in days.items() if v > 0}
     mean = Decimal(sum(days.values())) / len(days)
     unpaid_long = [p.invoice for p in ev.payments if p.paid is None and p.days_late(ev.today) > UNPAID_FAIL_DAYS]
-    verdict = "fail" if mean > MEAN_LATE_FAIL_DAYS or unpaid_long else "warn" if late else "pass"
+    verdict: Verdict = "fail" if mean > MEAN_LATE_FAIL_DAYS or unpaid_long else "warn" if late else "pass"
     return finding("6", "days_late", verdict,
                    f"{len(late)} facture(s) sur {len(days)} payée(s) en retard ; retard moyen {mean:.1f} j, "
                    f"maximum {max(days.values())} j" + (f" ; impayées : {', '.join(unpaid_long)}." if unpaid_long

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Final
 
 from charte.charter.evidence import Evidence
-from charte.charter.findings import CHARTER_2019, Finding, finding
+from charte.charter.findings import CHARTER_2019, Finding, Verdict, finding
 
 NOTICE_PER_YEAR_MONTHS: Final = Decimal(1)
 REF: Final = f"{CHARTER_2019}, axe 7 ; Code de commerce L442-1 II"
@@ -45,7 +45,7 @@ def _notice(ev: Evidence) -> Finding:
     harbour = ev.contract.law_value("notice.safe_harbour_months", ev.today)
     owed = min(per_year * years, harbour)
     notice = clause.notice.approx_months
-    verdict = "pass" if notice + Decimal("0.01") >= owed else "warn" if notice * 2 >= owed else "fail"
+    verdict: Verdict = "pass" if notice + Decimal("0.01") >= owed else "warn" if notice * 2 >= owed else "fail"
     cited = [p.message for p in ev.contract_problems("notice_short_for_relationship")]
     return finding("7", "notice", verdict,
                    f"Préavis de {notice:.1f} mois pour {years:.1f} ans de relation (dû : {owed:.1f} mois, "

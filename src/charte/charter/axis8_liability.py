@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Final
 
 from charte.charter.evidence import Evidence
-from charte.charter.findings import CHARTER_2019, Finding, eur, finding, pct
+from charte.charter.findings import CHARTER_2019, Finding, Verdict, eur, finding, pct
 
 HEADROOM_WARN: Final = Decimal("0.80")
 REF: Final = f"{CHARTER_2019}, axe 8"
@@ -30,7 +30,7 @@ def findings(ev: Evidence) -> list[Finding]:
               else eur(clause.cap_amount or Decimal(0)))
     cap_en = (f"{clause.cap_months_of_billing} months of billing" if clause.cap_months_of_billing
               else eur(clause.cap_amount or Decimal(0)))
-    verdict = "pass" if clause.penalties_cap is not None else "warn"
+    verdict: Verdict = "pass" if clause.penalties_cap is not None else "warn"
     return [finding("8", "liability_cap", verdict,
                     f"Responsabilité plafonnée à {cap_fr}"
                     + (f", pénalités à {pct(clause.penalties_cap, 0)} par an." if clause.penalties_cap
@@ -63,7 +63,7 @@ def _headroom(ev: Evidence) -> Finding:
                        f"Penalties of {eur(penalties)} over {len(months)} months, with no cap to compare them to.",
                        REF, penalties=penalties, months=len(months))
     top = max(used.values())
-    verdict = "warn" if top >= HEADROOM_WARN else "pass"
+    verdict: Verdict = "warn" if top >= HEADROOM_WARN else "pass"
     parts_fr = ", ".join(f"{pct(v)} du plafond {k}" for k, v in used.items())
     parts_en = ", ".join(f"{pct(v)} of the {k}" for k, v in used.items())
     return finding("8", "penalties_headroom", verdict,

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Final
 
 from charte.charter.evidence import Evidence
-from charte.charter.findings import CHARTER_2010, Finding, finding, pct
+from charte.charter.findings import CHARTER_2010, Finding, Verdict, finding, pct
 from charte.domain.records import DialMode
 
 EXPIRY_WARN_DAYS: Final = 90
@@ -43,7 +43,7 @@ def _certifications(ev: Evidence) -> Finding:
     expired = [p.message for p in ev.contract_problems("certification_expired")]
     soon = [f"{h.name.value} ({h.until})" for h in held
             if ev.today <= h.until <= ev.today + timedelta(days=EXPIRY_WARN_DAYS)]
-    verdict = "fail" if expired else "warn" if soon else "pass"
+    verdict: Verdict = "fail" if expired else "warn" if soon else "pass"
     listing = ", ".join(f"{h.name.value} → {h.until}" for h in held)
     return finding("2010", "certifications", verdict,
                    f"Certifications : {listing}" + (" ; expirée(s)." if expired else
@@ -66,10 +66,10 @@ def _staff(ev: Evidence) -> Finding:
         return finding("2010", "staff_in_france", "not_enough_data",
                        "Part du personnel en France inconnue.", "Share of staff in France unknown.", REF)
     practice = ev.contract.law("practice.staff_in_france_provider", ev.today)
-    verdict = "pass" if share >= practice.value else "warn"
+    verdict: Verdict = "pass" if share >= practice.value else "warn"
     return finding("2010", "staff_in_france", verdict,
-                   f"{pct(share, 0)} du personnel du contrat en France (repère : {pct(practice.value, 0)}).",
-                   f"{pct(share, 0)} of the contract's staff in France (benchmark: {pct(practice.value, 0)}).", REF,
+                   f"{pct(share)} du personnel du contrat en France (repère : {pct(practice.value, 0)}).",
+                   f"{pct(share)} of the contract's staff in France (benchmark: {pct(practice.value, 0)}).", REF,
                    share=share.quantize(Decimal("0.0001")), source=source, benchmark=practice.value,
                    benchmark_source=practice.source)
 
@@ -82,7 +82,7 @@ def _ivr(ev: Evidence) -> Finding:
     limit = charter.ivr.max_seconds_before_agent if charter and charter.ivr else None
     slow = limit is not None and ev.ivr.median_seconds_before_agent > limit
     unreachable = ev.ivr.share_reaching_agent < REACH_PASS
-    verdict = "warn" if slow or unreachable else "pass"
+    verdict: Verdict = "warn" if slow or unreachable else "pass"
     return finding("2010", "ivr", verdict,
                    f"SVI : médiane {ev.ivr.median_seconds_before_agent} s avant un conseiller"
                    + (f" (limite {limit} s)" if limit is not None else "")

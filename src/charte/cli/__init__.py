@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from charte.cli import demo as _demo  # noqa: F401  (registers demo)
 from charte.cli import importing as _importing  # noqa: F401  (registers import, kpi)
+from charte.cli import payments as _payments  # noqa: F401  (registers invoice, payments, exit)
 from charte.cli import plan as _plan  # noqa: F401  (registers plan, forecast evaluate)
+from charte.cli import scorecard as _scorecard  # noqa: F401  (registers scorecard)
 from charte.cli import settle as _settle  # noqa: F401  (registers settle)
 from charte.cli import staff as _staff  # noqa: F401  (registers staff)
 from charte.cli import telesales as _telesales  # noqa: F401  (registers telesales audit, telesales hash-list)

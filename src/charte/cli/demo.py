@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from charte.cli.app import app
+from charte.cli.scorecard import scorecard_summary
 from charte.cli.settle import results_table, settlement_table
 from charte.demo.run import DEFAULT_MONTH, DEFAULT_SEED, run_demo
 from charte.domain.calendar import CalendarError, Month
@@ -72,7 +73,11 @@ def demo(
         console.print(settlement_table(result.settlement, "fr", explanations=False))
         console.print(results_table(result.settlement))
         console.print("[dim]Indexation : série Syntec ILLUSTRATIVE (pas l'indice publié).[/dim]")
+    if result.invoice_files:
+        console.print("Facture (Factur-X EN 16931, PDF/A-3) : " + ", ".join(result.invoice_files), markup=False)
     for issue in result.settlement_problems:
         console.print(f"settlement: {issue}", style="red", markup=False)
+    if result.scorecard is not None:
+        console.print(scorecard_summary(result.scorecard, "fr"))
     console.print(f"Files in [bold]{result.out_dir}/[/bold]: " + ", ".join(result.files))
     console.print(f"Report: [bold]{result.report.resolve().as_uri()}[/bold]")

@@ -48,17 +48,6 @@ class WeeklyProfile:
     days_used: int
     source: str = SOURCE
 
-    def slot_density(self, weekday: int, start_minute: int, end_minute: int) -> tuple[np.ndarray, np.ndarray]:
-        """Shares of the slots inside ``[start_minute, end_minute)`` (minutes after midnight), renormalised.
-
-        Returns the slot start minutes and their shares. Opening hours outside 07:00–21:05 get the
-        nearest edge slot's rate, stated as an extrapolation.
-        """
-        minutes = np.arange(start_minute, end_minute, SLOT_MINUTES)
-        index = np.clip((minutes - FIRST_SLOT_MINUTE) // SLOT_MINUTES, 0, SLOTS_PER_DAY - 1)
-        shares = self.intraday[weekday][index]
-        return minutes, shares / shares.sum()
-
 
 def derive(csv_path: Path) -> WeeklyProfile:
     """Compute the profile from ``calls_5min_2003.csv`` (``DateTime,Calls``)."""

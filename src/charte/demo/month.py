@@ -154,8 +154,7 @@ def _slots(month: Month, hours: OpeningHours, tz: ZoneInfo) -> tuple[np.ndarray,
 
 
 def _expected_per_slot(
-    month: Month, hours: OpeningHours, profile: WeeklyProfile, a: Assumptions, rng: np.random.Generator,
-    slot_day: np.ndarray, slot_minute: np.ndarray,
+    profile: WeeklyProfile, a: Assumptions, rng: np.random.Generator, slot_day: np.ndarray, slot_minute: np.ndarray,
 ) -> tuple[np.ndarray, dict[int, float], dict[int, float]]:
     """Poisson mean per open slot; also each day's planned level (what forecasts know) and true level."""
     open_days = sorted(set(slot_day.tolist()))
@@ -199,7 +198,7 @@ def generate_month(
     days = month.days()
 
     slot_start, slot_day, slot_minute = _slots(month, hours, tz)
-    lam, planned_day, true_day = _expected_per_slot(month, hours, prof, a, rng, slot_day, slot_minute)
+    lam, planned_day, true_day = _expected_per_slot(prof, a, rng, slot_day, slot_minute)
 
     surge_day = _open_weekday(days, hours, a.surge_open_weekday)
     outage_day = _open_weekday(days, hours, a.outage_open_weekday)
@@ -220,8 +219,8 @@ def generate_month(
     forecastable_iv = np.bincount(slot_iv, weights=lam_forecastable, minlength=len(intervals))
 
     # The client's forecasts: M-1 per day (biased), W-1 per interval; neither knows the mailing.
-    forecasts, w1_calls = _forecasts(activity, month, intervals, origin, iv_start, slot_iv, slot_day,
-                                     lam_forecastable, forecastable_iv, planned_day, true_day, a, rng, tz)
+    forecasts, w1_calls = _forecasts(activity, month, intervals, slot_iv, slot_day, forecastable_iv, planned_day,
+                                     true_day, a, rng, tz)
     forecast_aht = a.aht_seconds * (1 + a.forecast_aht_error)
 
     # The provider staffs to the week-ahead forecast; absenteeism removes some agents.
@@ -265,11 +264,11 @@ def generate_month(
 
 
 def _forecasts(
-    activity: str, month: Month, intervals: list[Interval], origin: datetime, iv_start: np.ndarray, slot_iv: np.ndarray,
-    slot_day: np.ndarray, lam_forecastable: np.ndarray, forecastable_iv: np.ndarray,
-    planned_day: dict[int, float], true_day: dict[int, float], a: Assumptions, rng: np.random.Generator,
-    tz: ZoneInfo,
+    activity: str, month: Month, intervals: list[Interval], slot_iv: np.ndarray, slot_day: np.ndarray,
+    forecastable_iv: np.ndarray, planned_day: dict[int, float], true_day: dict[int, float], a: Assumptions,
+    rng: np.random.Generator, tz: ZoneInfo,
 ) -> tuple[pa.Table, np.ndarray]:
+    """M-1 per day (biased, from the planned level) and W-1 per interval (near the true level)."""
     rows: dict[str, list[object]] = {k: [] for k in ("activity", "horizon", "issued_on", "granularity", "period_start",
                                              "volume", "aht_seconds")}
     m1_issued = month.first_day - timedelta(days=31)

@@ -5,14 +5,22 @@
 3. write them in the canonical schemas (Parquet and CSV) with a manifest of hashes;
 4. write an HTML report and return the figures for the terminal summary;
 5. settle the month (``charte.settle``) from the files just written, with the illustrative Syntec
-   series, and write ``settlement.json`` and ``settlement.html``.
+   series, and write ``settlement.json`` and ``settlement.html``;
+6. issue the month's invoice on the first day of the next month in a fresh ledger under
+   ``ledger/`` (``charte.payments``; the folder is reset so a rerun gives the same number) and
+   write it as Factur-X PDF, CII XML and XLSX beside the other files;
+7. score the contract and its settled month against the charters (``charte.charter``) on the first
+   day of the next month, with the month's measured AHT, and write ``scorecard.json`` and
+   ``scorecard.html``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +28,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from babel.dates import format_date
 
+from charte.charter import Scorecard, scorecard
 from charte.demo.daily import Day, daily
 from charte.demo.month import Assumptions, DemoMonth, ServiceTarget, generate_month
 from charte.domain.calendar import Month
@@ -28,7 +37,10 @@ from charte.domain.records import Channel
 from charte.io.canonical import write_csv, write_parquet
 from charte.io.contract_yaml import check_contract_file, load_contract
 from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
+from charte.payments import Ledger, invoice_from_settlement
 from charte.reports.demo_report import ActivityView, render_demo_report
+from charte.reports.invoice_pdf import write_invoice_files
+from charte.reports.scorecard_report import render_scorecard_report
 from charte.reports.settlement_report import render_settlement_report
 from charte.settle import Settlement, SettlementError, settle
 
@@ -54,6 +66,8 @@ class DemoResult:
     warnings: tuple[str, ...]
     settlement: Settlement | None = None
     settlement_problems: tuple[str, ...] = ()
+    invoice_files: tuple[str, ...] = ()
+    scorecard: Scorecard | None = None
 
 
 def _service_target(contract: Contract, activity: str) -> ServiceTarget:
@@ -84,14 +98,39 @@ def run_demo(
     files = _write_facts(out_dir, months)
     report = _write_report(out_dir, version, month, months, days, files, seed, warnings)
     settlement, problems, settlement_files = _settle(out_dir, contract, month)
-    files = (*files, *settlement_files)
+    invoice_files = _issue_invoice(out_dir, contract, month, settlement) if settlement is not None else ()
+    card, scorecard_files = _scorecard(out_dir, contract, month, settlement, months)
+    files = (*files, *settlement_files, *invoice_files, *scorecard_files)
     manifest = {
         "contract": version.id, "contract_sha256": _sha256(path), "month": str(month), "seed": seed,
         "files": {name: _sha256(out_dir / name) for name in files},
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return DemoResult(version, month, out_dir, report, tuple(months), days, (*files, "manifest.json"), warnings,
-                      settlement, problems)
+                      settlement, problems, invoice_files, card)
+
+
+def _scorecard(out_dir: Path, contract: Contract, month: Month, settlement: Settlement | None,
+               months: list[DemoMonth]) -> tuple[Scorecard, tuple[str, ...]]:
+    """The charter scorecard of the contract and its settled month, judged the next month's first day."""
+    aht = {m.activity: Decimal(f"{m.summary()['aht_seconds']:.1f}") for m in months}
+    card = scorecard(contract, [settlement] if settlement is not None else [], today=month.next().first_day,
+                     measured_aht=aht)
+    (out_dir / "scorecard.json").write_text(card.to_json(), encoding="utf-8")
+    band = contract.forecasts.band if contract.forecasts else None
+    horizon = (band.horizon or contract.forecasts.reference_horizon.name) if band and contract.forecasts else None
+    render_scorecard_report(card, out_dir / "scorecard.html",
+                            band=(float(band.under), float(band.over)) if band else None, horizon=horizon)
+    return card, ("scorecard.json", "scorecard.html")
+
+
+def _issue_invoice(out_dir: Path, contract: Contract, month: Month, settlement: Settlement) -> tuple[str, ...]:
+    """Issue the settled month's invoice (first day of the next month) in a fresh demo ledger; write its files."""
+    ledger_root = out_dir / "ledger"
+    shutil.rmtree(ledger_root, ignore_errors=True)
+    draft = invoice_from_settlement(contract, settlement, month.next().first_day)
+    issued = Ledger(ledger_root, contract.provider.siren).issue(draft)
+    return write_invoice_files(issued, out_dir)
 
 
 def _settle(

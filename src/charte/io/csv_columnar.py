@@ -23,6 +23,7 @@ the row path, which reports the file-level error where there is one.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from charte.io.conversion import EPOCH, BadValueError, RowConverter
 from charte.io.mapping import FieldRule, Mapping
@@ -129,7 +131,7 @@ class Block:
     """Records of one block: physical line number, and either Arrow-split fields or csv-parsed fields."""
 
     rows: np.ndarray            # line number of each record
-    fields: pa.ListArray        # fields split on the delimiter (valid where ``simple``)
+    fields: pa.ListArray | pa.Table  # fields split on the delimiter (valid where ``simple``), or columns
     simple: np.ndarray          # no quote in the line and the right number of fields
     parsed: dict[int, list[str]]  # csv-parsed fields of the other records, by position
 
@@ -201,6 +203,10 @@ def _block(data: bytes, codec: str, delimiter: str, width: int, max_line: int, l
         text = data.decode(codec)
     except UnicodeDecodeError:
         raise NotVectorisableError("bytes invalid in the encoding") from None
+    if width > 1 and '"' not in text:
+        table = _parse_plain(text, codec, data, delimiter, width)
+        if table is not None and table.num_rows == len(lengths):
+            return Block(line_no + np.arange(len(lengths), dtype=np.int64), table, np.ones(len(lengths), bool), {})
     lines = pc.split_pattern(pa.array([text[:-1] if text.endswith("\n") else text]), "\n").flatten()
     if "\r" in text:
         lines = pc.utf8_rtrim(lines, "\r")
@@ -230,7 +236,31 @@ def _block(data: bytes, codec: str, delimiter: str, width: int, max_line: int, l
     return Block(rows, fields, simple, parsed)
 
 
+def _parse_plain(text: str, codec: str, data: bytes, delimiter: str, width: int) -> pa.Table | None:
+    """Columns of a block without quotes where every line has ``width`` fields (else None)."""
+    utf8 = data if codec.replace("_", "-").lower() in ("utf-8", "ascii", "us-ascii") else text.encode("utf-8")
+    irregular = []
+
+    def note(_row: Any) -> str:
+        irregular.append(True)  # a blank line or a wrong field count: the line-by-line split decides
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    table = pacsv.read_csv(
+        io.BytesIO(utf8), read_options=pacsv.ReadOptions(column_names=names, block_size=8 << 20),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False,
+                                         invalid_row_handler=note),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False))
+    return None if irregular else table
+
+
 # -- converting columns -----------------------------------------------------------------------------
+
+
+def with_nulls(values: np.ndarray, nulls: np.ndarray, type_: pa.DataType) -> pa.Array:
+    """An Arrow array of ``values`` with nulls where ``nulls`` (``pa.array(mask=...)`` is slow)."""
+    array = pa.array(values, type_)
+    return pc.if_else(pa.array(nulls), pa.scalar(None, type_), array) if nulls.any() else array
 
 
 def _np(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -321,7 +351,7 @@ class ColumnReader:
         self.decimal = converter.decimal
         self._day_offsets: dict[int, np.ndarray] = {}
 
-    def convert(self, fields: pa.ListArray) -> tuple[dict[str, Any], np.ndarray]:
+    def convert(self, fields: pa.ListArray | pa.Table) -> tuple[dict[str, Any], np.ndarray]:
         """Canonical columns (timestamps as (epoch µs, offset s) arrays) and the clean mask."""
         self._cache: dict[str, pa.Array] = {}
         self._fields, n = fields, len(fields)
@@ -347,7 +377,10 @@ class ColumnReader:
 
     def _column(self, name: str) -> pa.Array:
         if name not in self._cache:
-            self._cache[name] = pc.list_element(self._fields, self.index[name])
+            if isinstance(self._fields, pa.Table):
+                self._cache[name] = self._fields.column(self.index[name]).combine_chunks()
+            else:
+                self._cache[name] = pc.list_element(self._fields, self.index[name])
         return self._cache[name]
 
     def _raw(self, rule: FieldRule) -> pa.Array:
@@ -373,7 +406,7 @@ class ColumnReader:
         absent = _np(pc.is_null(raw))
         if rule.type == "seconds":
             values, ok = self._duration(raw, rule.format or "seconds")
-            return pa.array(np.where(absent, np.nan, values), from_pandas=True), ok | absent
+            return with_nulls(values, absent, pa.float64()), ok | absent
         if rule.type == "integer":
             ok = _np(pc.match_substring_regex(raw, r"^-?[0-9]{1,15}$"))
             number = pc.cast(pc.if_else(pa.array(ok), raw, "0"), pa.int64())
@@ -511,7 +544,7 @@ def contact_checks(columns: dict[str, Any], mapped: set[str], n: int) -> np.ndar
     if fill.any():
         handle = np.where(fill, total, handle)
         if "handle_seconds" in columns:
-            columns["handle_seconds"] = pa.array(handle, from_pandas=True)
+            columns["handle_seconds"] = with_nulls(handle, np.isnan(handle), pa.float64())
     outcome = columns.get("outcome")
     if "agent_id" in mapped:
         agent = columns.get("agent_id")
@@ -622,3 +655,11 @@ class SeenKeys:
 def duplicate_issue(row: int, kind: str, key: Any) -> Issue:
     return issue(row, "duplicate_id", "contact_id" if kind == "contact_record" else "interval_start",
                  f"{key!r} appears earlier in the file")
+
+
+def records(fields: pa.ListArray | pa.Table, positions: np.ndarray) -> list[list[str]]:
+    """Fields of the records at ``positions``, as the csv module gives them."""
+    picked = fields.take(pa.array(positions, pa.int64()))
+    if isinstance(picked, pa.Table):
+        return [list(row.values()) for row in picked.to_pylist()]
+    return list(picked.to_pylist())

@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 import facturx
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from charte.domain.calendar import Month
 from charte.domain.money import round_cents
@@ -178,7 +178,7 @@ def facturx_pdf(pdf: bytes, xml: bytes, *, title: str = "", lang: str = "fr-FR")
 
 def xml_from_pdf(pdf: bytes) -> bytes:
     """The Factur-X XML embedded in ``pdf``; :class:`FacturXError` when there is none."""
-    filename, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False)
+    _filename, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False)
     if not xml:
         raise FacturXError("the PDF carries no Factur-X XML (factur-x.xml)")
     return bytes(xml)

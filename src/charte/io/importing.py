@@ -16,6 +16,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -311,14 +312,16 @@ def _fast_table(columns: dict[str, Any], keep: np.ndarray, rows: np.ndarray, col
             arrays.append(pa.repeat(pa.scalar(value.value, field.type), n))
         elif isinstance(value, tuple):
             epoch = np.where(value[2], 0, value[0])[keep]
-            arrays.append(pa.array(epoch, pa.int64(), mask=value[2][keep]).cast(field.type))
+            arrays.append(csv_columnar.with_nulls(epoch, value[2][keep], pa.int64()).cast(field.type))
         else:
             arrays.append(value.filter(mask).cast(field.type))
     epoch_us, offsets, _ = columns[primary]
     epoch_us, offsets = epoch_us[keep], offsets[keep]
     local_days = (epoch_us // 1_000_000 + offsets) // 86400
-    unique_days, where = np.unique(local_days, return_inverse=True)
-    months = pa.array([f"{(EPOCH_DAY + timedelta(days=int(d))):%Y-%m}" for d in unique_days], pa.string())
+    first = int(local_days.min()) if n else 0
+    where = local_days - first
+    span = range(int(where.max(initial=0)) + 1)
+    months = pa.array([f"{(EPOCH_DAY + timedelta(days=first + d)):%Y-%m}" for d in span], pa.string())
     arrays += [
         pa.repeat(pa.scalar(collector.organisation, pa.string()), n),
         months.take(pa.array(where.reshape(-1), pa.int64())),
@@ -348,7 +351,7 @@ def _fast_keys(kind: str, columns: dict[str, Any], keep: np.ndarray) -> list[Any
             return [value.value] * int(keep.sum())
         if isinstance(value, tuple):
             return list(zip(value[0][keep].tolist(), value[1][keep].tolist(), strict=True))
-        return value.filter(pa.array(keep)).to_pylist()
+        return list(value.filter(pa.array(keep)).to_pylist())
     if kind == "contact_record":
         return values("contact_id")
     return list(zip(values("activity"), values("queue"), values("interval_start"), strict=True))
@@ -377,16 +380,22 @@ def _import_columnar(path: Path, mapping: Mapping, store: FactsStore, organisati
     schema = pa.schema([*collector.schema, *STORAGE_FIELDS])
     written = 0
     try:
-        with pq.ParquetWriter(staged, schema, compression="zstd") as writer:
+        # Parquet encoding of one block (it releases the GIL) overlaps the reading of the next
+        with pq.ParquetWriter(staged, schema, compression="zstd") as writer, ThreadPoolExecutor(1) as background:
+            pending: Future[None] | None = None
             for block in csv_columnar.blocks(path, csv_dialect.encoding, csv_dialect.delimiter, len(header),
                                              mapping.source.max_line_bytes):
                 table = _columnar_block(block, header, mapping, converter, reader, collector, seen, report,
                                         primary, mapped)
                 if table.num_rows:
-                    writer.write_table(table)
+                    if pending is not None:
+                        pending.result()
+                    pending = background.submit(writer.write_table, table)
                     written += table.num_rows
                 if progress is not None:
                     progress(report.rows_read)
+            if pending is not None:
+                pending.result()
         if report.rows_read == 0:
             raise SourceError("empty_file", str(path), "the file has a header but no rows; expected at least one row")
         dropped: set[int] = set()
@@ -415,7 +424,7 @@ def _columnar_block(block: csv_columnar.Block, header: list[str], mapping: Mappi
                     report: QualityReport, primary: str, mapped: set[str]) -> pa.Table:
     simple_at = np.flatnonzero(block.simple)
     fast_rows = block.rows[simple_at]
-    fields = block.fields.filter(pa.array(block.simple))
+    fields = block.fields if block.simple.all() else block.fields.filter(pa.array(block.simple))
     columns, clean = reader.convert(fields)
     if clean.any():
         if mapping.kind == "contact_record":
@@ -426,7 +435,7 @@ def _columnar_block(block: csv_columnar.Block, header: list[str], mapping: Mappi
     slow: list[tuple[int, list[Any]]] = [(int(block.rows[i]), block.parsed[int(i)]) for i in
                                         np.flatnonzero(~block.simple)]
     unclean = np.flatnonzero(~clean)
-    slow += zip(fast_rows[unclean].tolist(), fields.take(pa.array(unclean, pa.int64())).to_pylist(), strict=True)
+    slow += zip(fast_rows[unclean].tolist(), csv_columnar.records(fields, unclean), strict=True)
     slow.sort(key=lambda item: item[0])
     results = {row: _row_path(row, values, header, converter, mapping) for row, values in slow}
     # duplicate ids: eligible rows (read without rejection) in row order
@@ -454,7 +463,7 @@ def _columnar_block(block: csv_columnar.Block, header: list[str], mapping: Mappi
             continue
         at = int(np.searchsorted(fast_rows, row))
         keep[at] = False
-        raws[row] = dict(zip(header, fields[at].as_py(), strict=False))
+        raws[row] = dict(zip(header, csv_columnar.records(fields, np.array([at]))[0], strict=False))
         rec, _problems = converter.convert(row, raws[row])  # clean: no issue, only the key is wanted
         issues[row] = [csv_columnar.duplicate_issue(row, mapping.kind, _dedup_key(mapping.kind, rec))]
     report.rows_read += int(keep.sum())

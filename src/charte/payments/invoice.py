@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from charte.domain.calendar import Month
 from charte.domain.contract import Contract
 from charte.domain.contract.payment_terms import LatePenalty, PaymentTerms
 from charte.domain.money import D, round_cents
@@ -115,13 +116,15 @@ class PaymentConditions:
             points = self.penalty_points if self.penalty_points is not None else Decimal(10)
             rate = (f"taux de refinancement de la BCE (au 1er janvier ou au 1er juillet du semestre) majoré de "
                     f"{points.normalize():f} points")
+        floor = "" if self.penalty_rule == "ecb_plus_points" and self.penalty_points in (None, Decimal(10)) else (
+            ", et au moins trois fois le taux d'intérêt légal")
         discount = ("néant" if not self.early_payment_discount
                     else f"{_pct_fr(self.early_payment_discount)} pour paiement anticipé")
         return {
             "terms": terms,
             "due_date": self.due_date.strftime("%d/%m/%Y"),
             "penalties": f"pénalités de retard au {rate}, exigibles dès le lendemain de l'échéance sans rappel "
-                         "(art. L441-10 du Code de commerce), jamais inférieures à trois fois le taux d'intérêt légal",
+                         f"(art. L441-10 du Code de commerce){floor}",
             "indemnity": f"indemnité forfaitaire pour frais de recouvrement de {_eur_fr(self.recovery_indemnity)} "
                          "par facture payée en retard (art. D441-5 du Code de commerce), non soumise à la TVA",
             "discount": f"escompte : {discount}",
@@ -239,6 +242,13 @@ def lines_from_json(document: Mapping[str, Any]) -> tuple[InvoiceLine, ...]:
     )
 
 
+def _month(period: str) -> Month | None:
+    try:
+        return Month.parse(period)
+    except ValueError:
+        return None
+
+
 def totals(amounts: Iterable[Decimal], vat_rate: Decimal) -> tuple[Decimal, Decimal, Decimal]:
     """(excluding VAT, VAT, including VAT): Σ rounded amounts; VAT rounded once."""
     ht = sum((round_cents(a) for a in amounts), Decimal(0))
@@ -252,6 +262,10 @@ def invoice_from_lines(
 ) -> Invoice:
     """A draft invoice (no number yet) for the month's lines; each line keeps its explanation in words."""
     lines = tuple(lines)
+    month = _month(period)
+    if month is not None and issue_date < month.first_day:
+        raise InvoiceError("invoice_before_period", f"issue date {issue_date.isoformat()} is before the invoiced "
+                                                    f"month {period} starts; expected {month.first_day} or later")
     if not lines:
         raise InvoiceError("invoice_without_lines", f"the settlement of {period} has no line to invoice")
     items = tuple(
@@ -267,6 +281,9 @@ def invoice_from_lines(
         raise InvoiceError("invoice_not_positive", f"the month {period} totals {ht} EUR excluding VAT; "
                                                    "expected a positive amount (issue a credit note instead)")
     indemnity = contract.law_value("recovery_indemnity.eur", issue_date)
+    notes = tuple(f"mention obligatoire manquante : adresse du {role} (ajouter `{key}.address` au contrat)"
+                  for role, key, party in (("prestataire", "provider", contract.provider),
+                                           ("client", "client", contract.client)) if not party.address)
     return Invoice(
         kind="invoice", number=None, issue_date=issue_date,
         seller=PartyMention(contract.provider.name, contract.provider.siren, contract.provider.address),
@@ -274,7 +291,7 @@ def invoice_from_lines(
         contract=contract.id, period=period, items=items, total_excluding_vat=ht,
         vat_breakdown=(VatBreakdown(vat_rate, ht, vat),), total_vat=vat, total_including_vat=ttc,
         payment=payment_conditions(contract.as_of(issue_date).payment_terms, issue_date, indemnity),
-        settlement_sha256=settlement_sha256,
+        settlement_sha256=settlement_sha256, notes=notes,
     )
 
 

@@ -1,13 +1,16 @@
 """Late-payment interest and the recovery indemnity (Code de commerce L441-10 II, D441-5).
 
 Penalties run **from the day after the due date**, without a reminder, on the amount still
-unpaid, until the day it is paid (that day not counted): an amount ``A`` paid ``N`` days after
+unpaid, up to and including the day it is paid: an amount ``A`` paid ``N`` days after
 its due date owes ``A × rate × N / 365`` (annual rate, actual days over 365).
 
 The rate is the contract's: ``ecb_plus_points`` (the ECB main refinancing rate of 1 January
 for days in the first half-year, of 1 July for the second, plus the contract's points, or the
-law's 10 points) or ``fixed_rate``; either way never below **3 × the legal interest rate** of
-the half-year (the floor applies when the table holds that half-year; otherwise the rate says so).
+law's 10 points) or ``fixed_rate``. A rate the contract sets ("disposition contraire": a fixed
+rate, or other points than the law's) is never below **3 × the legal interest rate** of the
+half-year; the law's own default (ECB + 10 points) is not floored — in 2024 it was below
+3 × the legal rate, and the text applies the floor to contractual rates only. The floor is
+checked when the table holds that half-year; otherwise the rate says so.
 A period that spans half-years is split and each part takes its half-year's rate. The
 recovery indemnity is €40 per late invoice (D441-5), outside VAT, owed once per invoice.
 """
@@ -54,6 +57,9 @@ def penalty_rate(
         rate = ecb.rate + points / 100
         basis = f"ECB main refinancing rate {_pct(ecb.rate)} + {points.normalize():f} points"
         source = f"{ecb.source}; Code de commerce L441-10 II"
+    default_margin = law.value("late_interest.ecb_margin_points", on, overrides)
+    if penalty.rule == "ecb_plus_points" and (penalty.points is None or penalty.points == default_margin):
+        return PenaltyRate(half_start(on), rate, basis + " (legal default rate)", None, False, source)
     try:
         legal = rates.rate("legal_interest_professional", on)
     except ReferenceRateError:
@@ -105,7 +111,7 @@ def interest_periods(
 ) -> list[InterestPeriod]:
     """Interest on what stays unpaid after ``due``, up to ``until`` (included), split at payments and half-years.
 
-    A payment on day ``t`` stops interest on what it pays from day ``t`` (days ``due+1 .. t-1`` count).
+    A payment on day ``t`` stops interest on what it pays after day ``t``: days ``due+1 .. t`` count, ``t − due``.
     """
     ordered = sorted(payments, key=lambda p: p.on)
     balance = amount_due - sum((p.amount for p in ordered if p.on <= due), Decimal(0))
@@ -114,12 +120,12 @@ def interest_periods(
     day = due + timedelta(days=1)  # first day late
     index = 0
     while day <= until and balance > 0:
-        while index < len(later) and later[index].on <= day:
+        while index < len(later) and later[index].on < day:
             balance -= later[index].amount
             index += 1
         if balance <= 0:
             break
-        next_payment = later[index].on - timedelta(days=1) if index < len(later) else until
+        next_payment = later[index].on if index < len(later) else until
         end = min(until, half_year_end(day), next_payment)
         days = (end - day).days + 1
         rate = penalty_rate(penalty, day, rates, overrides)

@@ -208,11 +208,14 @@ class Ledger:
                 raise LedgerError("payment_before_invoice",
                                   f"payment dated {on.isoformat()} is {(doc.issue_date - on).days} days before "
                                   f"invoice {number} of {doc.issue_date.isoformat()}; check the date")
-            status = self.status(doc, on)
-            if value > status.outstanding:
+            docs = self.documents()
+            owed = (doc.total_including_vat
+                    - sum((d.total_including_vat for d in docs if d.corrects == number), Decimal(0))
+                    - sum((p.amount for p in self.payments() if p.invoice == number), Decimal(0)))
+            if value > owed:
                 raise LedgerError("payment_exceeds_balance",
-                                  f"payment of {value} EUR on {number} exceeds the {status.outstanding} EUR still "
-                                  f"owed by {value - status.outstanding} EUR")
+                                  f"payment of {value} EUR on {number} exceeds the {owed} EUR still "
+                                  f"owed by {value - owed} EUR")
             payment = Payment(number, on, value, reference)
             self._append({"event": "payment", "invoice": number, "on": on.isoformat(), "amount": format(value, "f"),
                           "reference": reference})

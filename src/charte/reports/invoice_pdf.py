@@ -8,12 +8,14 @@ turns into a Factur-X by embedding the CII XML.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from charte.payments.invoice import Invoice
 
 _ENV = Environment(loader=PackageLoader("charte.reports", "templates"), autoescape=select_autoescape(["html"]))
+_ENV.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
 
 
 def _fr(value: Decimal, places: int = 2) -> str:
@@ -54,3 +56,20 @@ def invoice_pdf(invoice: Invoice) -> bytes:
 
     pdf: bytes = HTML(string=invoice_html(invoice)).write_pdf(pdf_variant="pdf/a-3b")
     return pdf
+
+
+def write_invoice_files(invoice: Invoice, out_dir: Path) -> tuple[str, ...]:
+    """Write the Factur-X PDF (PDF/A-3 with its CII XML), the XML alone and the XLSX of lines; returns the names."""
+    from charte.io.facturx import cii_xml, facturx_pdf
+    from charte.io.invoice_xlsx import write_invoice_xlsx
+
+    if invoice.number is None:
+        raise ValueError("a draft has no number; issue it through the ledger first")
+    stem = ("credit-note-" if invoice.kind == "credit_note" else "invoice-") + invoice.number
+    out_dir.mkdir(parents=True, exist_ok=True)
+    xml = cii_xml(invoice)
+    heading = "Avoir" if invoice.kind == "credit_note" else "Facture"
+    (out_dir / f"{stem}.pdf").write_bytes(facturx_pdf(invoice_pdf(invoice), xml, title=f"{heading} {invoice.number}"))
+    (out_dir / f"{stem}.xml").write_bytes(xml)
+    write_invoice_xlsx(invoice, out_dir / f"{stem}.xlsx")
+    return f"{stem}.pdf", f"{stem}.xml", f"{stem}.xlsx"

@@ -1,0 +1,229 @@
+"""``charte invoice``, ``charte payments``, ``charte exit``: invoices, payments and late interest, end of contract."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from charte.cli.app import app
+from charte.domain.money import D, MoneyError
+from charte.exit import NoticeError, assess_notice, ramp_down_plan
+from charte.io.contract_yaml import ContractInvalid, load_contract
+from charte.payments import (
+    DEFAULT_RATES,
+    InvoiceError,
+    Ledger,
+    LedgerError,
+    RateBook,
+    ReferenceRateError,
+    credit_note_for,
+    invoice_from_settlement_json,
+    load_rates_csv,
+)
+from charte.reports.invoice_pdf import write_invoice_files
+
+invoice_app = typer.Typer(help="Issue invoices and credit notes (Factur-X PDF, XML, XLSX) into a provider's ledger.",
+                          no_args_is_help=True)
+payments_app = typer.Typer(help="Payments, days late and late interest per invoice (L441-10).",
+                           invoke_without_command=True)
+exit_app = typer.Typer(help="End of contract: notice and ramp-down plan (axis 7).", no_args_is_help=True)
+app.add_typer(invoice_app, name="invoice")
+app.add_typer(payments_app, name="payments")
+app.add_typer(exit_app, name="exit")
+
+LedgerOpt = Annotated[Path, typer.Option(help="Folder of ledgers (one sub-folder per provider SIREN).")]
+
+
+def _day(text: str, option: str, console: Console) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        console.print(f"{option}: {text!r} is not a date; expected YYYY-MM-DD", markup=False)
+        raise typer.Exit(2) from None
+
+
+def _fail(console: Console, error: Exception) -> typer.Exit:
+    console.print(str(error), markup=False, style="red")
+    return typer.Exit(1)
+
+
+@invoice_app.command("issue")
+def issue_command(
+    ledger: LedgerOpt,
+    out: Annotated[Path, typer.Option(help="Folder for the PDF, XML and XLSX.")],
+    contract: Annotated[Path | None, typer.Option(help="Contract YAML.")] = None,
+    settlement: Annotated[Path | None, typer.Option(help="Settlement JSON (charte settle --json).")] = None,
+    issue_date: Annotated[str | None, typer.Option("--date", help="Issue date YYYY-MM-DD (default: today).")] = None,
+    demo: Annotated[bool, typer.Option(help="Issue the demo month's invoice (runs charte demo into --out).")] = False,
+) -> None:
+    """Issue the invoice of a settled month: next number of the provider's sequence, then its files."""
+    console = Console()
+    if demo:
+        from charte.demo.run import run_demo
+
+        result = run_demo(out)
+        console.print(f"demo invoice: {', '.join(result.invoice_files) or 'none'} in {out}", markup=False)
+        return
+    if contract is None or settlement is None:
+        console.print("give --contract and --settlement (or --demo)", markup=False)
+        raise typer.Exit(2)
+    day = _day(issue_date, "--date", console) if issue_date else date.today()
+    try:
+        terms = load_contract(contract)
+        draft = invoice_from_settlement_json(terms, json.loads(settlement.read_text(encoding="utf-8")), day)
+        issued = Ledger(ledger, terms.provider.siren).issue(draft)
+    except ContractInvalid as exc:
+        for problem in exc.problems:
+            console.print(problem.format(), markup=False)
+        raise typer.Exit(1) from None
+    except (InvoiceError, LedgerError, KeyError, ValueError) as exc:
+        raise _fail(console, exc) from None
+    files = write_invoice_files(issued, out)
+    for note in issued.notes:
+        console.print(note, markup=False, style="yellow")
+    console.print(f"issued {issued.number} of {issued.issue_date} — {issued.total_including_vat} EUR incl. VAT, "
+                  f"due {issued.payment.due_date}: {', '.join(files)} in {out}", markup=False)
+
+
+@invoice_app.command("credit-note")
+def credit_note_command(
+    ledger: LedgerOpt,
+    provider: Annotated[str, typer.Option(help="Provider SIREN (the ledger's).")],
+    invoice: Annotated[str, typer.Option(help="Number of the invoice to reverse.")],
+    reason: Annotated[str, typer.Option(help="What the credit note corrects.")],
+    out: Annotated[Path, typer.Option(help="Folder for the PDF, XML and XLSX.")],
+    issue_date: Annotated[str | None, typer.Option("--date", help="Issue date YYYY-MM-DD (default: today).")] = None,
+) -> None:
+    """Reverse an issued invoice in full with a credit note naming it."""
+    console = Console()
+    day = _day(issue_date, "--date", console) if issue_date else date.today()
+    book = Ledger(ledger, provider)
+    try:
+        issued = book.issue(credit_note_for(book.document(invoice), day, reason))
+    except (InvoiceError, LedgerError) as exc:
+        raise _fail(console, exc) from None
+    files = write_invoice_files(issued, out)
+    console.print(f"issued credit note {issued.number} reversing {invoice}: {', '.join(files)} in {out}", markup=False)
+
+
+def _rates(path: Path | None) -> RateBook:
+    return DEFAULT_RATES.extended(load_rates_csv(path)) if path else DEFAULT_RATES
+
+
+@payments_app.callback()
+def payments_command(
+    ctx: typer.Context,
+    ledger: Annotated[Path | None, typer.Option(help="Folder of ledgers.")] = None,
+    provider: Annotated[str | None, typer.Option(help="Provider SIREN.")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
+    rates: Annotated[Path | None, typer.Option(help="CSV adding ECB / legal interest rates.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Per invoice: due date, paid, outstanding, days late, interest owed, indemnity."""
+    if ctx.invoked_subcommand is not None:
+        return
+    console = Console()
+    if ledger is None or provider is None:
+        console.print("give --ledger and --provider", markup=False)
+        raise typer.Exit(2)
+    day = _day(as_of, "--as-of", console) if as_of else date.today()
+    try:
+        statement = Ledger(ledger, provider).statement(day, _rates(rates))
+    except (LedgerError, ReferenceRateError) as exc:
+        raise _fail(console, exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps([{
+            "invoice": s.number, "issue_date": s.issue_date.isoformat(), "due_date": s.due_date.isoformat(),
+            "total": str(s.total), "credited": str(s.credited), "paid": str(s.paid), "outstanding": str(s.outstanding),
+            "days_late": s.days_late, "interest": str(s.interest), "indemnity": str(s.indemnity),
+        } for s in statement], indent=2) + "\n")
+        return
+    table = Table(title=f"Payments of {provider} as of {day.isoformat()}")
+    for name in ("invoice", "issued", "due", "total", "credited", "paid", "outstanding", "days late", "interest",
+                 "indemnity"):
+        table.add_column(name, justify="left" if name in ("invoice", "issued", "due") else "right")
+    for s in statement:
+        table.add_row(s.number, s.issue_date.isoformat(), s.due_date.isoformat(), f"{s.total:,.2f}",
+                      f"{s.credited:,.2f}", f"{s.paid:,.2f}", f"{s.outstanding:,.2f}", str(s.days_late),
+                      f"{s.interest:,.2f}", f"{s.indemnity:,.2f}")
+    console.print(table)
+
+
+@payments_app.command("record")
+def record_command(
+    ledger: LedgerOpt,
+    provider: Annotated[str, typer.Option(help="Provider SIREN.")],
+    invoice: Annotated[str, typer.Option(help="Invoice number.")],
+    on: Annotated[str, typer.Option("--date", help="Payment date YYYY-MM-DD.")],
+    amount: Annotated[str, typer.Option(help="Amount received, EUR (e.g. 1200.50).")],
+    reference: Annotated[str, typer.Option(help="Bank reference.")] = "",
+) -> None:
+    """Record a (partial) payment; refused payments record nothing and exit 1."""
+    console = Console()
+    day = _day(on, "--date", console)
+    try:
+        value = D(amount)
+        payment = Ledger(ledger, provider).record_payment(invoice, day, value, reference)
+    except (LedgerError, MoneyError) as exc:
+        raise _fail(console, exc) from None
+    console.print(f"recorded {payment.amount} EUR on {payment.invoice} dated {payment.on}", markup=False)
+
+
+@exit_app.command("plan")
+def exit_plan_command(
+    contract: Annotated[Path, typer.Option(help="Contract YAML.")],
+    notice_date: Annotated[str, typer.Option(help="Day notice is given, YYYY-MM-DD.")],
+    baseline: Annotated[list[str] | None, typer.Option(help="activity=monthly volume, repeatable.")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the ramp-down table here.")] = None,
+) -> None:
+    """Notice owed (L442-1 II) and the month-by-month ramp-down table."""
+    console = Console()
+    day = _day(notice_date, "--notice-date", console)
+    volumes: dict[str, Decimal] = {}
+    for item in baseline or []:
+        name, _, value = item.partition("=")
+        try:
+            volumes[name.strip()] = D(value)
+        except MoneyError:
+            console.print(f"--baseline {item!r}: expected activity=volume, e.g. service-inbound=42000", markup=False)
+            raise typer.Exit(2) from None
+    try:
+        terms = load_contract(contract)
+        notice = assess_notice(terms, day)
+        plan = ramp_down_plan(terms, day, volumes)
+    except ContractInvalid as exc:
+        for problem in exc.problems:
+            console.print(problem.format(), markup=False)
+        raise typer.Exit(1) from None
+    except NoticeError as exc:
+        raise _fail(console, exc) from None
+    console.print(f"notice of {notice.contractual} given {day} ends on {notice.ends_on}; relationship "
+                  f"{notice.relationship_years:.1f} years since {notice.relationship_since}; owed "
+                  f"{notice.owed_months:.1f} months ({notice.per_year_source}; safe harbour "
+                  f"{notice.safe_harbour_months} months)", markup=False)
+    for code, message in notice.findings:
+        console.print(f"[{code}] {message}", markup=False, style="yellow")
+    rows = plan.rows()
+    table = Table(title=f"Ramp-down ({plan.profile}, minimum volume {plan.minimum_volume:.0%}, "
+                        f"minimum billing {plan.floor:.0%})")
+    columns = list(rows[0]) if rows else []
+    for name in columns:
+        table.add_column(name)
+    for row in rows:
+        table.add_row(*(row.get(c, "") for c in columns))
+    console.print(table)
+    if csv_out is not None:
+        with csv_out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+        console.print(f"ramp-down table written to {csv_out}", markup=False)

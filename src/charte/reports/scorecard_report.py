@@ -1,0 +1,105 @@
+"""The charter scorecard's HTML page: each axis with its verdict and findings (French and English), small charts.
+
+Charts (inline SVG, :mod:`charte.reports.charts`): the months' actual volume against the reference
+forecast and its band (axis 1), each measured commitment's result against its target (axis 2), and
+the cost floor's components against the price per productive hour (axis 4). The page renders the
+scorecard's figures; it computes nothing but the drawing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from charte.charter import Scorecard
+from charte.charter.findings import AXES
+from charte.reports.charts import bars_with_band, line_with_target
+
+VERDICT_WORDS = {"pass": ("conforme", "pass"), "warn": ("à surveiller", "warn"), "fail": ("non conforme", "fail"),
+                 "not_enough_data": ("données insuffisantes", "not enough data")}
+
+
+def _forecast_chart(card: Scorecard, contract_band: tuple[float, float] | None, horizon: str | None) -> str:
+    if contract_band is None or horizon is None:
+        return ""
+    labels, actual, forecast = [], [], []
+    for month in card.history:
+        rows = [a for a in month.accuracy if a.horizon == horizon]
+        if rows:
+            labels.append(month.period)
+            actual.append(float(sum(a.actual_volume for a in rows)))
+            forecast.append(float(sum((a.forecast_volume for a in rows), Decimal(0))))
+    return bars_with_band(labels, actual, forecast, contract_band[0], contract_band[1],
+                          f"Volume réel et prévision {horizon} par mois") if labels else ""
+
+
+def _service_charts(card: Scorecard) -> list[str]:
+    charts = []
+    commitments = sorted({(r.commitment, r.metric) for m in card.history for r in m.results if r.result is not None})
+    for commitment, metric in commitments:
+        if metric == "asa":
+            continue
+        rows = {m.period: next((r for r in m.results if r.commitment == commitment), None) for m in card.history}
+        values = [float(r.result) if r is not None and r.result is not None else None for r in rows.values()]
+        target = next(float(r.target) for r in rows.values() if r is not None)
+        charts.append(line_with_target(list(rows), values, target, f"{commitment} par mois"))
+    return charts
+
+
+def _floor_chart(card: Scorecard, prices: list[tuple[str, float]]) -> str:
+    floor = card.floor
+    if floor is None:
+        return ""
+    agent, supervision = float(floor.agent_cost), float(floor.supervision)
+    overheads = float(floor.cost_floor) - agent - supervision
+    margin = float(floor.responsible_price) - float(floor.cost_floor)
+    top = max([float(floor.responsible_price), *(p for _, p in prices)]) * 1.1
+    width, height, left = 760, 90 + 26 * len(prices), 150
+
+    def x(v: float) -> float:
+        return left + v / top * (width - left - 20)
+
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="plancher de coût">']
+    start = 0.0
+    for name, value, color in (("salaire chargé", agent, "#8fb3e8"), ("encadrement", supervision, "#b2ccff"),
+                               ("frais de structure", overheads, "#d0d5dd"), ("marge", margin, "#d1fadf")):
+        parts.append(f'<rect x="{x(start):.1f}" y="20" width="{x(start + value) - x(start):.1f}" height="28" '
+                     f'fill="{color}"><title>{name} : {value:.2f} €</title></rect>')
+        start += value
+    parts.append('<text x="4" y="39" class="label">plancher / h prod.</text>')
+    parts.append(f'<line x1="{x(float(floor.cost_floor)):.1f}" x2="{x(float(floor.cost_floor)):.1f}" y1="12" '
+                 f'y2="{height - 8}" class="target"/>')
+    for i, (activity, price) in enumerate(prices):
+        y = 64 + 26 * i
+        cls = "bar out" if price < float(floor.cost_floor) else "bar"
+        parts.append(f'<text x="4" y="{y + 14}" class="label">{escape(activity)}</text>'
+                     f'<rect x="{left}" y="{y}" width="{x(price) - left:.1f}" height="18" class="{cls}">'
+                     f'<title>{escape(activity)} : {price:.2f} € / h</title></rect>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_scorecard_report(card: Scorecard, path: Path, *, band: tuple[float, float] | None = None,
+                            horizon: str | None = None) -> Path:
+    """Write the scorecard page to ``path`` and return it (``band``/``horizon``: the contract's, for the chart)."""
+    env = Environment(loader=PackageLoader("charte.reports", "templates"), autoescape=select_autoescape())
+    axes: list[dict[str, Any]] = []
+    for axis, (fr, en) in AXES.items():
+        verdict = card.verdict(axis)
+        axes.append({"axis": axis, "fr": fr, "en": en, "verdict": verdict, "words": VERDICT_WORDS[verdict],
+                     "findings": [{"item": f.item, "verdict": f.verdict, "words": VERDICT_WORDS[f.verdict],
+                                   "fr": f.reason_fr, "en": f.reason_en, "reference": f.reference}
+                                  for f in card.of_axis(axis)]})
+    prices = [(f.item.removeprefix("price_floor[").removesuffix("]"), float(f.figures["price_per_productive_hour"]))
+              for f in card.of_axis("4") if "price_per_productive_hour" in f.figures]
+    html = env.get_template("scorecard.html").render(
+        card=card, axes=axes, floor=card.floor.as_dict() if card.floor else None,
+        forecast_chart=_forecast_chart(card, band, horizon), service_charts=_service_charts(card),
+        floor_chart=_floor_chart(card, prices),
+    )
+    path.write_text(html, encoding="utf-8")
+    return path

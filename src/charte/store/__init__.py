@@ -1,0 +1,43 @@
+"""The web application's store: organisations, users, contracts, settlements (SQLAlchemy 2 + Alembic).
+
+SQLite embedded by default, PostgreSQL for teams (``CHARTE_DATABASE_URL``); facts stay in Parquet
+files beside the database. See :mod:`charte.store.tenancy` for who sees what.
+"""
+
+from __future__ import annotations
+
+from charte.store.accounts import (
+    AccountError,
+    IssuedToken,
+    add_member,
+    audit,
+    authenticate,
+    create_organisation,
+    create_user,
+    hash_password,
+    issue_token,
+    organisation_of_token,
+    verify_password,
+)
+from charte.store.database import make_engine, migrate, session_factory, transaction
+from charte.store.models import (
+    ApiTokenRow,
+    AuditLogRow,
+    Base,
+    ContractRow,
+    ContractShareRow,
+    FactsUploadRow,
+    MembershipRow,
+    OrganisationRow,
+    SettlementRow,
+    UserRow,
+)
+from charte.store.tenancy import Access, contract_access, visible_contracts
+
+__all__ = [
+    "Access", "AccountError", "ApiTokenRow", "AuditLogRow", "Base", "ContractRow", "ContractShareRow",
+    "FactsUploadRow", "IssuedToken", "MembershipRow", "OrganisationRow", "SettlementRow", "UserRow", "add_member",
+    "audit", "authenticate", "contract_access", "create_organisation", "create_user", "hash_password",
+    "issue_token", "make_engine", "migrate", "organisation_of_token", "session_factory", "transaction",
+    "verify_password", "visible_contracts",
+]

@@ -1,0 +1,99 @@
+"""What the settlement page shows: the stored settlement formatted in the reader's language, and
+charts (inline SVG, :mod:`charte.reports.charts`) of volume against forecast with its tolerance band
+and of the daily service level against its target, drawn from the contract's facts files.
+
+The page computes no amount: every figure comes from the settlement JSON the engine wrote.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from charte.demo.daily import daily
+from charte.domain.calendar import Month
+from charte.io.contract_yaml import loads_contract
+from charte.reports.charts import bars_with_band, line_with_target
+from charte.web.i18n import Language
+
+
+def lines_view(document: dict[str, Any], lang: Language) -> list[dict[str, Any]]:
+    return [{
+        "number": line["number"], "label": line["label"], "clause": line["clause"], "unit": line["unit"],
+        "quantity": lang.number(line["quantity"]), "unit_price": lang.number(line["unit_price"], 4),
+        "amount": lang.money(line["amount"]), "negative": str(line["amount"]).startswith("-"),
+        "explanation": line["explanation_fr"] if lang.code == "fr" else line["explanation_en"],
+    } for line in document.get("lines", [])]
+
+
+def totals_view(document: dict[str, Any], lang: Language) -> dict[str, str]:
+    totals = document.get("totals", {})
+    return {"excluding_vat": lang.money(totals.get("excluding_vat")), "vat": lang.money(totals.get("vat")),
+            "vat_rate": lang.percent(totals.get("vat_rate"), 1),
+            "including_vat": lang.money(totals.get("including_vat"))}
+
+
+def results_view(document: dict[str, Any], lang: Language) -> list[dict[str, Any]]:
+    def show(value: Any, metric: str) -> str:
+        if value is None:
+            return "—"
+        return f"{lang.number(value, 1)} s" if metric == "asa" else lang.percent(value)
+
+    return [{
+        "commitment": r.get("commitment"), "activity": r.get("activity"), "metric": r.get("metric"),
+        "target": show(r.get("target"), r.get("metric", "")), "raw": show(r.get("raw"), r.get("metric", "")),
+        "fair": show(r.get("fair"), r.get("metric", "")), "result": show(r.get("result"), r.get("metric", "")),
+        "met": r.get("met"), "status": r.get("status"), "evaluation": r.get("evaluation"),
+        "excluded_intervals": r.get("excluded_intervals"), "adjusted_count": r.get("adjusted_count"),
+    } for r in document.get("service_results", [])]
+
+
+def _table(folder: Path, stem: str) -> pa.Table | None:
+    path = folder / f"{stem}.parquet"
+    return pq.read_table(path) if path.exists() else None
+
+
+@lru_cache(maxsize=64)
+def _charts(folder: str, mtime: float, yaml_text: str, period: str, lang: str) -> tuple[tuple[str, str, str], ...]:
+    base = Path(folder)
+    report, forecasts, staffing = (_table(base, s) for s in ("interval_report", "forecasts", "staffing"))
+    if report is None or forecasts is None or staffing is None:
+        return ()
+    month = Month.parse(period)
+    contract = loads_contract(yaml_text).as_of(month.first_day)
+    band = contract.forecasts.band if contract.forecasts else None
+    under, over = (float(band.under), float(band.over)) if band else (0.1, 0.1)
+    out = []
+    for activity in sorted(set(report.column("activity").to_pylist())):
+        commitment = next((c for c in contract.service_commitments
+                           if c.activity == activity and c.metric == "service_level"), None)
+        threshold = int(commitment.threshold_seconds) if commitment and commitment.threshold_seconds else 20
+        target = float(commitment.target) if commitment else 0.8
+
+        def only(table: pa.Table, name: str = activity) -> pa.Table:
+            return table.filter(pc.equal(table.column("activity"), name))
+
+        days = [d for d in daily(only(report), only(forecasts), only(staffing), threshold)
+                if (d.day.year, d.day.month) == (month.year, month.month)]
+        labels = [f"{d.day:%d/%m}" for d in days]
+        volume = bars_with_band(labels, [float(d.offered) for d in days], [float(d.forecast_m1) for d in days],
+                                under, over, f"{activity}: volume / forecast")
+        service = line_with_target(labels, [d.service_level for d in days], target, f"{activity}: service level")
+        out.append((activity, volume, service))
+    return tuple(out)
+
+
+def charts(folder: Path, yaml_text: str, period: str, lang: Language) -> list[tuple[str, str, str]]:
+    """(activity, volume-vs-forecast SVG, service-level SVG) per activity; empty when the facts do not allow it."""
+    marker = folder / "interval_report.parquet"
+    if not marker.exists():
+        return []
+    try:
+        return list(_charts(str(folder), marker.stat().st_mtime, yaml_text, period, lang.code))
+    except (KeyError, ValueError, TypeError, AttributeError, pa.ArrowException, OSError):
+        return []

@@ -1,0 +1,65 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from tests.payments.payments_fixtures import contract, draft, malus_line, service_line
+
+from charte.payments.invoice import InvoiceError, invoice_from_lines, vat_number
+
+
+def test_totals_and_mandatory_mentions():
+    invoice = draft()
+    assert (invoice.total_excluding_vat, invoice.total_vat, invoice.total_including_vat) == (
+        Decimal("2850.00"), Decimal("570.00"), Decimal("3420.00"))
+    assert invoice.seller.siren == "987654324" and invoice.buyer.siren == "123456782"
+    assert invoice.operation_category == "services"
+    assert invoice.payment.due_date == date(2026, 12, 17) and invoice.payment.recovery_indemnity == Decimal(40)
+    words = invoice.payment.wording_fr()
+    assert "10 points" in words["penalties"] and "L441-10" in words["penalties"]
+    assert "40,00" in words["indemnity"] and "D441-5" in words["indemnity"]
+    assert invoice.items[0].explanation_fr and invoice.items[0].explanation_en
+    assert "trois fois" not in words["penalties"]  # the legal default rate is not floored
+    # the sample contract gives no provider address: a missing mandatory mention, said so
+    assert invoice.notes == ("mention obligatoire manquante : adresse du prestataire "
+                             "(ajouter `provider.address` au contrat)",)
+
+
+def test_a_contractual_rate_mentions_the_floor():
+    from charte.domain.contract.payment_terms import LatePenalty
+    terms = contract().payment_terms.model_copy(update={"late_penalty": LatePenalty(rule="fixed_rate",
+                                                                                     rate=Decimal("0.15"))})
+    invoice = invoice_from_lines(contract().model_copy(update={"payment_terms": terms}), "2026-10",
+                                 [service_line(1, "1", "2")], Decimal("0.20"), date(2026, 11, 2))
+    words = invoice.payment.wording_fr()["penalties"]
+    assert "15,00\u00a0% l'an" in words and "au moins trois fois le taux d'intérêt légal" in words
+
+
+def test_vat_number_from_siren():
+    # key = (12 + 3 × (SIREN mod 97)) mod 97; 987654324 = 97 × 10182003 + 33 → (12 + 99) mod 97 = 14
+    assert vat_number("987654324") == "FR14987654324"
+
+
+def test_vat_is_rounded_once_on_the_total():
+    # lines 0.125 + 0.125 → rounded 0.13 + 0.13 = 0.26 HT; VAT 20% = 0.052 → 0.05
+    lines = [service_line(1, "1", "0.125"), service_line(2, "1", "0.125")]
+    invoice = invoice_from_lines(contract(), "2026-10", lines, Decimal("0.20"), date(2026, 11, 2))
+    assert (invoice.total_excluding_vat, invoice.total_vat) == (Decimal("0.26"), Decimal("0.05"))
+
+
+def test_an_invoice_with_a_malus_line():
+    lines = [service_line(1, "100", "28.50"), malus_line(2, "-57.00")]
+    invoice = invoice_from_lines(contract(), "2026-10", lines, Decimal("0.20"), date(2026, 11, 2))
+    assert invoice.total_excluding_vat == Decimal("2793.00")
+
+
+def test_a_month_totalling_nothing_is_not_invoiced():
+    with pytest.raises(InvoiceError, match="invoice_not_positive"):
+        invoice_from_lines(contract(), "2026-10", [malus_line(1, "-5.00")], Decimal("0.20"), date(2026, 11, 2))
+    with pytest.raises(InvoiceError, match="invoice_total_mismatch"):
+        invoice_from_lines(contract(), "2026-10", [service_line(1, "1", "2")], Decimal("0.20"), date(2026, 11, 2),
+                           expected_total=Decimal("3.00"))
+
+
+def test_an_invoice_dated_before_its_month_is_refused():
+    with pytest.raises(InvoiceError, match="invoice_before_period"):
+        draft(date(2026, 9, 30))
