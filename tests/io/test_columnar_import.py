@@ -131,7 +131,14 @@ def test_dirty_file_gives_the_same_rows_report_and_quarantine(tmp_path: Path) ->
     assert result["rows"].num_rows > 10 and len(result["manifest"].files) == 3  # two months + quarantine
 
 
-def test_columnar_path_is_the_one_taken_for_these_mappings() -> None:
+def test_columnar_path_is_the_one_taken_for_these_mappings(tmp_path: Path) -> None:
+    # the dirty file is read block by block (no fallback), so the comparison above compares two paths
+    dirty = _write(tmp_path / "dirty.csv", [HEADER, *DIRTY_ROWS])
+    (block,) = csv_columnar.blocks(dirty, "cp1252", ";", 10, 1 << 20)
+    assert block.rows.tolist() == [n for n in range(2, len(DIRTY_ROWS) + 2) if n != 21]  # line 21 is blank
+    spanning = _write(tmp_path / "spanning.csv", [HEADER, '1;"S\n1";01/10/2026;8:00:00;0:00:20;1;0;a;T;Q'])
+    with pytest.raises(csv_columnar.NotVectorisableError):
+        list(csv_columnar.blocks(spanning, "cp1252", ";", 10, 1 << 20))
     assert csv_columnar.supports(parse_mapping(DIRTY_MAPPING))
     assert csv_columnar.supports(load_mapping("anonymous-bank-1999"))
     assert csv_columnar.supports(load_mapping("acd-interval-report"))
@@ -176,7 +183,8 @@ def test_interval_report_with_repeated_hour_by_order(tmp_path: Path) -> None:
     lines.append("25/10/2026;03:45;A;10;8;2;1;6;7;0:02:00;0:00:30;0:40:00;1:00:00;0:50:00")  # not a 30-min start
     lines.append("25/10/2026;03:00;A;10;8;2;1;6;7;0:02:00;0:00:30;0:40:00;1:00:00;0:50:00")  # duplicate
     path = _write(tmp_path / "acd.csv", lines)
-    mapping = parse_mapping(load_mapping("acd-interval-report").text.replace("policy: reject_file", "policy: quarantine"))
+    shipped = load_mapping("acd-interval-report").text
+    mapping = parse_mapping(shipped.replace("policy: reject_file", "policy: quarantine"))
     result = assert_same(import_both(path, mapping, tmp_path, activity="svc"))
     assert set(result["report"]["issues"]) == {"counts_inconsistent", "bad_interval", "duplicate_id"}
     assert result["rows"].num_rows == 13
@@ -184,7 +192,8 @@ def test_interval_report_with_repeated_hour_by_order(tmp_path: Path) -> None:
 
 def test_utf8_bom_lf_and_quoted_field_spanning_lines(tmp_path: Path) -> None:
     lines = [HEADER.replace(";", ","), *(r.replace(";", ",").replace(",5", ".5") for r in DIRTY_ROWS[:4]),
-             '30,S1,01/10/2026,8:00:00,0:00:20,60,0,"agent\nwith a break",T,Q1', "31,S1,01/10/2026,8:00:00,0:00:20,60,0,a,T,Q1"]
+             '30,S1,01/10/2026,8:00:00,0:00:20,60,0,"agent\nwith a break",T,Q1',
+             "31,S1,01/10/2026,8:00:00,0:00:20,60,0,a,T,Q1"]
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbf" + ("\n".join(lines) + "\n").encode("utf-8"))
     result = assert_same(import_both(path, parse_mapping(DIRTY_MAPPING), tmp_path))

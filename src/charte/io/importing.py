@@ -7,6 +7,10 @@ refuses the file (:class:`ImportRejectedError`, nothing written); under ``quaran
 rejected rows are stored aside with their row number, reasons and raw values. Importing the
 same file twice adds nothing. Contact ids already stored for the same organisation,
 activity and month are rejected as ``duplicate_id``.
+
+CSV files are read column by column (:mod:`charte.io.csv_columnar`, blocks of 32 MiB streamed
+to a staged Parquet file, duplicate ids found in DuckDB); any row it cannot vouch for goes
+through the row-by-row path, which stays the reference and reads XLSX and Parquet sources.
 """
 
 from __future__ import annotations

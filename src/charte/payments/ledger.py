@@ -223,12 +223,16 @@ class Ledger:
 
     # ------------------------------------------------------------ where things stand
 
-    def status(self, doc: Invoice, as_of: date, rates: RateBook = DEFAULT_RATES) -> InvoiceStatus:
+    def status(
+        self, doc: Invoice, as_of: date, rates: RateBook = DEFAULT_RATES,
+        known: tuple[list[Invoice], list[Payment]] | None = None,
+    ) -> InvoiceStatus:
+        """Where ``doc`` stands on ``as_of`` (``known``: the ledger's documents and payments, already read)."""
         assert doc.number is not None
-        docs = self.documents()
+        docs, payments = known if known is not None else (self.documents(), self.payments())
         credits = [Settled(d.issue_date, d.total_including_vat) for d in docs
                    if d.corrects == doc.number and d.issue_date <= as_of]
-        paid = [Settled(p.on, p.amount) for p in self.payments() if p.invoice == doc.number and p.on <= as_of]
+        paid = [Settled(p.on, p.amount) for p in payments if p.invoice == doc.number and p.on <= as_of]
         credited = sum((c.amount for c in credits), Decimal(0))
         paid_total = sum((p.amount for p in paid), Decimal(0))
         outstanding = doc.total_including_vat - credited - paid_total
@@ -245,7 +249,8 @@ class Ledger:
 
     def statement(self, as_of: date, rates: RateBook = DEFAULT_RATES) -> list[InvoiceStatus]:
         """Each issued invoice (not credit notes) as it stands on ``as_of``."""
-        return [self.status(d, as_of, rates) for d in self.documents() if d.kind == "invoice" and d.issue_date <= as_of]
+        known = (self.documents(), self.payments())
+        return [self.status(d, as_of, rates, known) for d in known[0] if d.kind == "invoice" and d.issue_date <= as_of]
 
 
 def _number(position: int) -> str:

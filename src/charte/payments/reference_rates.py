@@ -60,16 +60,21 @@ ECB_MRO: Final[tuple[ReferenceRate, ...]] = (
     ReferenceRate("ecb_mro", date(2024, 7, 1), Decimal("0.0425"), _ECB + " — 4.25% since 12 Jun 2024"),
     ReferenceRate("ecb_mro", date(2025, 1, 1), Decimal("0.0315"), _ECB + " — 3.15% since 18 Dec 2024"),
     ReferenceRate("ecb_mro", date(2025, 7, 1), Decimal("0.0215"), _ECB + " — 2.15% since 11 Jun 2025"),
+    ReferenceRate("ecb_mro", date(2026, 1, 1), Decimal("0.0215"),
+                  _ECB + " — 2.15%, left unchanged by the Governing Council on 18 Dec 2025"),
 )
 #: Legal interest rate, professional creditors, per half-year.
 LEGAL_INTEREST_PROFESSIONAL: Final[tuple[ReferenceRate, ...]] = (
     ReferenceRate("legal_interest_professional", date(2024, 1, 1), Decimal("0.0507"), _LEGAL + ", 1st half 2024"),
     ReferenceRate("legal_interest_professional", date(2024, 7, 1), Decimal("0.0492"), _LEGAL + ", 2nd half 2024"),
     ReferenceRate("legal_interest_professional", date(2025, 1, 1), Decimal("0.0371"), _LEGAL + ", 1st half 2025"),
-    ReferenceRate("legal_interest_professional", date(2025, 7, 1), Decimal("0.0316"), _LEGAL + ", 2nd half 2025"),
+    ReferenceRate("legal_interest_professional", date(2025, 7, 1), Decimal("0.0276"),
+                  _LEGAL + ", 2nd half 2025 (arrêté du 19 juin 2025, JO du 24 juin 2025)"),
+    ReferenceRate("legal_interest_professional", date(2026, 1, 1), Decimal("0.0262"),
+                  _LEGAL + ", 1st half 2026 (arrêté du 15 décembre 2025, JO du 26 décembre 2025)"),
 )
-ECB_TABLE_ENDS: Final = date(2025, 12, 31)
-LEGAL_TABLE_ENDS: Final = date(2025, 12, 31)
+ECB_TABLE_ENDS: Final = date(2026, 6, 30)
+LEGAL_TABLE_ENDS: Final = date(2026, 6, 30)
 
 
 def half_year_start(day: date) -> date:

@@ -1,0 +1,176 @@
+"""The JSON API under ``/api/`` for systems that push data nightly (OpenAPI document at
+``/api/openapi.json``). Every call carries ``Authorization: Bearer <token>``; a token speaks for ONE
+organisation and sees exactly what that organisation's users see (404 for anything else)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, HTTPException, UploadFile
+from pydantic import BaseModel, Field
+
+from charte.store import visible_contracts
+from charte.web.deps import ApiCaller, SessionDep, SettingsDep, contract_or_404
+from charte.web.workflows import (
+    WorkflowError,
+    facts_folder,
+    latest_settlement,
+    receive_file,
+    record_upload,
+    settle_month,
+    settlement_document,
+    settlements_of,
+    store_contract,
+    summarise_facts,
+)
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class ProblemOut(BaseModel):
+    code: str
+    where: str
+    message: str
+    line: int | None = None
+    severity: str = "error"
+
+
+class ContractIn(BaseModel):
+    yaml: str = Field(max_length=2_000_000, description="The contract's YAML text.")
+    other_party_id: str = Field(max_length=64, description="Organisation id of the other party.")
+
+
+class ContractOut(BaseModel):
+    id: str
+    contract_id: str
+    name: str
+    provider_organisation_id: str
+    client_organisation_id: str
+    periods_settled: list[str] = []
+    problems: list[ProblemOut] = []
+
+
+class FactsOut(BaseModel):
+    received: dict[str, str]
+    activities: list[str]
+    intervals: int
+    forecasts: int
+    staffing: int
+    incidents: int
+    problems: list[ProblemOut]
+
+
+class SettleIn(BaseModel):
+    period: str = Field(max_length=16, description="Month to settle, YYYY-MM.")
+
+
+class SettlementOut(BaseModel):
+    id: str
+    contract: str
+    period: str
+    inputs_sha256: str
+    total_excluding_vat: str = Field(description="Decimal text, euros.")
+    total_including_vat: str = Field(description="Decimal text, euros.")
+    settlement: dict[str, Any]
+
+
+def _problems(problems: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    return [{"code": c, "where": w, "message": m} for c, w, m in problems]
+
+
+@router.get("/contracts", response_model=list[ContractOut])
+def list_contracts(caller: ApiCaller, session: SessionDep) -> list[ContractOut]:
+    return [ContractOut(id=c.id, contract_id=c.contract_id, name=c.name,
+                        provider_organisation_id=c.provider_organisation_id,
+                        client_organisation_id=c.client_organisation_id)
+            for c in visible_contracts(session, caller.organisation)]
+
+
+@router.post("/contracts", response_model=ContractOut, status_code=201,
+             responses={422: {"description": "The contract has errors (each with its line) or the parties are wrong."}})
+def upload_contract(body: ContractIn, caller: ApiCaller, session: SessionDep) -> ContractOut:
+    if caller.organisation.kind not in ("provider", "client"):
+        raise HTTPException(403, "only a provider or a client uploads contracts")
+    try:
+        row, problems = store_contract(session, body.yaml, caller.organisation, body.other_party_id)
+    except WorkflowError as error:
+        session.rollback()
+        raise HTTPException(422, _problems(error.problems)) from None
+    found = [ProblemOut(code=p.code, where=f"{p.file}:{p.line}", message=p.message, line=p.line,
+                        severity=p.severity) for p in problems]
+    if row is None:
+        raise HTTPException(422, [p.model_dump() for p in found])
+    session.commit()
+    return ContractOut(id=row.id, contract_id=row.contract_id, name=row.name,
+                       provider_organisation_id=row.provider_organisation_id,
+                       client_organisation_id=row.client_organisation_id, problems=found)
+
+
+@router.get("/contracts/{contract_id}", response_model=ContractOut)
+def get_contract(contract_id: str, caller: ApiCaller, session: SessionDep) -> ContractOut:
+    access = contract_or_404(session, caller, contract_id)
+    c = access.contract
+    return ContractOut(id=c.id, contract_id=c.contract_id, name=c.name,
+                       provider_organisation_id=c.provider_organisation_id,
+                       client_organisation_id=c.client_organisation_id,
+                       periods_settled=[s.period for s in settlements_of(session, c)])
+
+
+@router.post("/contracts/{contract_id}/facts", response_model=FactsOut)
+async def upload_facts(contract_id: str, caller: ApiCaller, session: SessionDep, settings: SettingsDep,
+                       files: Annotated[list[UploadFile], File(description="interval_report, forecasts, staffing "
+                                                                           "(.csv/.parquet), incidents.csv…")]
+                       ) -> FactsOut:
+    access = contract_or_404(session, caller, contract_id)
+    if not access.may_upload_facts:
+        raise HTTPException(403, "only a party uploads facts")
+    folder = facts_folder(settings.data_dir, access.contract)
+    received: dict[str, str] = {}
+    for upload in files:
+        try:
+            name, digest = await receive_file(folder, upload.filename or "", _chunks(upload))
+        except WorkflowError as error:
+            raise HTTPException(422, _problems(error.problems)) from None
+        received[name] = digest
+    if received:
+        record_upload(session, access, received, caller.organisation)
+        session.commit()
+    summary = summarise_facts(folder)
+    return FactsOut(received=received, activities=summary.activities, intervals=summary.intervals,
+                    forecasts=summary.forecasts, staffing=summary.staffing, incidents=summary.incidents,
+                    problems=[ProblemOut(code=c, where=w, message=m) for c, w, m in summary.problems])
+
+
+async def _chunks(upload: UploadFile, size: int = 1024 * 1024):  # type: ignore[no-untyped-def]
+    while chunk := await upload.read(size):
+        yield chunk
+
+
+def _settlement_out(row: Any) -> SettlementOut:
+    return SettlementOut(id=row.id, contract=row.contract_id, period=row.period, inputs_sha256=row.inputs_sha256,
+                         total_excluding_vat=row.total_excluding_vat, total_including_vat=row.total_including_vat,
+                         settlement=settlement_document(row))
+
+
+@router.post("/contracts/{contract_id}/settlements", response_model=SettlementOut, status_code=201)
+def settle(contract_id: str, body: SettleIn, caller: ApiCaller, session: SessionDep,
+           settings: SettingsDep) -> SettlementOut:
+    access = contract_or_404(session, caller, contract_id)
+    if not access.may_settle:
+        raise HTTPException(403, "only the provider settles a month")
+    try:
+        row = settle_month(session, access, body.period.strip(), settings.data_dir, caller.organisation)
+    except WorkflowError as error:
+        session.rollback()
+        raise HTTPException(422, _problems(error.problems)) from None
+    session.commit()
+    return _settlement_out(row)
+
+
+@router.get("/contracts/{contract_id}/settlements/{period}", response_model=SettlementOut)
+def get_settlement(contract_id: str, period: str, caller: ApiCaller, session: SessionDep) -> SettlementOut:
+    access = contract_or_404(session, caller, contract_id)
+    row = latest_settlement(session, access.contract, period)
+    if row is None:
+        raise HTTPException(404, "no settlement for this period")
+    return _settlement_out(row)

@@ -1,0 +1,93 @@
+"""The demo's organisations and users, for ``charte serve`` and the tests.
+
+The provider Relais Contact SAS and the client Énergie Verte SA are the two parties of the sample
+contract; another client (Assurances Horizon SA) must see nothing of it; the trade body and a
+mediator complete the cast, with a platform administrator. Every demo user's password is
+:data:`DEMO_PASSWORD` — a demo, never a deployment.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from charte.store import (
+    OrganisationRow,
+    add_member,
+    contract_access,
+    create_organisation,
+    create_user,
+    issue_token,
+    transaction,
+)
+from charte.web.workflows import facts_folder, record_upload, settle_month, store_contract
+
+DEMO_PASSWORD = "demo-charte-2026"
+
+CAST: tuple[tuple[str, str, str, str | None], ...] = (
+    # key, organisation, kind, siren
+    ("provider", "Relais Contact SAS", "provider", "987654324"),
+    ("client", "Énergie Verte SA", "client", "123456782"),
+    ("other_client", "Assurances Horizon SA", "client", None),
+    ("trade_body", "SP2C (fédération)", "trade_body", None),
+    ("mediator", "Médiation des entreprises", "mediator", None),
+    ("admin", "Exploitation charte", "admin", None),
+)
+FACT_FILES = ("interval_report.parquet", "forecasts.parquet", "staffing.parquet", "incidents.csv")
+
+
+@dataclass
+class DemoTenants:
+    organisations: dict[str, str] = field(default_factory=dict)  # key -> organisation id
+    logins: dict[str, str] = field(default_factory=dict)  # key -> e-mail
+    contract_id: str | None = None
+    provider_token: str | None = None
+    password: str = DEMO_PASSWORD
+
+
+def seed_demo(sessions: sessionmaker[Session], data_dir: Path, *, contract_text: str | None = None,
+              demo_dir: Path | None = None, period: str | None = None) -> DemoTenants:
+    """Create the cast; with ``contract_text``, store the contract between provider and client; with
+    ``demo_dir`` (a ``charte demo`` folder), copy its facts; with ``period``, settle that month."""
+    tenants = DemoTenants()
+    with transaction(sessions) as session:
+        for key, name, kind, siren in CAST:
+            organisation = create_organisation(session, name, kind, siren)
+            email = f"{key.replace('_', '.')}@demo.charte"
+            user = create_user(session, email, DEMO_PASSWORD, f"{name} ({key})")
+            add_member(session, user, organisation, "manager")
+            tenants.organisations[key] = organisation.id
+            tenants.logins[key] = email
+    return _with_contract(sessions, data_dir, tenants, contract_text, demo_dir, period)
+
+
+def _with_contract(sessions: sessionmaker[Session], data_dir: Path, tenants: DemoTenants, contract_text: str | None,
+                   demo_dir: Path | None, period: str | None) -> DemoTenants:
+    with transaction(sessions) as session:
+        provider = session.get(OrganisationRow, tenants.organisations["provider"])
+        assert provider is not None
+        tenants.provider_token = issue_token(session, provider, "demo").token
+        if contract_text is None:
+            return tenants
+        row, _ = store_contract(session, contract_text, provider, tenants.organisations["client"])
+        assert row is not None, "the demo contract must be valid"
+        tenants.contract_id = row.id
+        access = contract_access(session, provider, row.id)
+        assert access is not None
+        if demo_dir is not None:
+            folder = facts_folder(data_dir, row)
+            folder.mkdir(parents=True, exist_ok=True)
+            copied = {}
+            for name in FACT_FILES:
+                shutil.copyfile(demo_dir / name, folder / name)
+                copied[name] = "copied from the demo"
+            record_upload(session, access, copied, provider)
+            if period is not None:
+                settle_month(session, access, period, data_dir, provider)
+    return tenants
+
+
+__all__ = ["CAST", "DEMO_PASSWORD", "DemoTenants", "seed_demo"]
