@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
@@ -20,6 +21,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 LANGUAGES = ("fr", "en")
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @cache
@@ -76,7 +78,7 @@ class Language:
         return format_date(value, "long", locale=self.locale)
 
     def moment(self, value: datetime) -> str:
-        return format_datetime(value, "medium", tzinfo="Europe/Paris", locale=self.locale)
+        return format_datetime(value, "medium", tzinfo=PARIS, locale=self.locale)
 
     def month(self, period: str) -> str:
         year, month = (int(p) for p in period.split("-"))

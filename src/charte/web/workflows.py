@@ -10,6 +10,7 @@ import re
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -160,10 +161,18 @@ def record_upload(session: Session, access: Access, files: dict[str, str], organ
 
 
 def summarise_facts(folder: Path) -> FactsSummary:
-    """Read the folder as the settlement will: counts per kind of fact, or the problems found."""
-    summary = FactsSummary()
+    """Read the folder as the settlement will: counts per kind of fact, or the problems found
+    (remembered until a file of the folder changes)."""
     if not folder.exists():
-        return summary
+        return FactsSummary()
+    state = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()))
+    return _summarise(str(folder), state)
+
+
+@lru_cache(maxsize=128)
+def _summarise(folder_name: str, _state: tuple[tuple[str, int, int], ...]) -> FactsSummary:
+    folder = Path(folder_name)
+    summary = FactsSummary()
     summary.files = {p.name: f"{p.stat().st_size}" for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
     if not summary.files:
         return summary

@@ -1,0 +1,115 @@
+"""Web fixtures: an application on in-memory SQLite with the demo cast, two contracts and a client per role.
+
+Contract A is the sample contract between the provider Relais Contact SAS and the client Énergie Verte
+SA, shared with the mediator; contract B is between another provider and another client. Each has a
+stored settlement for 2026-10 (minimal JSON, so the pages have something to show without settling).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from charte.demo.run import default_contract_path
+from charte.store import (
+    ContractRow,
+    ContractShareRow,
+    OrganisationRow,
+    SettlementRow,
+    add_member,
+    create_organisation,
+    create_user,
+    issue_token,
+    transaction,
+)
+from charte.web import WebSettings, create_app
+from charte.web.demo_tenants import DEMO_PASSWORD, seed_demo
+
+SETTLEMENT_JSON = json.dumps({
+    "engine": "test", "period": "2026-10", "lines": [{
+        "number": 1, "kind": "activity", "label": "Appels traités", "clause": "pricing", "unit": "appel",
+        "quantity": "1000", "unit_price": "2.5000", "amount": "2500.00"}],
+    "totals": {"excluding_vat": "2500.00", "vat_rate": "0.20", "vat": "500.00", "including_vat": "3000.00"},
+    "service_results": [], "notes": []})
+EXPLANATIONS = json.dumps([{"number": 1, "fr": "1 000 appels × 2,50 €", "en": "1,000 calls × €2.50"}])
+
+
+@dataclass
+class World:
+    app: FastAPI
+    data_dir: Path
+    orgs: dict[str, str]
+    logins: dict[str, str]
+    tokens: dict[str, str] = field(default_factory=dict)
+    contract_a: str = ""
+    contract_b: str = ""
+    password: str = DEMO_PASSWORD
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def login(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> TestClient:
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text[:300]
+    return client
+
+
+def build_world(tmp: Path) -> World:
+    app = create_app(WebSettings(data_dir=tmp, database_url="sqlite://", secret_key="test-secret"))
+    tenants = seed_demo(app.state.sessions, tmp, contract_text=default_contract_path().read_text("utf-8"))
+    world = World(app, tmp, dict(tenants.organisations),
+                  dict(tenants.logins), contract_a=tenants.contract_id or "")
+    with transaction(app.state.sessions) as session:
+        other_provider = create_organisation(session, "Autre Centre SARL", "provider")
+        world.orgs["other_provider"] = other_provider.id
+        reader = create_user(session, "reader@demo.charte", DEMO_PASSWORD, "Lecteur Relais")
+        provider = session.get(OrganisationRow, world.orgs["provider"])
+        assert provider is not None
+        add_member(session, reader, provider, "reader")
+        world.logins["provider_reader"] = "reader@demo.charte"
+        contract_b = ContractRow(contract_id="autre-contrat", name="Autre contrat", yaml_text="id: autre-contrat\n",
+                                 provider_organisation_id=other_provider.id,
+                                 client_organisation_id=world.orgs["other_client"])
+        session.add(contract_b)
+        session.flush()
+        world.contract_b = contract_b.id
+        session.add(ContractShareRow(contract_id=world.contract_a, mediator_organisation_id=world.orgs["mediator"],
+                                     invited_by_organisation_id=world.orgs["client"]))
+        for contract_id, settler in ((world.contract_a, world.orgs["provider"]), (contract_b.id, other_provider.id)):
+            session.add(SettlementRow(contract_id=contract_id, period="2026-10", settlement_json=SETTLEMENT_JSON,
+                                      explanations_json=EXPLANATIONS, inputs_sha256="ab" * 32,
+                                      total_excluding_vat="2500.00", total_including_vat="3000.00",
+                                      settled_by_organisation_id=settler))
+        for key in ("provider", "client", "other_client", "trade_body", "mediator", "admin", "other_provider"):
+            organisation = session.get(OrganisationRow, world.orgs[key])
+            assert organisation is not None
+            world.tokens[key] = issue_token(session, organisation, "test").token
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    return build_world(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="module")
+def clients(world: World) -> Iterator[dict[str, TestClient]]:
+    out = {}
+    for role in ("provider", "client", "other_client", "trade_body", "mediator", "admin", "provider_reader"):
+        out[role] = login(TestClient(world.app, raise_server_exceptions=False), world.logins[role])
+    yield out
+    for client in out.values():
+        client.close()

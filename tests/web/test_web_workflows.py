@@ -1,0 +1,140 @@
+"""The workflows through the pages and the API on the demo month: upload, settle, explain, share.
+
+The figures are those the library computes on the same files (``charte demo`` settles its month
+itself); the web must show the same totals and the same inputs hash to both parties.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from charte.demo.run import DemoResult, default_contract_path, run_demo
+from charte.web.demo_tenants import FACT_FILES
+from charte.web.i18n import language
+from tests.web.conftest import World, build_world, csrf_of, login
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    return run_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> World:
+    return build_world(tmp_path_factory.mktemp("fresh"))
+
+
+def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: World, demo: DemoResult) -> None:
+    assert demo.settlement is not None
+    provider = login(TestClient(fresh.app), fresh.logins["provider"])
+    page = provider.get(f"/contracts/{fresh.contract_a}")
+    files = [("files", (name, (demo.out_dir / name).read_bytes(), "application/octet-stream"))
+             for name in FACT_FILES]
+    uploaded = provider.post(f"/contracts/{fresh.contract_a}/facts", data={"csrf_token": csrf_of(page.text)},
+                             files=files)
+    assert uploaded.status_code == 200, uploaded.text[:500]
+    assert "interval_report.parquet" in uploaded.text and "data-testid=\"facts-summary\"" in uploaded.text
+    settled = provider.post(f"/contracts/{fresh.contract_a}/settle",
+                            data={"csrf_token": csrf_of(page.text), "period": "2026-10"}, follow_redirects=False)
+    assert settled.status_code == 303
+    assert settled.headers["location"] == f"/contracts/{fresh.contract_a}/settlements/2026-10"
+    explanation = provider.get(settled.headers["location"]).text
+    total = language("fr").money(demo.settlement.total_excluding_vat)
+    assert total in explanation
+    assert demo.settlement.inputs_sha256 in explanation
+    assert explanation.count("<svg") >= 2  # volume vs forecast with its band, service level vs target
+    client = login(TestClient(fresh.app), fresh.logins["client"])
+    seen = client.get(settled.headers["location"]).text
+    assert total in seen and demo.settlement.inputs_sha256 in seen
+    other = login(TestClient(fresh.app), fresh.logins["other_client"])
+    assert other.get(settled.headers["location"]).status_code == 404
+    assert fresh.contract_a not in other.get("/contracts").text
+    api = TestClient(fresh.app).get(f"/api/contracts/{fresh.contract_a}/settlements/2026-10",
+                                    headers={"Authorization": f"Bearer {fresh.tokens['client']}"}).json()
+    assert Decimal(api["total_excluding_vat"]) == demo.settlement.total_excluding_vat
+    assert api["settlement"]["lines"][0]["explanation_fr"]
+    stored = json.loads(demo.settlement.to_json())
+    assert [line["amount"] for line in api["settlement"]["lines"]] == [line["amount"] for line in stored["lines"]]
+
+
+def test_settling_without_facts_lists_the_missing_file(tmp_path: Path) -> None:
+    world = build_world(tmp_path)
+    provider = login(TestClient(world.app), world.logins["provider"])
+    token = csrf_of(provider.get("/contracts").text)
+    response = provider.post(f"/contracts/{world.contract_a}/settle", data={"csrf_token": token, "period": "2026-10"})
+    assert response.status_code == 422
+    assert "missing_file" in response.text and "interval_report" in response.text
+
+
+def test_a_contract_with_errors_is_shown_with_each_problem_at_its_line(world: World) -> None:
+    provider = login(TestClient(world.app), world.logins["provider"])
+    form = provider.get("/contracts/new")
+    text = default_contract_path().read_text("utf-8").replace("siren: \"123456782\"", "siren: \"123456789\"", 1)
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if "123456789" in row)
+    response = provider.post("/contracts/new", data={"csrf_token": csrf_of(form.text), "yaml_text": text,
+                                                     "other_party": world.orgs["client"]})
+    assert response.status_code == 422
+    assert f'<li id="L{line}" class="has-problem">' in response.text
+    assert "has-problem" not in response.text.split(f'id="L{line}"')[0].split("<ol")[-1]
+
+
+def test_a_valid_contract_uploaded_through_the_api_is_seen_by_the_client_only(tmp_path: Path) -> None:
+    world = build_world(tmp_path)
+    api = TestClient(world.app)
+    created = api.post("/api/contracts", headers={"Authorization": f"Bearer {world.tokens['provider']}"},
+                       json={"yaml": default_contract_path().read_text("utf-8"), "other_party_id": world.orgs["client"]})
+    assert created.status_code == 201, created.text
+    new_id = created.json()["id"]
+    for role, seen in (("client", True), ("other_client", False), ("mediator", False), ("trade_body", False)):
+        listed = api.get("/api/contracts", headers={"Authorization": f"Bearer {world.tokens[role]}"}).json()
+        assert (new_id in {c["id"] for c in listed}) is seen, role
+    wrong_party = api.post("/api/contracts", headers={"Authorization": f"Bearer {world.tokens['provider']}"},
+                           json={"yaml": default_contract_path().read_text("utf-8"),
+                                 "other_party_id": world.orgs["mediator"]})
+    assert wrong_party.status_code == 422
+    assert wrong_party.json()["detail"][0]["code"] == "unknown_party"
+
+
+def test_a_party_invites_the_mediator_who_then_reads_but_cannot_write(tmp_path: Path) -> None:
+    world = build_world(tmp_path)
+    api = TestClient(world.app)
+    # contract B has no mediator: its client invites one
+    other_client = login(TestClient(world.app), world.logins["other_client"])
+    mediator = login(TestClient(world.app), world.logins["mediator"])
+    assert mediator.get(f"/contracts/{world.contract_b}").status_code == 404
+    token = csrf_of(other_client.get("/contracts").text)
+    invited = other_client.post(f"/contracts/{world.contract_b}/shares",
+                                data={"csrf_token": token, "mediator": world.orgs["mediator"]}, follow_redirects=False)
+    assert invited.status_code == 303
+    assert mediator.get(f"/contracts/{world.contract_b}").status_code == 200
+    headers = {"Authorization": f"Bearer {world.tokens['mediator']}"}
+    assert api.get(f"/api/contracts/{world.contract_b}/settlements/2026-10", headers=headers).status_code == 200
+    assert api.post(f"/api/contracts/{world.contract_b}/settlements", headers=headers,
+                    json={"period": "2026-10"}).status_code == 403
+
+
+def test_facts_upload_refuses_unknown_files_and_keeps_one_version_of_each(fresh: World, demo: DemoResult,
+                                                                          tmp_path: Path) -> None:
+    world = build_world(tmp_path)
+    headers = {"Authorization": f"Bearer {world.tokens['client']}"}
+    api = TestClient(world.app)
+    first = api.post(f"/api/contracts/{world.contract_a}/facts", headers=headers,
+                     files=[("files", ("interval_report.csv", (demo.out_dir / "interval_report.csv").read_bytes()))])
+    assert first.status_code == 200
+    assert first.json()["problems"] == []
+    second = api.post(f"/api/contracts/{world.contract_a}/facts", headers=headers,
+                      files=[("files", ("interval_report.parquet",
+                                        (demo.out_dir / "interval_report.parquet").read_bytes()))])
+    assert second.status_code == 200
+    folder = world.data_dir / "facts" / world.contract_a
+    assert sorted(p.name for p in folder.iterdir()) == ["interval_report.parquet"]
+    assert second.json()["intervals"] == first.json()["intervals"] > 0
+    refused = api.post(f"/api/contracts/{world.contract_a}/facts", headers=headers,
+                       files=[("files", ("../../etc/passwd.csv", b"root"))])
+    assert refused.status_code == 422
+    assert not (world.data_dir / "etc").exists()
