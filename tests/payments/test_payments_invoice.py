@@ -19,7 +19,14 @@ def test_totals_and_mandatory_mentions():
     assert "40,00" in words["indemnity"] and "D441-5" in words["indemnity"]
     assert invoice.items[0].explanation_fr and invoice.items[0].explanation_en
     assert "trois fois" not in words["penalties"]  # the legal default rate is not floored
-    # the sample contract gives no provider address: a missing mandatory mention, said so
+    assert invoice.notes == ()  # the sample contract gives both parties' addresses
+
+
+def test_a_missing_provider_address_is_said():
+    sample = contract()
+    without = sample.model_copy(update={"provider": sample.provider.model_copy(update={"address": None})})
+    invoice = invoice_from_lines(without, "2026-10", [service_line(1, "100", "28.50")], Decimal("0.20"),
+                                 date(2026, 11, 2))
     assert invoice.notes == ("mention obligatoire manquante : adresse du prestataire "
                              "(ajouter `provider.address` au contrat)",)
 

@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from charte.demo.run import default_contract_path
+from charte.demo.run import DemoResult, default_contract_path, run_demo
 from charte.store import (
     ContractRow,
     ContractShareRow,
@@ -67,8 +67,8 @@ def login(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> Test
     return client
 
 
-def build_world(tmp: Path) -> World:
-    app = create_app(WebSettings(data_dir=tmp, database_url="sqlite://", secret_key="test-secret"))
+def build_world(tmp: Path, database_url: str = "sqlite://", settlement_json: str = SETTLEMENT_JSON) -> World:
+    app = create_app(WebSettings(data_dir=tmp, database_url=database_url, secret_key="test-secret"))
     tenants = seed_demo(app.state.sessions, tmp, contract_text=default_contract_path().read_text("utf-8"))
     world = World(app, tmp, dict(tenants.organisations),
                   dict(tenants.logins), contract_a=tenants.contract_id or "")
@@ -80,7 +80,8 @@ def build_world(tmp: Path) -> World:
         assert provider is not None
         add_member(session, reader, provider, "reader")
         world.logins["provider_reader"] = "reader@demo.charte"
-        contract_b = ContractRow(contract_id="autre-contrat", name="Autre contrat", yaml_text="id: autre-contrat\n",
+        contract_b = ContractRow(contract_id="autre-contrat", name="Autre contrat",
+                                 yaml_text=default_contract_path().read_text("utf-8"),
                                  provider_organisation_id=other_provider.id,
                                  client_organisation_id=world.orgs["other_client"])
         session.add(contract_b)
@@ -89,7 +90,7 @@ def build_world(tmp: Path) -> World:
         session.add(ContractShareRow(contract_id=world.contract_a, mediator_organisation_id=world.orgs["mediator"],
                                      invited_by_organisation_id=world.orgs["client"]))
         for contract_id, settler in ((world.contract_a, world.orgs["provider"]), (contract_b.id, other_provider.id)):
-            session.add(SettlementRow(contract_id=contract_id, period="2026-10", settlement_json=SETTLEMENT_JSON,
+            session.add(SettlementRow(contract_id=contract_id, period="2026-10", settlement_json=settlement_json,
                                       explanations_json=EXPLANATIONS, inputs_sha256="ab" * 32,
                                       total_excluding_vat="2500.00", total_including_vat="3000.00",
                                       settled_by_organisation_id=settler))
@@ -100,9 +101,22 @@ def build_world(tmp: Path) -> World:
     return world
 
 
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    """The demo month (``charte demo``), generated and settled once for the whole web test session."""
+    return run_demo(tmp_path_factory.mktemp("demo"))
+
+
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return build_world(tmp_path_factory.mktemp("web"))
+def world(tmp_path_factory: pytest.TempPathFactory, demo: DemoResult) -> World:
+    """The world with the demo's real settlement stored for both contracts, and one invoice file each."""
+    assert demo.settlement is not None
+    built = build_world(tmp_path_factory.mktemp("web"), settlement_json=demo.settlement.to_json())
+    for contract_id in (built.contract_a, built.contract_b):
+        folder = built.data_dir / "invoices" / contract_id
+        folder.mkdir(parents=True)
+        (folder / "invoice-F000001.pdf").write_bytes(b"%PDF-1.7 test " + contract_id.encode())
+    return built
 
 
 @pytest.fixture(scope="module")

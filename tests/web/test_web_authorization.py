@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.web.conftest import World, csrf_of
 
 from charte.web import api, pages
-from tests.web.conftest import World, csrf_of
 
 PAGE_ROLES = ("provider", "client", "other_client", "trade_body", "mediator", "admin", "provider_reader")
 API_ROLES = ("provider", "client", "other_client", "trade_body", "mediator", "admin")
@@ -61,6 +61,11 @@ ROUTES = (
     Route("api settle", "POST", "/api/contracts/{cid}/settlements", True, True, (422, "invalid_period"),
           json={"period": "13-2026"}),
     Route("api settlement", "GET", "/api/contracts/{cid}/settlements/2026-10", True, True, (200, "inputs_sha256")),
+    Route("issue invoice", "POST", "/contracts/{cid}/settlements/2099-01/invoice", False, True, (422, "not_settled")),
+    Route("record payment", "POST", "/contracts/{cid}/settlements/2026-10/payments", False, True,
+          (422, "unknown_invoice"), data={"number": "F999999", "on": "2026-11-30", "amount": "1"}),
+    Route("download invoice", "GET", "/contracts/{cid}/invoices/invoice-F000001.pdf", False, True, (200, "%PDF")),
+    Route("scorecard", "GET", "/contracts/{cid}/scorecard", False, True, (200, "<svg")),
     Route("contracts list", "GET", "/contracts", False, False, (200, "<h1>")),
     Route("contract form", "GET", "/contracts/new", False, False, (200, "yaml_text")),
     Route("upload contract", "POST", "/contracts/new", False, False, (422, "yaml_syntax"),
@@ -87,7 +92,7 @@ def expected(route: Route, role: str, contract: str | None) -> int | str:
         write = route.method == "POST"
         if not write:
             return "allow"
-        if "settle" in route.name:
+        if "settle" in route.name or route.name in ("issue invoice", "record payment"):
             return "allow" if s == "provider" and is_manager(role) else 403
         return "allow" if s in ("provider", "client") and is_manager(role) else 403
     if route.name in ("contracts list", "api list"):
@@ -110,12 +115,13 @@ CASES = [(route, role, contract)
 
 
 def test_the_matrix_covers_every_route_of_the_application() -> None:
-    declared = {(r.method, r.path.replace("{cid}", "{contract_id}").replace("2026-10", "{period}")) for r in ROUTES}
+    declared = {(r.method, r.path.replace("{cid}", "{contract_id}").replace("2026-10", "{period}")
+                 .replace("2099-01", "{period}").replace("invoice-F000001.pdf", "{name}")) for r in ROUTES}
     served = {(method, route.path) for router in (pages.router, api.router) for route in router.routes
               for method in getattr(route, "methods", ()) if method != "HEAD"}
     public = {("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/language/{code}")}
     assert served - public == declared
-    assert len(CASES) == 206
+    assert len(CASES) == 206 + 4 * 8 * 2
 
 
 @pytest.fixture(scope="module")

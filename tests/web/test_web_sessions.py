@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from tests.web.conftest import World, build_world, csrf_of, login
 
 from charte.web import WebSettings, create_app
 from charte.web.security import LoginThrottle
-from tests.web.conftest import World, build_world, csrf_of, login
 
 
 def test_a_post_without_the_csrf_token_is_refused(world: World, clients: dict[str, TestClient]) -> None:
@@ -109,7 +109,8 @@ def test_french_by_default_english_on_request(world: World) -> None:
     assert client.get("/language/xx", follow_redirects=False).status_code == 404
 
 
-def test_french_number_and_date_formats_on_the_settlement_page(world: World) -> None:
+def test_french_number_and_date_formats_on_the_settlement_page(tmp_path: Path) -> None:
+    world = build_world(tmp_path)  # the small settlement of the conftest: 1 000 calls × 2,50 €
     client = login(TestClient(world.app), world.logins["client"])
     french = client.get(f"/contracts/{world.contract_a}/settlements/2026-10").text
     assert "2\u202f500,00\xa0€" in french and "3\u202f000,00\xa0€" in french

@@ -7,21 +7,18 @@ itself); the web must show the same totals and the same inputs hash to both part
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from facturx import get_xml_from_pdf
 from fastapi.testclient import TestClient
-
-from charte.demo.run import DemoResult, default_contract_path, run_demo
-from charte.web.demo_tenants import FACT_FILES
-from charte.web.i18n import language
 from tests.web.conftest import World, build_world, csrf_of, login
 
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
-    return run_demo(tmp_path_factory.mktemp("demo"))
+from charte.demo.run import DemoResult, default_contract_path
+from charte.web.demo_tenants import FACT_FILES
+from charte.web.i18n import language
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +58,43 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     stored = json.loads(demo.settlement.to_json())
     assert [line["amount"] for line in api["settlement"]["lines"]] == [line["amount"] for line in stored["lines"]]
 
+    # the provider issues the invoice; both parties download the same Factur-X PDF; the other client cannot
+    location = settled.headers["location"]
+    token = csrf_of(provider.get(location).text)
+    client_token = csrf_of(client.get(location).text)
+    assert client.post(f"{location}/invoice", data={"csrf_token": client_token}).status_code == 403
+    issued = provider.post(f"{location}/invoice", data={"csrf_token": token}, follow_redirects=False)
+    assert issued.status_code == 303, issued.text[:500]
+    again = provider.post(f"{location}/invoice", data={"csrf_token": token})
+    assert again.status_code == 422 and "invoice_already_issued" in again.text
+    page = client.get(location).text
+    assert 'data-testid="invoice-number">F000001<' in page
+    pdf = client.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.content == provider.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.pdf").content
+    name, embedded = get_xml_from_pdf(pdf.content, check_xsd=False)
+    assert name == "factur-x.xml" and str(demo.settlement.total_including_vat).encode() in embedded
+    xml = client.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.xml")
+    assert str(demo.settlement.total_including_vat).encode() in xml.content
+    assert other.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.pdf").status_code == 404
+    assert client.get(f"/contracts/{fresh.contract_a}/invoices/..%2F..%2Fcharte.sqlite3").status_code == 404
+    # the provider records a part payment; the client sees what is still owed
+    total_ttc = demo.settlement.total_including_vat
+    payments = f"{location}/payments"
+    refused = provider.post(payments, data={"csrf_token": token, "number": "F000001", "on": "2099-01-01",
+                                            "amount": str(total_ttc + 1)})
+    assert refused.status_code == 422 and "payment_exceeds_balance" in refused.text
+    assert client.post(payments, data={"csrf_token": client_token, "number": "F000001", "on": "2099-01-01",
+                                       "amount": "1000.00"}).status_code == 403
+    paid = provider.post(payments, data={"csrf_token": token, "number": "F000001", "on": date.today().isoformat(),
+                                         "amount": "1000.00", "reference": "VIR-1"}, follow_redirects=False)
+    assert paid.status_code == 303, paid.text[:500]
+    seen_by_client = client.get(location).text
+    assert f'data-testid="paid">{language("fr").money(Decimal("1000.00"))}<' in seen_by_client
+    assert f'data-testid="outstanding">{language("fr").money(total_ttc - 1000)}<' in seen_by_client
+    scorecard = client.get(f"/contracts/{fresh.contract_a}/scorecard")
+    assert scorecard.status_code == 200 and "<svg" in scorecard.text
+
 
 def test_settling_without_facts_lists_the_missing_file(tmp_path: Path) -> None:
     world = build_world(tmp_path)
@@ -87,7 +121,8 @@ def test_a_valid_contract_uploaded_through_the_api_is_seen_by_the_client_only(tm
     world = build_world(tmp_path)
     api = TestClient(world.app)
     created = api.post("/api/contracts", headers={"Authorization": f"Bearer {world.tokens['provider']}"},
-                       json={"yaml": default_contract_path().read_text("utf-8"), "other_party_id": world.orgs["client"]})
+                       json={"yaml": default_contract_path().read_text("utf-8"),
+                             "other_party_id": world.orgs["client"]})
     assert created.status_code == 201, created.text
     new_id = created.json()["id"]
     for role, seen in (("client", True), ("other_client", False), ("mediator", False), ("trade_body", False)):

@@ -32,7 +32,7 @@ def serve_command(
     """Serve the web application with the demo loaded; prints the address and the demo logins."""
     import uvicorn
 
-    console = Console()
+    console = Console(soft_wrap=True)
     folder = data_dir or Path(tempfile.mkdtemp(prefix="charte-serve-"))
     demo = run_demo(folder / "demo")
     settings = WebSettings(data_dir=folder)

@@ -57,7 +57,7 @@ def seed_demo(sessions: sessionmaker[Session], data_dir: Path, *, contract_text:
         for key, name, kind, siren in CAST:
             organisation = create_organisation(session, name, kind, siren)
             email = f"{key.replace('_', '.')}@demo.charte"
-            user = create_user(session, email, DEMO_PASSWORD, f"{name} ({key})")
+            user = create_user(session, email, DEMO_PASSWORD)
             add_member(session, user, organisation, "manager")
             tenants.organisations[key] = organisation.id
             tenants.logins[key] = email

@@ -3,10 +3,12 @@ call :mod:`charte.web.workflows` (which calls the library), and render."""
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from charte.io.contract_yaml import check_contract_text
@@ -38,9 +40,14 @@ from charte.web.settlement_views import charts, lines_view, results_view, totals
 from charte.web.workflows import (
     WorkflowError,
     facts_folder,
+    invoice_file,
+    invoices_of,
+    issue_invoice,
     latest_settlement,
     receive_file,
+    record_payment,
     record_upload,
+    scorecard_html,
     settle_month,
     settlement_document,
     settlements_of,
@@ -181,6 +188,12 @@ async def upload_contract(request: Request, viewer: CurrentUser, session: Sessio
     return RedirectResponse(f"/contracts/{row.id}", 303)
 
 
+@lru_cache(maxsize=256)
+def _problems_of(text: str) -> list[Any]:
+    """The contract's problems (warnings, for a stored contract), remembered per text: a page view re-reads nothing."""
+    return check_contract_text(text, "contract.yaml")[1]
+
+
 def _numbered(text: str, problems: list[Any]) -> list[dict[str, Any]]:
     """The YAML lines with the problems attached to the line they are about."""
     by_line: dict[int, list[Any]] = {}
@@ -194,7 +207,7 @@ def _numbered(text: str, problems: list[Any]) -> list[dict[str, Any]]:
 def contract_page(request: Request, contract_id: str, viewer: CurrentUser, session: SessionDep,
                   lang: LanguageDep, settings: SettingsDep) -> HTMLResponse:
     access = contract_or_404(session, viewer, contract_id)
-    _, problems = check_contract_text(access.contract.yaml_text, "contract.yaml")
+    problems = _problems_of(access.contract.yaml_text)
     shares = list(session.scalars(select(ContractShareRow).where(ContractShareRow.contract_id == contract_id)))
     names = {o.id: o.name for o in session.scalars(select(OrganisationRow))}
     return render(request, lang, "contract.html", viewer, access=access, c=access.contract, names=names,
@@ -266,7 +279,66 @@ def settlement_page(request: Request, contract_id: str, period: str, viewer: Cur
                   lines=lines_view(document, lang), totals=totals_view(document, lang),
                   results=results_view(document, lang),
                   charts=charts(facts_folder(settings.data_dir, access.contract), access.contract.yaml_text,
-                                row.period, lang))
+                                row.period, lang), access=access,
+                  invoices=invoices_of(settings.data_dir, access.contract, row.period))
+
+
+@router.post("/contracts/{contract_id}/settlements/{period}/invoice", dependencies=[CsrfChecked])
+def issue_invoice_page(request: Request, contract_id: str, period: str, viewer: CurrentUser, session: SessionDep,
+                       lang: LanguageDep, settings: SettingsDep) -> Response:
+    access = contract_or_404(session, viewer, contract_id)
+    if not access.may_settle:
+        raise HTTPException(403, "only the provider's manager issues an invoice")
+    try:
+        issue_invoice(session, access, period, settings.data_dir, viewer.organisation, date.today(), viewer.user_id)
+    except WorkflowError as error:
+        session.rollback()
+        return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
+                      period=period, status_code=422)
+    session.commit()
+    return RedirectResponse(f"/contracts/{contract_id}/settlements/{period}", 303)
+
+
+@router.post("/contracts/{contract_id}/settlements/{period}/payments", dependencies=[CsrfChecked])
+def record_payment_page(request: Request, contract_id: str, period: str, viewer: CurrentUser, session: SessionDep,
+                        lang: LanguageDep, settings: SettingsDep, number: Annotated[str, Form()] = "",
+                        on: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
+                        reference: Annotated[str, Form()] = "") -> Response:
+    access = contract_or_404(session, viewer, contract_id)
+    if not access.may_settle:
+        raise HTTPException(403, "only the provider's manager records the payments it receives")
+    try:
+        record_payment(session, access, period, number, on, amount, reference, settings.data_dir,
+                       viewer.organisation, viewer.user_id)
+    except WorkflowError as error:
+        session.rollback()
+        return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
+                      period=period, status_code=422)
+    session.commit()
+    return RedirectResponse(f"/contracts/{contract_id}/settlements/{period}", 303)
+
+
+@router.get("/contracts/{contract_id}/invoices/{name}")
+def download_invoice(contract_id: str, name: str, viewer: CurrentUser, session: SessionDep,
+                     settings: SettingsDep) -> FileResponse:
+    access = contract_or_404(session, viewer, contract_id)
+    path = invoice_file(settings.data_dir, access.contract, name)
+    if path is None:
+        raise HTTPException(404, "no such file")
+    media = {"pdf": "application/pdf", "xml": "application/xml",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[path.suffix[1:]]
+    return FileResponse(path, media_type=media, filename=path.name)
+
+
+@router.get("/contracts/{contract_id}/scorecard")
+def scorecard_page(request: Request, contract_id: str, viewer: CurrentUser, session: SessionDep,
+                   lang: LanguageDep) -> Response:
+    access = contract_or_404(session, viewer, contract_id)
+    try:
+        return HTMLResponse(scorecard_html(session, access.contract))
+    except WorkflowError as error:
+        return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
+                      period="", status_code=422)
 
 
 @router.post("/contracts/{contract_id}/shares", dependencies=[CsrfChecked])

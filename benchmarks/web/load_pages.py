@@ -1,0 +1,169 @@
+"""Load on the main pages: N concurrent signed-in users on loopback for a bounded time.
+
+Starts ``charte``'s web application in a child process (file SQLite, the demo month uploaded and
+settled, N users split between the provider and the client), signs every user in, then each user
+loops over the contracts list, the contract page, the invoice explanation and the settlement JSON
+until the time is up: once clicking as fast as the server answers (saturation; latency is then
+users / throughput, Little's law) and once with a think time between pages. Prints p50/p95/p99
+latency per page and overall, requests per second and errors; first a baseline with ONE user in
+the same run, so the ratio says what concurrency costs.
+
+    .venv/bin/python benchmarks/web/load_pages.py --users 50 --seconds 20 --think 1
+
+Target of issue 8: p95 under 300 ms with 50 users, zero errors. 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+PASSWORD = "bench-password-2026"
+
+
+def serve(port: int, folder: Path, users: int) -> None:
+    """Child process: the application with the demo and ``users`` bench users, served on 127.0.0.1:port."""
+    import uvicorn
+
+    from charte.demo.run import DEFAULT_MONTH, default_contract_path, run_demo
+    from charte.store import OrganisationRow, add_member, create_user, transaction
+    from charte.web import WebSettings, create_app
+    from charte.web.demo_tenants import seed_demo
+
+    demo = run_demo(folder / "demo")
+    app = create_app(WebSettings(data_dir=folder, secret_key="bench", login_max_failures=1000))
+    tenants = seed_demo(app.state.sessions, folder, contract_text=default_contract_path().read_text("utf-8"),
+                        demo_dir=demo.out_dir, period=str(DEFAULT_MONTH))
+    with transaction(app.state.sessions) as session:
+        for i in range(users):
+            organisation = session.get(OrganisationRow, tenants.organisations["provider" if i % 2 else "client"])
+            assert organisation is not None
+            add_member(session, create_user(session, f"bench{i}@bench.charte", PASSWORD), organisation)
+    (folder / "contract_id").write_text(tenants.contract_id or "")
+    (folder / "token").write_text(tenants.provider_token or "")
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def sign_in(client: httpx.AsyncClient, email: str) -> None:
+    page = await client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    response = await client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)})
+    assert response.status_code == 303, response.status_code
+
+
+async def run(base: str, users: int, seconds: float, contract: str, token: str,
+              think: float = 0.0) -> tuple[dict[str, list[float]], list[str], float]:
+    pages = [("contracts list", "/contracts"), ("contract page", f"/contracts/{contract}"),
+             ("invoice explanation", f"/contracts/{contract}/settlements/2026-10"),
+             ("settlement JSON", f"/api/contracts/{contract}/settlements/2026-10")]
+    samples: dict[str, list[float]] = {}
+    errors: list[str] = []
+    ready = asyncio.Barrier(users + 1)
+    shared = {"stop": time.perf_counter() + 3600}  # set once every user is signed in
+
+    async def one(i: int) -> None:
+        jitter = random.Random(i)
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            await sign_in(client, f"bench{i}@bench.charte")
+            await ready.wait()
+            k = i
+            while time.perf_counter() < shared["stop"]:
+                name, path = pages[k % len(pages)]
+                k += 1
+                headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {}
+                t0 = time.perf_counter()
+                try:
+                    response = await client.get(path, headers=headers)
+                    if response.status_code != 200:
+                        errors.append(f"{name}: HTTP {response.status_code}")
+                except httpx.HTTPError as error:
+                    errors.append(f"{name}: {type(error).__name__}")
+                samples.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
+                if think:
+                    # a person reading the page before the next click (jittered: users do not click in step)
+                    await asyncio.sleep(think * jitter.uniform(0.5, 1.5))
+
+    tasks = [asyncio.create_task(one(i)) for i in range(users)]
+    await ready.wait()
+    began = time.perf_counter()
+    shared["stop"] = began + seconds
+    await asyncio.gather(*tasks)
+    return samples, errors, time.perf_counter() - began
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def report(title: str, samples: dict[str, list[float]], errors: list[str], elapsed: float) -> float:
+    everything = [v for vs in samples.values() for v in vs]
+    print(f"\n{title}: {len(everything)} requests in {elapsed:.1f} s = {len(everything) / elapsed:.0f} req/s, "
+          f"errors {len(errors)}")
+    print(f"  {'page':<22} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for name, values in [*samples.items(), ("ALL", everything)]:
+        print(f"  {name:<22} {len(values):>6} {pct(values, 50):>8.1f} {pct(values, 95):>8.1f} {pct(values, 99):>8.1f}")
+    for line in sorted(set(errors))[:10]:
+        print(f"  error: {line}")
+    return pct(everything, 95)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--think", type=float, default=1.0, help="seconds each user waits between pages; "
+                        "0 = every user clicks as fast as the server answers (saturation)")
+    parser.add_argument("--serve", nargs=2, metavar=("PORT", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(int(args.serve[0]), Path(args.serve[1]), args.users)
+        return
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="charte-load-"))
+    child = subprocess.Popen([sys.executable, __file__, "--users", str(args.users), "--serve", str(port), str(folder)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        started = time.perf_counter()
+        while True:  # wait for the server (a benchmark, not a test: polling is fine here)
+            if child.poll() is not None:
+                raise SystemExit("the server process ended before serving")
+            try:
+                if httpx.get(f"{base}/login", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        print(f"server ready in {time.perf_counter() - started:.1f} s (demo month generated, uploaded and settled)")
+        contract, token = (folder / "contract_id").read_text(), (folder / "token").read_text()
+        baseline = report("baseline, 1 user", *asyncio.run(run(base, 1, min(5.0, args.seconds), contract, token)))
+        saturated = report(f"{args.users} users, no think time (saturation)",
+                           *asyncio.run(run(base, args.users, args.seconds, contract, token)))
+        loaded = report(f"{args.users} users, {args.think:g} s think time",
+                        *asyncio.run(run(base, args.users, args.seconds, contract, token, args.think)))
+        print(f"\np95 ratio to 1 user: {saturated / baseline:.1f}x at saturation, {loaded / baseline:.1f}x with think "
+              f"time; target p95 < 300 ms with {args.users} users: {'met' if loaded < 300 else 'NOT met'} "
+              f"({args.think:g} s think time), {'met' if saturated < 300 else 'NOT met'} (saturation)")
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""``charte observatory``: the trade body's declarations, employment barometer and ranking (palmarès)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from charte.cli.app import app
+from charte.observatory import (
+    DeclarationStore,
+    DisclosureRules,
+    MemberRegistry,
+    RankingWeights,
+    build_barometer,
+    declare,
+    load_evidence,
+    public_ranking,
+    score_members,
+    write_csv,
+    write_xlsx,
+)
+from charte.observatory.demo_population import write_demo
+
+observatory_app = typer.Typer(help="The trade body's observatory: member declarations, employment barometer "
+                              "(disclosure-controlled) and CSR ranking.", no_args_is_help=True)
+app.add_typer(observatory_app, name="observatory")
+
+Folder = Annotated[Path, typer.Option("--dir", help="observatory folder (members.json, declarations/, evidence.json)")]
+DEFAULT_DIR = Path("observatory")
+
+
+@observatory_app.command("declare")
+def declare_command(
+    file: Annotated[Path, typer.Argument(help="declaration CSV (siren,period,site,country,region,function,...)")],
+    folder: Folder = DEFAULT_DIR,
+    as_json: Annotated[bool, typer.Option("--json", help="print the problems as JSON")] = False,
+) -> None:
+    """Validate a member's periodic declaration and record it; every problem as `file:line: [code] message`.
+
+    Exit status 1 and nothing recorded when the file has any problem.
+    """
+    declaration, problems = declare(file, folder)
+    if as_json:
+        typer.echo(json.dumps({"ok": not problems, "problems": [p.as_dict() for p in problems]}, indent=2,
+                              ensure_ascii=False))
+    else:
+        for problem in problems:
+            typer.echo(str(problem))
+    if declaration is None:
+        typer.echo(f"{file}: declaration rejected ({len(problems)} problem(s)); nothing recorded", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{file}: recorded the declaration of {declaration.siren} for {declaration.period} "
+               f"({len(declaration.lines)} lines, {declaration.headcount} staff)", err=True)
+
+
+@observatory_app.command("barometer")
+def barometer_command(
+    folder: Folder = DEFAULT_DIR,
+    by: Annotated[Literal["function", "region", "period"], typer.Option(help="table to show")] = "function",
+    measure: Annotated[Literal["headcount", "hires"], typer.Option(help="figure to show")] = "headcount",
+    period: Annotated[str | None, typer.Option(help="period to show (latest by default)")] = None,
+    min_members: Annotated[int, typer.Option(help="fewest members behind a published cell")] = 3,
+    dominance: Annotated[float, typer.Option(help="largest share of one member in a published cell")] = 0.8,
+    protection: Annotated[float, typer.Option(help="relative width an attacker's interval must keep")] = 0.2,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="export every table of the release as CSV")] = None,
+    xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="export every table of the release as XLSX")] = None,
+) -> None:
+    """The employment barometer; withheld cells are marked (s) primary, (c) complementary."""
+    declarations = DeclarationStore(folder).latest()
+    if not declarations:
+        typer.echo(f"{folder}: [no_declarations] no declaration recorded; run `charte observatory demo` or declare",
+                   err=True)
+        raise typer.Exit(1)
+    rules = DisclosureRules(min_members, dominance, protection)
+    barometer = build_barometer(declarations, rules)
+    try:
+        table = barometer.table(by, measure, period)
+    except KeyError as exc:
+        typer.echo(f"[unknown_period] {exc.args[0]}; periods: {', '.join(barometer.periods)}", err=True)
+        raise typer.Exit(1) from None
+    out = Table(title=f"{measure} by {by}" + (f" — {table.period}" if table.period else "")
+                + f" ({barometer.members} members)")
+    out.add_column(by)
+    for col in table.columns:
+        out.add_column(col, justify="right")
+    if by != "region":
+        out.add_column("share France", justify="right")
+    for row in table.rows:
+        cells = [table.cells[(row, col)].mark for col in table.columns]
+        if by != "region":
+            share = table.share_france(row)
+            cells.append("(s)" if share is None else f"{share:.1%}")
+        out.add_row(row, *cells)
+    Console().print(out)
+    counts = barometer.counts()
+    typer.echo(f"cells (all tables, periods, measures): {counts['published']} published, {counts['primary']} "
+               f"withheld (s: fewer than {min_members} members or one above {dominance:.0%}), "
+               f"{counts['complementary']} withheld (c: protect the others from totals)", err=True)
+    if csv_out:
+        typer.echo(f"{csv_out}: {write_csv(barometer, csv_out)} rows", err=True)
+    if xlsx_out:
+        typer.echo(f"{xlsx_out}: {write_xlsx(barometer, xlsx_out)} rows", err=True)
+
+
+@observatory_app.command("ranking")
+def ranking_command(
+    folder: Folder = DEFAULT_DIR,
+    weights: Annotated[Path | None, typer.Option(help="weights YAML (the shipped ranking_weights.yaml otherwise)")] = None,
+    member: Annotated[str | None, typer.Option(help="SIREN: show this member's own breakdown")] = None,
+    on: Annotated[str | None, typer.Option(help="day labels are checked on (YYYY-MM-DD); today by default")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print as JSON")] = False,
+) -> None:
+    """The public ranking (members who opted in), or one member's own breakdown with --member."""
+    day = date.fromisoformat(on) if on else date.today()
+    try:
+        loaded = RankingWeights.load(weights)
+    except (ValueError, KeyError, OSError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    registry = MemberRegistry.load(folder)
+    breakdowns = score_members(registry.members, DeclarationStore(folder).latest(), load_evidence(folder), day, loaded)
+    if member:
+        mine = [b for b in breakdowns if b.siren == member]
+        if not mine:
+            typer.echo(f"[unknown_member] SIREN {member} is not a member", err=True)
+            raise typer.Exit(1)
+        b = mine[0]
+        if as_json:
+            typer.echo(json.dumps(b.as_dict(), indent=2, ensure_ascii=False))
+            return
+        table = Table(title=f"{b.company} — score {b.score}/100" + ("" if b.opted_in else " (not in the public ranking)"))
+        for col in ("criterion", "figure", "score", "weight", "points"):
+            table.add_column(col)
+        for c in b.criteria:
+            table.add_row(c.criterion, c.figure, "no data" if c.score is None else f"{c.score:.3f}", str(c.weight),
+                          f"{c.points:.2f}")
+        Console().print(table)
+        return
+    ranking = public_ranking(breakdowns)
+    if as_json:
+        typer.echo(json.dumps([{"rank": r, **b.as_dict()} for r, b in ranking], indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"Palmarès — {len(ranking)} of {len(breakdowns)} members opted in")
+    for col in ("rank", "company", "score"):
+        table.add_column(col)
+    for rank, b in ranking:
+        table.add_row(str(rank), b.company, str(b.score))
+    Console().print(table)
+
+
+@observatory_app.command("demo")
+def demo_command(
+    folder: Folder = DEFAULT_DIR,
+    seed: Annotated[int, typer.Option(help="seed of the synthetic population")] = 2019,
+    members: Annotated[int, typer.Option(help="number of members")] = 60,
+    staff: Annotated[int, typer.Option(help="total staff of the members")] = 80_000,
+) -> None:
+    """Create a synthetic population of ~60 members (80,000 staff, ~40% in France) in an empty folder."""
+    if (folder / MemberRegistry.FILE).exists() or (folder / "declarations").exists():
+        typer.echo(f"{folder}: [folder_not_empty] already holds an observatory; choose another --dir", err=True)
+        raise typer.Exit(1)
+    count, declarations = write_demo(folder, seed, members, staff)
+    typer.echo(f"{folder}: {count} members, {declarations} declarations")

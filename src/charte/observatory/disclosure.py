@@ -1,0 +1,247 @@
+"""Disclosure control of the barometer's tables: no published figure lets anyone recover one member's.
+
+Rules (statistical disclosure control as national statistical institutes apply it to business
+tables — Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, ch. 4; the threshold and
+dominance values are the issue's defaults and are settings):
+
+1. **Primary suppression.** A cell is not published when fewer than ``min_members`` members
+   (default 3) contribute to it, or when one member holds more than ``dominance`` (default 80%)
+   of it (the (1, k) dominance rule). A cell no member contributes to is published as empty (0).
+2. **Complementary suppression.** Published cells are linked by sums (a row total, a national
+   total, the same figure in another table or another period). Every table of a release is
+   audited *jointly* as one linear system over the finest cells ("atoms", each ≥ 0): for each
+   primarily suppressed cell of value ``v`` the attacker's feasible interval ``[lo, hi]`` — the
+   minimum and maximum of the cell given every published cell, solved by linear programming
+   (scipy HiGHS) — must reach ``lo ≤ v(1 − p)`` and ``hi ≥ v(1 + p)`` with ``p`` the protection
+   level (default 20%). The audit is run for an outsider and for each insider member that
+   contributes to the cell or to a suppressed cell next to it (it knows its own contribution to
+   every atom, so its atoms' lower bounds rise and its target is the others' part). When the
+   interval is too narrow, the smallest published sibling cell (disjoint from the cell, under a
+   common published total) large enough to cover the gap is suppressed too, and the audit
+   repeats (greedy; suppressing more only widens intervals, so each cell's audit is final once passed).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from scipy.optimize import linprog
+
+Atom = tuple[Hashable, ...]
+CellKey = tuple[str, ...]
+Status = Literal["published", "empty", "primary", "complementary"]
+
+__all__ = ["CellSpec", "DisclosureRules", "ProtectedCell", "Release", "feasible_interval", "primary_reason", "protect"]
+
+
+@dataclass(frozen=True)
+class DisclosureRules:
+    """The settings of disclosure control (see the module docstring)."""
+
+    min_members: int = 3
+    dominance: float = 0.8
+    protection: float = 0.2
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """A cell of a published table: its key (table, row, column…) and the atoms it sums."""
+
+    key: CellKey
+    atoms: frozenset[Atom]
+
+
+@dataclass(frozen=True)
+class ProtectedCell:
+    """A cell after disclosure control: its true value, whether and why it is withheld."""
+
+    key: CellKey
+    value: int
+    members: int
+    status: Status
+    reason: str | None = None
+
+    @property
+    def published(self) -> int | None:
+        """The value as published: ``None`` for a suppressed cell."""
+        return self.value if self.status in ("published", "empty") else None
+
+    @property
+    def mark(self) -> str:
+        """How the cell is printed: its value, or ``(s)`` / ``(c)`` for a primary / complementary suppression."""
+        return {"primary": "(s)", "complementary": "(c)"}.get(self.status, str(self.value))
+
+
+@dataclass(frozen=True)
+class Release:
+    """Every cell of a release, in the order of the specs, with the counts of suppressed cells."""
+
+    cells: dict[CellKey, ProtectedCell]
+    specs: dict[CellKey, CellSpec] = field(repr=False)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for c in self.cells.values() if c.status == status)
+
+
+def primary_reason(contributions: Mapping[str, int], rules: DisclosureRules) -> str | None:
+    """Why a cell must not be published on its own (rule 1), or ``None``."""
+    present = {m: v for m, v in contributions.items() if v > 0}
+    if not present:
+        return None
+    if len(present) < rules.min_members:
+        return f"{len(present)} member(s) contribute; at least {rules.min_members} required"
+    total = sum(present.values())
+    top = max(present.values())
+    if top > rules.dominance * total:
+        return f"one member holds {top / total:.0%} of the cell; at most {rules.dominance:.0%} allowed"
+    return None
+
+
+def feasible_interval(target: frozenset[Atom], published: Sequence[tuple[frozenset[Atom], int]],
+                      lower: Mapping[Atom, int] | None = None) -> tuple[float, float]:
+    """The smallest and largest value of ``target`` (a sum of atoms ≥ ``lower``, default 0) given published sums.
+
+    Two linear programmes (HiGHS). ``hi`` is ``inf`` when nothing bounds the cell from above.
+    """
+    atoms = sorted({a for a in target} | {a for s, _ in published for a in s}, key=repr)
+    index = {a: i for i, a in enumerate(atoms)}
+    c = np.zeros(len(atoms))
+    for a in target:
+        c[index[a]] = 1.0
+    A = np.zeros((len(published), len(atoms)))
+    b = np.zeros(len(published))
+    for row, (cell, value) in enumerate(published):
+        for a in cell:
+            A[row, index[a]] = 1.0
+        b[row] = value
+    bounds = [(float((lower or {}).get(a, 0)), None) for a in atoms]
+    eq = {"A_eq": A, "b_eq": b} if len(published) else {}
+    low = linprog(c, bounds=bounds, method="highs", **eq)
+    high = linprog(-c, bounds=bounds, method="highs", **eq)
+    if low.status != 0:
+        raise ArithmeticError(f"published cells are inconsistent: {low.message}")
+    hi = float("inf") if high.status == 3 else -float(high.fun)
+    return float(low.fun), hi
+
+
+class _Protector:
+    def __init__(self, specs: Sequence[CellSpec], data: Mapping[tuple[str, Atom], int], rules: DisclosureRules):
+        self.specs = {s.key: s for s in specs}
+        self.rules = rules
+        self.by_atom: dict[Atom, dict[str, int]] = defaultdict(dict)
+        for (member, atom), value in data.items():
+            if value:
+                self.by_atom[atom][member] = self.by_atom[atom].get(member, 0) + value
+        self.contrib = {s.key: self._contributions(s.atoms) for s in specs}
+        self.value = {k: sum(v.values()) for k, v in self.contrib.items()}
+        self.status: dict[CellKey, Status] = {}
+        self.reason: dict[CellKey, str | None] = {}
+
+    def _contributions(self, atoms: frozenset[Atom]) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for atom in atoms:
+            for member, value in self.by_atom.get(atom, {}).items():
+                out[member] += value
+        return dict(out)
+
+    def own(self, member: str | None, atoms: frozenset[Atom]) -> int:
+        if member is None:
+            return 0
+        return sum(self.by_atom.get(a, {}).get(member, 0) for a in atoms)
+
+    def published(self) -> list[CellKey]:
+        return [k for k, s in self.status.items() if s in ("published", "empty")]
+
+    def audit(self, key: CellKey, attacker: str | None) -> tuple[bool, float]:
+        """Whether the cell is protected from ``attacker`` (None: an outsider), and the upper gap to cover."""
+        atoms = self.specs[key].atoms
+        own = self.own(attacker, atoms)
+        rest = self.value[key] - own
+        if rest <= 0:
+            return True, 0.0
+        reach = self._reach(atoms)
+        pub = [(self.specs[k].atoms, self.value[k]) for k in self.published() if self.specs[k].atoms & reach]
+        lower = {} if attacker is None else {a: m[attacker] for a, m in self.by_atom.items() if attacker in m}
+        lo, hi = feasible_interval(atoms, pub, lower)
+        p = self.rules.protection
+        need_hi = own + rest * (1 + p) - 1e-6
+        need_lo = own + rest * (1 - p) + 1e-6
+        return hi >= need_hi and lo <= need_lo, rest * p
+
+    def _reach(self, atoms: frozenset[Atom]) -> frozenset[Atom]:
+        """Atoms linked to ``atoms`` through published cells (the connected part of the linear system)."""
+        reach = set(atoms)
+        pub = [self.specs[k].atoms for k in self.published()]
+        grew = True
+        while grew:
+            grew = False
+            for cell in pub:
+                if cell & reach and not cell <= reach:
+                    reach |= cell
+                    grew = True
+        return frozenset(reach)
+
+    def complement(self, key: CellKey, attacker: str | None, gap: float) -> CellKey:
+        """The published cell to withhold next so that ``key`` is protected (see rule 2)."""
+        atoms = self.specs[key].atoms
+        pub = self.published()
+        parents = [k for k in pub if atoms <= self.specs[k].atoms]
+        siblings = []
+        for k in pub:
+            cell = self.specs[k].atoms
+            if cell & atoms or not self.contrib[k] or not any(cell | atoms <= self.specs[p].atoms for p in parents):
+                continue
+            slack = self.value[k] - self.own(attacker, cell)
+            siblings.append((slack < gap, slack <= 0, self.value[k], len(cell), k))
+        if siblings:
+            return min(siblings)[-1]
+        overlapping = [k for k in pub if self.specs[k].atoms & atoms]
+        return min(overlapping, key=lambda k: (len(self.specs[k].atoms), k))
+
+    def attackers(self, key: CellKey) -> list[str | None]:
+        atoms = self.specs[key].atoms
+        near = set(self.contrib[key])
+        parents = [self.specs[p].atoms for p in self.published() if self.specs[p].atoms >= atoms]
+        for k, status in self.status.items():
+            if status in ("primary", "complementary") and k != key:
+                linked = any(p >= self.specs[k].atoms for p in parents)
+                if linked:
+                    near |= set(self.contrib[k])
+        return [None, *sorted(near)]
+
+
+def protect(specs: Sequence[CellSpec], data: Mapping[tuple[str, Atom], int],
+            rules: DisclosureRules | None = None) -> Release:
+    """Apply primary then complementary suppression to every cell of a release (see the module docstring).
+
+    ``data`` maps (member, atom) to the member's figure in that atom.
+    """
+    rules = rules or DisclosureRules()
+    p = _Protector(specs, data, rules)
+    for spec in specs:
+        reason = primary_reason(p.contrib[spec.key], rules)
+        p.status[spec.key] = "primary" if reason else ("empty" if not p.contrib[spec.key] else "published")
+        p.reason[spec.key] = reason
+    primaries = [s.key for s in specs if p.status[s.key] == "primary"]
+    passed: set[tuple[CellKey, str | None]] = set()
+    changed = True
+    while changed:  # new suppressions bring new insiders next to earlier cells: audit until nothing changes
+        changed = False
+        for key in primaries:
+            for attacker in p.attackers(key):
+                while (key, attacker) not in passed:
+                    ok, gap = p.audit(key, attacker)
+                    if ok:
+                        passed.add((key, attacker))
+                        break
+                    extra = p.complement(key, attacker, gap)
+                    p.status[extra] = "complementary"
+                    p.reason[extra] = f"withheld so that {'/'.join(key)} cannot be recovered from the totals"
+                    changed = True
+    cells = {s.key: ProtectedCell(s.key, p.value[s.key], len(p.contrib[s.key]), p.status[s.key], p.reason[s.key])
+             for s in specs}
+    return Release(cells, p.specs)
