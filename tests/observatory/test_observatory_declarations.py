@@ -67,9 +67,9 @@ def test_observatory_missing_column_and_unknown_member(tmp_path: Path) -> None:
 
 def test_observatory_history_is_kept_and_resubmission_supersedes(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text(GOOD, encoding="utf-8")
-    first, _ = declare(tmp_path / "d.csv", tmp_path, at=datetime(2025, 7, 1, tzinfo=UTC))
+    declare(tmp_path / "d.csv", tmp_path, at=datetime(2025, 7, 1, tzinfo=UTC))
     (tmp_path / "d.csv").write_text(GOOD.replace(",120,18,", ",150,18,"), encoding="utf-8")
-    second, _ = declare(tmp_path / "d.csv", tmp_path, at=datetime(2025, 7, 2, tzinfo=UTC))
+    declare(tmp_path / "d.csv", tmp_path, at=datetime(2025, 7, 2, tzinfo=UTC))
     store = DeclarationStore(tmp_path)
     history = store.history("552100554")
     assert [d.headcount for d in history] == [325, 355]

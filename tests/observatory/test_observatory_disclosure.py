@@ -69,8 +69,8 @@ def test_observatory_complementary_suppression_by_hand() -> None:
     assert release.cells[("A", "y")].mark == "(c)"
 
 
-def _attacker_interval(target: frozenset[tuple[str, str, str]], published: list[tuple[frozenset, int]],
-                       known_lower: dict[tuple[str, str, str], int]) -> tuple[float, float]:
+def _attacker_interval(target: frozenset[tuple[str, ...]], published: list[tuple[frozenset, int]],
+                       known_lower: dict[tuple[str, ...], int]) -> tuple[float, float]:
     atoms = sorted({a for s, _ in published for a in s} | set(target))
     col = {a: i for i, a in enumerate(atoms)}
     A = np.zeros((max(1, len(published)), len(atoms)))
@@ -170,5 +170,19 @@ def test_observatory_attacker_would_win_without_complementary_suppression() -> N
     specs, data = _table_2x2()
     published = [(s.atoms, sum(v for (m, a), v in data.items() if a in s.atoms)) for s in specs
                  if s.key != ("A", "x")]
-    lo, hi = _attacker_interval(frozenset({("A", "x")}), published, {})  # type: ignore[arg-type]
+    lo, hi = _attacker_interval(frozenset({("A", "x")}), published, {})
     assert round(lo, 6) == round(hi, 6) == 10
+
+
+def test_observatory_insider_cannot_subtract_its_own_cell() -> None:
+    """Two single-member cells in one published total: each member would recover the other's by subtraction."""
+    specs = [CellSpec((n,), frozenset({(n,)})) for n in ("A", "B", "C")]
+    specs.append(CellSpec(("T",), frozenset({("A",), ("B",), ("C",)})))
+    data = {("m1", ("A",)): 10, ("m2", ("B",)): 20, ("m3", ("C",)): 40, ("m4", ("C",)): 30, ("m5", ("C",)): 30}
+    release = protect(specs, data)
+    status = {k[0]: c.status for k, c in release.cells.items()}
+    # The outsider only learns A + B = 130 - 100 = 30 (A in [0, 30], wide enough); m2, knowing B = 20, would
+    # learn A = 10 exactly. Withholding C as well leaves m2 with A + C = 110: A in [0, 110].
+    assert status == {"A": "primary", "B": "primary", "C": "complementary", "T": "published"}
+    lo, hi = _attacker_interval(frozenset({("A",)}), [(frozenset({("A",), ("B",), ("C",)}), 130)], {("B",): 20})
+    assert (round(lo, 6), round(hi, 6)) == (0, 110)

@@ -17,7 +17,7 @@ from charte.observatory import (
     DisclosureRules,
     MemberRegistry,
     RankingWeights,
-    build_barometer,
+    barometer_of_folder,
     declare,
     load_evidence,
     public_ranking,
@@ -78,7 +78,7 @@ def barometer_command(
                    err=True)
         raise typer.Exit(1)
     rules = DisclosureRules(min_members, dominance, protection)
-    barometer = build_barometer(declarations, rules)
+    barometer = barometer_of_folder(folder, declarations, rules)
     try:
         table = barometer.table(by, measure, period)
     except KeyError as exc:
@@ -111,7 +111,7 @@ def barometer_command(
 @observatory_app.command("ranking")
 def ranking_command(
     folder: Folder = DEFAULT_DIR,
-    weights: Annotated[Path | None, typer.Option(help="weights YAML (the shipped ranking_weights.yaml otherwise)")] = None,
+    weights: Annotated[Path | None, typer.Option(help="weights YAML (shipped ranking_weights.yaml otherwise)")] = None,
     member: Annotated[str | None, typer.Option(help="SIREN: show this member's own breakdown")] = None,
     on: Annotated[str | None, typer.Option(help="day labels are checked on (YYYY-MM-DD); today by default")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print as JSON")] = False,
@@ -134,7 +134,8 @@ def ranking_command(
         if as_json:
             typer.echo(json.dumps(b.as_dict(), indent=2, ensure_ascii=False))
             return
-        table = Table(title=f"{b.company} — score {b.score}/100" + ("" if b.opted_in else " (not in the public ranking)"))
+        hidden = "" if b.opted_in else " (not in the public ranking)"
+        table = Table(title=f"{b.company} — score {b.score}/100{hidden}")
         for col in ("criterion", "figure", "score", "weight", "points"):
             table.add_column(col)
         for c in b.criteria:
@@ -166,4 +167,7 @@ def demo_command(
         typer.echo(f"{folder}: [folder_not_empty] already holds an observatory; choose another --dir", err=True)
         raise typer.Exit(1)
     count, declarations = write_demo(folder, seed, members, staff)
-    typer.echo(f"{folder}: {count} members, {declarations} declarations")
+    typer.echo(f"{folder}: {count} members, {declarations} declarations; protecting the barometer…", err=True)
+    counts = barometer_of_folder(folder, DeclarationStore(folder).latest(), DisclosureRules()).counts()
+    typer.echo(f"{folder}: {count} members, {declarations} declarations; barometer: {counts['primary']} cells "
+               f"withheld (s), {counts['complementary']} withheld (c), {counts['published']} published")

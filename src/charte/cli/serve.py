@@ -17,8 +17,11 @@ from rich.console import Console
 
 from charte.cli.app import app
 from charte.demo.run import DEFAULT_MONTH, default_contract_path, run_demo
+from charte.observatory import DeclarationStore, DisclosureRules, barometer_of_folder
+from charte.observatory.demo_population import write_demo
 from charte.web import WebSettings, create_app
 from charte.web.demo_tenants import seed_demo
+from charte.web.observatory_views import observatory_folder
 
 
 @app.command("serve")
@@ -37,6 +40,11 @@ def serve_command(
     demo = run_demo(folder / "demo")
     settings = WebSettings(data_dir=folder)
     web = create_app(settings)
+    observatory = observatory_folder(folder)
+    if not (observatory / "members.json").exists():
+        with console.status("Observatory: demo population of members, barometer with disclosure control…"):
+            write_demo(observatory)
+            barometer_of_folder(observatory, DeclarationStore(observatory).latest(), DisclosureRules())
     tenants = seed_demo(web.state.sessions, folder, contract_text=default_contract_path().read_text("utf-8"),
                         demo_dir=demo.out_dir, period=str(DEFAULT_MONTH) if settle_demo else None)
     console.print(f"charte on [bold]http://{host}:{port}/[/bold]  (data: {folder}, database: "

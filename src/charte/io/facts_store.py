@@ -108,31 +108,18 @@ class FactsStore:
     # -- writing ------------------------------------------------------------------------------
     def commit(self, manifest: Manifest, table: pa.Table, quarantined: pa.Table | None) -> Manifest:
         """Write one import's partitions and quarantine, then its manifest; all or nothing."""
-        staging = self.root / ".staging" / manifest.import_id
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        moves: list[tuple[Path, Path]] = []
-        for relative, part in _partitions(table, DATASETS[manifest.kind], manifest.import_id):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(part, target, compression="zstd")
-            moves.append((target, self.root / relative))
-        if quarantined is not None and quarantined.num_rows:
-            relative = Path("quarantine") / f"{manifest.import_id}.parquet"
-            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(quarantined, staging / relative, compression="zstd")
-            moves.append((staging / relative, self.root / relative))
-        for source, target in moves:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
-        final = Manifest(**{**manifest.__dict__, "files": [str(t.relative_to(self.root)) for _, t in moves]})
-        path = self.manifest_path(manifest.import_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(final.__dict__, indent=1, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-        shutil.rmtree(staging, ignore_errors=True)
-        return final
+        scratch = self.root / ".staging" / f"{manifest.import_id}.parts"
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        parts: list[tuple[Path, Path]] = []
+        for i, (relative, part) in enumerate(_partitions(table, DATASETS[manifest.kind], manifest.import_id)):
+            written = scratch / f"part-{i}.parquet"
+            pq.write_table(part, written, compression="zstd")
+            parts.append((written, relative))
+        try:
+            return self._commit_files(manifest, parts, quarantined)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def commit_staged(self, manifest: Manifest, staged: Path, dropped: set[int], quarantined: pa.Table | None
                       ) -> Manifest:

@@ -3,7 +3,15 @@ disclosure control, and the CSR ranking (palmarès) — the 2010 charter's follo
 
 from __future__ import annotations
 
-from charte.observatory.barometer import Barometer, BarometerTable, build_barometer, export_rows, write_csv, write_xlsx
+from charte.observatory.barometer import (
+    Barometer,
+    BarometerTable,
+    barometer_of_folder,
+    build_barometer,
+    export_rows,
+    write_csv,
+    write_xlsx,
+)
 from charte.observatory.declarations import (
     Declaration,
     DeclarationLine,
@@ -25,8 +33,33 @@ from charte.observatory.ranking import (
 )
 
 __all__ = [
-    "Barometer", "BarometerTable", "Breakdown", "CellSpec", "Declaration", "DeclarationLine", "DeclarationProblem",
-    "DeclarationStore", "DisclosureRules", "HeldLabel", "Member", "MemberRegistry", "MemberSite", "ProtectedCell",
-    "RankingEvidence", "RankingWeights", "Release", "build_barometer", "declare", "export_rows", "load_evidence",
-    "parse_declaration_csv", "protect", "public_ranking", "score_member", "score_members", "write_csv", "write_xlsx",
+    "Barometer",
+    "BarometerTable",
+    "Breakdown",
+    "CellSpec",
+    "Declaration",
+    "DeclarationLine",
+    "DeclarationProblem",
+    "DeclarationStore",
+    "DisclosureRules",
+    "HeldLabel",
+    "Member",
+    "MemberRegistry",
+    "MemberSite",
+    "ProtectedCell",
+    "RankingEvidence",
+    "RankingWeights",
+    "Release",
+    "barometer_of_folder",
+    "build_barometer",
+    "declare",
+    "export_rows",
+    "load_evidence",
+    "parse_declaration_csv",
+    "protect",
+    "public_ranking",
+    "score_member",
+    "score_members",
+    "write_csv",
+    "write_xlsx",
 ]

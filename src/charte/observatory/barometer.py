@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from charte.observatory.declarations import Declaration
 from charte.observatory.disclosure import Atom, CellKey, CellSpec, DisclosureRules, ProtectedCell, protect
@@ -34,7 +34,8 @@ MEASURES: Final[tuple[Measure, ...]] = ("headcount", "hires")
 LOCATIONS: Final = ("France", "abroad")
 TOTAL: Final = "total"
 
-__all__ = ["Barometer", "BarometerTable", "build_barometer", "export_rows", "write_csv", "write_xlsx"]
+__all__ = ["Barometer", "BarometerTable", "barometer_of_folder", "build_barometer",
+           "export_rows", "write_csv", "write_xlsx"]
 
 
 @dataclass(frozen=True)
@@ -204,3 +205,50 @@ def write_xlsx(barometer: Barometer, path: Path, by: By | None = None) -> int:
                   f"recovered from totals are flagged c (protection {rules.protection:.0%})."])
     book.save(path)
     return len(rows)
+
+
+CACHE_FILE: Final = "barometer.json"
+
+
+def _fingerprint(declarations: Sequence[Declaration], rules: DisclosureRules) -> str:
+    import hashlib
+    import json
+
+    docs = sorted((d.siren, d.period, [line.model_dump(mode="json") for line in d.lines]) for d in declarations)
+    text = json.dumps([docs, [rules.min_members, rules.dominance, rules.protection]], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _to_doc(b: Barometer) -> dict[str, object]:
+    return {"periods": list(b.periods), "members": b.members,
+            "rules": [b.rules.min_members, b.rules.dominance, b.rules.protection],
+            "tables": [{"by": t.by, "measure": t.measure, "period": t.period, "rows": list(t.rows),
+                        "columns": list(t.columns),
+                        "cells": [[r, c, list(x.key), x.value, x.members, x.status, x.reason]
+                                  for (r, c), x in t.cells.items()]} for t in b.tables]}
+
+
+def _from_doc(doc: dict[str, Any]) -> Barometer:
+    def cells(rows: list[list[Any]]) -> dict[tuple[str, str], ProtectedCell]:
+        return {(r, c): ProtectedCell(tuple(k), v, n, s, why) for r, c, k, v, n, s, why in rows}
+    tables = tuple(BarometerTable(t["by"], t["measure"], t["period"], tuple(t["rows"]), tuple(t["columns"]),
+                                  cells(t["cells"])) for t in doc["tables"])
+    return Barometer(tables, DisclosureRules(*doc["rules"]), tuple(doc["periods"]), doc["members"])
+
+
+def barometer_of_folder(folder: Path, declarations: Sequence[Declaration], rules: DisclosureRules) -> Barometer:
+    """The barometer of these declarations, read from ``<folder>/barometer.json`` when it was built from the same
+    declarations and rules (protecting the demo population takes about half a minute), built and saved otherwise."""
+    import json
+
+    key = _fingerprint(_latest(declarations), rules)
+    path = folder / CACHE_FILE
+    if path.exists():
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("fingerprint") == key:
+            return _from_doc(doc["barometer"])
+    barometer = build_barometer(declarations, rules)
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"fingerprint": key, "barometer": _to_doc(barometer)}, ensure_ascii=False),
+                    encoding="utf-8")
+    return barometer

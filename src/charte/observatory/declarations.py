@@ -152,7 +152,7 @@ def _row(row: dict[str, str], registry: MemberRegistry | None) -> tuple[Declarat
     if out:
         return None, out
     return DeclarationLine(site=row["site"].strip(), country=country, region=region or None,
-                           function=function, category=category,  # type: ignore[arg-type]
+                           function=function, category=category,
                            headcount=headcount, hires=hires, work_study=work_study, training_hours=hours), out
 
 
@@ -164,8 +164,8 @@ def parse_declaration_csv(text: str, file: str = "<declaration>", registry: Memb
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        return None, [DeclarationProblem(file, 1, "missing_column",
-                                         f"column(s) {', '.join(missing)} missing; expected header {','.join(COLUMNS)}")]
+        message = f"column(s) {', '.join(missing)} missing; expected header {','.join(COLUMNS)}"
+        return None, [DeclarationProblem(file, 1, "missing_column", message)]
     lines: list[DeclarationLine] = []
     keys: dict[tuple[str, str, str], int] = {}
     sites: dict[str, tuple[str, str, int]] = {}

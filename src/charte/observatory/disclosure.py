@@ -13,12 +13,18 @@ dominance values are the issue's defaults and are settings):
    primarily suppressed cell of value ``v`` the attacker's feasible interval ``[lo, hi]`` — the
    minimum and maximum of the cell given every published cell, solved by linear programming
    (scipy HiGHS) — must reach ``lo ≤ v(1 − p)`` and ``hi ≥ v(1 + p)`` with ``p`` the protection
-   level (default 20%). The audit is run for an outsider and for each insider member that
-   contributes to the cell or to a suppressed cell next to it (it knows its own contribution to
-   every atom, so its atoms' lower bounds rise and its target is the others' part). When the
-   interval is too narrow, the smallest published sibling cell (disjoint from the cell, under a
-   common published total) large enough to cover the gap is suppressed too, and the audit
-   repeats (greedy; suppressing more only widens intervals, so each cell's audit is final once passed).
+   level (default 20%). The audit is run for an outsider and for each insider member — one that
+   knows its own figure in an atom linked to the cell and not published alone: its atoms' lower
+   bounds rise and its target is the others' part, ``own + (v − own)(1 ± p)`` — first through a
+   cheap certificate (a mix of the outsider's extreme point and the true figures), by linear
+   programming when the certificate is inconclusive. When the interval is too narrow, a
+   published sibling cell (disjoint from the cell, under a common published total) is withheld
+   too — the first of the ``TRIALS`` smallest large enough to cover the gap that protects the cell
+   on its own, else the smallest — and the audit repeats (greedy, not optimal; withholding more
+   only widens intervals, so a cell's audit is final once passed).
+
+Not covered: coalitions of two or more members pooling their figures, and differencing between
+successive releases (a late declaration re-protected gives a new pattern): publish a release once.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from scipy.optimize import linprog
@@ -107,25 +113,44 @@ def feasible_interval(target: frozenset[Atom], published: Sequence[tuple[frozens
 
     Two linear programmes (HiGHS). ``hi`` is ``inf`` when nothing bounds the cell from above.
     """
-    atoms = sorted({a for a in target} | {a for s, _ in published for a in s}, key=repr)
-    index = {a: i for i, a in enumerate(atoms)}
-    c = np.zeros(len(atoms))
-    for a in target:
-        c[index[a]] = 1.0
-    A = np.zeros((len(published), len(atoms)))
-    b = np.zeros(len(published))
-    for row, (cell, value) in enumerate(published):
-        for a in cell:
-            A[row, index[a]] = 1.0
-        b[row] = value
-    bounds = [(float((lower or {}).get(a, 0)), None) for a in atoms]
-    eq = {"A_eq": A, "b_eq": b} if len(published) else {}
-    low = linprog(c, bounds=bounds, method="highs", **eq)
-    high = linprog(-c, bounds=bounds, method="highs", **eq)
-    if low.status != 0:
-        raise ArithmeticError(f"published cells are inconsistent: {low.message}")
-    hi = float("inf") if high.status == 3 else -float(high.fun)
-    return float(low.fun), hi
+    problem = _Problem(target, published, lower)
+    return problem.solve(+1), problem.solve(-1)
+
+
+class _Problem:
+    """The attacker's linear system: atoms ≥ their known lower bounds, published cells as equalities."""
+
+    def __init__(self, target: frozenset[Atom], published: Sequence[tuple[frozenset[Atom], int]],
+                 lower: Mapping[Atom, int] | None) -> None:
+        atoms = sorted(set(target) | {a for s, _ in published for a in s}, key=repr)
+        self.atoms = atoms
+        index = {a: i for i, a in enumerate(atoms)}
+        self.c = np.zeros(len(atoms))
+        self.c[[index[a] for a in target]] = 1.0
+        A = np.zeros((len(published), len(atoms)))
+        b = np.zeros(len(published))
+        for row, (cell, value) in enumerate(published):
+            A[row, [index[a] for a in cell]] = 1.0
+            b[row] = value
+        self.eq = {"A_eq": A, "b_eq": b} if len(published) else {}
+        self.bounds = [(float((lower or {}).get(a, 0)), None) for a in atoms]
+
+    def solve(self, sign: int) -> float:
+        """The minimum (sign +1) or maximum (sign −1) of the target."""
+        return self.extreme(sign)[0]
+
+    def extreme(self, sign: int) -> tuple[float, np.ndarray | None]:
+        """The minimum (sign +1) or maximum (sign −1) of the target and a point reaching it (None if unbounded)."""
+        result = linprog(sign * self.c, bounds=self.bounds, method="highs", **self.eq)
+        if result.status == 3 and sign < 0:
+            return float("inf"), None
+        if result.status != 0:
+            raise ArithmeticError(f"published cells are inconsistent: {result.message}")
+        return sign * float(result.fun), np.asarray(result.x, dtype=float)
+
+
+#: Candidate complementary cells tried, smallest first, before taking the smallest one that leaves the cell exposed.
+TRIALS = 6
 
 
 class _Protector:
@@ -139,6 +164,7 @@ class _Protector:
         self.contrib = {s.key: self._contributions(s.atoms) for s in specs}
         self.value = {k: sum(v.values()) for k, v in self.contrib.items()}
         self.status: dict[CellKey, Status] = {}
+        self._outsider: dict[CellKey, Any] = {}
         self.reason: dict[CellKey, str | None] = {}
 
     def _contributions(self, atoms: frozenset[Atom]) -> dict[str, int]:
@@ -165,12 +191,42 @@ class _Protector:
             return True, 0.0
         reach = self._reach(atoms)
         pub = [(self.specs[k].atoms, self.value[k]) for k in self.published() if self.specs[k].atoms & reach]
-        lower = {} if attacker is None else {a: m[attacker] for a, m in self.by_atom.items() if attacker in m}
-        lo, hi = feasible_interval(atoms, pub, lower)
         p = self.rules.protection
-        need_hi = own + rest * (1 + p) - 1e-6
-        need_lo = own + rest * (1 - p) + 1e-6
-        return hi >= need_hi and lo <= need_lo, rest * p
+        need_hi, need_lo = own + rest * (1 + p) - 1e-6, own + rest * (1 - p) + 1e-6
+        if attacker is not None and self._certified(key, attacker, pub, need_hi, need_lo):
+            return True, rest * p
+        lower = {} if attacker is None else {a: m[attacker] for a, m in self.by_atom.items() if attacker in m}
+        problem = _Problem(atoms, pub, lower)
+        if problem.solve(-1) < need_hi:
+            return False, rest * p
+        return problem.solve(+1) <= need_lo, rest * p
+
+    def _certified(self, key: CellKey, attacker: str, pub: list[tuple[frozenset[Atom], int]],
+                   need_hi: float, need_lo: float) -> bool:
+        """A cheap proof that an insider's interval is wide enough, without solving its programme.
+
+        The true figures ``t`` satisfy every insider's bounds and the outsider's extreme point ``x`` satisfies
+        the published sums, so ``λx + (1 − λ)t`` is feasible for the insider for the largest ``λ`` keeping each
+        atom at or above the insider's own figure; if that point already reaches the needed value, so does the
+        insider's optimum. Inconclusive (False) otherwise: the insider's programme is then solved.
+        """
+        state = (key, tuple(sorted(self.published())))
+        if self._outsider.get(key, (None,))[0] != state:
+            problem = _Problem(self.specs[key].atoms, pub, None)
+            truth = np.array([sum(self.by_atom.get(a, {}).values()) for a in problem.atoms], dtype=float)
+            self._outsider[key] = (state, problem, truth, problem.extreme(-1), problem.extreme(+1))
+        _, problem, truth, high, low = self._outsider[key]
+        own = np.array([self.by_atom.get(a, {}).get(attacker, 0) for a in problem.atoms], dtype=float)
+        value = float(problem.c @ truth)
+        for (bound, point), need, sign in ((high, need_hi, -1), (low, need_lo, +1)):
+            if point is None:
+                return False
+            short = point < own
+            lam = float(np.min((truth[short] - own[short]) / (truth[short] - point[short]))) if short.any() else 1.0
+            reached = lam * bound + (1 - lam) * value
+            if (sign < 0 and reached < need) or (sign > 0 and reached > need):
+                return False
+        return True
 
     def _reach(self, atoms: frozenset[Atom]) -> frozenset[Atom]:
         """Atoms linked to ``atoms`` through published cells (the connected part of the linear system)."""
@@ -197,20 +253,28 @@ class _Protector:
                 continue
             slack = self.value[k] - self.own(attacker, cell)
             siblings.append((slack < gap, slack <= 0, self.value[k], len(cell), k))
-        if siblings:
-            return min(siblings)[-1]
+        ranked = [entry[-1] for entry in sorted(siblings)]
+        for k in ranked[:TRIALS]:  # the first candidate that protects the cell on its own, if any
+            self.status[k] = "complementary"
+            ok = self.audit(key, attacker)[0]
+            self.status[k] = "published"
+            if ok:
+                return k
+        if ranked:
+            return ranked[0]
         overlapping = [k for k in pub if self.specs[k].atoms & atoms]
         return min(overlapping, key=lambda k: (len(self.specs[k].atoms), k))
 
     def attackers(self, key: CellKey) -> list[str | None]:
-        atoms = self.specs[key].atoms
-        near = set(self.contrib[key])
-        parents = [self.specs[p].atoms for p in self.published() if self.specs[p].atoms >= atoms]
-        for k, status in self.status.items():
-            if status in ("primary", "complementary") and k != key:
-                linked = any(p >= self.specs[k].atoms for p in parents)
-                if linked:
-                    near |= set(self.contrib[k])
+        """The outsider, then each member that knows part of an atom linked to the cell and not published alone.
+
+        Any other member adds nothing the outsider lacks (its figures sit in atoms fixed by a published cell or
+        outside the linked system), and its target is smaller: if the outsider's interval reaches ``v(1 ± p)``,
+        it reaches ``own + (v − own)(1 ± p)`` too, since ``own ≥ 0``.
+        """
+        reach = self._reach(self.specs[key].atoms)
+        fixed = {a for k in self.published() for a in self.specs[k].atoms if len(self.specs[k].atoms) == 1}
+        near = {m for a in reach - fixed for m in self.by_atom.get(a, {})}
         return [None, *sorted(near)]
 
 

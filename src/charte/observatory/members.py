@@ -36,8 +36,16 @@ FRENCH_REGIONS: Final[tuple[str, ...]] = (
 )
 
 __all__ = [
-    "CATEGORIES", "FRENCH_REGIONS", "FUNCTIONS", "Category", "Function", "HeldLabel", "Member", "MemberSite",
-    "MemberRegistry", "luhn_ok",
+    "CATEGORIES",
+    "FRENCH_REGIONS",
+    "FUNCTIONS",
+    "Category",
+    "Function",
+    "HeldLabel",
+    "Member",
+    "MemberRegistry",
+    "MemberSite",
+    "luhn_ok",
 ]
 
 

@@ -34,8 +34,19 @@ from charte.observatory.members import Member
 
 CRITERIA: Final = ("france_share", "certifications", "training", "charter", "payment_delays")
 
-__all__ = ["CRITERIA", "Breakdown", "CriterionScore", "RankingEvidence", "RankingWeights", "load_evidence",
-           "public_ranking", "score_member", "score_members", "save_evidence", "verdicts_of"]
+__all__ = [
+    "CRITERIA",
+    "Breakdown",
+    "CriterionScore",
+    "RankingEvidence",
+    "RankingWeights",
+    "load_evidence",
+    "public_ranking",
+    "save_evidence",
+    "score_member",
+    "score_members",
+    "verdicts_of",
+]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from charte.store import make_engine, migrate, session_factory
-from charte.web import api, pages
+from charte.web import api, observatory_views, pages
 from charte.web.config import WebSettings
 from charte.web.deps import LoginRequired
 from charte.web.i18n import language
@@ -70,6 +70,7 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     app.mount("/static", StaticFiles(packages=[("charte.web", "static")]), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(observatory_views.router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _: LoginRequired) -> Response:
