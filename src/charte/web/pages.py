@@ -3,6 +3,7 @@ call :mod:`charte.web.workflows` (which calls the library), and render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from charte.io.contract_yaml import check_contract_text
 from charte.store import (
@@ -286,17 +288,10 @@ def settlement_page(request: Request, contract_id: str, period: str, viewer: Cur
 @router.post("/contracts/{contract_id}/settlements/{period}/invoice", dependencies=[CsrfChecked])
 def issue_invoice_page(request: Request, contract_id: str, period: str, viewer: CurrentUser, session: SessionDep,
                        lang: LanguageDep, settings: SettingsDep) -> Response:
-    access = contract_or_404(session, viewer, contract_id)
-    if not access.may_settle:
-        raise HTTPException(403, "only the provider's manager issues an invoice")
-    try:
-        issue_invoice(session, access, period, settings.data_dir, viewer.organisation, date.today(), viewer.user_id)
-    except WorkflowError as error:
-        session.rollback()
-        return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
-                      period=period, status_code=422)
-    session.commit()
-    return RedirectResponse(f"/contracts/{contract_id}/settlements/{period}", 303)
+    return _provider_action(
+        request, lang, viewer, session, contract_id, period, "only the provider's manager issues an invoice",
+        lambda access: issue_invoice(session, access, period, settings.data_dir, viewer.organisation, date.today(),
+                                     viewer.user_id))
 
 
 @router.post("/contracts/{contract_id}/settlements/{period}/payments", dependencies=[CsrfChecked])
@@ -304,12 +299,21 @@ def record_payment_page(request: Request, contract_id: str, period: str, viewer:
                         lang: LanguageDep, settings: SettingsDep, number: Annotated[str, Form()] = "",
                         on: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
                         reference: Annotated[str, Form()] = "") -> Response:
+    return _provider_action(
+        request, lang, viewer, session, contract_id, period,
+        "only the provider's manager records the payments it receives",
+        lambda access: record_payment(session, access, period, number, on, amount, reference, settings.data_dir,
+                                      viewer.organisation, viewer.user_id))
+
+
+def _provider_action(request: Request, lang: Language, viewer: Viewer, session: Session, contract_id: str,
+                     period: str, forbidden: str, action: Callable[[Any], object]) -> Response:
+    """Run one of the provider manager's actions on a settled month: all or nothing, problems shown."""
     access = contract_or_404(session, viewer, contract_id)
     if not access.may_settle:
-        raise HTTPException(403, "only the provider's manager records the payments it receives")
+        raise HTTPException(403, forbidden)
     try:
-        record_payment(session, access, period, number, on, amount, reference, settings.data_dir,
-                       viewer.organisation, viewer.user_id)
+        action(access)
     except WorkflowError as error:
         session.rollback()
         return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
