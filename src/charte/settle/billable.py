@@ -19,7 +19,7 @@ import numpy as np
 from charte.domain.contract import Activity, FixedMonthly, PerHandledContact, PerMinute, PerProductiveHour
 from charte.settle.facts import Facts, IntervalBlock, Problem
 from charte.settle.indexation import PriceRevision
-from charte.settle.lines import Draft, Explanation, LineKind
+from charte.settle.lines import Explanation, InvoiceLine, LineKind, draft
 from charte.settle.tiers import split
 
 UNITS = {"productive_hour": "h", "handled_contact": "contact", "minute": "min", "fixed_monthly": "month"}
@@ -63,14 +63,14 @@ def billable_quantity(activity: Activity, block: IntervalBlock | None, problems:
     return _seconds(block.total("handle_seconds")) / 60
 
 
-def service_lines(activity: Activity, quantity: Decimal, revision: PriceRevision) -> list[Draft]:
+def service_lines(activity: Activity, quantity: Decimal, revision: PriceRevision) -> list[InvoiceLine]:
     """The billable quantity's lines at indexed prices (one per tier band used)."""
     pricing = activity.pricing
     clause = f"activities[{activity.id}].pricing"
     index = revision.figures()
     if isinstance(pricing, FixedMonthly):
         price = pricing.amount * revision.coefficient
-        return [Draft(LineKind.FIXED_FEE, activity.id, clause, activity.name or activity.id, Decimal(1), "month",
+        return [draft(LineKind.FIXED_FEE, activity.id, clause, activity.name or activity.id, Decimal(1), "month",
                       pricing.amount, price, price, Explanation("fixed_fee", {"indexation": index}))]
     unit = UNITS[pricing.per]
     lines = []
@@ -80,13 +80,13 @@ def service_lines(activity: Activity, quantity: Decimal, revision: PriceRevision
                    "tiering": pricing.tiering if share.band else None,
                    "band_from": share.band[0] if share.band else None,
                    "band_to": share.band[1] if share.band else None}
-        lines.append(Draft(LineKind.SERVICE, activity.id, clause, activity.name or activity.id, share.quantity, unit,
+        lines.append(draft(LineKind.SERVICE, activity.id, clause, activity.name or activity.id, share.quantity, unit,
                            share.base_price, price, share.quantity * price, Explanation("service", figures)))
     return lines
 
 
 def success_fee_lines(activity: Activity, facts: Facts, revision: PriceRevision,
-                      problems: list[Problem]) -> list[Draft]:
+                      problems: list[Problem]) -> list[InvoiceLine]:
     """The success fee of a commercial activity: successes × amount (indexed) or share × value sold."""
     pricing = activity.pricing
     fee = pricing.success_fee
@@ -101,12 +101,12 @@ def success_fee_lines(activity: Activity, facts: Facts, revision: PriceRevision,
         return []
     if fee.amount is not None:
         price = fee.amount * revision.coefficient
-        return [Draft(LineKind.SUCCESS_FEE, activity.id, clause, f"{fee.event}", Decimal(successes.count), fee.event,
+        return [draft(LineKind.SUCCESS_FEE, activity.id, clause, f"{fee.event}", Decimal(successes.count), fee.event,
                       fee.amount, price, successes.count * price,
                       Explanation("success_fee", {"event": fee.event, "count": successes.count,
                                                   "indexation": revision.figures()}))]
     assert fee.share is not None
-    return [Draft(LineKind.SUCCESS_FEE, activity.id, clause, f"{fee.event}", successes.value_sold, "EUR",
+    return [draft(LineKind.SUCCESS_FEE, activity.id, clause, f"{fee.event}", successes.value_sold, "EUR",
                   fee.share, fee.share, successes.value_sold * fee.share,
                   Explanation("success_fee_share", {"event": fee.event, "count": successes.count,
                                                     "value_sold": successes.value_sold, "share": fee.share}))]

@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from charte.domain.contract import Contract
 from charte.domain.money import round_cents
-from charte.settle.lines import Draft, Explanation, LineKind
+from charte.settle.lines import Explanation, InvoiceLine, LineKind, draft
 from charte.settle.service_results import INTERVAL_METRICS, ServiceResult
 
 
@@ -61,24 +61,20 @@ def _outcomes(contract: Contract, results: list[ServiceResult], notes: list[str]
             continue
         value = result.result
         sign = 1 if result.direction == "at_least" else -1
-        if grid.malus is not None:
-            below = grid.malus.below if grid.malus.below is not None else result.target
-            gap = (below - value) * sign
+        # a malus for the points under its threshold, a bonus for the points above its own
+        sides = ((LineKind.MALUS, grid.malus, grid.malus.below if grid.malus else None, grid.cap_malus, -1),
+                 (LineKind.BONUS, grid.bonus, grid.bonus.above if grid.bonus else None, grid.cap_bonus, 1))
+        for kind, rule, threshold, cap, towards in sides:
+            if rule is None:
+                continue
+            edge = threshold if threshold is not None else result.target
+            gap = (value - edge) * sign * towards
             if gap > 0:
                 points = _points(result, gap)
-                rate = grid.malus.per_point * points
-                capped = min(rate, grid.cap_malus) if grid.cap_malus is not None else rate
-                outcomes.append(Outcome(commitment_id, result.activity, LineKind.MALUS, rate, capped, grid.cap_malus,
-                                        points, grid.malus.per_point, below, result))
-        if grid.bonus is not None:
-            above = grid.bonus.above if grid.bonus.above is not None else result.target
-            gap = (value - above) * sign
-            if gap > 0:
-                points = _points(result, gap)
-                rate = grid.bonus.per_point * points
-                capped = min(rate, grid.cap_bonus) if grid.cap_bonus is not None else rate
-                outcomes.append(Outcome(commitment_id, result.activity, LineKind.BONUS, rate, capped, grid.cap_bonus,
-                                        points, grid.bonus.per_point, above, result))
+                rate = rule.per_point * points
+                capped = min(rate, cap) if cap is not None else rate
+                outcomes.append(Outcome(commitment_id, result.activity, kind, rate, capped, cap, points,
+                                        rule.per_point, edge, result))
     return outcomes
 
 
@@ -101,7 +97,7 @@ def _no_double_penalty(outcomes: list[Outcome], notes: list[str]) -> list[Outcom
 
 
 def bonus_malus_lines(contract: Contract, results: list[ServiceResult], bases: dict[str, Decimal],
-                      notes: list[str]) -> list[Draft]:
+                      notes: list[str]) -> list[InvoiceLine]:
     """The bonus, malus and cap-adjustment lines (rules in the module docstring)."""
     clause = contract.bonus_malus
     if clause is None:
@@ -110,7 +106,7 @@ def bonus_malus_lines(contract: Contract, results: list[ServiceResult], bases: d
     outcomes = _outcomes(contract, results, notes)
     if clause.no_double_penalty:
         outcomes = _no_double_penalty(outcomes, notes)
-    lines: list[Draft] = []
+    lines: list[InvoiceLine] = []
     for o in outcomes:
         base = contract_base if clause.base == "contract_invoice" else bases.get(o.activity, Decimal(0))
         sign = -1 if o.kind == LineKind.MALUS else 1
@@ -124,25 +120,27 @@ def bonus_malus_lines(contract: Contract, results: list[ServiceResult], bases: d
             "adjusted_intervals": r.adjusted_count, "out_of_band_intervals": r.out_of_band_intervals,
             "excluded_intervals": r.excluded_intervals,
         }
-        lines.append(Draft(o.kind, o.activity, f"bonus_malus.grids[{o.commitment}]",
+        lines.append(draft(o.kind, o.activity, f"bonus_malus.grids[{o.commitment}]",
                            f"{'Malus' if sign < 0 else 'Bonus'} — {o.commitment}", o.rate, "share of base",
                            base, base * sign, sign * o.rate * base, Explanation(str(o.kind), figures)))
     lines += _caps(contract, lines, contract_base)
     return lines
 
 
-def _cap_line(kind: str, total: Decimal, cap_share: Decimal, base: Decimal, clause: str, sign: int) -> Draft | None:
+def _cap_line(
+    kind: str, total: Decimal, cap_share: Decimal, base: Decimal, clause: str, sign: int
+) -> InvoiceLine | None:
     limit = round_cents(cap_share * base)
     if total <= limit:
         return None
     excess = total - limit
     figures = {"cap": kind, "cap_share": cap_share, "base": base, "limit": limit, "uncapped": total,
                "excess": excess}
-    return Draft(LineKind.CAP_ADJUSTMENT, None, clause, f"Cap — {kind}", Decimal(1), "adjustment", sign * excess,
+    return draft(LineKind.CAP_ADJUSTMENT, None, clause, f"Cap — {kind}", Decimal(1), "adjustment", sign * excess,
                  sign * excess, sign * excess, Explanation(f"cap_{kind}", figures))
 
 
-def _caps(contract: Contract, lines: list[Draft], base: Decimal) -> list[Draft]:
+def _caps(contract: Contract, lines: list[InvoiceLine], base: Decimal) -> list[InvoiceLine]:
     clause = contract.bonus_malus
     assert clause is not None
     malus = -sum((d.amount for d in lines if d.kind == LineKind.MALUS), Decimal(0))

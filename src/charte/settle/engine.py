@@ -34,7 +34,7 @@ from charte.settle.bonus_malus import bonus_malus_lines
 from charte.settle.facts import Facts, ForecastSeries, IntervalBlock, Problem, SettlementError, StaffingBlock
 from charte.settle.forecast_accuracy import Accuracy, accuracy
 from charte.settle.indexation import PriceRevision, price_revision
-from charte.settle.lines import Draft, InvoiceLine, LineKind, plain
+from charte.settle.lines import InvoiceLine, LineKind, plain
 from charte.settle.minimum_billing import MinimumCheck, minimum_billing, top_up_line
 from charte.settle.period import in_month
 from charte.settle.service_results import ServiceResult, service_results
@@ -161,7 +161,7 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
     month = month_facts(version, period, facts, problems)
     _check_forecasts(version, period, month, problems)
     revision = price_revision(version, period, month, problems)
-    drafts: list[Draft] = []
+    drafts: list[InvoiceLine] = []
     checks: list[MinimumCheck] = []
     for activity in version.activities:
         block = month.intervals_of(activity.id)
@@ -181,7 +181,7 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
     bases = {a.id: sum((d.amount for d in drafts if d.activity == a.id), Decimal(0)) for a in version.activities}
     drafts += bonus_malus_lines(version, results, bases, notes)
     notes += [f"{r.commitment}: {n}" for r in results for n in r.notes]
-    lines = tuple(d.numbered(i + 1) for i, d in enumerate(drafts))
+    lines = tuple(replace(d, number=i + 1) for i, d in enumerate(drafts))
     total = sum((line.amount for line in lines), Decimal(0))
     vat_rate = version.law_value("vat.standard_rate", period.last_day)
     vat = round_cents(total * vat_rate)

@@ -82,25 +82,9 @@ class InvoiceLine:
         }
 
 
-@dataclass(frozen=True)
-class Draft:
-    """A line before it is numbered (passes return drafts; the engine numbers them in order)."""
-
-    kind: LineKind
-    activity: str | None
-    clause: str
-    label: str
-    quantity: Decimal
-    unit: str
-    base_unit_price: Decimal
-    unit_price: Decimal
-    amount_unrounded: Decimal
-    explanation: Explanation
-
-    def numbered(self, number: int) -> InvoiceLine:
-        return InvoiceLine(number, self.kind, self.activity, self.clause, self.label, self.quantity, self.unit,
-                           self.base_unit_price, self.unit_price, self.amount_unrounded, self.explanation)
-
-    @property
-    def amount(self) -> Decimal:
-        return round_cents(self.amount_unrounded)
+def draft(kind: LineKind, activity: str | None, clause: str, label: str, quantity: Decimal, unit: str,
+          base_unit_price: Decimal, unit_price: Decimal, amount_unrounded: Decimal,
+          explanation: Explanation) -> InvoiceLine:
+    """A line before it is numbered (number 0): passes return drafts; the engine numbers them in order."""
+    return InvoiceLine(0, kind, activity, clause, label, quantity, unit, base_unit_price, unit_price,
+                       amount_unrounded, explanation)

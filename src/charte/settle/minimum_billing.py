@@ -30,7 +30,7 @@ from charte.settle.billable import UNITS, quantity_per_interval
 from charte.settle.facts import Facts, IntervalBlock, Problem
 from charte.settle.forecast_accuracy import align
 from charte.settle.indexation import PriceRevision
-from charte.settle.lines import Draft, Explanation, LineKind
+from charte.settle.lines import Explanation, InvoiceLine, LineKind, draft
 from charte.settle.period import group_keys
 from charte.settle.tiers import amount
 from charte.workforce import required_agents
@@ -141,7 +141,7 @@ def minimum_billing(contract: Contract, activity: Activity, block: IntervalBlock
                         _decimal(float(basis.sum())), minimum_total, billed, top_up)
 
 
-def top_up_line(activity: Activity, check: MinimumCheck, revision: PriceRevision) -> Draft | None:
+def top_up_line(activity: Activity, check: MinimumCheck, revision: PriceRevision) -> InvoiceLine | None:
     """The top-up line (``None`` when nothing is owed)."""
     if check.top_up <= 0:
         return None
@@ -152,6 +152,6 @@ def top_up_line(activity: Activity, check: MinimumCheck, revision: PriceRevision
     base = value / revision.coefficient / check.top_up
     figures = dict(check.__dict__.items())
     figures["indexation"] = revision.figures()
-    return Draft(LineKind.MINIMUM_BILLING, activity.id, "forecasts.minimum_billing",
+    return draft(LineKind.MINIMUM_BILLING, activity.id, "forecasts.minimum_billing",
                  f"Minimum billing — {activity.name or activity.id}", check.top_up, UNITS[pricing.per], base,
                  value / check.top_up, value, Explanation("minimum_billing", figures))
