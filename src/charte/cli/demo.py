@@ -56,14 +56,13 @@ def demo(
         days = result.days[generated.activity]
         band = c.forecasts.band if c.forecasts else None
         under, over = (float(band.under), float(band.over)) if band else (0.1, 0.1)
-        gaps = [d.gap_to(d.forecast_m1) for d in days]
         sl_style = "green" if s["service_level"] >= generated.target.target else "red"
         for key, value in zip(rows, (
             f"{s['offered']:,.0f}", f"{sum(d.forecast_m1 for d in days):,.0f}", f"{s['handled']:,.0f}",
             f"{s['abandoned']:,.0f}", f"[{sl_style}]{s['service_level']:.1%}[/]",
             f"{generated.target.target:.0%} in {generated.target.threshold_seconds} s",
             f"{s['asa_seconds']:.0f}", f"{s['aht_seconds']:.0f}", f"{s['productive_hours']:,.1f}",
-            str(sum(1 for g in gaps if g is not None and not -under <= g <= over)),
+            str(sum(d.out_of_band(under, over) for d in days)),
         ), strict=True):
             rows[key].append(value)
     for key, values in rows.items():

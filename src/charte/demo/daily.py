@@ -47,6 +47,11 @@ class Day:
     def aht(self) -> float | None:
         return self.handle / self.handled if self.handled else None
 
+    def out_of_band(self, under: float, over: float) -> bool:
+        """True when the day's volume left the M-1 forecast's band (−under … +over)."""
+        gap = self.gap_to(self.forecast_m1)
+        return gap is not None and not -under <= gap <= over
+
     def gap_to(self, forecast: float) -> float | None:
         """Actual over forecast, minus one (+0.12 = 12% above the forecast)."""
         return self.offered / forecast - 1 if forecast else None

@@ -49,7 +49,7 @@ def _activity_context(act: ActivityView) -> dict[str, Any]:
     out_days = 0
     for d in act.days:
         gap = d.gap_to(d.forecast_m1)
-        out = gap is not None and not (-act.band_under <= gap <= act.band_over)
+        out = d.out_of_band(act.band_under, act.band_over)
         out_days += out
         rows.append({
             "label": format_date(d.day, "EEE d MMM", locale="fr_FR"), "offered": _num(d.offered),
