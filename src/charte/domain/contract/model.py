@@ -3,7 +3,8 @@
 Clauses by charter axis (SP2C 2019): forecasts (axis 1), service_commitments (axis 2),
 bonus_malus (axis 3), price_floor (axis 4), indexation (axis 5), payment_terms (axis 6),
 exit (axis 7), liability (axis 8); plus the parties, term, activities and their pricing,
-the 2010 charter's items, overrides of legal constants and the amendments (avenants).
+the 2010 charter's items, how invoices are contested (``disputes``), overrides of legal
+constants and the amendments (avenants).
 
 A :class:`Contract` only exists valid: building one runs the cross-clause rules of
 :mod:`charte.domain.contract.checks` and refuses any error. Read a YAML file with
@@ -26,6 +27,7 @@ from charte.domain.contract.amendments import Amendment, apply_patch, in_force
 from charte.domain.contract.bonus_malus import BonusMalus
 from charte.domain.contract.charter_2010 import Charter2010
 from charte.domain.contract.clause import Clause, Identifier
+from charte.domain.contract.disputes import DisputeTerms
 from charte.domain.contract.exit import Exit
 from charte.domain.contract.forecast_commitments import ForecastCommitments
 from charte.domain.contract.indexation import Indexation
@@ -57,6 +59,7 @@ class Contract(Clause):
     exit: Exit | None = None
     liability: Liability | None = None
     charter_2010: Charter2010 | None = None
+    disputes: DisputeTerms | None = Field(default=None, description="answer period and dispute window")
     law_overrides: dict[str, ExactNumber] = Field(default_factory=dict, description="keys of charte.domain.law")
     amendments: tuple[Amendment, ...] = ()
 
