@@ -22,7 +22,30 @@ from charte.disputes.changes import (
     change_as_dict,
     parse_changes,
 )
+from charte.disputes.correction import correcting_document
 from charte.disputes.evidence import Evidence, ForecastVersionId, IntervalReportVersion, incident_id, incident_ids
+from charte.disputes.thread import (
+    IN_DISPUTE,
+    REASON_AXIS,
+    REFUSED,
+    Actor,
+    Claim,
+    Entry,
+    Kind,
+    Pending,
+    Reason,
+    Scope,
+    State,
+    Status,
+    broken_links,
+    chain,
+    check_claim,
+    check_step,
+    pending_answers,
+    recipients,
+    state,
+)
+from charte.disputes.undisputed import DisputedStatement, disputed_statement
 from charte.disputes.whatif import (
     FigureChange,
     IssuedSettlement,
@@ -35,9 +58,11 @@ from charte.disputes.whatif import (
 )
 
 __all__ = [
-    "CHANGE_KINDS", "Change", "CorrectedIntervalReport", "EvaluationMode", "Evidence", "ExcludeIncident",
-    "FigureChange", "ForecastVersionId", "IncludeIncident", "IndexValueChange", "IntervalReportVersion",
-    "IssuedSettlement", "LineDifference", "Totals", "UseForecastVersion", "VerdictDifference", "VolumeBandChange",
-    "WhatIf", "apply_changes", "change_as_dict", "incident_id", "incident_ids", "line_differences", "parse_changes",
-    "whatif",
+    "CHANGE_KINDS", "IN_DISPUTE", "REASON_AXIS", "REFUSED", "Actor", "Change", "Claim", "CorrectedIntervalReport",
+    "DisputedStatement", "Entry", "EvaluationMode", "Evidence", "ExcludeIncident", "FigureChange",
+    "ForecastVersionId", "IncludeIncident", "IndexValueChange", "IntervalReportVersion", "IssuedSettlement", "Kind",
+    "LineDifference", "Pending", "Reason", "Scope", "State", "Status", "Totals", "UseForecastVersion",
+    "VerdictDifference", "VolumeBandChange", "WhatIf", "apply_changes", "broken_links", "chain", "change_as_dict",
+    "check_claim", "check_step", "correcting_document", "disputed_statement", "incident_id", "incident_ids",
+    "line_differences", "parse_changes", "pending_answers", "recipients", "state", "whatif",
 ]

@@ -1,0 +1,120 @@
+"""The correcting document of an agreed what-if, issued through the ledger, and what stays payable meanwhile."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from tests.disputes.whatif_scenarios import FORECAST_100, OUTAGE, OUTAGE_ID, contract, evidence, issued, two_intervals
+from tests.payments.payments_fixtures import contract as sample_contract
+from tests.payments.payments_fixtures import service_line
+
+from charte.disputes import EvaluationMode, ExcludeIncident, whatif
+from charte.disputes.correction import correcting_document
+from charte.disputes.undisputed import disputed_statement
+from charte.payments import InvoiceError, Ledger, Payment
+from charte.payments.invoice import invoice_from_lines, invoice_from_settlement
+from charte.settle import settle
+
+
+def _issued_invoice(tmp_path: Path, ev):  # type: ignore[no-untyped-def]
+    c = ev.contract
+    invoice = invoice_from_settlement(c, settle(c, ev.period, ev.facts()), date(2026, 12, 1))
+    return Ledger(tmp_path, c.provider.siren), Ledger(tmp_path, c.provider.siren).issue(invoice)
+
+
+def test_a_what_if_that_lowers_the_month_gives_a_partial_credit_note_through_the_ledger(tmp_path: Path):
+    # Issued 615.00 + VAT 123.00 = 738.00 (bonus 15.00); without the incident: malus 30.00, bonus gone (test_whatif).
+    # Credit note: items bonus 15.00 and malus 30.00 given back: 45.00 + VAT 9.00 = 54.00, naming F000001.
+    ev = evidence(contract("raw"), two_intervals(50), forecasts=(FORECAST_100,), incidents=(OUTAGE,))
+    ledger, invoice = _issued_invoice(tmp_path, ev)
+    result = whatif(issued(ev), ev, [ExcludeIncident(incident=OUTAGE_ID)])
+    note = correcting_document(ev.contract, invoice, result, date(2026, 12, 20), "Litige D-1 : incident contesté")
+    assert note is not None and note.kind == "credit_note" and note.corrects == "F000001"
+    assert [(i.kind, i.amount) for i in note.items] == [("bonus", Decimal("15.00")), ("malus", Decimal("30.00"))]
+    assert (note.total_excluding_vat, note.total_vat, note.total_including_vat) == (
+        Decimal("45.00"), Decimal("9.00"), Decimal("54.00"))
+    assert -note.total_including_vat == result.totals.correction_including_vat
+    assert note.settlement_sha256 == result.proposed.inputs_sha256
+    assert "facture d'origine F000001 du 01/12/2026" in note.notes[0]
+    assert "bonus_malus.grids[sl]" in note.items[1].explanation_fr and "Malus" in note.items[1].explanation_en
+    issued_note = ledger.issue(note)
+    assert issued_note.number == "F000002"
+    status = ledger.status(invoice, date(2026, 12, 21))
+    assert (status.credited, status.outstanding) == (Decimal("54.00"), Decimal("684.00"))
+
+
+def test_a_what_if_that_raises_the_month_gives_a_supplementary_invoice_on_the_contract_s_terms(tmp_path: Path):
+    # Raw 576.00 (malus 24.00) → band-neutralised 615.00 (bonus 15.00): +39.00, VAT 7.80, 46.80 due in 45 days.
+    from tests.disputes.test_whatif import ROWS_150
+    ev = evidence(contract("raw"), ROWS_150, forecasts=(FORECAST_100,))
+    _, invoice = _issued_invoice(tmp_path, ev)
+    result = whatif(issued(ev), ev, [EvaluationMode(commitment="sl", evaluation="band_neutralised")])
+    extra = correcting_document(ev.contract, invoice, result, date(2026, 12, 20), "Litige D-2")
+    assert extra is not None and extra.kind == "invoice" and extra.corrects == "F000001"
+    assert extra.total_including_vat == Decimal("46.80")
+    assert [(i.kind, i.amount) for i in extra.items] == [("malus", Decimal("24.00")), ("bonus", Decimal("15.00"))]
+    assert extra.payment.due_date == date(2027, 2, 3)  # 20 Dec 2026 + 45 days
+
+
+def test_no_difference_no_document_and_a_draft_cannot_be_corrected(tmp_path: Path):
+    ev = evidence(contract("raw"), two_intervals(50), forecasts=(FORECAST_100,), incidents=(OUTAGE,))
+    _, invoice = _issued_invoice(tmp_path, ev)
+    replay = whatif(issued(ev), ev, [])
+    assert correcting_document(ev.contract, invoice, replay, date(2026, 12, 20), "rien") is None
+    draft = invoice_from_settlement(ev.contract, settle(ev.contract, ev.period, ev.facts()), date(2026, 12, 1))
+    with pytest.raises(InvoiceError, match="correction_of_draft"):
+        correcting_document(ev.contract, draft, replay, date(2026, 12, 20), "x")
+    with pytest.raises(InvoiceError, match="correction_before_invoice"):
+        correcting_document(ev.contract, invoice, replay, date(2026, 11, 30), "x")
+
+
+# ---------------------------------------------------------------- what stays payable (L441-10)
+#
+# Invoice of 2 Feb 2026: 100 h × 28.50 = 2,850.00 + VAT 570.00 = 3,420.00, due 45 days later, 19 March 2026.
+# Late penalty: the law's default, ECB rate of 1 January 2026 (2.15%) + 10 points = 12.15% a year, actual/365.
+# The client disputes 1,295.00 and pays the undisputed 2,125.00 on 18 April: 30 days late (20 March – 18 April).
+
+
+def _invoice_and_ledger(tmp_path: Path):  # type: ignore[no-untyped-def]
+    draft = invoice_from_lines(sample_contract(), "2026-01", [service_line(1, "100", "28.50")], Decimal("0.20"),
+                               date(2026, 2, 2))
+    ledger = Ledger(tmp_path, sample_contract().provider.siren)
+    return ledger, ledger.issue(draft)
+
+
+PAID = [Payment("F000001", date(2026, 4, 18), Decimal("2125.00"))]
+
+
+def test_while_the_dispute_is_open_interest_runs_on_the_undisputed_part_only(tmp_path: Path):
+    _, invoice = _invoice_and_ledger(tmp_path)
+    assert invoice.payment.due_date == date(2026, 3, 19)
+    s = disputed_statement(invoice, [], PAID, Decimal("1295.00"), [], date(2026, 4, 30))
+    # undisputed: 2,125.00 × 12.15% × 30 / 365 = 21.2209… → 21.22
+    # contingent on the disputed 1,295.00 from 20 March to 30 April (42 days): 1,295 × 12.15% × 42/365 = 18.105… → 18.11
+    assert (s.disputed, s.undisputed_outstanding, s.outstanding) == (Decimal("1295.00"), Decimal("0.00"),
+                                                                    Decimal("1295.00"))
+    assert (s.interest_undisputed, s.interest_contingent) == (Decimal("21.22"), Decimal("18.11"))
+    assert (s.days_late, s.indemnity) == (30, Decimal("40"))
+
+
+def test_a_credit_note_settling_the_dispute_was_never_due(tmp_path: Path):
+    ledger, invoice = _invoice_and_ledger(tmp_path)
+    from dataclasses import replace
+    note = ledger.issue(replace(invoice, kind="credit_note", number=None, issue_date=date(2026, 5, 5),
+                                corrects="F000001", reason="litige", total_including_vat=Decimal("1295.00")))
+    s = disputed_statement(invoice, [note], PAID, Decimal(0), [note.number], date(2026, 5, 31))
+    # No interest on the credited 1,295.00; the undisputed 2,125.00 still paid 30 days late: 21.22.
+    assert (s.credited, s.outstanding, s.interest_undisputed, s.interest_contingent) == (
+        Decimal("1295.00"), Decimal("0.00"), Decimal("21.22"), Decimal("0.00"))
+
+
+def test_a_claim_closed_without_agreement_was_owed_from_the_due_date(tmp_path: Path):
+    _, invoice = _invoice_and_ledger(tmp_path)
+    s = disputed_statement(invoice, [], PAID, Decimal(0), [], date(2026, 5, 31))
+    # 3,420.00 for 30 days: 34.1531…; then 1,295.00 from 19 April to 31 May (43 days): 18.5362…; 52.6893… → 52.69
+    assert (s.disputed, s.undisputed_outstanding, s.interest_undisputed) == (Decimal(0), Decimal("1295.00"),
+                                                                            Decimal("52.69"))
+    assert s.days_late == 73
