@@ -78,5 +78,12 @@ def demo(
         console.print(f"settlement: {issue}", style="red", markup=False)
     if result.scorecard is not None:
         console.print(scorecard_summary(result.scorecard, "fr"))
+    if result.dispute is not None:  # issue 16
+        d = result.dispute
+        note = d.credit_note
+        console.print(f"Litige : le client conteste le verdict du {d.mailing_day:%d/%m} ({d.claim.disputed_amount} EUR "
+                      f"TTC) ; simulation « prévision S−1 révisée », médiation, accord : "
+                      + (f"avoir partiel {note.number} de {note.total_including_vat} EUR TTC" if note else
+                         "aucun avoir"), markup=False, highlight=False)
     console.print(f"Files in [bold]{result.out_dir}/[/bold]: " + ", ".join(result.files))
     console.print(f"Report: [bold]{result.report.resolve().as_uri()}[/bold]")

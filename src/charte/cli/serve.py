@@ -3,7 +3,8 @@
 Runs ``charte demo`` into a temporary folder, creates the demo organisations (the provider
 Relais Contact SAS, the client Énergie Verte SA, another client that sees nothing, the trade body,
 a mediator, an administrator) with one user each, stores the sample contract between the two
-parties with the month's facts, settles it, and serves on ``http://HOST:PORT``.
+parties with the month's facts, settles it, issues its invoice, replays the demo's dispute on it
+(contest, what-if, mediation, partial credit note) and serves on ``http://HOST:PORT``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def serve_command(
             write_demo(observatory)
             barometer_of_folder(observatory, DeclarationStore(observatory).latest(), DisclosureRules())
     tenants = seed_demo(web.state.sessions, folder, contract_text=default_contract_path().read_text("utf-8"),
-                        demo_dir=demo.out_dir, period=str(DEFAULT_MONTH) if settle_demo else None)
+                        demo_dir=demo.out_dir, period=str(DEFAULT_MONTH) if settle_demo else None,
+                        dispute=settle_demo)
     console.print(f"charte on [bold]http://{host}:{port}/[/bold]  (data: {folder}, database: "
                   f"{settings.effective_database_url()})", highlight=False)
     console.print(f"demo logins (password [bold]{tenants.password}[/bold]):", highlight=False)

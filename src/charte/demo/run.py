@@ -11,7 +11,9 @@
    write it as Factur-X PDF, CII XML and XLSX beside the other files;
 7. score the contract and its settled month against the charters (``charte.charter``) on the first
    day of the next month, with the month's measured AHT, and write ``scorecard.json`` and
-   ``scorecard.html``.
+   ``scorecard.html``;
+8. play one dispute on the invoice (:mod:`charte.demo.dispute`): the client contests the mailing day's
+   verdict, a what-if, the mediator's recommendation, the partial credit note; shown in the report.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -30,6 +33,7 @@ from babel.dates import format_date
 
 from charte.charter import Scorecard, scorecard
 from charte.demo.daily import Day, daily
+from charte.demo.dispute import DemoDispute, report_context, run_dispute
 from charte.demo.month import Assumptions, DemoMonth, ServiceTarget, generate_month
 from charte.domain.calendar import Month
 from charte.domain.contract import Contract
@@ -68,6 +72,7 @@ class DemoResult:
     settlement_problems: tuple[str, ...] = ()
     invoice_files: tuple[str, ...] = ()
     scorecard: Scorecard | None = None
+    dispute: DemoDispute | None = None
 
 
 def _service_target(contract: Contract, activity: str) -> ServiceTarget:
@@ -96,18 +101,21 @@ def run_demo(
         days[activity.id] = daily(generated.interval_report, generated.forecasts, generated.staffing,
                                   target.threshold_seconds)
     files = _write_facts(out_dir, months)
-    report = _write_report(out_dir, version, month, months, days, files, seed, warnings)
     settlement, problems, settlement_files = _settle(out_dir, contract, month)
     invoice_files = _issue_invoice(out_dir, contract, month, settlement) if settlement is not None else ()
     card, scorecard_files = _scorecard(out_dir, contract, month, settlement, months)
-    files = (*files, *settlement_files, *invoice_files, *scorecard_files)
+    dispute = run_dispute(out_dir, contract, month, settlement, months[0]) \
+        if settlement is not None and invoice_files and months else None
+    report = _write_report(out_dir, version, month, months, days, files, seed, warnings,
+                           report_context(dispute) if dispute is not None else None)
+    files = (*files, *settlement_files, *invoice_files, *scorecard_files, *(dispute.files if dispute else ()))
     manifest = {
         "contract": version.id, "contract_sha256": _sha256(path), "month": str(month), "seed": seed,
         "files": {name: _sha256(out_dir / name) for name in files},
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return DemoResult(version, month, out_dir, report, tuple(months), days, (*files, "manifest.json"), warnings,
-                      settlement, problems, invoice_files, card)
+                      settlement, problems, invoice_files, card, dispute)
 
 
 def _scorecard(out_dir: Path, contract: Contract, month: Month, settlement: Settlement | None,
@@ -181,7 +189,7 @@ def _write_facts(out_dir: Path, months: list[DemoMonth]) -> tuple[str, ...]:
 
 def _write_report(
     out_dir: Path, contract: Contract, month: Month, months: list[DemoMonth], days: dict[str, list[Day]],
-    files: tuple[str, ...], seed: int, warnings: tuple[str, ...],
+    files: tuple[str, ...], seed: int, warnings: tuple[str, ...], dispute: dict[str, Any] | None = None,
 ) -> Path:
     band = contract.forecasts.band if contract.forecasts else None
     views = []
@@ -200,7 +208,7 @@ def _write_report(
         out_dir / "report.html", contract_id=contract.id, contract_name=contract.name or contract.id,
         client=contract.client.name, provider=contract.provider.name, month=str(month),
         month_label=format_date(month.first_day, "MMMM y", locale="fr_FR"), activities=views, files=files,
-        seed=seed, assumptions=asdict(months[0].assumptions) if months else {}, problems=warnings,
+        seed=seed, assumptions=asdict(months[0].assumptions) if months else {}, problems=warnings, dispute=dispute,
     )
 
 

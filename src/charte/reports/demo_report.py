@@ -79,13 +79,13 @@ def _activity_context(act: ActivityView) -> dict[str, Any]:
 def render_demo_report(
     path: Path, *, contract_id: str, contract_name: str, client: str, provider: str, month: str, month_label: str,
     activities: Sequence[ActivityView], files: Sequence[str], seed: int, assumptions: dict[str, Any],
-    problems: Sequence[str] = (),
+    problems: Sequence[str] = (), dispute: dict[str, Any] | None = None,
 ) -> Path:
     env = Environment(loader=PackageLoader("charte.reports", "templates"), autoescape=select_autoescape())
     html = env.get_template("demo.html").render(
         contract_id=contract_id, contract_name=contract_name, client=client, provider=provider, month=month,
         month_label=month_label, activities=[_activity_context(a) for a in activities], files=files, seed=seed,
-        assumptions=assumptions, problems=problems,
+        assumptions=assumptions, problems=problems, dispute=dispute,
     )
     path.write_text(html, encoding="utf-8")
     return path

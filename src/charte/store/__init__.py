@@ -20,6 +20,13 @@ from charte.store.accounts import (
     verify_password,
 )
 from charte.store.database import make_engine, migrate, session_factory, transaction
+from charte.store.dispute_rows import (
+    DisputeAttachmentRow,
+    DisputeEntryRow,
+    DisputeRow,
+    InvoiceStatusEventRow,
+    WhatIfRow,
+)
 from charte.store.models import (
     ApiTokenRow,
     AuditLogRow,
@@ -36,8 +43,9 @@ from charte.store.tenancy import Access, contract_access, visible_contracts
 
 __all__ = [
     "Access", "AccountError", "ApiTokenRow", "AuditLogRow", "Base", "ContractRow", "ContractShareRow",
-    "FactsUploadRow", "IssuedToken", "MembershipRow", "OrganisationRow", "SettlementRow", "UserRow", "add_member",
-    "audit", "authenticate", "contract_access", "create_organisation", "create_user", "hash_password",
-    "issue_token", "make_engine", "migrate", "organisation_of_token", "session_factory", "transaction",
-    "verify_password", "visible_contracts",
+    "DisputeAttachmentRow", "DisputeEntryRow", "DisputeRow", "FactsUploadRow", "InvoiceStatusEventRow", "IssuedToken",
+    "MembershipRow", "OrganisationRow", "SettlementRow", "UserRow", "WhatIfRow", "add_member", "audit",
+    "authenticate", "contract_access", "create_organisation", "create_user", "hash_password", "issue_token",
+    "make_engine", "migrate", "organisation_of_token", "session_factory", "transaction", "verify_password",
+    "visible_contracts",
 ]

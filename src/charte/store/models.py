@@ -58,6 +58,7 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200))  # Argon2id, see charte.store.passwords
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    language: Mapped[str | None] = mapped_column(String(5), default=None)  # for e-mails; the page's choice
 
     memberships: Mapped[list[MembershipRow]] = relationship(back_populates="user", lazy="selectin")
 

@@ -13,7 +13,10 @@ class WebSettings(BaseSettings):
     """``CHARTE_DATABASE_URL`` (SQLite file in the data folder by default; ``postgresql://…`` for teams),
     ``CHARTE_DATA_DIR`` (facts files, Parquet), ``CHARTE_SECRET_KEY`` (signs the session cookie; a random
     one per process when unset), ``CHARTE_COOKIE_SECURE`` (send the cookie over HTTPS only: set it behind
-    TLS), login throttling (``CHARTE_LOGIN_MAX_FAILURES`` failures per ``CHARTE_LOGIN_WINDOW_SECONDS``)."""
+    TLS), login throttling (``CHARTE_LOGIN_MAX_FAILURES`` failures per ``CHARTE_LOGIN_WINDOW_SECONDS``),
+    ``CHARTE_PUBLIC_URL`` (the address users reach, for the links in e-mails) and ``CHARTE_SMTP_URL``
+    (``smtp://user:password@host:587?starttls=true&from=charte@example.fr``, or ``smtps://…:465``: the server
+    that sends notifications; without it, messages go to the server's log)."""
 
     model_config = SettingsConfigDict(env_prefix="CHARTE_", extra="ignore")
 
@@ -25,6 +28,12 @@ class WebSettings(BaseSettings):
     login_max_failures: int = 5
     login_window_seconds: int = 900
     default_language: str = "fr"
+    public_url: str = ""
+    smtp_url: str = ""
+
+    def link(self, path: str) -> str:
+        """An absolute link for an e-mail (the public address, or the local one when it is not set)."""
+        return (self.public_url or "http://127.0.0.1:8000").rstrip("/") + path
 
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'charte.sqlite3').resolve()}"

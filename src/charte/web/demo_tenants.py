@@ -23,6 +23,7 @@ from charte.store import (
     issue_token,
     transaction,
 )
+from charte.web.demo_dispute import seed_dispute
 from charte.web.workflows import facts_folder, record_upload, settle_month, store_contract
 
 DEMO_PASSWORD = "demo-charte-2026"
@@ -49,9 +50,10 @@ class DemoTenants:
 
 
 def seed_demo(sessions: sessionmaker[Session], data_dir: Path, *, contract_text: str | None = None,
-              demo_dir: Path | None = None, period: str | None = None) -> DemoTenants:
+              demo_dir: Path | None = None, period: str | None = None, dispute: bool = False) -> DemoTenants:
     """Create the cast; with ``contract_text``, store the contract between provider and client; with
-    ``demo_dir`` (a ``charte demo`` folder), copy its facts; with ``period``, settle that month."""
+    ``demo_dir`` (a ``charte demo`` folder), copy its facts; with ``period``, settle that month; with
+    ``dispute`` too, issue its invoice and replay the demo's dispute (``dispute.json``) step by step."""
     tenants = DemoTenants()
     with transaction(sessions) as session:
         for key, name, kind, siren in CAST:
@@ -61,7 +63,11 @@ def seed_demo(sessions: sessionmaker[Session], data_dir: Path, *, contract_text:
             add_member(session, user, organisation, "manager")
             tenants.organisations[key] = organisation.id
             tenants.logins[key] = email
-    return _with_contract(sessions, data_dir, tenants, contract_text, demo_dir, period)
+    _with_contract(sessions, data_dir, tenants, contract_text, demo_dir, period)
+    if dispute and demo_dir is not None and period is not None and (demo_dir / "dispute.json").exists():
+        assert tenants.contract_id is not None
+        seed_dispute(sessions, data_dir, tenants.organisations, tenants.logins, tenants.contract_id, demo_dir, period)
+    return tenants
 
 
 def _with_contract(sessions: sessionmaker[Session], data_dir: Path, tenants: DemoTenants, contract_text: str | None,
