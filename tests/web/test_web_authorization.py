@@ -9,14 +9,27 @@ no data.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from tests.web.conftest import World, csrf_of
 
-from charte.web import api, pages
+from charte.disputes import Entry, Kind, WhatIf, chain
+from charte.store import (
+    ContractRow,
+    DisputeAttachmentRow,
+    DisputeEntryRow,
+    DisputeRow,
+    SettlementRow,
+    WhatIfRow,
+    transaction,
+)
+from charte.web import api, dispute_api, dispute_pages, pages
 
 PAGE_ROLES = ("provider", "client", "other_client", "trade_body", "mediator", "admin", "provider_reader")
 API_ROLES = ("provider", "client", "other_client", "trade_body", "mediator", "admin")
@@ -80,6 +93,62 @@ ROUTES = (
           json={"yaml": "id: [", "other_party_id": "x"}),
 )
 
+# issue 16 — disputes: {did} is the contract's dispute (A's invites the mediator), {sha} an attachment, {wid} a what-if
+D = "/contracts/{cid}/disputes/{did}"
+DISPUTE_ROUTES = (
+    Route("disputes list", "GET", "/contracts/{cid}/disputes", False, True, (200, "<h1>")),
+    Route("contest form", "GET", "/contracts/{cid}/disputes/new?invoice=F999999", False, True,
+          (422, "unknown_invoice")),
+    Route("contest", "POST", "/contracts/{cid}/disputes", False, True, (422, "unknown_invoice"),
+          data={"invoice": "F999999", "scope": "invoice", "reason": "other", "disputed_amount": "1"}),
+    Route("dispute page", "GET", D, False, True, (200, "data-testid=\"thread\"")),
+    Route("dispute message", "POST", D + "/messages", False, True, (422, "text_needed"), data={"text": " "}),
+    Route("dispute whatif", "POST", D + "/whatifs", False, True, (422, "no_change"), data={"text": "x"}),
+    Route("dispute answer", "POST", D + "/answers", False, True, (422, "whatif_needed"), data={"answer": "accept"}),
+    Route("dispute mediator", "POST", D + "/mediator", False, True, (422, "mediator"), data={"mediator": "nope"}),
+    Route("dispute recommendation", "POST", D + "/recommendation", False, True, (422, "text_needed"),
+          data={"text": ""}),
+    Route("dispute resolution", "POST", D + "/resolution", False, True, (422, "text_needed"),
+          data={"outcome": "close", "text": ""}),
+    Route("dispute attachment", "GET", D + "/attachments/{sha}", False, True, (200, "pièce")),
+    Route("api disputes", "GET", "/api/contracts/{cid}/disputes", True, True, (200, "[")),
+    Route("api contest", "POST", "/api/contracts/{cid}/disputes", True, True, (422, "unknown_invoice"),
+          json={"invoice": "F999999", "scope": "invoice", "reason": "other", "disputed_amount": "1"}),
+    Route("api dispute", "GET", "/api" + D, True, True, (200, "invoice_number")),
+    Route("api dispute message", "POST", "/api" + D + "/messages", True, True, (422, "text_needed"),
+          json={"text": " "}),
+    Route("api dispute whatifs", "GET", "/api" + D + "/whatifs", True, True, (200, "dispute_id")),
+    Route("api dispute whatif", "POST", "/api" + D + "/whatifs", True, True, (422, "invalid_change"),
+          json={"changes": [{"change": "teleport"}]}),
+    Route("api whatif", "GET", "/api" + D + "/whatifs/{wid}", True, True, (200, "dispute_id")),
+    Route("api dispute answer", "POST", "/api" + D + "/answers", True, True, (422, "whatif_needed"),
+          json={"answer": "accept"}),
+    Route("api dispute mediator", "POST", "/api" + D + "/mediator", True, True, (422, "mediator"),
+          json={"mediator_organisation_id": "nope"}),
+    Route("api dispute recommendation", "POST", "/api" + D + "/recommendation", True, True, (422, "text_needed"),
+          json={"text": " "}),
+    Route("api dispute resolution", "POST", "/api" + D + "/resolution", True, True, (422, "text_needed"),
+          json={"outcome": "close", "text": ""}),
+)
+ROUTES = (*ROUTES, *DISPUTE_ROUTES)
+
+
+def dispute_expected(route: Route, role: str, s: str) -> int | str:
+    """Who may do what in a dispute (charte.disputes.thread): the contract's dispute is visible to its parties and,
+    for contract A, to the mediator invited to it; only the client contests; only managers act."""
+    name = route.name.removeprefix("api ")
+    if route.method == "GET" and name != "contest form":
+        return "allow"
+    if not is_manager(role):
+        return 403
+    if name in ("contest", "contest form"):
+        return "allow" if s == "client" else 403
+    if name in ("dispute message", "dispute whatif"):
+        return "allow"
+    if name == "dispute recommendation":
+        return "allow" if s == "mediator" else 403
+    return "allow" if s in ("provider", "client") else 403
+
 
 def expected(route: Route, role: str, contract: str | None) -> int | str:
     """``"allow"`` or the status of the refusal."""
@@ -89,6 +158,8 @@ def expected(route: Route, role: str, contract: str | None) -> int | str:
         s = standing(role, contract or "")
         if s is None:
             return 404
+        if route in DISPUTE_ROUTES:
+            return dispute_expected(route, role, s)
         write = route.method == "POST"
         if not write:
             return "allow"
@@ -116,12 +187,15 @@ CASES = [(route, role, contract)
 
 def test_the_matrix_covers_every_route_of_the_application() -> None:
     declared = {(r.method, r.path.replace("{cid}", "{contract_id}").replace("2026-10", "{period}")
-                 .replace("2099-01", "{period}").replace("invoice-F000001.pdf", "{name}")) for r in ROUTES}
-    served = {(method, route.path) for router in (pages.router, api.router) for route in router.routes
+                 .replace("2099-01", "{period}").replace("invoice-F000001.pdf", "{name}")
+                 .replace("{did}", "{dispute_id}").replace("{sha}", "{sha256}").replace("{wid}", "{whatif_id}")
+                 .split("?")[0]) for r in ROUTES}
+    routers = (pages.router, api.router, dispute_pages.router, dispute_api.router)
+    served = {(method, route.path) for router in routers for route in router.routes
               for method in getattr(route, "methods", ()) if method != "HEAD"}
     public = {("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/language/{code}")}
     assert served - public == declared
-    assert len(CASES) == 206 + 4 * 8 * 2
+    assert len(CASES) == 206 + 4 * 8 * 2 + 11 * 8 * 2 + 11 * 7 * 2
 
 
 @pytest.fixture(scope="module")
@@ -129,12 +203,54 @@ def anonymous(world: World) -> TestClient:
     return TestClient(world.app, raise_server_exceptions=False)
 
 
+@pytest.fixture(scope="module")
+def disputes(world: World) -> dict[str | None, dict[str, str]]:
+    """One dispute per contract (A's with the mediator invited), each with an attachment and a what-if."""
+    out: dict[str | None, dict[str, str]] = {None: {"cid": "", "did": "", "sha": "", "wid": ""}}
+    content = "pièce jointe".encode()
+    sha = hashlib.sha256(content).hexdigest()
+    (world.data_dir / "attachments" / sha[:2]).mkdir(parents=True, exist_ok=True)
+    (world.data_dir / "attachments" / sha[:2] / sha).write_bytes(content)
+    with transaction(world.app.state.sessions) as session:
+        for key, cid in (("A", world.contract_a), ("B", world.contract_b)):
+            settlement = session.query(SettlementRow).filter_by(contract_id=cid).one()
+            contract = session.get(ContractRow, cid)
+            assert contract is not None
+            row = DisputeRow(contract_id=cid, provider_organisation_id=contract.provider_organisation_id,
+                             client_organisation_id=contract.client_organisation_id,
+                             mediator_organisation_id=world.orgs["mediator"] if key == "A" else None, period="2026-10",
+                             invoice_number="F000001", invoice_date=date(2026, 11, 1), invoice_total="3000.00",
+                             settlement_id=settlement.id, scope="invoice", reason="other", text="x",
+                             disputed_amount="10.00", invoice_status="in_dispute")
+            session.add(row)
+            session.flush()
+            entries = [chain([], Entry(0, Kind.CONTEST, datetime(2026, 11, 2, tzinfo=UTC), "client",
+                                       attachments=(sha,)))]
+            if key == "A":
+                entries.append(chain(entries, Entry(0, Kind.INVITE_MEDIATOR, datetime(2026, 11, 3, tzinfo=UTC),
+                                                    "client")))
+            for e in entries:
+                session.add(DisputeEntryRow(dispute_id=row.id, seq=e.seq, kind=str(e.kind), at=e.at,
+                                            standing="client", organisation_id=contract.client_organisation_id,
+                                            attachments_json=json.dumps(list(e.attachments)),
+                                            previous_sha256=e.previous_sha256, sha256=e.sha256))
+            session.add(DisputeAttachmentRow(dispute_id=row.id, sha256=sha, filename="piece.csv",
+                                             media_type="text/csv", size=len(content),
+                                             organisation_id=contract.client_organisation_id))
+            whatif = WhatIfRow(dispute_id=row.id, standing="provider", changes_json="[]",
+                               result_json=WhatIf((), settlement.inputs_sha256).to_json(),
+                               organisation_id=contract.provider_organisation_id, settled=False)
+            session.add(whatif)
+            session.flush()
+            out[key] = {"cid": cid, "did": row.id, "sha": sha, "wid": whatif.id}
+    return out
+
+
 @pytest.mark.parametrize(("route", "role", "contract"), CASES,
                          ids=[f"{r.name}-{role}-{c or 'global'}" for r, role, c in CASES])
 def test_authorization_matrix(world: World, clients: dict[str, TestClient], anonymous: TestClient, route: Route,
-                              role: str, contract: str | None) -> None:
-    cid = {"A": world.contract_a, "B": world.contract_b, None: ""}[contract]
-    path = route.path.format(cid=cid)
+                              role: str, contract: str | None, disputes: dict[str | None, dict[str, str]]) -> None:
+    path = route.path.format(**disputes[contract])
     headers = {}
     data = dict(route.data or {})
     if route.api:

@@ -31,7 +31,18 @@ def test_the_openapi_document_lists_every_api_operation(world: World) -> None:
     assert set(operations(world)) == {
         ("GET", "/api/contracts"), ("POST", "/api/contracts"), ("GET", "/api/contracts/{contract_id}"),
         ("POST", "/api/contracts/{contract_id}/facts"), ("POST", "/api/contracts/{contract_id}/settlements"),
-        ("GET", "/api/contracts/{contract_id}/settlements/{period}")}
+        ("GET", "/api/contracts/{contract_id}/settlements/{period}"),
+        # issue 16 — disputes, messages, what-ifs, resolutions
+        ("GET", "/api/contracts/{contract_id}/disputes"), ("POST", "/api/contracts/{contract_id}/disputes"),
+        ("GET", "/api/contracts/{contract_id}/disputes/{dispute_id}"),
+        ("POST", "/api/contracts/{contract_id}/disputes/{dispute_id}/messages"),
+        ("GET", "/api/contracts/{contract_id}/disputes/{dispute_id}/whatifs"),
+        ("POST", "/api/contracts/{contract_id}/disputes/{dispute_id}/whatifs"),
+        ("GET", "/api/contracts/{contract_id}/disputes/{dispute_id}/whatifs/{whatif_id}"),
+        ("POST", "/api/contracts/{contract_id}/disputes/{dispute_id}/answers"),
+        ("POST", "/api/contracts/{contract_id}/disputes/{dispute_id}/mediator"),
+        ("POST", "/api/contracts/{contract_id}/disputes/{dispute_id}/recommendation"),
+        ("POST", "/api/contracts/{contract_id}/disputes/{dispute_id}/resolution")}
     assert "/login" not in document["paths"]  # pages are not part of the API
 
 

@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from charte.domain.money import round_cents
 from charte.payments.invoice import Invoice
 from charte.payments.late_interest import InterestPeriod, Settled, interest_owed, interest_periods
 from charte.payments.ledger import Payment
 from charte.payments.reference_rates import DEFAULT_RATES, RateBook
 
-ZERO = Decimal(0)
+ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def disputed_statement(invoice: Invoice, credit_notes: Sequence[Invoice], paymen
     credited = settling + sum((s.amount for s in other), ZERO)
     paid_total = sum((p.amount for p in paid), ZERO)
     outstanding = invoice.total_including_vat - credited - paid_total
-    disputed = max(min(open_disputed, outstanding), ZERO)
+    disputed = round_cents(max(min(open_disputed, outstanding), ZERO))
     base = invoice.total_including_vat - settling
     penalty = invoice.payment.late_penalty
     undisputed = interest_periods(base - disputed, due, [*other, *paid], as_of, penalty, rates)

@@ -127,14 +127,16 @@ def contest_form(request: Request, contract_id: str, viewer: CurrentUser, sessio
 def _contest_page(request: Request, lang: Language, viewer: Viewer, session: SessionDep, settings: Any,
                   access: Access, invoice: str, line: int | None, commitment: str | None, status_code: int = 200,
                   errors: list[tuple[str, str, str]] | None = None, form: dict[str, Any] | None = None) -> HTMLResponse:
+    errors = list(errors or [])
     try:
         document, _, _ = invoice_of(settings.data_dir, access.contract, invoice)
     except WorkflowError as error:
-        raise HTTPException(404, error.problems[0][2]) from None
+        document, status_code = None, 422
+        errors = [p for p in error.problems if p not in errors] + errors
     terms = dispute_terms(access.contract)
     scope = "line" if line is not None else "verdict" if commitment else "invoice"
     return render(request, lang, "dispute_new.html", viewer, status_code=status_code, c=access.contract,
-                  invoice=document, line=line, commitment=commitment, scope=scope, errors=errors or [],
+                  invoice=document, line=line, commitment=commitment, scope=scope, errors=errors,
                   form=form or {}, reasons=[(r.value, REASONS[_code(lang)][r], REASON_AXIS[r]) for r in Reason],
                   terms=terms, default_terms=_default_terms(access))
 
@@ -236,7 +238,11 @@ def _render_dispute(request: Request, lang: Language, viewer: Viewer, session: S
     current = current_state(session, row)
     names = {o.id: o.name for o in session.scalars(select(OrganisationRow))}
     whatifs = [whatif_view(w, lang) for w in whatifs_of(session, row)]
-    standing = invoice_standing(session, settings.data_dir, access.contract, row.invoice_number, date.today())
+    try:
+        standing: dict[str, Any] | None = invoice_standing(session, settings.data_dir, access.contract,
+                                                           row.invoice_number, date.today())
+    except WorkflowError:
+        standing = None
     mine = access.standing if access.standing != "mediator" else "mediator"
     acts = viewer.is_manager and not current.ended
     evidence_options = _evidence_options(session, settings, access, row)

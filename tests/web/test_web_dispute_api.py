@@ -1,0 +1,128 @@
+"""Disputes in the JSON API (issue 16): the same rules as the pages, every resource documented in OpenAPI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from tests.web.conftest import csrf_of, login
+
+from charte.demo.run import DemoResult, default_contract_path
+from charte.store import OrganisationRow, issue_token, transaction
+from charte.web import WebSettings, create_app
+from charte.web.demo_tenants import seed_demo
+from charte.web.disputes import remind_overdue
+
+
+@dataclass
+class Api:
+    app: FastAPI
+    contract: str
+    tokens: dict[str, str]
+    orgs: dict[str, str]
+
+    def call(self, who: str, method: str, path: str, **kw):  # type: ignore[no-untyped-def]
+        client = TestClient(self.app, raise_server_exceptions=True)
+        return client.request(method, f"/api/contracts/{self.contract}{path}",
+                              headers={"Authorization": f"Bearer {self.tokens[who]}"}, **kw)
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory, demo: DemoResult) -> Iterator[Api]:
+    data_dir = tmp_path_factory.mktemp("dispute-api")
+    app = create_app(WebSettings(data_dir=data_dir, database_url="sqlite://", secret_key="s"))
+    tenants = seed_demo(app.state.sessions, data_dir, contract_text=default_contract_path().read_text("utf-8"),
+                        demo_dir=demo.out_dir, period="2026-10")
+    provider = login(TestClient(app), tenants.logins["provider"])
+    token = csrf_of(provider.get("/contracts").text)
+    assert provider.post(f"/contracts/{tenants.contract_id}/settlements/2026-10/invoice", data={"csrf_token": token},
+                         follow_redirects=False).status_code == 303
+    tokens = {}
+    with transaction(app.state.sessions) as session:
+        for key in ("provider", "client", "mediator", "other_client"):
+            organisation = session.get(OrganisationRow, tenants.organisations[key])
+            assert organisation is not None
+            tokens[key] = issue_token(session, organisation, "test").token
+    assert tenants.contract_id is not None
+    yield Api(app, tenants.contract_id, tokens, dict(tenants.organisations))
+
+
+def test_a_dispute_by_the_api_from_contest_to_withdrawal(api: Api) -> None:
+    body = {"invoice": "F000001", "scope": "verdict", "commitment": "sl-80-20", "reason": "formula_or_threshold",
+            "disputed_amount": "253.63", "text": "Judge it band-neutralised"}
+    assert api.call("provider", "POST", "/disputes", json=body).status_code == 403
+    assert api.call("other_client", "POST", "/disputes", json=body).status_code == 404
+    opened = api.call("client", "POST", "/disputes", json=body)
+    assert opened.status_code == 201, opened.text
+    dispute = opened.json()
+    assert (dispute["status"], dispute["invoice_status"], dispute["disputed_amount"]) == ("open", "in_dispute",
+                                                                                          "253.63")
+    assert [e["kind"] for e in dispute["entries"]] == ["contest"]
+    (owed,) = dispute["pending"]
+    # the contract states no answer period: charte's stated default, 15 days from the contest's Paris date
+    assert owed["party"] == "provider" and owed["kind"] == "contest"
+    assert date.fromisoformat(owed["due"]) - date.fromisoformat(owed["since"]) == timedelta(days=15)
+    st = dispute["standing"]
+    assert (st["disputed"], st["undisputed_outstanding"]) == ("253.63", "170636.93")  # 170,890.56 − 253.63
+    path = f"/disputes/{dispute['id']}"
+
+    # A what-if whose change is invalid is refused at its place; a valid one is computed and kept.
+    bad = api.call("provider", "POST", f"{path}/whatifs", json={"changes": [{"change": "band", "under": "10"}]})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["where"] == "changes[0] (band)"
+    made = api.call("provider", "POST", f"{path}/whatifs", json={
+        "changes": [{"change": "evaluation", "commitment": "sl-80-20", "evaluation": "band_neutralised"}]})
+    assert made.status_code == 201, made.text
+    whatif = made.json()
+    # Band-neutralised, the month's service level is 81.82% against the 82% target (README): 0.1781 points short,
+    # a malus of 1% per point of 142,408.80 → 253.63 excluding VAT, the amount the client claims before VAT.
+    assert whatif["settled"] and whatif["difference_excluding_vat"] == "-253.63"
+    assert whatif["result"]["totals"]["correction_including_vat"] == "-304.36"  # + VAT 50.73
+    (malus,) = [line for line in whatif["result"]["lines"] if line["status"] == "added"]
+    assert malus["clause"] == "bonus_malus.grids[sl-80-20]"
+    listed = api.call("client", "GET", f"{path}/whatifs").json()
+    assert [w["id"] for w in listed] == [whatif["id"]]
+    assert api.call("client", "GET", f"{path}/whatifs/{whatif['id']}").json()["id"] == whatif["id"]
+
+    # Answers: a reasonless rejection is refused; the mediator cannot answer for the parties.
+    assert api.call("provider", "POST", f"{path}/answers", json={"answer": "reject", "whatif": whatif["id"]}) \
+        .json()["detail"][0]["code"] == "text_needed"
+    assert api.call("mediator", "GET", path).status_code == 404     # the contract is not shared with it yet
+    invited = api.call("client", "POST", f"{path}/mediator", json={"mediator_organisation_id": api.orgs["mediator"]})
+    assert invited.status_code == 200 and invited.json()["status"] == "in_mediation"
+    assert api.call("mediator", "GET", path).status_code == 200
+    assert api.call("mediator", "POST", f"{path}/answers", json={"answer": "accept", "whatif": whatif["id"]}) \
+        .status_code == 403
+    recommended = api.call("mediator", "POST", f"{path}/recommendation",
+                           json={"text": "Le mode équitable est contractuel ; retirer.", "whatif": None})
+    assert recommended.status_code == 200
+    withdrawn = api.call("client", "POST", f"{path}/resolution", json={"outcome": "withdraw", "text": "Suivi"})
+    assert withdrawn.status_code == 200
+    final = withdrawn.json()
+    assert (final["status"], final["invoice_status"], final["document_number"]) == ("withdrawn", "issued", None)
+    assert [h["status"] for h in final["standing"]["status_history"]] == ["in_dispute", "issued"]
+    assert final["standing"]["disputed"] == "0.00" and final["standing"]["undisputed_outstanding"] == "170890.56"
+    assert api.call("client", "POST", f"{path}/messages", json={"text": "encore"}).json()["detail"][0]["code"] \
+        == "dispute_ended"
+    # The thread's steps are sealed: each digest is the next step's previous digest.
+    entries = final["entries"]
+    assert [e["kind"] for e in entries] == ["contest", "whatif", "invite_mediator", "recommendation", "withdrawal"]
+
+
+def test_overdue_answers_are_told_once(api: Api) -> None:
+    opened = api.call("client", "POST", "/disputes", json={
+        "invoice": "F000001", "scope": "line", "line": 1, "reason": "other", "disputed_amount": "100.00",
+        "text": "Heures productives du samedi 24 octobre"})
+    assert opened.status_code == 201
+    posted = date.fromisoformat(opened.json()["entries"][0]["at"][:10])
+    settings = api.app.state.settings
+    # Answer period: the contract states none, so charte's 15 days: overdue from the 16th day after the contest.
+    assert remind_overdue(api.app.state.sessions, settings, posted.fromordinal(posted.toordinal() + 15)) == []
+    late = remind_overdue(api.app.state.sessions, settings, posted.fromordinal(posted.toordinal() + 16))
+    assert {m.to for m in late} == {"client@demo.charte", "provider@demo.charte"}
+    assert all("1 jours de retard" in m.body for m in late)
+    assert remind_overdue(api.app.state.sessions, settings, posted.fromordinal(posted.toordinal() + 17)) == []
+    api.call("client", "POST", f"/disputes/{opened.json()['id']}/resolution", json={"outcome": "withdraw"})
