@@ -1,0 +1,208 @@
+"""``charte dispute``: recompute a settled month with stated changes and print the line differences (issue 16).
+
+``charte dispute whatif`` runs the same engine as the web application's what-ifs
+(:func:`charte.disputes.whatif`) on local files: the settlement JSON the invoice was issued from,
+its contract and facts folder. ``charte dispute evidence`` lists what a what-if may refer to:
+the incidents' identifiers and the forecast versions held.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from charte.cli.app import app
+from charte.disputes import Evidence, IssuedSettlement, WhatIf, incident_ids, parse_changes, whatif
+from charte.disputes.words import describe
+from charte.domain.calendar import CalendarError, Month
+from charte.io.contract_yaml import ContractInvalid, load_contract
+from charte.io.dispute_files import corrected_reports, forecast_versions, load_evidence
+from charte.io.settlement_files import illustrative_syntec_path, load_index_values
+from charte.settle import SettlementError
+
+dispute_app = typer.Typer(name="dispute", help="Disputes: recompute a settled month with stated changes (what-if).",
+                          no_args_is_help=True)
+app.add_typer(dispute_app)
+
+EVIDENCE_HELP = "Folder of facts the settlement was made from (interval_report, forecasts, staffing, incidents…)."
+
+
+def _evidence(console: Console, contract: Path, period: Month, facts: Path, index: Path | None,
+              forecast_files: list[Path], report_files: list[Path]) -> Evidence:
+    try:
+        loaded = load_contract(contract)
+        others = [s for f in forecast_files for s in forecast_versions(f)]
+        corrected = [v for f in report_files for v in corrected_reports(f)]
+        return load_evidence(loaded, period, facts, index_values=load_index_values(index or illustrative_syntec_path()),
+                             other_forecasts=others, corrected_reports=corrected)
+    except ContractInvalid as exc:
+        for problem in exc.problems:
+            console.print(problem.format(), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except SettlementError as exc:
+        for p in exc.problems:
+            console.print(p.format(), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _split(text: str, sep: str, parts: int, option: str, expected: str) -> list[str]:
+    found = text.split(sep, parts - 1)
+    if len(found) != parts or not all(p.strip() for p in found):
+        raise typer.BadParameter(f"{text!r}; expected {expected}", param_hint=option)
+    return [p.strip() for p in found]
+
+
+def changes_from_options(exclude_incident: list[str], include_incident: list[str], forecast_version: list[str],
+                         evaluation: list[str], band: str | None, report_activities: list[tuple[str, str]],
+                         index_value: list[str]) -> list[dict[str, Any]]:
+    """The options as plain changes, in a stable order (validated by :func:`charte.disputes.parse_changes`)."""
+    out: list[dict[str, Any]] = [{"change": "exclude_incident", "incident": i} for i in exclude_incident]
+    for text in include_incident:
+        activity, kind, side, start, end = _split(text, ",", 5, "--include-incident",
+                                                  "activity,kind,side,START,END with zoned ISO instants")
+        out.append({"change": "include_incident", "activity": activity, "kind": kind, "side": side, "start": start,
+                    "end": end})
+    for text in forecast_version:
+        activity, horizon, issued_on = _split(text, ":", 3, "--forecast-version", "activity:horizon:YYYY-MM-DD")
+        out.append({"change": "forecast_version", "activity": activity, "horizon": horizon, "issued_on": issued_on})
+    for text in evaluation:
+        commitment, mode = _split(text, "=", 2, "--evaluation", "commitment=raw|band_neutralised|fair")
+        out.append({"change": "evaluation", "commitment": commitment, "evaluation": mode})
+    if band is not None:
+        under, over = _split(band, ",", 2, "--band", "UNDER,OVER such as 10%,15%")
+        out.append({"change": "band", "under": under, "over": over})
+    out += [{"change": "interval_report", "activity": a, "version": v} for a, v in report_activities]
+    for text in index_value:
+        key, value = _split(text, "=", 2, "--index-value", "series:YYYY-MM=value")
+        series, month = _split(key, ":", 2, "--index-value", "series:YYYY-MM=value")
+        out.append({"change": "index_value", "series": series, "month": month, "value": value})
+    return out
+
+
+def differences_table(result: WhatIf, lang: str) -> Table:
+    table = Table(title="What-if: line by line against the invoice (EUR, excluding VAT)")
+    for name, justify in (("line", "left"), ("invoiced", "right"), ("proposed", "right"), ("difference", "right"),
+                          ("figures that changed", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for d in result.lines:
+        figures = "; ".join(f"{f.name}: {f.issued} → {f.proposed}" for f in d.figures)
+        style = "red" if d.difference < 0 else "green" if d.difference > 0 else ""
+        diff = f"{d.difference:,.2f}"
+        table.add_row(f"{escape(d.label)} [dim]({d.status})[/dim]\n[dim]{escape(d.clause)}[/dim]",
+                      f"{d.issued_amount:,.2f}", f"{d.proposed_amount:,.2f}", f"[{style}]{diff}[/]" if style else diff,
+                      escape(figures))
+    totals = result.totals
+    assert totals is not None
+    table.add_row("[bold]Total excluding VAT[/bold]", f"{totals.issued_excluding_vat:,.2f}",
+                  f"{totals.proposed_excluding_vat:,.2f}", f"[bold]{totals.difference:,.2f}[/bold]", "")
+    kind = "credit note" if totals.difference < 0 else "supplementary invoice"
+    table.add_row(f"VAT of the {kind} ({totals.vat_rate * 100:.0f}%)", "", "", f"{totals.correction_vat:,.2f}", "")
+    table.add_row(f"[bold]{kind.capitalize()}, including VAT[/bold]", "", "",
+                  f"[bold]{totals.correction_including_vat:,.2f}[/bold]", "")
+    return table
+
+
+@dispute_app.command("whatif")
+def whatif_command(
+    settlement: Annotated[Path, typer.Option(help="The settlement JSON the invoice was issued from "
+                                                  "(charte settle --json).")],
+    contract: Annotated[Path, typer.Option(help="Contract YAML.")],
+    facts: Annotated[Path, typer.Option(help=EVIDENCE_HELP)],
+    index: Annotated[Path | None, typer.Option(help="Index values CSV (series,month,value) the settlement used; "
+                                                    "default: the illustrative Syntec series.")] = None,
+    exclude_incident: Annotated[list[str], typer.Option(
+        help="Leave this incident out of the facts (its id: activity/kind/YYYY-MM-DDTHH:MMZ, see "
+             "`charte dispute evidence`); its intervals are judged as measured. Repeatable.")] = [],  # noqa: B006
+    include_incident: Annotated[list[str], typer.Option(
+        help="Add an incident: activity,kind,side,START,END (side client|provider|none; instants with their "
+             "zone, e.g. 2026-10-21T14:00+02:00). Repeatable.")] = [],  # noqa: B006
+    forecast_version: Annotated[list[str], typer.Option(
+        help="Use this forecast version on the periods it covers: activity:horizon:YYYY-MM-DD (its issue "
+             "date). Repeatable.")] = [],  # noqa: B006
+    forecast_file: Annotated[list[Path], typer.Option(
+        help="A file of other forecast versions (the forecasts format: activity, horizon, issued_on, "
+             "granularity, period_start, volume, aht_seconds), held but not read by the settlement.")] = [],  # noqa: B006
+    evaluation: Annotated[list[str], typer.Option(
+        help="Judge a commitment in another mode: commitment=raw|band_neutralised|fair. Repeatable.")] = [],  # noqa: B006
+    band: Annotated[str | None, typer.Option(help="Another tolerance band: UNDER,OVER, e.g. 10%,20%.")] = None,
+    interval_report: Annotated[list[Path], typer.Option(
+        help="A corrected interval report (the interval_report format) replacing the activities it holds.")] = [],  # noqa: B006
+    index_value: Annotated[list[str], typer.Option(
+        help="Another index value: series:YYYY-MM=value, e.g. syntec:2026-07=321.4. Repeatable.")] = [],  # noqa: B006
+    changes_file: Annotated[Path | None, typer.Option(
+        "--changes", help="A JSON list of changes (the API's format) added to the options'.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the what-if as JSON.")] = False,
+    lang: Annotated[str, typer.Option(help="Language of the changes' description: fr or en.")] = "en",
+) -> None:
+    """Re-settle the invoiced month with the stated changes and print, line by line, the difference with the
+    invoice (amount, the figures behind it, the clause), the verdicts and the correcting document's totals."""
+    console = Console()
+    try:
+        document = json.loads(settlement.read_text(encoding="utf-8"))
+        issued = IssuedSettlement.from_document(document)
+        period = Month.parse(issued.period)
+    except (OSError, ValueError, KeyError, CalendarError) as exc:
+        console.print(f"{settlement}: expected a settlement JSON written by `charte settle --json`; {exc}",
+                      markup=False)
+        raise typer.Exit(2) from None
+    evidence = _evidence(console, contract, period, facts, index, forecast_file, interval_report)
+    reports = [(v.block.activity, v.version) for v in evidence.corrected_reports]
+    data = changes_from_options(exclude_incident, include_incident, forecast_version, evaluation, band, reports,
+                                index_value)
+    if changes_file is not None:
+        data += json.loads(changes_file.read_text(encoding="utf-8"))
+    changes, problems = parse_changes(data)
+    result = whatif(issued, evidence, changes) if not problems else WhatIf((), issued.inputs_sha256,
+                                                                           problems=tuple(problems))
+    if json_out:
+        console.print_json(result.to_json())
+        raise typer.Exit(0 if result.settled else 1)
+    if not result.settled:
+        console.print(f"[red]No what-if for {period}: {len(result.problems)} problem(s)[/red]")
+        for p in result.problems:
+            console.print(p.format(), markup=False, highlight=False)
+        raise typer.Exit(1)
+    for change in result.changes:
+        console.print(f"• {describe(change, 'fr' if lang == 'fr' else 'en')}", markup=False, highlight=False)
+    console.print(differences_table(result, lang))
+    for v in result.verdicts:
+        if v.changed:
+            console.print(f"{v.commitment}: {v.issued.get('result')} ({'met' if v.issued.get('met') else 'missed'}) "
+                          f"→ {v.proposed.get('result')} ({'met' if v.proposed.get('met') else 'missed'}); "
+                          f"out-of-band intervals {v.issued.get('out_of_band_intervals')} → "
+                          f"{v.proposed.get('out_of_band_intervals')}", markup=False, highlight=False)
+    assert result.proposed is not None
+    console.print(f"invoice inputs sha256 {issued.inputs_sha256}; what-if inputs sha256 "
+                  f"{result.proposed.inputs_sha256}", highlight=False)
+
+
+@dispute_app.command("evidence")
+def evidence_command(
+    contract: Annotated[Path, typer.Option(help="Contract YAML.")],
+    facts: Annotated[Path, typer.Option(help=EVIDENCE_HELP)],
+    period: Annotated[str, typer.Option(help="The settled month, YYYY-MM.")],
+    forecast_file: Annotated[list[Path], typer.Option(help="Files of other forecast versions.")] = [],  # noqa: B006
+) -> None:
+    """List what a what-if may refer to: each incident's id and every forecast version held for the month."""
+    console = Console()
+    try:
+        month = Month.parse(period)
+    except CalendarError as exc:
+        console.print(f"--period: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    evidence = _evidence(console, contract, month, facts, None, forecast_file, [])
+    read = {id(s) for s in evidence.forecasts}
+    console.print("incidents (--exclude-incident):", style="bold")
+    for key, incident in incident_ids(evidence.incidents).items():
+        console.print(f"  {key}  {incident.side}  {incident.description}", markup=False, highlight=False)
+    console.print("forecast versions (--forecast-version):", style="bold")
+    for version, series in sorted(evidence.forecast_versions().items()):
+        state = "read by the settlement" if id(series) in read else "held, not read"
+        console.print(f"  {version}  {series.granularity}, {series.volume_milli.size} periods, {state}",
+                      markup=False, highlight=False)
