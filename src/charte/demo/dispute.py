@@ -131,7 +131,7 @@ def run_dispute(out_dir: Path, contract: Contract, month: Month, settlement: Set
         note = ledger.issue(note)
         files += write_invoice_files(note, out_dir)
         entries.append(chain(entries, Entry(0, Kind.RESOLUTION, entries[-1].at, "provider", "charte",
-                                            f"Avoir {note.number} : {note.total_including_vat} EUR TTC", "W1",
+                                            f"Avoir {note.number} : {_eur(note.total_including_vat)} TTC", "W1",
                                             note.number)))
     (out_dir / "dispute.json").write_text(_document(claim, entries, result), encoding="utf-8")
     return DemoDispute(claim, tuple(entries), result, note, day, name, (*files, "dispute.json"))

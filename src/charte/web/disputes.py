@@ -538,10 +538,8 @@ def _resolve(session: Session, access: Access, row: DisputeRow, data_dir: Path, 
     if issued is not None:
         write_invoice_files(issued, invoices_folder(data_dir, access.contract))
     number = issued.number if issued is not None else None
-    text = (f"{'Avoir' if issued.kind == 'credit_note' else 'Facture complémentaire'} {number} : "
-            f"{issued.total_including_vat} EUR TTC" if issued is not None else "Aucune différence : aucun document")
     _append(session, row, Kind.RESOLUTION, "provider", access.contract.provider_organisation_id, None,
-            "charte", text=text, whatif_id=whatif_id, document=number)
+            "charte", whatif_id=whatif_id, document=number)
     row.status, row.document_number = str(Status.RESOLVED), number
     _status_event(session, row, "issued", f"dispute {row.id} resolved" + (f" by {number}" if number else ""))
     audit(session, "dispute_resolved", organisation_id=access.contract.provider_organisation_id,
