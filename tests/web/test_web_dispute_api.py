@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.web.conftest import csrf_of, login
+from tests.web.smtp_server import smtp_server
+from typer.testing import CliRunner
 
+from charte.cli import app as cli
 from charte.demo.run import DemoResult, default_contract_path
 from charte.store import OrganisationRow, issue_token, transaction
 from charte.web import WebSettings, create_app
@@ -123,6 +127,42 @@ def test_overdue_answers_are_told_once(api: Api) -> None:
     assert remind_overdue(api.app.state.sessions, settings, posted.fromordinal(posted.toordinal() + 15)) == []
     late = remind_overdue(api.app.state.sessions, settings, posted.fromordinal(posted.toordinal() + 16))
     assert {m.to for m in late} == {"client@demo.charte", "provider@demo.charte"}
-    assert all("1 jours de retard" in m.body for m in late)
+    assert all("jours de retard : 1." in m.body for m in late)
     assert remind_overdue(api.app.state.sessions, settings, posted.fromordinal(posted.toordinal() + 17)) == []
     api.call("client", "POST", f"/disputes/{opened.json()['id']}/resolution", json={"outcome": "withdraw"})
+
+
+def test_charte_dispute_remind_sends_each_overdue_answer_once(tmp_path: Path, demo: DemoResult,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # A server's database on disk, one dispute opened by the client's API token; the provider owes an answer
+    # within charte's default 15 days.
+    app = create_app(WebSettings(data_dir=tmp_path, secret_key="s"))
+    tenants = seed_demo(app.state.sessions, tmp_path, contract_text=default_contract_path().read_text("utf-8"),
+                        demo_dir=demo.out_dir, period="2026-10")
+    provider = login(TestClient(app), tenants.logins["provider"])
+    assert provider.post(f"/contracts/{tenants.contract_id}/settlements/2026-10/invoice",
+                         data={"csrf_token": csrf_of(provider.get("/contracts").text)},
+                         follow_redirects=False).status_code == 303
+    with transaction(app.state.sessions) as session:
+        client = session.get(OrganisationRow, tenants.organisations["client"])
+        assert client is not None
+        token = issue_token(session, client, "t").token
+    opened = TestClient(app).post(f"/api/contracts/{tenants.contract_id}/disputes", headers={
+        "Authorization": f"Bearer {token}"}, json={"invoice": "F000001", "scope": "invoice", "reason": "payment_term",
+                                                   "disputed_amount": "40.00", "text": "Indemnité"})
+    assert opened.status_code == 201, opened.text
+    due = date.fromisoformat(opened.json()["pending"][0]["due"])
+    app.state.engine.dispose()
+    with smtp_server() as inbox:
+        monkeypatch.setenv("CHARTE_SMTP_URL", inbox.url)
+        runner = CliRunner()
+        on_time = runner.invoke(cli, ["dispute", "remind", "--data-dir", str(tmp_path), "--today", due.isoformat()])
+        assert on_time.exit_code == 0 and "0 reminder(s)" in on_time.output
+        late = (due + timedelta(days=1)).isoformat()
+        first = runner.invoke(cli, ["dispute", "remind", "--data-dir", str(tmp_path), "--today", late])
+        assert first.exit_code == 0 and "2 reminder(s)" in first.output, first.output
+        again = runner.invoke(cli, ["dispute", "remind", "--data-dir", str(tmp_path), "--today", late])
+        assert "0 reminder(s)" in again.output
+    assert sorted(m["To"] for m in inbox.messages) == ["client@demo.charte", "provider@demo.charte"]
+    assert all(m["Subject"] == "Litige sur la facture F000001 : une réponse est en retard" for m in inbox.messages)
+    assert "jours de retard : 1." in inbox.messages[0].get_content()

@@ -3,12 +3,14 @@
 ``charte dispute whatif`` runs the same engine as the web application's what-ifs
 (:func:`charte.disputes.whatif`) on local files: the settlement JSON the invoice was issued from,
 its contract and facts folder. ``charte dispute evidence`` lists what a what-if may refer to:
-the incidents' identifiers and the forecast versions held.
+the incidents' identifiers and the forecast versions held. ``charte dispute remind`` tells the
+participants of the web application's disputes of every answer now overdue.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,11 +22,15 @@ from rich.table import Table
 from charte.cli.app import app
 from charte.disputes import Evidence, IssuedSettlement, WhatIf, incident_ids, parse_changes, whatif
 from charte.disputes.words import describe
-from charte.domain.calendar import CalendarError, Month
+from charte.domain.calendar import PARIS, CalendarError, Month
 from charte.io.contract_yaml import ContractInvalid, load_contract
 from charte.io.dispute_files import corrected_reports, forecast_versions, load_evidence
 from charte.io.settlement_files import illustrative_syntec_path, load_index_values
 from charte.settle import SettlementError
+from charte.store import make_engine, migrate, session_factory
+from charte.web import WebSettings
+from charte.web.disputes import remind_overdue, send_all
+from charte.web.mail import Mailer
 
 dispute_app = typer.Typer(name="dispute", help="Disputes: recompute a settled month with stated changes (what-if).",
                           no_args_is_help=True)
@@ -206,3 +212,28 @@ def evidence_command(
         state = "read by the settlement" if id(series) in read else "held, not read"
         console.print(f"  {version}  {series.granularity}, {series.volume_milli.size} periods, {state}",
                       markup=False, highlight=False)
+
+
+@dispute_app.command("remind")
+def remind_command(
+    data_dir: Annotated[Path | None, typer.Option(help="The web application's data folder (default: "
+                                                       "CHARTE_DATA_DIR, else ./charte-data).")] = None,
+    today: Annotated[str | None, typer.Option(help="The day to judge deadlines on, YYYY-MM-DD (default: today, "
+                                                   "Paris).")] = None,
+) -> None:
+    """Tell each dispute's participants, once, of every answer now overdue (run it daily, e.g. from cron). Reads
+    CHARTE_DATABASE_URL, CHARTE_SMTP_URL and CHARTE_PUBLIC_URL like `charte serve`."""
+    console = Console()
+    try:
+        day = date.fromisoformat(today) if today else datetime.now(PARIS).date()
+    except ValueError:
+        console.print(f"--today: {today!r}; expected YYYY-MM-DD", markup=False)
+        raise typer.Exit(2) from None
+    settings = WebSettings(data_dir=data_dir) if data_dir is not None else WebSettings()
+    engine = make_engine(settings.effective_database_url())
+    migrate(engine)
+    sessions = session_factory(engine)
+    mails = remind_overdue(sessions, settings, day)
+    send_all(sessions, Mailer(settings.smtp_url), mails, f"overdue {day.isoformat()}")
+    console.print(f"{len(mails)} reminder(s) of overdue answers on {day.isoformat()}"
+                  + ("" if settings.smtp_url else " (no CHARTE_SMTP_URL: written to the log)"), highlight=False)

@@ -767,7 +767,7 @@ def _overdue_mails(session: Session, settings: WebSettings, row: DisputeRow, lat
             subject = _("Dispute on invoice %(number)s: an answer is overdue") % {"number": row.invoice_number}
             body = "\n".join([
                 _("Contract: %(contract)s") % {"contract": contract.name},
-                _("The %(party)s's answer to step %(step)s was due on %(due)s (%(days)s days late).") % {
+                _("The %(party)s's answer to step %(step)s was due on %(due)s; days late: %(days)s.") % {
                     "party": _(late["party"]), "step": late["step"], "due": lang.day(late["due"]),
                     "days": late["days_late"]},
                 "", _("Open the dispute: %(link)s") % {"link": link}]) + "\n"
