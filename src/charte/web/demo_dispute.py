@@ -5,7 +5,6 @@ demo shows the contest, the what-if and its waterfall, the mediator's recommenda
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,7 +13,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from charte.domain.calendar import Month
 from charte.store import OrganisationRow, UserRow, contract_access, transaction
 from charte.web.config import WebSettings
-from charte.web.disputes import ClaimIn, StepIn, attachment_from_file, open_dispute, post_step, propose_whatif
+from charte.web.disputes import (
+    ClaimIn,
+    StepIn,
+    attachment_from_file,
+    open_dispute,
+    paris_today,
+    post_step,
+    propose_whatif,
+)
 from charte.web.workflows import issue_invoice
 
 
@@ -31,7 +38,7 @@ def seed_dispute(sessions: sessionmaker[Session], data_dir: Path, organisations:
     """Issue the month's invoice (first day of the next month) and replay the demo's dispute on it."""
     saved = json.loads((demo_dir / "dispute.json").read_text(encoding="utf-8"))
     settings = WebSettings(data_dir=data_dir)
-    today = max(date.today(), Month.parse(period).next().first_day)
+    today = max(paris_today(), Month.parse(period).next().first_day)
     with transaction(sessions) as session:
         provider, provider_user = _who(session, organisations, logins, "provider")
         client, client_user = _who(session, organisations, logins, "client")

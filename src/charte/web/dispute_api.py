@@ -30,6 +30,7 @@ from charte.web.disputes import (
     invoice_standing,
     open_dispute,
     overdue_view,
+    paris_today,
     post_step,
     propose_whatif,
     row_contract,
@@ -166,10 +167,10 @@ def _out(session: SessionDep, row: DisputeRow, settings: Any, full: bool = True)
     out.entries = [EntryOut(seq=e.seq, kind=str(e.kind), at=e.at, standing=e.standing, author=e.author, text=e.text,
                             whatif=e.whatif, document=e.document, attachments=list(e.attachments), sha256=e.sha256)
                    for e in entries_of(session, row)]
-    out.pending = [PendingOut(**p) for p in overdue_view(session, row, date.today())]
+    out.pending = [PendingOut(**p) for p in overdue_view(session, row, paris_today())]
     contract = row_contract(session, row)
     try:
-        standing = invoice_standing(session, settings.data_dir, contract, row.invoice_number, date.today())
+        standing = invoice_standing(session, settings.data_dir, contract, row.invoice_number, paris_today())
     except (WorkflowError, ValueError):
         return out
     st = standing["statement"]
@@ -212,7 +213,7 @@ def contest(contract_id: str, body: DisputeIn, request: Request, tasks: Backgrou
                     body.commitment)
     try:
         row = open_dispute(session, access, caller.organisation, caller.user, caller.role, settings.data_dir, claim, (),
-                           date.today())
+                           paris_today())
     except Forbidden as refusal:
         session.rollback()
         raise HTTPException(403, str(refusal)) from None
@@ -236,7 +237,7 @@ def _post(request: Request, tasks: BackgroundTasks, caller: Viewer, session: Ses
     access, row = _dispute(session, caller, contract_id, dispute_id)
     try:
         entry = post_step(session, access, caller.organisation, caller.user, caller.role, settings, row, step,
-                          date.today())
+                          paris_today())
     except Forbidden as refusal:
         session.rollback()
         raise HTTPException(403, str(refusal)) from None

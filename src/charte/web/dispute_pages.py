@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, HTTPException, Request, UploadFile
@@ -42,6 +41,7 @@ from charte.web.disputes import (
     notifications,
     open_dispute,
     overdue_view,
+    paris_today,
     post_step,
     propose_whatif,
     receive_attachment,
@@ -107,7 +107,7 @@ def disputes_page(request: Request, contract_id: str, viewer: CurrentUser, sessi
     standings = {}
     for number in sorted({r.invoice_number for r in rows}):
         try:
-            standings[number] = invoice_standing(session, settings.data_dir, access.contract, number, date.today())
+            standings[number] = invoice_standing(session, settings.data_dir, access.contract, number, paris_today())
         except (WorkflowError, ValueError):
             continue
     return render(request, lang, "disputes.html", viewer, c=access.contract, access=access, rows=rows,
@@ -143,7 +143,7 @@ def _contest_page(request: Request, lang: Language, viewer: Viewer, session: Ses
 
 def _default_terms(access: Access) -> bool:
     """Whether the contract states no dispute clause (charte's stated defaults apply)."""
-    return _terms(access.contract.yaml_text).disputes is None
+    return _terms(access.contract.yaml_text).as_of(paris_today()).disputes is None
 
 
 @router.post("/contracts/{contract_id}/disputes", dependencies=[CsrfChecked])
@@ -162,7 +162,7 @@ async def contest(request: Request, tasks: BackgroundTasks, contract_id: str, vi
     try:
         attachments = await receive_all(settings, files)
         row = open_dispute(session, access, viewer.organisation, viewer.user, viewer.role, settings.data_dir, body,
-                           attachments, date.today())
+                           attachments, paris_today())
     except WorkflowError as error:
         session.rollback()
         return _contest_page(request, lang, viewer, session, settings, access, invoice, body.line, body.commitment,
@@ -240,7 +240,7 @@ def _render_dispute(request: Request, lang: Language, viewer: Viewer, session: S
     whatifs = [whatif_view(w, lang) for w in whatifs_of(session, row)]
     try:
         standing: dict[str, Any] | None = invoice_standing(session, settings.data_dir, access.contract,
-                                                           row.invoice_number, date.today())
+                                                           row.invoice_number, paris_today())
     except WorkflowError:
         standing = None
     mine = access.standing if access.standing != "mediator" else "mediator"
@@ -248,7 +248,7 @@ def _render_dispute(request: Request, lang: Language, viewer: Viewer, session: S
     evidence_options = _evidence_options(session, settings, access, row)
     return render(request, lang, "dispute.html", viewer, status_code=status_code, c=access.contract, d=row,
                   access=access, entries=entries, state=current, names=names, whatifs=whatifs,
-                  standing=standing, overdue=overdue_view(session, row, date.today()), errors=errors or [],
+                  standing=standing, overdue=overdue_view(session, row, paris_today()), errors=errors or [],
                   attachments={a.sha256: a for a in attachments_of(session, row)}, words=_words(lang),
                   mine=mine, acts=acts, party=access.is_party, options=evidence_options,
                   mediators=list(session.scalars(select(OrganisationRow).where(OrganisationRow.kind == "mediator")
@@ -301,7 +301,7 @@ async def _step(request: Request, tasks: BackgroundTasks, contract_id: str, disp
     try:
         step.attachments = await receive_all(settings, files)
         entry = post_step(session, access, viewer.organisation, viewer.user, viewer.role, settings, row, step,
-                          date.today())
+                          paris_today())
     except Forbidden as refusal:
         session.rollback()
         raise HTTPException(403, str(refusal)) from None

@@ -103,9 +103,14 @@ def _problems(problems: Sequence[Any]) -> list[tuple[str, str, str]]:
 
 # ---------------------------------------------------------------- who is asking
 
+def paris_today() -> date:
+    """Today in Paris: deadlines and dispute windows count in the contract's local dates."""
+    return datetime.now(PARIS).date()
+
+
 def dispute_terms(contract: ContractRow) -> DisputeTerms:
-    """The contract's dispute clause, or charte's stated defaults when it has none."""
-    return _terms(contract.yaml_text).disputes or DisputeTerms()
+    """The contract's dispute clause in force today (amendments folded in), or charte's stated defaults."""
+    return _terms(contract.yaml_text).as_of(paris_today()).disputes or DisputeTerms()
 
 
 def visible_dispute(session: Session, access: Access, organisation: OrganisationRow,
@@ -779,6 +784,6 @@ __all__ = [
     "ATTACHMENT_TYPES", "EVIDENCE_KINDS", "MAX_ATTACHMENT_BYTES", "Attachment", "ClaimIn", "Forbidden", "Mail",
     "StepIn", "actor_of", "attachment_of", "attachments_of", "changes_from_form", "compute_whatif", "current_state",
     "dispute_terms", "disputes_of", "entries_of", "evidence_of", "invoice_of", "invoice_standing", "issued_of",
-    "notifications", "open_amount", "open_dispute", "overdue_view", "post_step", "propose_whatif",
+    "notifications", "open_amount", "open_dispute", "overdue_view", "paris_today", "post_step", "propose_whatif",
     "receive_attachment", "remind_overdue", "send_all", "status_history", "visible_dispute", "whatifs_of",
 ]
