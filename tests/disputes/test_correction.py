@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.disputes.whatif_scenarios import FORECAST_100, OUTAGE, OUTAGE_ID, contract, evidence, issued, two_intervals
 from tests.payments.payments_fixtures import contract as sample_contract
 from tests.payments.payments_fixtures import service_line
@@ -118,3 +120,28 @@ def test_a_claim_closed_without_agreement_was_owed_from_the_due_date(tmp_path: P
     assert (s.disputed, s.undisputed_outstanding, s.interest_undisputed) == (Decimal(0), Decimal("1295.00"),
                                                                             Decimal("52.69"))
     assert s.days_late == 73
+
+
+@settings(max_examples=25, deadline=None)
+@given(answered=st.integers(0, 100), hours=st.integers(1, 40), drop=st.booleans())
+def test_the_correcting_document_totals_the_what_if_s_difference(tmp_path_factory: pytest.TempPathFactory,
+                                                                  answered: int, hours: int, drop: bool) -> None:
+    # Whatever the month, the document's lines sum to the what-if's difference, its VAT is rounded once on its
+    # own base, and its total including VAT is the what-if's correction (credit note or supplementary invoice).
+    ev = evidence(contract("raw"), two_intervals(answered, hours_first=hours), forecasts=(FORECAST_100,),
+                  incidents=(OUTAGE,))
+    changes = [ExcludeIncident(incident=OUTAGE_ID)] if drop else [EvaluationMode(commitment="sl",
+                                                                                 evaluation="band_neutralised")]
+    result = whatif(issued(ev), ev, changes)
+    assert result.totals is not None
+    assert result.totals.difference == sum((d.difference for d in result.lines), Decimal(0))
+    _, invoice = _issued_invoice(tmp_path_factory.mktemp("ledger"), ev)
+    document = correcting_document(ev.contract, invoice, result, date(2026, 12, 20), "propriété")
+    if result.totals.difference == 0:
+        assert document is None
+        return
+    assert document is not None
+    sign = -1 if document.kind == "credit_note" else 1
+    assert sign * document.total_excluding_vat == result.totals.difference
+    assert document.total_excluding_vat == sum((i.amount for i in document.items), Decimal(0))
+    assert sign * document.total_including_vat == result.totals.correction_including_vat
