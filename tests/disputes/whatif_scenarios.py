@@ -14,7 +14,7 @@ from typing import Any
 
 from tests.settle.scenarios import NOVEMBER, at, row, sl_contract
 
-from charte.disputes import Evidence, IntervalReportVersion, IssuedSettlement
+from charte.disputes import IntervalReportVersion, IssuedSettlement, MonthEvidence
 from charte.domain.contract import Contract
 from charte.settle import ForecastSeries, Incident, IndexValue, interval_block, settle
 
@@ -32,12 +32,12 @@ def w1_issue(issued_on: date, volumes: dict[str, float]) -> ForecastSeries:
 def evidence(contract: Contract, rows: list[dict[str, Any]], *, forecasts: tuple[ForecastSeries, ...],
              incidents: tuple[Incident, ...] = (), other_forecasts: tuple[ForecastSeries, ...] = (),
              corrected: tuple[IntervalReportVersion, ...] = (), index_values: tuple[IndexValue, ...] = (),
-             period: Any = NOVEMBER) -> Evidence:
-    return Evidence(contract, period, (interval_block("inbound", rows),), forecasts, incidents=incidents,
+             period: Any = NOVEMBER) -> MonthEvidence:
+    return MonthEvidence(contract, period, (interval_block("inbound", rows),), forecasts, incidents=incidents,
                     index_values=index_values, other_forecasts=other_forecasts, corrected_reports=corrected)
 
 
-def issued(ev: Evidence) -> IssuedSettlement:
+def issued(ev: MonthEvidence) -> IssuedSettlement:
     """The invoice's settlement, made by the engine on the evidence (what a provider issued)."""
     return IssuedSettlement.of(settle(ev.contract, ev.period, ev.facts()))
 

@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from charte.cli.app import app
-from charte.disputes import Evidence, IssuedSettlement, WhatIf, incident_ids, parse_changes, whatif
+from charte.disputes import IssuedSettlement, MonthEvidence, WhatIf, incident_ids, parse_changes, whatif
 from charte.disputes.words import describe
 from charte.domain.calendar import PARIS, CalendarError, Month
 from charte.io.contract_yaml import ContractInvalid, load_contract
@@ -40,7 +40,7 @@ EVIDENCE_HELP = "Folder of facts the settlement was made from (interval_report, 
 
 
 def _evidence(console: Console, contract: Path, period: Month, facts: Path, index: Path | None,
-              forecast_files: list[Path], report_files: list[Path]) -> Evidence:
+              forecast_files: list[Path], report_files: list[Path]) -> MonthEvidence:
     try:
         loaded = load_contract(contract)
         others = [s for f in forecast_files for s in forecast_versions(f)]

@@ -23,7 +23,7 @@ from charte.disputes.changes import (
     parse_changes,
 )
 from charte.disputes.correction import correcting_document
-from charte.disputes.evidence import Evidence, ForecastVersionId, IntervalReportVersion, incident_id, incident_ids
+from charte.disputes.evidence import ForecastVersionId, IntervalReportVersion, MonthEvidence, incident_id, incident_ids
 from charte.disputes.thread import (
     IN_DISPUTE,
     REASON_AXIS,
@@ -59,9 +59,9 @@ from charte.disputes.whatif import (
 
 __all__ = [
     "CHANGE_KINDS", "IN_DISPUTE", "REASON_AXIS", "REFUSED", "Actor", "Change", "Claim", "CorrectedIntervalReport",
-    "DisputedStatement", "Entry", "EvaluationMode", "Evidence", "ExcludeIncident", "FigureChange",
-    "ForecastVersionId", "IncludeIncident", "IndexValueChange", "IntervalReportVersion", "IssuedSettlement", "Kind",
-    "LineDifference", "Pending", "Reason", "Scope", "State", "Status", "Totals", "UseForecastVersion",
+    "DisputedStatement", "Entry", "EvaluationMode", "ExcludeIncident", "FigureChange", "ForecastVersionId",
+    "IncludeIncident", "IndexValueChange", "IntervalReportVersion", "IssuedSettlement", "Kind", "LineDifference",
+    "MonthEvidence", "Pending", "Reason", "Scope", "State", "Status", "Totals", "UseForecastVersion",
     "VerdictDifference", "VolumeBandChange", "WhatIf", "apply_changes", "broken_links", "chain", "change_as_dict",
     "check_claim", "check_step", "correcting_document", "disputed_statement", "incident_id", "incident_ids",
     "line_differences", "parse_changes", "pending_answers", "recipients", "state", "whatif",

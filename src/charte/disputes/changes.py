@@ -37,7 +37,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from charte.disputes.evidence import Evidence, ForecastVersionId, incident_id
+from charte.disputes.evidence import ForecastVersionId, MonthEvidence, incident_id
 from charte.domain.calendar import Month
 from charte.domain.contract import Contract, Evaluation, validate_document
 from charte.domain.contract.problems import dotted
@@ -213,7 +213,7 @@ def _contract_patch(contract: Contract, changes: Sequence[tuple[int, Change]],
     return patch
 
 
-def changed_contract(evidence: Evidence, changes: Sequence[Change], problems: list[Problem]) -> Contract:
+def changed_contract(evidence: MonthEvidence, changes: Sequence[Change], problems: list[Problem]) -> Contract:
     """The contract with the contract changes as a one-month amendment (see the module docstring)."""
     indexed = [(i, c) for i, c in enumerate(changes) if isinstance(c, EvaluationMode | VolumeBandChange)]
     if not indexed:
@@ -248,7 +248,7 @@ def _overlay(others: list[ForecastSeries], chosen: ForecastSeries) -> list[Forec
     return [*out, chosen]
 
 
-def _forecasts(evidence: Evidence, changes: Sequence[tuple[int, UseForecastVersion]],
+def _forecasts(evidence: MonthEvidence, changes: Sequence[tuple[int, UseForecastVersion]],
                problems: list[Problem]) -> list[ForecastSeries]:
     forecasts = list(evidence.forecasts)
     versions = evidence.forecast_versions()
@@ -268,7 +268,7 @@ def _forecasts(evidence: Evidence, changes: Sequence[tuple[int, UseForecastVersi
     return forecasts
 
 
-def _incidents(evidence: Evidence, changes: Sequence[tuple[int, Change]], known: set[str],
+def _incidents(evidence: MonthEvidence, changes: Sequence[tuple[int, Change]], known: set[str],
                problems: list[Problem]) -> list[Incident]:
     by_id = evidence.incidents_by_id()
     kept = dict(by_id)
@@ -307,7 +307,7 @@ def _incident_problems(i: int, change: IncludeIncident, period: Month, known: se
     return problems
 
 
-def changed_facts(evidence: Evidence, changes: Sequence[Change], problems: list[Problem]) -> Facts:
+def changed_facts(evidence: MonthEvidence, changes: Sequence[Change], problems: list[Problem]) -> Facts:
     """The month's facts with the fact changes applied (every problem appended to ``problems``)."""
     indexed = list(enumerate(changes))
     known = {a.id for a in evidence.contract.activities}
@@ -336,7 +336,7 @@ def changed_facts(evidence: Evidence, changes: Sequence[Change], problems: list[
                     index_values=index.values(), kpis=evidence.kpis, successes=evidence.successes)
 
 
-def apply_changes(evidence: Evidence, changes: Sequence[Change]) -> tuple[Contract, Facts, list[Problem]]:
+def apply_changes(evidence: MonthEvidence, changes: Sequence[Change]) -> tuple[Contract, Facts, list[Problem]]:
     """The contract and facts of the what-if, and every problem found (all at once)."""
     problems = _conflicts(changes)
     contract = changed_contract(evidence, changes, problems)

@@ -5,7 +5,7 @@ split in two:
 
 * **what the issued settlement read** — the contract, the month and its facts (interval
   reports, every forecast issue, staffing, incidents, index values, measured KPIs,
-  successes). :meth:`Evidence.facts` rebuilds the engine's input from them; its digest must
+  successes). :meth:`MonthEvidence.facts` rebuilds the engine's input from them; its digest must
   equal the issued settlement's ``inputs_sha256`` or the evidence is not the one the invoice
   rests on (:func:`charte.disputes.whatif.whatif` refuses it);
 * **other versions** held for the month but not read: forecast issues sent late or after the
@@ -81,7 +81,7 @@ class IntervalReportVersion:
 
 
 @dataclass(frozen=True, eq=False)
-class Evidence:
+class MonthEvidence:
     """The contract, the month, what the issued settlement read, and the other versions (module docstring)."""
 
     contract: Contract
@@ -117,4 +117,4 @@ class Evidence:
         return {v.version: v for v in self.corrected_reports}
 
 
-__all__ = ["Evidence", "ForecastVersionId", "IntervalReportVersion", "incident_id", "incident_ids", "version_of"]
+__all__ = ["ForecastVersionId", "IntervalReportVersion", "MonthEvidence", "incident_id", "incident_ids", "version_of"]

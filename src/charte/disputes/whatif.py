@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from charte.disputes.changes import Change, apply_changes, change_as_dict
-from charte.disputes.evidence import Evidence
+from charte.disputes.evidence import MonthEvidence
 from charte.domain.money import D, round_cents
 from charte.settle import Problem, Settlement, SettlementError, settle
 from charte.settle.lines import Explanation, InvoiceLine, LineKind, plain
@@ -291,7 +291,7 @@ def verdict_differences(issued: Sequence[Mapping[str, Any]],
     return tuple(out)
 
 
-def whatif(issued: IssuedSettlement, evidence: Evidence, changes: Sequence[Change]) -> WhatIf:
+def whatif(issued: IssuedSettlement, evidence: MonthEvidence, changes: Sequence[Change]) -> WhatIf:
     """Re-settle the issued month with ``changes`` and compare, line by line (module docstring)."""
     changes = tuple(changes)
     refused = _mismatch(issued, evidence)
@@ -311,7 +311,7 @@ def whatif(issued: IssuedSettlement, evidence: Evidence, changes: Sequence[Chang
                   totals)
 
 
-def _mismatch(issued: IssuedSettlement, evidence: Evidence) -> list[Problem]:
+def _mismatch(issued: IssuedSettlement, evidence: MonthEvidence) -> list[Problem]:
     if issued.contract != evidence.contract.id or issued.period != str(evidence.period):
         return [Problem("evidence_does_not_match", "evidence",
                         f"the evidence is for {evidence.contract.id} {evidence.period}; the invoice's settlement is "

@@ -1,6 +1,6 @@
 """Files of a dispute: the evidence of a settled month read from its facts folder, and versions submitted as files.
 
-The evidence (:class:`charte.disputes.Evidence`) is read by
+The evidence (:class:`charte.disputes.MonthEvidence`) is read by
 :func:`charte.io.settlement_files.load_facts` itself (so its digest is the settlement's
 ``inputs_sha256`` when nothing changed), with every forecast issue kept apart: a what-if may
 use another issue of a horizon.
@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from charte.disputes import Evidence, IntervalReportVersion
+from charte.disputes import IntervalReportVersion, MonthEvidence
 from charte.domain.calendar import Month
 from charte.domain.contract import Contract
 from charte.io.settlement_files import _read_table, forecast_series, interval_blocks, load_facts
@@ -39,12 +39,12 @@ INTERVAL_COLUMNS = ("activity", "interval_start", "offered", "handled", "abandon
 
 def load_evidence(contract: Contract, period: Month, folder: Path, *, index_values: Iterable[IndexValue] = (),
                   other_forecasts: Sequence[ForecastSeries] = (),
-                  corrected_reports: Sequence[IntervalReportVersion] = ()) -> Evidence:
+                  corrected_reports: Sequence[IntervalReportVersion] = ()) -> MonthEvidence:
     """The month's evidence from a facts folder, read by :func:`load_facts` itself, forecast issues kept apart."""
     facts = load_facts(folder, index_values=index_values)
     table = _read_table(folder, "forecasts", required=False)
     issues = tuple(forecast_series(table)) if table is not None else ()
-    return Evidence(contract, period, facts.intervals, issues, facts.staffing, facts.incidents, facts.index_values,
+    return MonthEvidence(contract, period, facts.intervals, issues, facts.staffing, facts.incidents, facts.index_values,
                     facts.kpis, facts.successes, tuple(other_forecasts), tuple(corrected_reports))
 
 

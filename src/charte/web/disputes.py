@@ -30,9 +30,9 @@ from charte.disputes import (
     Actor,
     Claim,
     Entry,
-    Evidence,
     IssuedSettlement,
     Kind,
+    MonthEvidence,
     Reason,
     Scope,
     State,
@@ -342,7 +342,7 @@ def issued_of(session: Session, row: DisputeRow) -> IssuedSettlement:
     return IssuedSettlement.from_document(json.loads(settlement.settlement_json))
 
 
-def evidence_of(session: Session, data_dir: Path, contract: ContractRow, row: DisputeRow) -> Evidence:
+def evidence_of(session: Session, data_dir: Path, contract: ContractRow, row: DisputeRow) -> MonthEvidence:
     """The month's evidence: the contract's facts folder (as the settlement read it, with the illustrative Syntec
     series as ``settle_month`` adds it) and the versions attached to the dispute as evidence."""
     terms = _terms(contract.yaml_text)
