@@ -18,6 +18,8 @@ from charte.cli.app import app
 from charte.domain.money import D, MoneyError
 from charte.exit import NoticeError, assess_notice, ramp_down_plan
 from charte.io.contract_yaml import ContractInvalid, load_contract
+from charte.io.einvoicing import DocumentRefusedError
+from charte.io.einvoicing.documents import gate_document
 from charte.payments import (
     DEFAULT_RATES,
     InvoiceError,
@@ -80,7 +82,7 @@ def issue_command(
     try:
         terms = load_contract(contract)
         draft = invoice_from_settlement_json(terms, json.loads(settlement.read_text(encoding="utf-8")), day)
-        issued = Ledger(ledger, terms.provider.siren).issue(draft)
+        issued = Ledger(ledger, terms.provider.siren).issue(draft, gate_document)
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False)
@@ -108,8 +110,8 @@ def credit_note_command(
     day = _day(issue_date, "--date", console) if issue_date else date.today()
     book = Ledger(ledger, provider)
     try:
-        issued = book.issue(credit_note_for(book.document(invoice), day, reason))
-    except (InvoiceError, LedgerError) as exc:
+        issued = book.issue(credit_note_for(book.document(invoice), day, reason), gate_document)
+    except (InvoiceError, LedgerError, DocumentRefusedError) as exc:
         raise _fail(console, exc) from None
     files = write_invoice_files(issued, out)
     console.print(f"issued credit note {issued.number} reversing {invoice}: {', '.join(files)} in {out}", markup=False)

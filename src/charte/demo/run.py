@@ -36,6 +36,7 @@ from charte.domain.contract import Contract
 from charte.domain.records import Channel
 from charte.io.canonical import write_csv, write_parquet
 from charte.io.contract_yaml import check_contract_file, load_contract
+from charte.io.einvoicing.documents import gate_document
 from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
 from charte.payments import Ledger, invoice_from_settlement
 from charte.reports.demo_report import ActivityView, render_demo_report
@@ -129,7 +130,7 @@ def _issue_invoice(out_dir: Path, contract: Contract, month: Month, settlement: 
     ledger_root = out_dir / "ledger"
     shutil.rmtree(ledger_root, ignore_errors=True)
     draft = invoice_from_settlement(contract, settlement, month.next().first_day)
-    issued = Ledger(ledger_root, contract.provider.siren).issue(draft)
+    issued = Ledger(ledger_root, contract.provider.siren).issue(draft, gate_document)
     return write_invoice_files(issued, out_dir)
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from charte.domain.money import D, round_cents
-from charte.payments.invoice import Invoice
+from charte.payments.invoice import DocumentGate, Invoice
 from charte.payments.late_interest import InterestPeriod, Settled, interest_owed, interest_periods
 from charte.payments.reference_rates import DEFAULT_RATES, RateBook
 
@@ -156,8 +156,11 @@ class Ledger:
         line = json.dumps(event, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
         _atomic_write(self.journal, old + line)
 
-    def issue(self, draft: Invoice) -> Invoice:
-        """Number ``draft`` with the next number of the sequence and record it; returns the issued document."""
+    def issue(self, draft: Invoice, gate: DocumentGate) -> Invoice:
+        """Number ``draft`` with the next number of the sequence and record it; returns the issued document.
+
+        ``gate`` runs on the numbered draft before anything is written (the official e-invoicing rules): when it
+        raises, nothing is recorded and the number stays free."""
         if draft.number is not None:
             raise LedgerError("invoice_already_issued", f"{draft.number} is already issued; it cannot change")
         if draft.seller.siren != self.provider_siren:
@@ -172,6 +175,7 @@ class Ledger:
             if draft.kind == "credit_note":
                 self._check_credit(draft, docs)
             issued = draft.numbered(_number(len(docs) + 1))
+            gate(issued)
             text = json.dumps(issued.as_dict(), sort_keys=True, ensure_ascii=False, indent=1) + "\n"
             _atomic_write(self.folder / "documents" / f"{issued.number}.json", text.encode("utf-8"))
             self._append({"event": "issued", "document": issued.as_dict()})
