@@ -285,14 +285,15 @@ def _terms(yaml_text: str) -> Contract:
 
 
 def invoices_of(data_dir: Path, contract: ContractRow, period: str, as_of: date | None = None) -> list[dict[str, Any]]:
-    """The documents issued for this contract and month: number, kind, the files to download and, for an
-    invoice, where it stands on ``as_of`` (paid, outstanding, days late, late interest: charte.payments)."""
+    """The documents issued for this contract and month: number, kind, the files to download, the lifecycle
+    statuses (Déposée, Encaissée…: charte.payments.lifecycle) and, for an invoice, where it stands on ``as_of``
+    (paid, outstanding, days late, late interest: charte.payments)."""
     if not (data_dir / "ledgers" / contract.provider_organisation_id).exists():
         return []
     try:
         terms = _terms(contract.yaml_text)
         ledger = _ledger(data_dir, contract, terms.provider.siren)
-        documents, payments = ledger.documents(), ledger.payments()
+        documents, payments, recorded = ledger.documents(), ledger.payments(), ledger.recorded_statuses()
     except (ContractInvalid, LedgerError, OSError, ValueError, KeyError):
         return []
     folder = invoices_folder(data_dir, contract)
@@ -303,7 +304,8 @@ def invoices_of(data_dir: Path, contract: ContractRow, period: str, as_of: date 
         stem = ("credit-note-" if doc.kind == "credit_note" else "invoice-") + doc.number
         files = [f"{stem}.{ext}" for ext in ("pdf", "xml", "ubl.xml", "xlsx") if (folder / f"{stem}.{ext}").exists()]
         entry: dict[str, Any] = {"number": doc.number, "kind": str(doc.kind), "issue_date": doc.issue_date,
-                                 "total": str(doc.total_including_vat), "files": files, "status": None}
+                                 "total": str(doc.total_including_vat), "files": files, "status": None,
+                                 "lifecycle": ledger.lifecycle(doc, payments, recorded)}
         if doc.kind == "invoice":
             entry["status"] = ledger.status(doc, as_of or date.today(), known=(documents, payments))
         out.append(entry)

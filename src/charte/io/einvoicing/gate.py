@@ -36,7 +36,7 @@ from charte.io.einvoicing.rules import explain
 
 Syntax = Literal["cii", "ubl", "cdar"]
 SVRL = "http://purl.oclc.org/dsdl/svrl"
-_TERM = re.compile(r"\b(?:BT|BG|MDT|MDG)-\d+\b")
+_TERM = re.compile(r"(?<![A-Za-z0-9])(?:BT|BG|MDT|MDG)-\d+(?!\d)")
 _NON_BLOCKING = frozenset({"warning", "information", "info"})
 
 #: Per syntax: (artefact name shown to a person, path under ``artefacts/``), in the order they run.
@@ -94,9 +94,10 @@ class RuleFinding:
         """The finding in words: the human message of :mod:`charte.io.einvoicing.rules` when charte knows
         the rule, else the artefact's own text (French for BR-FR, English for EN 16931)."""
         human = explain(self.rule, lang)
+        if human:
+            return f"[{self.rule}] {human}"
         terms = ", ".join(self.business_terms)
-        where = f" ({terms})" if terms else ""
-        return f"[{self.rule}]{where} {human or self.text}"
+        return f"[{self.rule}]{f' ({terms})' if terms else ''} {self.text}"
 
 
 @dataclass(frozen=True)
