@@ -168,7 +168,7 @@ def status_command(
     except (LedgerError, LifecycleError) as exc:
         raise _fail(console, exc) from None
     for event in events:
-        console.print(_history_line(event), markup=False)
+        console.print(_history_line(event), markup=False, soft_wrap=True)
     if cdar is not None:
         try:
             names = write_cdar_messages(events, document, cdar)
@@ -238,7 +238,7 @@ def payments_command(
     console.print("Lifecycle (AFNOR XP Z12-012 statuses):", markup=False)
     for s in statement:
         for event in histories[s.number]:
-            console.print("  " + _history_line(event), markup=False)
+            console.print("  " + _history_line(event), markup=False, soft_wrap=True)
 
 
 @payments_app.command("record")

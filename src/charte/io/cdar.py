@@ -10,7 +10,7 @@ profile ``urn.cpro.gouv.fr:1p0:CDV:invoice`` (AFNOR XP Z12-012 v1.4):
 - **what**: the document's number, type (380/381) and date, its seller (SIREN, role SE), the
   status code (MDT-105) and name, the reason code and text when the status needs one, and for
   Encaissée the amount received with its VAT rate (characteristic MEN, BR-FR-CDV-14);
-- **context**: REGULATED for a domestic B2B invoice, B2BINT for a foreign buyer (MDT-2).
+- **context**: REGULATED (MDT-2; see :data:`BUSINESS_PROCESS` for why a foreign buyer's invoice says it too).
 
 Every message is checked against the CDAR XSD and the BR-FR CDV rules
 (:func:`charte.io.einvoicing.validate`, syntax ``cdar``).
@@ -36,6 +36,10 @@ QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
 NSMAP = {"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT}
 GUIDELINE = "urn.cpro.gouv.fr:1p0:CDV:invoice"
 TRANSMISSION, PROCESSING = "305", "23"
+#: MDT-2. The standard lists REGULATED, NON_REGULATED, B2C, B2CINT, B2BINT and OUTOFSCOPE, but the published rule
+#: BR-FR-CDV-CL-01 (v1.4.0) compares only REGULATED with the element's value (the others with the whole context's
+#: text), so any other value is a fatal finding: every message says REGULATED until the rule is fixed.
+BUSINESS_PROCESS = "REGULATED"
 ROLE_CODES = {"platform": "WK", "buyer": "BY", "seller": "SE"}
 TYPE_CODES = {"invoice": "380", "credit_note": "381"}
 
@@ -56,6 +60,9 @@ def _party(parent: etree._Element, tag: str, party: PartyMention | None, role: s
     node = _el(parent, RAM, tag)
     if identified and party is not None and party.siren:
         _el(node, RAM, "GlobalID", party.siren, schemeID="0002")
+    elif identified and party is not None and party.electronic_address is not None:
+        scheme, identifier = party.electronic_address  # a company abroad: its registration as its address says
+        _el(node, RAM, "GlobalID", identifier, schemeID=scheme)
     if party is not None:
         _el(node, RAM, "Name", party.name)
     _el(node, RAM, "RoleCode", role)
@@ -77,8 +84,7 @@ def cdar_xml(event: StatusEvent, document: Invoice) -> bytes:
     phase = TRANSMISSION if role == "platform" else PROCESSING
     root = etree.Element(f"{{{RSM}}}CrossDomainAcknowledgementAndResponse", nsmap=NSMAP)
     context = _el(root, RSM, "ExchangedDocumentContext")
-    _el(_el(context, RAM, "BusinessProcessSpecifiedDocumentContextParameter"), RAM, "ID",
-        "REGULATED" if document.scope == "B2B" else "B2BINT")
+    _el(_el(context, RAM, "BusinessProcessSpecifiedDocumentContextParameter"), RAM, "ID", BUSINESS_PROCESS)
     _el(_el(context, RAM, "GuidelineSpecifiedDocumentContextParameter"), RAM, "ID", GUIDELINE)
     header = _el(root, RSM, "ExchangedDocument")
     _el(header, RAM, "ID", message_id(event))
