@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from tests.payments.payments_fixtures import contract, draft, malus_line, service_line
 
-from charte.payments.invoice import InvoiceError, invoice_from_lines, missing_mentions, vat_number
+from charte.payments.invoice import Invoice, InvoiceError, invoice_from_lines, missing_mentions, vat_number
 
 
 def test_totals_and_mandatory_mentions():
@@ -83,3 +83,18 @@ def test_a_month_totalling_nothing_is_not_invoiced():
 def test_an_invoice_dated_before_its_month_is_refused():
     with pytest.raises(InvoiceError, match="invoice_before_period"):
         draft(date(2026, 9, 30))
+
+
+def test_a_document_issued_before_the_e_invoicing_fields_still_reads():
+    # the journal of the first wave: addresses as one text, lines without their printed form
+    old = draft().numbered("F000001").as_dict()
+    old["seller"] = {"name": "Relais Contact SAS", "siren": "987654324", "address": "3 bd de Beauvillé, 80000 Amiens"}
+    old["buyer"] = {"name": "Énergie Verte SA", "siren": "123456782", "address": None}
+    for item in old["items"]:
+        for key in ("designation", "billed_quantity", "net_price", "unit_label", "unit_code", "vat_category"):
+            del item[key]
+    back = Invoice.from_dict(old)
+    assert back.seller.address is not None and back.seller.address.street == "3 bd de Beauvillé, 80000 Amiens"
+    assert back.seller.vat_id == "FR14987654324" and back.buyer.address is None
+    assert (back.items[0].billed_quantity, back.items[0].net_price, back.items[0].unit_label) == (
+        Decimal(100), Decimal("28.50"), "heure")

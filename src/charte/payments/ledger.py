@@ -1,12 +1,15 @@
 """The provider's invoice ledger: issued documents and payments, file-based, append-only.
 
 One folder per provider (its SIREN) holds ``journal.jsonl``: one JSON event per line,
-``issued`` (the whole invoice or credit note) or ``payment``. The journal is the truth; it is
-only ever appended to, and every write replaces the file atomically (temporary file, fsync,
-``os.replace``) under an exclusive lock, so a crash leaves the old or the new journal, never a
-torn one. A copy of each issued document is written to ``documents/<number>.json``.
+``issued`` (the whole invoice or credit note), ``payment`` or ``status`` (a lifecycle status a
+party stated: :mod:`charte.payments.lifecycle`; Déposée and Encaissée derive from the other two).
+The journal is the truth; it is only ever appended to, and every write replaces the file
+atomically (temporary file, fsync, ``os.replace``) under an exclusive lock, so a crash leaves
+the old or the new journal, never a torn one. A copy of each issued document is written to ``documents/<number>.json``.
 
 Rules:
+- nothing is numbered before the official e-invoicing rules accept it: :meth:`Ledger.issue` runs
+  the caller's gate (:func:`charte.io.einvoicing.documents.gate_document`) on the numbered draft;
 - numbers form **one gap-free sequence per provider** (``F000001``, ``F000002``…; credit
   notes share it): Code général des impôts art. 242 nonies A, "numéro unique basé sur une
   séquence chronologique et continue";
