@@ -36,7 +36,9 @@ from charte.payments import (
 from charte.payments.lifecycle import LifecycleError, Status, StatusEvent
 from charte.reports.invoice_pdf import write_invoice_files
 
-invoice_app = typer.Typer(help="Issue invoices and credit notes (Factur-X PDF, XML, XLSX) into a provider's ledger.",
+invoice_app = typer.Typer(help="Issue invoices and credit notes (Factur-X PDF, CII and UBL XML, XLSX) into a "
+                                 "provider's ledger once the official e-invoicing rules accept them; their "
+                                 "lifecycle statuses and CDAR messages.",
                           no_args_is_help=True)
 payments_app = typer.Typer(help="Payments, days late and late interest per invoice (L441-10).",
                            invoke_without_command=True)
@@ -64,7 +66,7 @@ def _fail(console: Console, error: Exception) -> typer.Exit:
 @invoice_app.command("issue")
 def issue_command(
     ledger: LedgerOpt,
-    out: Annotated[Path, typer.Option(help="Folder for the PDF, XML and XLSX.")],
+    out: Annotated[Path, typer.Option(help="Folder for the PDF, the CII and UBL XML and the XLSX.")],
     contract: Annotated[Path | None, typer.Option(help="Contract YAML.")] = None,
     settlement: Annotated[Path | None, typer.Option(help="Settlement JSON (charte settle --json).")] = None,
     issue_date: Annotated[str | None, typer.Option("--date", help="Issue date YYYY-MM-DD (default: today).")] = None,
@@ -105,7 +107,7 @@ def credit_note_command(
     provider: Annotated[str, typer.Option(help="Provider SIREN (the ledger's).")],
     invoice: Annotated[str, typer.Option(help="Number of the invoice to correct.")],
     reason: Annotated[str, typer.Option(help="What the credit note corrects.")],
-    out: Annotated[Path, typer.Option(help="Folder for the PDF, XML and XLSX.")],
+    out: Annotated[Path, typer.Option(help="Folder for the PDF, the CII and UBL XML and the XLSX.")],
     issue_date: Annotated[str | None, typer.Option("--date", help="Issue date YYYY-MM-DD (default: today).")] = None,
     line: Annotated[list[int] | None, typer.Option(help="Credit this line of the invoice (repeatable).")] = None,
     amount: Annotated[str | None, typer.Option(help="Credit this amount, EUR excluding VAT (e.g. 250.00).")] = None,
