@@ -12,6 +12,7 @@ import pytest
 
 from charte.demo.run import DemoResult, run_demo
 from charte.disputes import broken_links
+from charte.io.einvoicing.gate import validate
 from charte.io.facturx import check_xsd, xml_from_pdf
 from charte.payments import Ledger
 
@@ -55,6 +56,14 @@ def test_the_credit_note_is_the_grid_s_malus_on_the_what_if_s_verdict(demo: Demo
     assert b"<ram:TypeCode>381</ram:TypeCode>" in xml and b"F000001" in xml
     ledger = Ledger(demo.out_dir / "ledger", demo.contract.provider.siren)
     assert [doc.number for doc in ledger.documents()] == ["F000001", "F000002"]
+    assert note.corrects_date is not None and note.corrects_date.isoformat() == "2026-11-01"   # BT-26
+    assert validate(xml, "cii").ok and validate((demo.out_dir / "credit-note-F000002.ubl.xml").read_bytes(), "ubl").ok
+    # the invoice's lifecycle (issue 15): Déposée, En litige at the contest, Approuvée partiellement at the end
+    (invoice,) = [doc for doc in ledger.documents() if doc.number == "F000001"]
+    assert [(e.status.code, e.reason_code) for e in ledger.lifecycle(invoice)] == [
+        ("200", None), ("207", "CALCUL_ERR"), ("206", "AUTRE")]
+    for name in ("F000001-207-20261105100000.cdar.xml", "F000001-206-20261124100000.cdar.xml"):
+        assert validate((demo.out_dir / name).read_bytes(), "cdar").ok
 
 
 def test_the_thread_is_sealed_and_shown_in_the_report(demo: DemoResult) -> None:

@@ -16,6 +16,7 @@ from tests.payments.payments_fixtures import service_line
 from charte.disputes import EvaluationMode, ExcludeIncident, whatif
 from charte.disputes.correction import correcting_document
 from charte.disputes.undisputed import disputed_statement
+from charte.io.einvoicing.documents import gate_document
 from charte.payments import InvoiceError, Ledger, Payment
 from charte.payments.invoice import invoice_from_lines, invoice_from_settlement
 from charte.settle import settle
@@ -24,7 +25,7 @@ from charte.settle import settle
 def _issued_invoice(tmp_path: Path, ev):  # type: ignore[no-untyped-def]
     c = ev.contract
     invoice = invoice_from_settlement(c, settle(c, ev.period, ev.facts()), date(2026, 12, 1))
-    return Ledger(tmp_path, c.provider.siren), Ledger(tmp_path, c.provider.siren).issue(invoice)
+    return Ledger(tmp_path, c.provider.siren), Ledger(tmp_path, c.provider.siren).issue(invoice, gate_document)
 
 
 def test_a_what_if_that_lowers_the_month_gives_a_partial_credit_note_through_the_ledger(tmp_path: Path):
@@ -42,8 +43,8 @@ def test_a_what_if_that_lowers_the_month_gives_a_partial_credit_note_through_the
     assert note.settlement_sha256 == result.proposed.inputs_sha256
     assert "facture d'origine F000001 du 01/12/2026" in note.notes[0]
     assert "bonus_malus.grids[sl]" in note.items[1].explanation_fr and "Malus" in note.items[1].explanation_en
-    issued_note = ledger.issue(note)
-    assert issued_note.number == "F000002"
+    issued_note = ledger.issue(note, gate_document)   # EN 16931 and BR-FR rules (BT-25/26 named) pass
+    assert issued_note.number == "F000002" and issued_note.corrects_date == date(2026, 12, 1)
     status = ledger.status(invoice, date(2026, 12, 21))
     assert (status.credited, status.outstanding) == (Decimal("54.00"), Decimal("684.00"))
 
@@ -84,7 +85,7 @@ def _invoice_and_ledger(tmp_path: Path):  # type: ignore[no-untyped-def]
     draft = invoice_from_lines(sample_contract(), "2026-01", [service_line(1, "100", "28.50")], Decimal("0.20"),
                                date(2026, 2, 2))
     ledger = Ledger(tmp_path, sample_contract().provider.siren)
-    return ledger, ledger.issue(draft)
+    return ledger, ledger.issue(draft, gate_document)
 
 
 PAID = [Payment("F000001", date(2026, 4, 18), Decimal("2125.00"))]
@@ -106,7 +107,8 @@ def test_a_credit_note_settling_the_dispute_was_never_due(tmp_path: Path):
     ledger, invoice = _invoice_and_ledger(tmp_path)
     from dataclasses import replace
     note = ledger.issue(replace(invoice, kind="credit_note", number=None, issue_date=date(2026, 5, 5),
-                                corrects="F000001", reason="litige", total_including_vat=Decimal("1295.00")))
+                                corrects="F000001", reason="litige", total_including_vat=Decimal("1295.00")),
+                        lambda _: None)   # only its total matters here
     s = disputed_statement(invoice, [note], PAID, Decimal(0), [note.number], date(2026, 5, 31))
     # No interest on the credited 1,295.00; the undisputed 2,125.00 still paid 30 days late: 21.22.
     assert (s.credited, s.outstanding, s.interest_undisputed, s.interest_contingent) == (
@@ -124,8 +126,7 @@ def test_a_claim_closed_without_agreement_was_owed_from_the_due_date(tmp_path: P
 
 @settings(max_examples=25, deadline=None)
 @given(answered=st.integers(0, 100), hours=st.integers(1, 40), drop=st.booleans())
-def test_the_correcting_document_totals_the_what_if_s_difference(tmp_path_factory: pytest.TempPathFactory,
-                                                                  answered: int, hours: int, drop: bool) -> None:
+def test_the_correcting_document_totals_the_what_if_s_difference(answered: int, hours: int, drop: bool) -> None:
     # Whatever the month, the document's lines sum to the what-if's difference, its VAT is rounded once on its
     # own base, and its total including VAT is the what-if's correction (credit note or supplementary invoice).
     ev = evidence(contract("raw"), two_intervals(answered, hours_first=hours), forecasts=(FORECAST_100,),
@@ -135,7 +136,8 @@ def test_the_correcting_document_totals_the_what_if_s_difference(tmp_path_factor
     result = whatif(issued(ev), ev, changes)
     assert result.totals is not None
     assert result.totals.difference == sum((d.difference for d in result.lines), Decimal(0))
-    _, invoice = _issued_invoice(tmp_path_factory.mktemp("ledger"), ev)
+    invoice = invoice_from_settlement(ev.contract, settle(ev.contract, ev.period, ev.facts()),
+                                      date(2026, 12, 1)).numbered("F000001")
     document = correcting_document(ev.contract, invoice, result, date(2026, 12, 20), "propriété")
     if result.totals.difference == 0:
         assert document is None

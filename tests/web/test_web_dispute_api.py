@@ -63,8 +63,9 @@ def test_a_dispute_by_the_api_from_contest_to_withdrawal(api: Api) -> None:
     opened = api.call("client", "POST", "/disputes", json=body)
     assert opened.status_code == 201, opened.text
     dispute = opened.json()
-    assert (dispute["status"], dispute["invoice_status"], dispute["disputed_amount"]) == ("open", "in_dispute",
-                                                                                          "253.63")
+    assert (dispute["status"], dispute["invoice_status"], dispute["disputed_amount"]) == ("open", "207", "253.63")
+    (deposited, disputed) = dispute["standing"]["status_history"]
+    assert (deposited["status"], disputed["status"], disputed["reason_code"]) == ("200", "207", "CALCUL_ERR")
     assert [e["kind"] for e in dispute["entries"]] == ["contest"]
     (owed,) = dispute["pending"]
     # the contract states no answer period: charte's stated default, 15 days from the contest's Paris date
@@ -106,8 +107,9 @@ def test_a_dispute_by_the_api_from_contest_to_withdrawal(api: Api) -> None:
     withdrawn = api.call("client", "POST", f"{path}/resolution", json={"outcome": "withdraw", "text": "Suivi"})
     assert withdrawn.status_code == 200
     final = withdrawn.json()
-    assert (final["status"], final["invoice_status"], final["document_number"]) == ("withdrawn", "issued", None)
-    assert [h["status"] for h in final["standing"]["status_history"]] == ["in_dispute", "issued"]
+    # withdrawn: the client approves the invoice (205 Approuvée, issue 15's lifecycle)
+    assert (final["status"], final["invoice_status"], final["document_number"]) == ("withdrawn", "205", None)
+    assert [h["status"] for h in final["standing"]["status_history"]] == ["200", "207", "205"]
     assert final["standing"]["disputed"] == "0.00" and final["standing"]["undisputed_outstanding"] == "170890.56"
     assert api.call("client", "POST", f"{path}/messages", json={"text": "encore"}).json()["detail"][0]["code"] \
         == "dispute_ended"

@@ -19,6 +19,7 @@ from facturx import get_xml_from_pdf
 from tests.web.smtp_server import Inbox, smtp_server
 
 from charte.demo.run import DemoResult, default_contract_path
+from charte.io.einvoicing.gate import validate
 from charte.io.facturx import check_xsd
 from charte.web import WebSettings, create_app
 from charte.web.demo_tenants import DemoTenants, seed_demo
@@ -143,7 +144,8 @@ def test_contest_whatif_mediation_agreement_credit_note(served, browser) -> None
     assert provider.inner_text("[data-testid=document]").startswith("F000002")
     assert provider.inner_text("[data-testid=dispute-status]") == "résolu"
     history = provider.inner_text("[data-testid=status-history]")
-    assert history.index("En litige") < history.index("Émise")
+    assert history.index("Déposée") < history.index("En litige") < history.index("Approuvée partiellement")
+    assert provider.inner_text("[data-testid=invoice-status]") == "Approuvée partiellement"
     _shot(provider, "13-credit-note-issued.png")
     with provider.expect_download() as download:
         provider.click("[data-testid=document] a[href$='.pdf']")
@@ -152,6 +154,7 @@ def test_contest_whatif_mediation_agreement_credit_note(served, browser) -> None
     assert name == "factur-x.xml"
     check_xsd(xml)
     assert b"<ram:TypeCode>381</ram:TypeCode>" in xml and b"<ram:GrandTotalAmount>1295.00" in xml
+    assert validate(xml, "cii").ok   # the e-invoicing gate's rules (EN 16931, BR-FR), run again on what was served
     download.value.save_as(str(ARTIFACTS / download.value.suggested_filename))
 
     # Each step reached the others by e-mail, with a link to the dispute.

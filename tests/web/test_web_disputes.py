@@ -137,7 +137,9 @@ def test_the_whole_path_through_the_pages(stage: Stage) -> None:
     pdf = client.get(f"/contracts/{c}/invoices/credit-note-F000002.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     history = re.search(r'data-testid="status-history">(.*?)</ol>', page, re.S).group(1)
-    assert history.index("En litige") < history.index("Émise")
+    assert re.findall(r'data-status="(\d+)"', history) == ["200", "207", "206"]   # issue 15's lifecycle statuses
+    assert history.index("Déposée") < history.index("En litige") < history.index("Approuvée partiellement")
+    assert "CALCUL_ERR" in history
     standing = re.search(r'data-testid="undisputed">([^<]*)<', page).group(1)
     assert "169\u202f595,56" in standing    # 170,890.56 − 1,295.00, nothing disputed any more
 

@@ -14,8 +14,10 @@ register holds but the settlement did not read. So:
 3. the provider objects that the revision was late, and invites the mediator;
 4. the mediator recommends the what-if: the provider received the revision in time to adjust
    part of its staffing;
-5. both parties accept; the partial credit note is issued in the demo ledger (Factur-X files
-   beside the invoice) for the difference.
+5. both parties accept; the partial credit note passes the official e-invoicing rules and is
+   issued in the demo ledger (Factur-X, UBL and CDAR files beside the invoice) for the difference;
+   the invoice's lifecycle goes Déposée → En litige (207) → Approuvée partiellement (206), each
+   status written as a CDAR message.
 
 Dates follow the month (invoice on the next month's first day, then days after it, 10:00 Paris);
 everything is deterministic: the same seed gives the same dispute, byte for byte.
@@ -49,12 +51,16 @@ from charte.disputes import (
     correcting_document,
     whatif,
 )
+from charte.disputes.lifecycle import on_contest, on_end
 from charte.disputes.words import KINDS, REASONS, STANDINGS, describe, scope_words
 from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import Contract
+from charte.io.cdar import write_cdar_messages
 from charte.io.dispute_files import forecast_versions, load_evidence
+from charte.io.einvoicing.documents import gate_document
 from charte.io.settlement_files import illustrative_syntec_path, load_index_values
 from charte.payments import Invoice, Ledger
+from charte.payments.lifecycle import StatusEvent
 from charte.reports.invoice_pdf import write_invoice_files
 from charte.reports.waterfall import waterfall
 from charte.settle import Settlement
@@ -123,16 +129,24 @@ def run_dispute(out_dir: Path, contract: Contract, month: Month, settlement: Set
                       day=day.strftime("%d/%m"), issued=issued_on.strftime("%d/%m"), file=name),
                   commitment=commitment)
     entries = _thread(invoice.issue_date, claim, name, day, issued_on)
+    status, code = on_contest(claim)
+    ledger.record_status(StatusEvent(str(invoice.number), status, entries[0].at, code, "litige : prévision retenue"))
     note = correcting_document(contract, invoice, result, entries[-1].at.date(),
                                f"Litige sur la facture {invoice.number} : simulation acceptée (prévision W-1 du "
                                f"{issued_on.strftime('%d/%m/%Y')})")
     files: list[str] = [name]
     if note is not None:
-        note = ledger.issue(note)
+        note = ledger.issue(note, gate_document)   # the official e-invoicing rules, before the number is taken
         files += write_invoice_files(note, out_dir)
+        files += write_cdar_messages(ledger.lifecycle(note), note, out_dir)
         entries.append(chain(entries, Entry(0, Kind.RESOLUTION, entries[-1].at, "provider", "charte",
                                             f"Avoir {note.number} : {_eur(note.total_including_vat)} TTC", "W1",
                                             note.number)))
+    ended = on_end(claim, Kind.RESOLUTION, note.kind if note is not None else None)
+    if ended is not None:
+        ledger.record_status(StatusEvent(str(invoice.number), ended[0], entries[-1].at, ended[1], "litige résolu"))
+    disputed = [e for e in ledger.lifecycle(invoice) if e.source == "recorded"]
+    files += write_cdar_messages(disputed, invoice, out_dir)
     (out_dir / "dispute.json").write_text(_document(claim, entries, result), encoding="utf-8")
     return DemoDispute(claim, tuple(entries), result, note, day, name, (*files, "dispute.json"))
 

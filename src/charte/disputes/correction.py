@@ -4,7 +4,8 @@ An issued invoice never changes (CGI art. 242 nonies A; charte: "issued invoices
 immutable, corrections are credit notes"). When both parties agree on a what-if:
 
 * the what-if lowers the month (``difference < 0``): a **partial credit note** (EN 16931
-  type 381) naming the invoice it corrects (its number and date, BT-25/BT-26), with one item
+  type 381) naming the invoice it corrects (its number and date, BT-25/BT-26, as the French rule
+  BR-FR-CO-05 requires), with one item
   per line whose amount changes: the amount given back is ``issued − proposed`` (a bonus
   removed, a malus added, a quantity lowered…), each item saying what changed and why, with
   its clause;
@@ -31,7 +32,7 @@ from charte.payments.invoice import (
     Invoice,
     InvoiceError,
     InvoiceItem,
-    VatBreakdown,
+    missing_mentions,
     payment_conditions,
     totals,
 )
@@ -55,14 +56,18 @@ def _words(diff: LineDifference, lang: str) -> str:
     return f"{head}. {explain(shown, 'fr' if lang == 'fr' else 'en')}"
 
 
-def _items(result: WhatIf, sign: int, vat_rate: Decimal) -> tuple[InvoiceItem, ...]:
+def _items(result: WhatIf, sign: int, invoice: Invoice) -> tuple[InvoiceItem, ...]:
+    """One item per line whose amount changes: one unit ("forfait", UN/ECE C62) at the signed difference."""
+    first = invoice.items[0]
     items: list[InvoiceItem] = []
     for diff in result.lines:
         if diff.difference == 0:
             continue
         amount = sign * diff.difference
         items.append(InvoiceItem(len(items) + 1, diff.kind, diff.clause, diff.label, Decimal(1), "correction", amount,
-                                 amount, vat_rate, _words(diff, "fr"), _words(diff, "en")))
+                                 amount, first.vat_rate, _words(diff, "fr"), _words(diff, "en"),
+                                 f"{diff.label} — correction de la facture {invoice.number}", Decimal(1), amount,
+                                 "forfait", "C62", first.vat_category))
     return tuple(items)
 
 
@@ -83,7 +88,7 @@ def correcting_document(contract: Contract, invoice: Invoice, result: WhatIf, is
         return None
     rate = result.totals.vat_rate
     credit = difference < 0
-    items = _items(result, -1 if credit else 1, rate)
+    items = _items(result, -1 if credit else 1, invoice)
     ht, vat, ttc = totals((i.amount for i in items), rate)
     original = f"facture d'origine {invoice.number} du {invoice.issue_date.strftime('%d/%m/%Y')}"
     notes = (f"{'Avoir partiel' if credit else 'Facture complémentaire'} — {original}",
@@ -93,10 +98,17 @@ def correcting_document(contract: Contract, invoice: Invoice, result: WhatIf, is
                payment_conditions(contract.as_of(issue_date).payment_terms, issue_date,
                                   invoice.payment.recovery_indemnity))
     settled_on = result.proposed.inputs_sha256 if result.proposed is not None else None
-    return replace(invoice, kind="credit_note" if credit else "invoice", number=None, issue_date=issue_date,
-                   items=items, total_excluding_vat=ht, vat_breakdown=(VatBreakdown(rate, ht, vat),), total_vat=vat,
-                   total_including_vat=ttc, payment=payment, corrects=invoice.number, reason=reason.strip(),
-                   settlement_sha256=settled_on, notes=(*notes, *invoice.notes))
+    document = replace(invoice, kind="credit_note" if credit else "invoice", number=None, issue_date=issue_date,
+                       items=items, total_excluding_vat=ht, vat_breakdown=(replace(invoice.vat_breakdown[0], base=ht,
+                                                                                  vat=vat),),
+                       total_vat=vat, total_including_vat=ttc, payment=payment, corrects=invoice.number,
+                       corrects_date=invoice.issue_date, reason=reason.strip(), settlement_sha256=settled_on,
+                       notes=notes)
+    missing = missing_mentions(document)
+    if missing:
+        raise InvoiceError("mandatory_mention_missing", "the correcting document lacks mandatory mentions: "
+                           + "; ".join(missing))
+    return document
 
 
 __all__ = ["correcting_document"]

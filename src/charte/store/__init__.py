@@ -24,7 +24,6 @@ from charte.store.dispute_rows import (
     DisputeAttachmentRow,
     DisputeEntryRow,
     DisputeRow,
-    InvoiceStatusEventRow,
     WhatIfRow,
 )
 from charte.store.models import (
@@ -43,7 +42,7 @@ from charte.store.tenancy import Access, contract_access, visible_contracts
 
 __all__ = [
     "Access", "AccountError", "ApiTokenRow", "AuditLogRow", "Base", "ContractRow", "ContractShareRow",
-    "DisputeAttachmentRow", "DisputeEntryRow", "DisputeRow", "FactsUploadRow", "InvoiceStatusEventRow", "IssuedToken",
+    "DisputeAttachmentRow", "DisputeEntryRow", "DisputeRow", "FactsUploadRow", "IssuedToken",
     "MembershipRow", "OrganisationRow", "SettlementRow", "UserRow", "WhatIfRow", "add_member", "audit",
     "authenticate", "contract_access", "create_organisation", "create_user", "hash_password", "issue_token",
     "make_engine", "migrate", "organisation_of_token", "session_factory", "transaction", "verify_password",

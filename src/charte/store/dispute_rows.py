@@ -1,4 +1,4 @@
-"""The rows of disputes (issue 16): the claim, its thread, its what-ifs, its attachments, the invoice statuses.
+"""The rows of disputes (issue 16): the claim, its thread, its what-ifs, its attachments.
 
 Tenancy rule (as for every row holding a contract's data): a dispute carries the organisation ids
 of the contract's two parties and of the mediator invited to it; nobody else sees it. Steps of the
@@ -104,16 +104,3 @@ class DisputeAttachmentRow(Base):
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisation.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
 
-
-class InvoiceStatusEventRow(Base):
-    """A change of an invoice's lifecycle status set by a dispute (En litige, Refusée, and back)."""
-
-    __tablename__ = "dispute_invoice_status"
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    contract_id: Mapped[str] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
-    invoice_number: Mapped[str] = mapped_column(String(40))
-    dispute_id: Mapped[str] = mapped_column(ForeignKey("dispute.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(20))
-    at: Mapped[datetime] = mapped_column(default=now)
-    note: Mapped[str] = mapped_column(String(300), default="")

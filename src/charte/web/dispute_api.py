@@ -24,7 +24,6 @@ from charte.web.disputes import (
     ClaimIn,
     Forbidden,
     StepIn,
-    current_state,
     disputes_of,
     entries_of,
     invoice_standing,
@@ -85,7 +84,8 @@ class StandingOut(BaseModel):
     interest_undisputed: str = Field(description="Late interest owed on the undisputed part (L441-10).")
     interest_contingent: str = Field(description="Interest on the disputed part, owed only if the claim fails.")
     indemnity: str
-    status_history: list[dict[str, str]]
+    status_history: list[dict[str, str]] = Field(
+        description="The invoice's e-invoicing lifecycle statuses (code, French name, reason code), oldest first.")
 
 
 class DisputeOut(BaseModel):
@@ -100,7 +100,8 @@ class DisputeOut(BaseModel):
     reason: str
     disputed_amount: str
     status: str
-    invoice_status: str
+    invoice_status: str = Field(description="The invoice's current e-invoicing lifecycle status code (207 En litige, "
+                                            "210 Refusée, 205 Approuvée, 206 Approuvée partiellement…).")
     mediator_organisation_id: str | None
     document_number: str | None
     created_at: datetime
@@ -159,7 +160,7 @@ def _out(session: SessionDep, row: DisputeRow, settings: Any, full: bool = True)
     out = DisputeOut(id=row.id, contract_id=row.contract_id, period=row.period, invoice_number=row.invoice_number,
                      invoice_date=row.invoice_date, scope=row.scope, line=row.line, commitment=row.commitment,
                      reason=row.reason, disputed_amount=row.disputed_amount, status=row.status,
-                     invoice_status="issued" if current_state(session, row).ended else row.invoice_status,
+                     invoice_status=row.invoice_status,
                      mediator_organisation_id=row.mediator_organisation_id, document_number=row.document_number,
                      created_at=row.created_at)
     if not full:
@@ -174,12 +175,15 @@ def _out(session: SessionDep, row: DisputeRow, settings: Any, full: bool = True)
     except (WorkflowError, ValueError):
         return out
     st = standing["statement"]
+    if standing["history"]:
+        out.invoice_status = standing["history"][-1].status.code
     out.standing = StandingOut(
         due_date=st.due_date, total=str(st.total), credited=str(st.credited), paid=str(st.paid),
         disputed=str(st.disputed), undisputed_outstanding=str(st.undisputed_outstanding),
         interest_undisputed=str(st.interest_undisputed), interest_contingent=str(st.interest_contingent),
         indemnity=str(st.indemnity),
-        status_history=[{"at": h.at.isoformat(), "status": h.status, "note": h.note} for h in standing["history"]])
+        status_history=[{"at": h.at.isoformat(), "status": h.status.code, "name": h.status.name_fr,
+                         "reason_code": h.reason_code or "", "reason": h.reason} for h in standing["history"]])
     return out
 
 

@@ -49,14 +49,19 @@ from charte.disputes import (
     state,
     whatif,
 )
-from charte.disputes.words import KINDS, STATUSES, scope_words
+from charte.disputes.lifecycle import on_contest, on_end
+from charte.disputes.words import KINDS, REASONS, STATUSES, scope_words
 from charte.disputes.words import Language as WordsLanguage
 from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import DisputeTerms
 from charte.domain.money import D, MoneyError
 from charte.io.dispute_files import corrected_reports, forecast_versions, load_evidence
+from charte.io.einvoicing import DocumentRefusedError
+from charte.io.einvoicing.documents import gate_document
 from charte.io.settlement_files import illustrative_syntec_path, load_index_values
 from charte.payments import Invoice, InvoiceError, LedgerError, Payment
+from charte.payments.lifecycle import Status as LifecycleStatus
+from charte.payments.lifecycle import StatusEvent
 from charte.reports.invoice_pdf import write_invoice_files
 from charte.settle import Problem, SettlementError
 from charte.store import (
@@ -66,7 +71,6 @@ from charte.store import (
     DisputeAttachmentRow,
     DisputeEntryRow,
     DisputeRow,
-    InvoiceStatusEventRow,
     MembershipRow,
     OrganisationRow,
     SettlementRow,
@@ -168,16 +172,27 @@ def _append(session: Session, row: DisputeRow, kind: Kind, standing: str, organi
     return entry
 
 
-def _status_event(session: Session, row: DisputeRow, status: str, note: str) -> None:
-    session.add(InvoiceStatusEventRow(contract_id=row.contract_id, invoice_number=row.invoice_number,
-                                      dispute_id=row.id, status=status, note=note[:300]))
+def claim_of(row: DisputeRow) -> Claim:
+    """The stored claim as the library's value."""
+    return Claim(row.invoice_number, row.invoice_date, D(row.invoice_total), Scope(row.scope), Reason(row.reason),
+                 D(row.disputed_amount), row.text, row.line, row.commitment)
 
 
-def status_history(session: Session, contract: ContractRow, invoice_number: str) -> list[InvoiceStatusEventRow]:
-    """The invoice's lifecycle statuses set by disputes, oldest first."""
-    return list(session.scalars(select(InvoiceStatusEventRow).where(
-        InvoiceStatusEventRow.contract_id == contract.id, InvoiceStatusEventRow.invoice_number == invoice_number)
-        .order_by(InvoiceStatusEventRow.id)))
+def _record_status(data_dir: Path, contract: ContractRow, row: DisputeRow, status: LifecycleStatus,
+                   reason_code: str | None, at: datetime) -> None:
+    """Record a lifecycle status of the invoice in the provider's ledger (issue 15's model: the transition is
+    checked there; a status that cannot follow is refused and nothing of the step is kept)."""
+    reason = f"litige {row.id[:8]} : {REASONS['fr'][row.reason]}"
+    try:
+        _ledger(data_dir, contract, _terms(contract.yaml_text).provider.siren).record_status(
+            StatusEvent(row.invoice_number, status, at, reason_code, reason))
+    except LedgerError as error:
+        raise WorkflowError([(error.code, row.invoice_number, error.message)]) from None
+
+
+def status_history(data_dir: Path, contract: ContractRow, invoice: Invoice) -> tuple[StatusEvent, ...]:
+    """The invoice's lifecycle statuses (Déposée, En litige, Approuvée partiellement, Encaissée…), oldest first."""
+    return _ledger(data_dir, contract, _terms(contract.yaml_text).provider.siren).lifecycle(invoice)
 
 
 # ---------------------------------------------------------------- attachments (stored by content hash)
@@ -446,9 +461,10 @@ def open_dispute(session: Session, access: Access, organisation: OrganisationRow
     session.add(row)
     session.flush()
     shas = _link_attachments(session, data_dir, row, attachments, organisation.id, body.evidence)
-    _append(session, row, Kind.CONTEST, "client", organisation.id, user.id if user else None,
-            _author(user, organisation), text=claim.text, attachments=shas)
-    _status_event(session, row, claim.invoice_status, f"dispute {row.id} opened")
+    entry = _append(session, row, Kind.CONTEST, "client", organisation.id, user.id if user else None,
+                    _author(user, organisation), text=claim.text, attachments=shas)
+    status, reason_code = on_contest(claim)
+    _record_status(data_dir, access.contract, row, status, reason_code, entry.at)
     audit(session, "dispute_opened", user_id=user.id if user else None, organisation_id=organisation.id,
           target=access.contract.id, detail=f"{row.id} {claim.invoice} {claim.scope} {claim.disputed_amount}")
     return row
@@ -506,7 +522,9 @@ def post_step(session: Session, access: Access, organisation: OrganisationRow, u
     after = state([*entries, entry])
     row.status = str(after.status)
     if after.ended:
-        _status_event(session, row, "issued", f"dispute {row.id} {after.status}")
+        ended = on_end(claim_of(row), kind, None)
+        if ended is not None:
+            _record_status(settings.data_dir, access.contract, row, ended[0], ended[1], entry.at)
     elif after.status == Status.AGREED and after.agreed is not None:
         _resolve(session, access, row, settings.data_dir, after.agreed, today)
     audit(session, f"dispute_{kind}", user_id=user.id if user else None, organisation_id=organisation.id,
@@ -534,19 +552,24 @@ def _resolve(session: Session, access: Access, row: DisputeRow, data_dir: Path, 
                               "the agreed what-if no longer gives the same result from the evidence; "
                               "nothing was issued")])
     reason = f"Litige {row.id[:8]} sur la facture {row.invoice_number} : simulation {whatif_id[:8]} acceptée"
+    ledger = _ledger(data_dir, access.contract, terms.provider.siren)
     try:
         draft = correcting_document(terms, invoice, result, max(today, invoice.issue_date), reason)
-        issued = _ledger(data_dir, access.contract, terms.provider.siren).issue(draft) if draft is not None else None
+        issued = ledger.issue(draft, gate_document) if draft is not None else None
     except (InvoiceError, LedgerError) as error:
         raise WorkflowError([(getattr(error, "code", "correction_refused"), row.invoice_number, str(error))]) \
             from None
+    except DocumentRefusedError as error:
+        raise WorkflowError([("correction_refused_by_the_gate", row.invoice_number, str(error))]) from None
     if issued is not None:
         write_invoice_files(issued, invoices_folder(data_dir, access.contract))
     number = issued.number if issued is not None else None
-    _append(session, row, Kind.RESOLUTION, "provider", access.contract.provider_organisation_id, None,
-            "charte", whatif_id=whatif_id, document=number)
+    entry = _append(session, row, Kind.RESOLUTION, "provider", access.contract.provider_organisation_id, None,
+                    "charte", whatif_id=whatif_id, document=number)
     row.status, row.document_number = str(Status.RESOLVED), number
-    _status_event(session, row, "issued", f"dispute {row.id} resolved" + (f" by {number}" if number else ""))
+    ended = on_end(claim_of(row), Kind.RESOLUTION, issued.kind if issued is not None else None)
+    if ended is not None:
+        _record_status(data_dir, access.contract, row, ended[0], ended[1], entry.at)
     audit(session, "dispute_resolved", organisation_id=access.contract.provider_organisation_id,
           target=access.contract.id, detail=f"{row.id} {number or '-'}")
 
@@ -656,7 +679,7 @@ def invoice_standing(session: Session, data_dir: Path, contract: ContractRow, nu
     credit_notes = [d for d in documents if d.kind == "credit_note"]
     statement = disputed_statement(invoice, credit_notes, payments, open_amount(session, contract, number), settling,
                                    as_of)
-    return {"statement": statement, "history": status_history(session, contract, number),
+    return {"statement": statement, "history": status_history(data_dir, contract, invoice),
             "corrections": [d for d in documents if d.corrects == number]}
 
 
@@ -782,8 +805,9 @@ def _overdue_mails(session: Session, settings: WebSettings, row: DisputeRow, lat
 
 __all__ = [
     "ATTACHMENT_TYPES", "EVIDENCE_KINDS", "MAX_ATTACHMENT_BYTES", "Attachment", "ClaimIn", "Forbidden", "Mail",
-    "StepIn", "actor_of", "attachment_of", "attachments_of", "changes_from_form", "compute_whatif", "current_state",
-    "dispute_terms", "disputes_of", "entries_of", "evidence_of", "invoice_of", "invoice_standing", "issued_of",
-    "notifications", "open_amount", "open_dispute", "overdue_view", "paris_today", "post_step", "propose_whatif",
-    "receive_attachment", "remind_overdue", "send_all", "status_history", "visible_dispute", "whatifs_of",
+    "StepIn", "actor_of", "attachment_of", "attachments_of", "changes_from_form", "claim_of", "compute_whatif",
+    "current_state", "dispute_terms", "disputes_of", "entries_of", "evidence_of", "invoice_of", "invoice_standing",
+    "issued_of", "notifications", "open_amount", "open_dispute", "overdue_view", "paris_today", "post_step",
+    "propose_whatif", "receive_attachment", "remind_overdue", "send_all", "status_history", "visible_dispute",
+    "whatifs_of",
 ]

@@ -1,4 +1,4 @@
-"""issue 16: disputes, their thread, what-ifs, attachments, invoice statuses; users' language for e-mails
+"""issue 16: disputes, their thread, what-ifs, attachments; users' language for e-mails
 
 Revision ID: 0002_i16_disputes
 Revises: 0001
@@ -113,26 +113,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_dispute_entry_dispute_id"), ["dispute_id"], unique=False)
 
     op.create_table(
-        "dispute_invoice_status",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("contract_id", sa.String(length=32), nullable=False),
-        sa.Column("invoice_number", sa.String(length=40), nullable=False),
-        sa.Column("dispute_id", sa.String(length=32), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("note", sa.String(length=300), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["contract_id"], ["contract.id"], name=op.f("fk_dispute_invoice_status_contract_id"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["dispute_id"], ["dispute.id"], name=op.f("fk_dispute_invoice_status_dispute_id"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_dispute_invoice_status")),
-    )
-    with op.batch_alter_table("dispute_invoice_status", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_dispute_invoice_status_contract_id"), ["contract_id"], unique=False)
-
-    op.create_table(
         "dispute_whatif",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("dispute_id", sa.String(length=32), nullable=False),
@@ -170,10 +150,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_dispute_whatif_dispute_id"))
 
     op.drop_table("dispute_whatif")
-    with op.batch_alter_table("dispute_invoice_status", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_dispute_invoice_status_contract_id"))
-
-    op.drop_table("dispute_invoice_status")
     with op.batch_alter_table("dispute_entry", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dispute_entry_dispute_id"))
 
