@@ -79,3 +79,19 @@ def test_observatory_only_providers_declare(tmp_path: Path) -> None:
     client = _login(_app(tmp_path), "client@demo.charte")
     assert client.get("/observatory/declare").status_code == 403
     assert client.get("/observatory").status_code == 200
+
+
+def test_observatory_withheld_cell_says_only_that_it_is_withheld(tmp_path: Path) -> None:
+    """Regression (issue 18): the tooltip of a withheld cell said "1 member(s) contribute" or "one member holds
+    87% of the cell" — with that a dominant member bounds the others' total within ±5 %."""
+    client = _app(tmp_path)
+    store = DeclarationStore(tmp_path / "observatory")
+    lonely = DeclarationLine(site="Dakar", country="SN", function="support", category="manager", headcount=7,
+                             hires=0, work_study=0, training_hours=Decimal(0))
+    store.record(Declaration(siren="552100554", period="2025-S1",
+                             lines=(*store.history("552100554")[-1].lines, lonely)))
+    _login(client, "provider@demo.charte")
+    page = client.get("/observatory?by=region").text
+    assert 'class="num primary">(s)</td>' in page
+    for why in ("contribute", "holds", "member(s)", "%</td>", "recovered from the totals"):
+        assert why not in page.split('data-testid="barometer"')[1].split("</table>")[0]

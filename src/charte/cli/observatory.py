@@ -116,7 +116,8 @@ def ranking_command(
     on: Annotated[str | None, typer.Option(help="day labels are checked on (YYYY-MM-DD); today by default")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print as JSON")] = False,
 ) -> None:
-    """The public ranking (members who opted in), or one member's own breakdown with --member."""
+    """The public ranking (members who opted in): rank, company and score only. A member's own breakdown
+    (its criteria and figures) only with --member SIREN, for that member."""
     day = date.fromisoformat(on) if on else date.today()
     try:
         loaded = RankingWeights.load(weights)
@@ -145,13 +146,13 @@ def ranking_command(
         return
     ranking = public_ranking(breakdowns)
     if as_json:
-        typer.echo(json.dumps([{"rank": r, **b.as_dict()} for r, b in ranking], indent=2, ensure_ascii=False))
+        typer.echo(json.dumps([entry.as_dict() for entry in ranking], indent=2, ensure_ascii=False))
         return
     table = Table(title=f"Palmarès — {len(ranking)} of {len(breakdowns)} members opted in")
     for col in ("rank", "company", "score"):
         table.add_column(col)
-    for rank, b in ranking:
-        table.add_row(str(rank), b.company, str(b.score))
+    for entry in ranking:
+        table.add_row(str(entry.rank), entry.company, str(entry.score))
     Console().print(table)
 
 

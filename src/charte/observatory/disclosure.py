@@ -22,9 +22,12 @@ dominance values are the issue's defaults and are settings):
    too — the first of the ``TRIALS`` smallest large enough to cover the gap that protects the cell
    on its own, else the smallest — and the audit repeats (greedy, not optimal; withholding more
    only widens intervals, so a cell's audit is final once passed).
+3. **No pointless withholding.** A complementary cell that the published cells determine exactly
+   (computable by subtraction across tables or periods) is published: it tells nobody anything new.
 
-Not covered: coalitions of two or more members pooling their figures, and differencing between
-successive releases (a late declaration re-protected gives a new pattern): publish a release once.
+Not covered here: coalitions of two or more members pooling their figures. Differencing between
+successive releases is prevented one level up: a period is published once and stays as published
+(:mod:`charte.observatory.publications`).
 """
 
 from __future__ import annotations
@@ -265,6 +268,26 @@ class _Protector:
         overlapping = [k for k in pub if self.specs[k].atoms & atoms]
         return min(overlapping, key=lambda k: (len(self.specs[k].atoms), k))
 
+    def publish_implied(self) -> list[CellKey]:
+        """Publish the complementary cells that the published cells already determine exactly (rule 3).
+
+        Such a cell was withheld for nothing: anyone computes it by subtraction from totals, other tables or
+        other periods, so marking it withheld would only mislead. Publishing a figure the published system
+        already implies adds no equation an attacker lacks, so no audit changes; one pass suffices.
+        """
+        implied = []
+        for key in [k for k, s in self.status.items() if s == "complementary"]:
+            atoms = self.specs[key].atoms
+            reach = self._reach(atoms)
+            pub = [(self.specs[k].atoms, self.value[k]) for k in self.published() if self.specs[k].atoms & reach]
+            lo, hi = feasible_interval(atoms, pub)
+            if hi - lo < 0.5:  # integer figures: a single feasible value
+                implied.append(key)
+        for key in implied:
+            self.status[key] = "published"
+            self.reason[key] = None
+        return implied
+
     def attackers(self, key: CellKey) -> list[str | None]:
         """The outsider, then each member that knows part of an atom linked to the cell and not published alone.
 
@@ -306,6 +329,7 @@ def protect(specs: Sequence[CellSpec], data: Mapping[tuple[str, Atom], int],
                     p.status[extra] = "complementary"
                     p.reason[extra] = f"withheld so that {'/'.join(key)} cannot be recovered from the totals"
                     changed = True
+    p.publish_implied()
     cells = {s.key: ProtectedCell(s.key, p.value[s.key], len(p.contrib[s.key]), p.status[s.key], p.reason[s.key])
              for s in specs}
     return Release(cells, p.specs)
