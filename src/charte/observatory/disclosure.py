@@ -33,7 +33,7 @@ successive releases is prevented one level up: a period is published once and st
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -167,6 +167,7 @@ class _Protector:
         self.contrib = {s.key: self._contributions(s.atoms) for s in specs}
         self.value = {k: sum(v.values()) for k, v in self.contrib.items()}
         self.status: dict[CellKey, Status] = {}
+        self.fixed: frozenset[CellKey] = frozenset()
         self._outsider: dict[CellKey, Any] = {}
         self.reason: dict[CellKey, str | None] = {}
 
@@ -251,6 +252,8 @@ class _Protector:
         parents = [k for k in pub if atoms <= self.specs[k].atoms]
         siblings = []
         for k in pub:
+            if k in self.fixed:
+                continue
             cell = self.specs[k].atoms
             if cell & atoms or not self.contrib[k] or not any(cell | atoms <= self.specs[p].atoms for p in parents):
                 continue
@@ -265,7 +268,9 @@ class _Protector:
                 return k
         if ranked:
             return ranked[0]
-        overlapping = [k for k in pub if self.specs[k].atoms & atoms]
+        overlapping = [k for k in pub if self.specs[k].atoms & atoms and k not in self.fixed]
+        if not overlapping:
+            raise ArithmeticError(f"cell {'/'.join(key)} cannot be protected: every cell linked to it is public")
         return min(overlapping, key=lambda k: (len(self.specs[k].atoms), k))
 
     def publish_implied(self) -> list[CellKey]:
@@ -302,17 +307,22 @@ class _Protector:
 
 
 def protect(specs: Sequence[CellSpec], data: Mapping[tuple[str, Atom], int],
-            rules: DisclosureRules | None = None) -> Release:
+            rules: DisclosureRules | None = None, fixed: Collection[CellKey] = ()) -> Release:
     """Apply primary then complementary suppression to every cell of a release (see the module docstring).
 
-    ``data`` maps (member, atom) to the member's figure in that atom.
+    ``data`` maps (member, atom) to the member's figure in that atom. ``fixed`` cells are public by other
+    means (e.g. a total every table repeats): they pass the primary rule and are never withheld to protect
+    another cell.
     """
     rules = rules or DisclosureRules()
     p = _Protector(specs, data, rules)
+    p.fixed = frozenset(fixed)
     for spec in specs:
         reason = primary_reason(p.contrib[spec.key], rules)
         p.status[spec.key] = "primary" if reason else ("empty" if not p.contrib[spec.key] else "published")
         p.reason[spec.key] = reason
+    if any(p.status[k] == "primary" for k in p.fixed):
+        raise ValueError("a cell given as public by other means fails the primary rule itself")
     primaries = [s.key for s in specs if p.status[s.key] == "primary"]
     passed: set[tuple[CellKey, str | None]] = set()
     changed = True
