@@ -116,11 +116,16 @@ def demo_population(seed: int = 2019, members: int = 60, staff: int = 80_000,
 
 
 def write_demo(folder: Path, seed: int = 2019, members: int = 60, staff: int = 80_000) -> tuple[int, int]:
-    """Write the demo population into an empty observatory folder: members, declarations, evidence."""
+    """Write the demo population into an empty observatory folder: members, declarations, evidence and the
+    contract scorecards shared by the members who opted in (:mod:`charte.observatory.demo_scorecards`)."""
+    from charte.observatory.charter_followup import ScorecardStore
+    from charte.observatory.demo_scorecards import demo_scorecards
+
     population, declarations, evidence = demo_population(seed, members, staff)
     MemberRegistry(tuple(population)).save(folder)
     store = DeclarationStore(folder)
     for d in declarations:
         store.record(d)
     save_evidence(folder, evidence)
+    ScorecardStore(folder).record(demo_scorecards(population, seed))
     return len(population), len(declarations)

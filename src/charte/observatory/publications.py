@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from charte.observatory.barometer import build_barometer, export_rows
+from charte.observatory.barometer import barometer_of_folder, export_rows
 from charte.observatory.charter_followup import (
     CharterBarometer,
     ScorecardStore,
@@ -209,7 +209,7 @@ def publish_employment(folder: Path, at: datetime | None = None, periods: tuple[
     declarations = [d for d in declarations if d.period in chosen]
     if not declarations:
         raise PublicationError("nothing_to_publish", f"no declaration for {', '.join(chosen)}")
-    barometer = build_barometer(declarations, rules)
+    barometer = barometer_of_folder(folder, declarations, rules or DisclosureRules())
     return save_publication(folder, "employment", barometer.periods, barometer.members, export_rows(barometer), at)
 
 
