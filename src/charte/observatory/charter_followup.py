@@ -15,7 +15,9 @@ disclosure control (:mod:`charte.observatory.disclosure`): contributions are cou
 member; a semester resting on fewer than 3 members, or where one member holds more than 80% of the
 contracts, is withheld whole; within a semester each axis's four counts add up to the number of contracts
 (published, the same for every axis), so a withheld count is protected against subtraction by withholding
-others (complementary suppression, audited by linear programming). A failing point is listed only when
+others (complementary suppression, audited by linear programming); a semester where that cannot be done
+while its number of contracts is public (e.g. a member knowing its own contracts would bound the others')
+is withheld whole. A failing point is listed only when
 its count passes the primary rule and its axis's fail count is published (the point's count is at most
 the fail count: with the fail count public, the inequality tells nothing more).
 """
@@ -194,10 +196,10 @@ def _semester(semester: str, cards: list[SharedScorecard], rules: DisclosureRule
               ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     per_member = Counter(c.siren for c in cards)
     contracts = len(cards)
-    if primary_reason(per_member, rules):
-        rows = [{"semester": semester, "axis": axis, "verdict": v, "value": "", "share": "", "flag": "s",
+    withheld = [{"semester": semester, "axis": axis, "verdict": v, "value": "", "share": "", "flag": "s",
                  "change": ""} for axis in AXES for v in (*VERDICTS, TOTAL)]
-        return rows, []
+    if primary_reason(per_member, rules):
+        return withheld, []
     data: dict[tuple[str, Atom], int] = Counter()
     for c in cards:
         for axis, verdict in c.verdicts.items():
@@ -207,7 +209,10 @@ def _semester(semester: str, cards: list[SharedScorecard], rules: DisclosureRule
         specs += [CellSpec((semester, axis, v), frozenset({(semester, axis, v)})) for v in VERDICTS]
         specs.append(CellSpec((semester, axis, TOTAL), frozenset((semester, axis, v) for v in VERDICTS)))
         totals.append((semester, axis, TOTAL))
-    release = protect(specs, data, rules, fixed=totals)
+    try:
+        release = protect(specs, data, rules, fixed=totals)
+    except ArithmeticError:  # a count no other count can hide while the number of contracts is public
+        return withheld, []
     rows = []
     for spec in specs:
         cell = release.cells[spec.key]
