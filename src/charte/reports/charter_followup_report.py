@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from html import escape
 
-WIDTH, ROW, PAD_L, PAD_R, PAD_T = 760, 22, 150, 20, 8
+WIDTH, ROW, PAD_L, PAD_R, PAD_T = 760, 22, 215, 20, 8
 COLOURS = {"pass": "#2e7d32", "warn": "#e0a100", "fail": "#b3261e", "not_enough_data": "#9aa3b0"}
 SERIES = ("#16325c", "#b3261e", "#2e7d32", "#e0a100", "#6a1b9a", "#00838f", "#5d4037", "#ad1457", "#455a64")
 
@@ -27,7 +27,7 @@ def stacked_shares(axes: Sequence[tuple[str, str]], shares: Mapping[tuple[str, s
     out = [f'<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" data-chart="stacked">']
     for i, (axis, label) in enumerate(axes):
         y = PAD_T + i * ROW
-        out.append(f'<text x="{PAD_L - 6}" y="{y + 14}" text-anchor="end">{escape(label[:28])}</text>')
+        out.append(f'<text x="{PAD_L - 6}" y="{y + 14}" text-anchor="end">{escape(label[:38])}</text>')
         x = 0.0
         for verdict, colour in COLOURS.items():
             share = shares.get((axis, verdict))
@@ -43,8 +43,8 @@ def stacked_shares(axes: Sequence[tuple[str, str]], shares: Mapping[tuple[str, s
                        f'stroke="#9aa3b0" stroke-dasharray="3 2"><title>{escape(label)}: (s)/(c)</title></rect>')
     legend_y = PAD_T + len(axes) * ROW + 14
     for k, (verdict, colour) in enumerate(COLOURS.items()):
-        out.append(f'<rect x="{PAD_L + k * 150}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
-                   f'<text x="{PAD_L + k * 150 + 14}" y="{legend_y}">{escape(names[verdict])}</text>')
+        out.append(f'<rect x="{PAD_L + k * 130}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
+                   f'<text x="{PAD_L + k * 130 + 14}" y="{legend_y}">{escape(names[verdict])}</text>')
     out.append("</svg>")
     return "".join(out)
 
