@@ -31,7 +31,8 @@ from fastapi.responses import JSONResponse, Response
 
 from charte.observatory.members import MemberRegistry
 from charte.observatory.register import MAX_QUERY, NotAMember, json_ld, lookup, public_changes, search
-from charte.web.i18n import LANGUAGES, language
+from charte.web.deps import LanguageDep
+from charte.web.i18n import LANGUAGES, Language
 
 REQUESTS_PER_MINUTE: Final = 60
 MAX_AGE: Final = 300
@@ -105,8 +106,7 @@ def _cached(request: Request, body: bytes, media_type: str) -> Response:
     return Response(body, media_type=media_type, headers=headers)
 
 
-def _page(request: Request, template: str, **context: Any) -> Response:
-    lang = language(request.session.get("lang"), request.app.state.settings.default_language)
+def _page(request: Request, lang: Language, template: str, **context: Any) -> Response:
     html = request.app.state.templates.get_template(template).render(
         _=lang.gettext, lang=lang, viewer=None, csrf="", path=request.url.path, languages=LANGUAGES,
         max_query=MAX_QUERY, **context)
@@ -119,21 +119,22 @@ def _base_url(request: Request) -> str:
 
 
 @router.get("/registre", dependencies=[Limited])
-def register_search(request: Request, day: Day, q: Annotated[str, Query(max_length=1000)] = "") -> Response:
+def register_search(request: Request, day: Day, lang: LanguageDep,
+                    q: Annotated[str, Query(max_length=1000)] = "") -> Response:
     found = search(_registry(request), q, day)
-    return _page(request, "registre.html", search=found, day=day)
+    return _page(request, lang, "registre.html", search=found, day=day)
 
 
 @router.get("/registre/{siren}", dependencies=[Limited])
-def register_member(request: Request, day: Day, siren: str) -> Response:
+def register_member(request: Request, day: Day, lang: LanguageDep, siren: str) -> Response:
     digits = siren.replace(" ", "")[:20]
     if not (digits.isdigit() and len(digits) == 9):
-        return _page(request, "registre.html", search=search(_registry(request), digits, day), day=day)
+        return _page(request, lang, "registre.html", search=search(_registry(request), digits, day), day=day)
     answer = lookup(_registry(request), digits, day)
     if isinstance(answer, NotAMember):
-        return _page(request, "registre_member.html", entry=None, absent=answer, day=day)
+        return _page(request, lang, "registre_member.html", entry=None, absent=answer, day=day)
     url = f"{_base_url(request)}/registre/{digits}"
-    return _page(request, "registre_member.html", entry=answer, absent=None, day=day, url=url,
+    return _page(request, lang, "registre_member.html", entry=answer, absent=None, day=day, url=url,
                  json_ld=json_ld(answer, url, TRADE_BODY), changes=public_changes(_folder(request), digits, day))
 
 
