@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final, Literal
+from zoneinfo import ZoneInfo
 
 from stdnum.fr import siren as siren_number
 from stdnum.fr import siret as siret_number
@@ -31,6 +32,7 @@ from charte.observatory.members import Member, MemberRegistry
 MAX_QUERY: Final = 100
 MIN_NAME: Final = 2
 LIMIT: Final = 50
+PARIS: Final = ZoneInfo("Europe/Paris")
 
 __all__ = ["LIMIT", "MAX_QUERY", "LabelView", "NotAMember", "RegisterEntry", "Search", "json_ld", "lookup",
            "public_changes", "search"]
@@ -215,6 +217,5 @@ def public_changes(folder: Path, siren: str, day: date) -> list[tuple[date, list
 
 
 def _day(moment: datetime) -> date:
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo("Europe/Paris")).date()
+    """The day in Europe/Paris of a recorded change (the history is stamped in UTC)."""
+    return moment.astimezone(PARIS).date()
