@@ -9,6 +9,7 @@ the staff, many small firms have one or two sites (Pareto-like sizes). Determini
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -126,6 +127,14 @@ def write_demo(folder: Path, seed: int = 2019, members: int = 60, staff: int = 8
     store = DeclarationStore(folder)
     for d in declarations:
         store.record(d)
-    save_evidence(folder, evidence)
-    ScorecardStore(folder).record(demo_scorecards(population, seed))
+    cards = demo_scorecards(population, seed)
+    ScorecardStore(folder).record(cards)
+    latest = max((c.semester for c in cards), default="")
+    shared: dict[str, list[dict[str, str]]] = {}
+    for card in cards:
+        if card.semester == latest:
+            shared.setdefault(card.siren, []).append(dict(card.verdicts))
+    # The ranking's charter criterion rests on the same scorecards where the member shares them.
+    save_evidence(folder, [replace(e, scorecards=tuple(shared[e.siren])) if e.siren in shared else e
+                           for e in evidence])
     return len(population), len(declarations)
