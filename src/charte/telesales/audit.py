@@ -60,8 +60,8 @@ from charte.telesales.rules import (
 EPOCH = date(1970, 1, 1)
 DAY_US = 86_400_000_000
 INPUT_COLUMNS = ("contact_id", "arrived_at", "channel", "activity", "agent_id", "outcome", "dial_mode", "attempt",
-                 "consumer_hash", "number_hash", "refused", "consent_ref", "consumer_department", "campaign", "team",
-                 "professional", "contract_in_progress")
+                 "consumer_hash", "number_hash", "refused", "consent_ref", "hours_consent_ref", "consumer_department",
+                 "campaign", "team", "professional", "contract_in_progress")
 _NEEDS: Mapping[Rule, tuple[str, ...]] = {
     Rule.CALL_FREQUENCY: ("consumer_hash",),
     Rule.REFUSAL_SILENCE: ("consumer_hash", "refused"),
@@ -73,11 +73,23 @@ _NEEDS: Mapping[Rule, tuple[str, ...]] = {
 
 
 class AuditInputError(ValueError):
-    """Attempt records the audit cannot read; the message says what was expected and found."""
+    """Attempt records the audit cannot read; the message says what was expected and found.
 
-    def __init__(self, code: str, source: str, message: str) -> None:
+    ``problems`` lists every bad cell found (``file:row: [code] `column` …``), at most
+    :data:`MAX_PROBLEMS` of them, the first one also being the message's first line.
+    """
+
+    def __init__(self, code: str, source: str, message: str, problems: tuple[str, ...] = ()) -> None:
         self.code = code
-        super().__init__(f"{source}: [{code}] {message}")
+        self.problems = problems
+        text = f"{source}: [{code}] {message}"
+        super().__init__("\n".join((text, *problems)) if problems else text)
+
+
+MAX_PROBLEMS = 50
+#: Canonical booleans, as the importers read them (charte.io.conversion): anything else is refused.
+TRUE_WORDS: tuple[str, ...] = ("1", "true", "yes", "y", "oui", "o", "vrai")
+FALSE_WORDS: tuple[str, ...] = ("0", "false", "no", "n", "non", "faux")
 
 
 class Verdict(StrEnum):
@@ -127,6 +139,11 @@ class AuditSettings:
     bloctel_lists: tuple[BloctelList, ...] = ()
     bloctel_max_age_days: int = BLOCTEL_MAX_LIST_AGE_DAYS
     disabled: frozenset[Rule] = frozenset()
+    #: zone of timestamps written without a UTC offset; None refuses them (never read as UTC)
+    input_zone: str | None = None
+    #: also close the consumers' local public holidays (Alsace-Moselle: Good Friday, 26 December, Code du
+    #: travail L3134-13; overseas: abolition of slavery, L3422-2) — D223-9 names only those of L3133-1
+    local_holidays: bool = False
 
 
 def settings_for_policy(policy: OutboundDialing, law_overrides: Mapping[str, Decimal] | None = None,
@@ -200,20 +217,27 @@ def _quote(text: str) -> str:
 
 
 def attempts_from_files(con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path]) -> str:
-    """Register canonical attempt records (Parquet or CSV with ISO timestamps) as view ``ts_input``."""
+    """Register canonical attempt records (Parquet or CSV) as ``ts_input``, with each row's file and row.
+
+    CSV files are read as text (department codes keep their leading zero, offsets are honoured,
+    every cell is typed and checked in :func:`_normalise`); ``_src_row`` is the CSV line (header
+    = line 1) or the Parquet row (from 1).
+    """
     if not paths:
         raise AuditInputError("no_input", "<attempts>", "no attempt file given")
     files = [Path(p) for p in paths]
     for p in files:
         if not p.exists():
             raise AuditInputError("file_not_found", str(p), "no such file")
-    listing = "[" + ", ".join(_quote(str(p)) for p in files) + "]"
     if all(p.suffix.lower() == ".parquet" for p in files):
-        con.execute(f"CREATE OR REPLACE VIEW ts_input AS SELECT * FROM read_parquet({listing}, union_by_name=true)")
+        listing = "[" + ", ".join(_quote(str(p)) for p in files) + "]"
+        con.execute(f"CREATE OR REPLACE VIEW ts_input AS SELECT * EXCLUDE (filename, file_row_number), "
+                    f"filename AS _src_file, file_row_number + 1 AS _src_row FROM read_parquet({listing}, "
+                    "union_by_name=true, filename=true, file_row_number=true)")
     else:
-        # read as text, typed in ts_norm: department codes keep their leading zero, ISO offsets are honoured
-        con.execute(f"CREATE OR REPLACE TEMP TABLE ts_input AS SELECT * FROM read_csv({listing}, header=true, "
-                    "union_by_name=true, all_varchar=true)")
+        parts = [f"SELECT *, {_quote(str(p))} AS _src_file, row_number() OVER () + 1 AS _src_row "
+                 f"FROM read_csv({_quote(str(p))}, header=true, all_varchar=true)" for p in files]
+        con.execute("CREATE OR REPLACE TEMP TABLE ts_input AS " + " UNION ALL BY NAME ".join(parts))
     return "ts_input"
 
 
@@ -222,37 +246,142 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
     return {str(r[0]): str(r[1]) for r in rows}
 
 
-def _normalise(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
-    """View ``ts_norm`` with every column the audit reads, absent ones as NULL; returns those present."""
+_OFFSET = r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+
+
+def _timestamp_sql(column_type: str, zone: str | None) -> tuple[str, str]:
+    """(instant expression, "why bad" expression: NULL when the cell is fine) for ``arrived_at``."""
+    kind = column_type.upper()
+    if "TIME ZONE" in kind:
+        return "arrived_at", "CASE WHEN arrived_at IS NULL THEN 'is empty; expected the dial time' END"
+    if kind.startswith("TIMESTAMP") or kind == "DATE":
+        if zone is None:
+            return ("CAST(NULL AS TIMESTAMPTZ)",
+                    "CASE WHEN arrived_at IS NULL THEN 'is empty; expected the dial time' ELSE "
+                    "'has no UTC offset (a naive timestamp); state the zone of the file''s times (--zone)' END")
+        return (f"timezone({_quote(zone)}, CAST(arrived_at AS TIMESTAMP))",
+                "CASE WHEN arrived_at IS NULL THEN 'is empty; expected the dial time' END")
+    text = "trim(CAST(arrived_at AS VARCHAR))"
+    aware = f"regexp_matches({text}, '{_OFFSET}')"
+    naive_value = (f"timezone({_quote(zone)}, TRY_CAST({text} AS TIMESTAMP))" if zone is not None
+                   else "CAST(NULL AS TIMESTAMPTZ)")
+    instant = f"CASE WHEN {aware} THEN TRY_CAST({text} AS TIMESTAMPTZ) ELSE {naive_value} END"
+    naive_problem = ("NULL" if zone is not None else
+                     "'has no UTC offset; state the zone of the file''s times (--zone) — it is never read as UTC'")
+    why = (f"CASE WHEN arrived_at IS NULL OR {text} = '' THEN 'is empty; expected the dial time' "
+           f"WHEN {aware} AND TRY_CAST({text} AS TIMESTAMPTZ) IS NULL THEN 'is not a date and time' "
+           f"WHEN NOT {aware} AND TRY_CAST({text} AS TIMESTAMP) IS NULL THEN 'is not a date and time' "
+           f"WHEN NOT {aware} THEN {naive_problem} END")
+    return instant, why
+
+
+def _boolean_sql(name: str) -> tuple[str, str]:
+    text = f"lower(trim(CAST({name} AS VARCHAR)))"
+    yes = ", ".join(_quote(w) for w in TRUE_WORDS)
+    no = ", ".join(_quote(w) for w in FALSE_WORDS)
+    value = f"CASE WHEN {text} IN ({yes}) THEN true WHEN {text} IN ({no}) THEN false END"
+    why = (f"CASE WHEN {name} IS NOT NULL AND {text} <> '' AND NOT {text} IN ({yes}, {no}) "
+           f"THEN 'is not a yes/no value; expected one of {'/'.join(TRUE_WORDS + FALSE_WORDS)}' END")
+    return value, why
+
+
+def _dial_mode_sql() -> tuple[str, str]:
+    """Dial modes read whatever their case, spaces or dashes (``Predictive``, ``PROGRESSIVE ``,
+    ``automated message``); a value that is none of the canonical modes is refused."""
+    text = "regexp_replace(lower(trim(CAST(dial_mode AS VARCHAR))), '[\\s-]+', '_', 'g')"
+    known = ", ".join(_quote(m.value) for m in DialMode)
+    value = f"CASE WHEN {text} IN ({known}) THEN {text} END"
+    why = (f"CASE WHEN dial_mode IS NOT NULL AND {text} <> '' AND NOT {text} IN ({known}) "
+           f"THEN 'is not a dial mode; expected one of {', '.join(m.value for m in DialMode)}' END")
+    return value, why
+
+
+def _normalise(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSettings) -> set[str]:
+    """View ``ts_norm`` with every column the audit reads, absent ones as NULL; returns those present.
+
+    Every cell the audit reads is checked first, relationally: a bad one is an
+    :class:`AuditInputError` naming its file, row and column (all of them, up to
+    :data:`MAX_PROBLEMS`), and nothing is audited.
+    """
     present = _columns(con, relation)
-    for required in ("arrived_at",):
+    for required in ("arrived_at", "contact_id"):
         if required not in present:
-            raise AuditInputError("missing_column", relation, f"`{required}` is required; found {sorted(present)}")
+            raise AuditInputError("missing_column", relation, f"`{required}` is required (`contact_id` is the "
+                                  f"attempt's stable key); found {sorted(c for c in present if not c.startswith('_'))}")
+    if "_src_file" not in present:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW ts_sourced AS SELECT *, '<table>' AS _src_file, "
+                    f"row_number() OVER () AS _src_row FROM {relation}")
+        relation = "ts_sourced"
 
     def col(name: str, default: str = "NULL") -> str:
         return name if name in present else default
 
-    if "UTC" not in present["arrived_at"].upper() and "TIME ZONE" not in present["arrived_at"].upper():
-        arrived = "CAST(arrived_at AS TIMESTAMPTZ)"  # canonical files hold UTC instants (session zone is UTC)
-    else:
-        arrived = "arrived_at"
+    arrived, arrived_why = _timestamp_sql(present["arrived_at"], settings.input_zone)
+    refused, refused_why = _boolean_sql("refused") if "refused" in present else ("false", "NULL")
+    in_progress, in_progress_why = (_boolean_sql("contract_in_progress") if "contract_in_progress" in present
+                                    else ("false", "NULL"))
+    mode, mode_why = _dial_mode_sql() if "dial_mode" in present else ("NULL", "NULL")
     channel_filter = "WHERE channel = 'voice_outbound'" if "channel" in present else ""
+    key = "nullif(trim(CAST(contact_id AS VARCHAR)), '')"
     con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW ts_norm AS
-        SELECT CAST({col('contact_id', "''")} AS VARCHAR) AS contact_id,
-               epoch_us({arrived}) AS us,
+        CREATE OR REPLACE TEMP VIEW ts_typed AS
+        SELECT _src_file, _src_row, {key} AS contact_id,
+               {arrived} AS arrived, {arrived_why} AS why_arrived_at,
+               coalesce({refused}, false) AS refused, {refused_why} AS why_refused,
+               coalesce({in_progress}, false) AS contract_in_progress, {in_progress_why} AS why_contract_in_progress,
+               {mode} AS dial_mode, {mode_why} AS why_dial_mode,
+               CASE WHEN {key} IS NULL THEN 'is empty; every attempt needs its own stable key' END AS why_contact_id,
                CAST({col('consumer_hash')} AS VARCHAR) AS consumer_hash,
                CAST({col('number_hash')} AS VARCHAR) AS number_hash,
-               coalesce(CAST({col('refused')} AS BOOLEAN), false) AS refused,
                nullif(trim(CAST({col('consent_ref')} AS VARCHAR)), '') AS consent_ref,
-               CAST({col('dial_mode')} AS VARCHAR) AS dial_mode,
+               nullif(trim(CAST({col('hours_consent_ref')} AS VARCHAR)), '') AS hours_consent_ref,
                coalesce(CAST({col('campaign')} AS VARCHAR), CAST({col('activity')} AS VARCHAR), '') AS campaign,
                coalesce(CAST({col('team')} AS VARCHAR), '') AS team,
                coalesce(CAST({col('professional')} AS VARCHAR), '') AS professional,
-               coalesce(CAST({col('contract_in_progress')} AS BOOLEAN), false) AS contract_in_progress,
                coalesce(trim(CAST({col('consumer_department')} AS VARCHAR)), '') AS consumer_department
         FROM {relation} {channel_filter}""")
+    _check_cells(con)
+    # a column the export carries but never fills (a mapping's canonical table has them all) is absent; not
+    # consent_ref: a consent the professional cannot show is a missing proof, whatever the reason
+    optional = [c for c in ("consumer_hash", "number_hash", "refused", "dial_mode") if c in present]
+    if optional:
+        filled = con.execute(f"SELECT {', '.join(f'count({c})' for c in optional)} FROM {relation}").fetchone()
+        assert filled is not None
+        present = {c: t for c, t in present.items() if c not in {o for o, n in zip(optional, filled, strict=True)
+                                                                  if not n}}
+    con.execute("""
+        CREATE OR REPLACE TEMP VIEW ts_norm AS
+        SELECT _src_file, _src_row, contact_id, epoch_us(arrived) AS us, consumer_hash, number_hash, refused,
+               consent_ref, hours_consent_ref, dial_mode, campaign, team, professional, contract_in_progress,
+               consumer_department
+        FROM ts_typed""")
     return {c for c in INPUT_COLUMNS if c in present}
+
+
+_CHECKED = ("contact_id", "arrived_at", "refused", "contract_in_progress", "dial_mode")
+
+
+def _check_cells(con: duckdb.DuckDBPyConnection) -> None:
+    """Every bad cell (file:row: `column` why) and every attempt key used twice, or an error listing them."""
+    bad = " UNION ALL ".join(
+        f"SELECT _src_file, _src_row, '{c}' AS col, why_{c} AS why FROM ts_typed WHERE why_{c} IS NOT NULL"
+        for c in _CHECKED)
+    rows = con.execute(f"SELECT _src_file, _src_row, col, why, count(*) OVER () FROM ({bad}) "
+                       f"ORDER BY _src_file, _src_row, col LIMIT {MAX_PROBLEMS}").fetchall()
+    if rows:
+        problems = tuple(f"{f}:{r}: [bad_cell] `{c}` {why}" for f, r, c, why, _ in rows)
+        total = int(rows[0][4])
+        raise AuditInputError("bad_cells", str(rows[0][0]), f"{total:,} bad cell(s); nothing was audited "
+                              f"(first {len(rows)} below)", problems)
+    duplicates = con.execute(f"""
+        SELECT contact_id, count(*) AS n, list(_src_file || ':' || _src_row ORDER BY _src_file, _src_row)[1:3]
+        FROM ts_typed GROUP BY contact_id HAVING count(*) > 1 ORDER BY contact_id LIMIT {MAX_PROBLEMS}""").fetchall()
+    if duplicates:
+        problems = tuple(f"{', '.join(where)}: [duplicate_attempt_key] `contact_id` {key!r} is used by {n} rows; "
+                         "each attempt needs its own key" for key, n, where in duplicates)
+        raise AuditInputError("duplicate_attempt_key", str(duplicates[0][2][0]).rsplit(":", 1)[0],
+                              f"{len(duplicates):,} attempt key(s) used more than once; attempts at the same instant "
+                              "would be mistaken for one another, so nothing was audited", problems)
 
 
 # -- time zones and holidays ------------------------------------------------------------------------
@@ -288,7 +417,7 @@ def _offset_expression(zones: Sequence[str], first_us: int, last_us: int) -> str
 
 
 def _register_zones(con: duckdb.DuckDBPyConnection, departments: Iterable[str], first_day: date,
-                    last_day: date) -> tuple[list[str], str]:
+                    last_day: date, local_holidays: bool = False) -> tuple[list[str], str]:
     """Tables ``ts_zone_map`` (department → zone, subdivision) and ``ts_holidays``; returns zone names."""
     zones: list[str] = []
     subs: list[str | None] = []
@@ -297,9 +426,12 @@ def _register_zones(con: duckdb.DuckDBPyConnection, departments: Iterable[str], 
         territory = consumer_zone(dept)
         if territory.zone not in zones:
             zones.append(territory.zone)
-        if territory.holidays_subdivision not in subs:
-            subs.append(territory.holidays_subdivision)
-        rows.append((dept, zones.index(territory.zone), subs.index(territory.holidays_subdivision), territory.zone))
+        # D223-9 closes the public holidays of Code du travail L3133-1 (the national list); a territory's
+        # own holidays (Alsace-Moselle, overseas) only when the audit is asked to (``local_holidays``)
+        sub = territory.holidays_subdivision if local_holidays else None
+        if sub not in subs:
+            subs.append(sub)
+        rows.append((dept, zones.index(territory.zone), subs.index(sub), territory.zone))
     con.execute("CREATE OR REPLACE TEMP TABLE ts_zone_map (dept VARCHAR, zone_idx INTEGER, sub_idx INTEGER, "
                 "zone VARCHAR)")
     if rows:
@@ -363,7 +495,8 @@ def _plan(settings: AuditSettings, present: set[str], last_day: date) -> _Plan:
     automated = ", ".join(_quote(m.value) for m in sorted(settings.automated_modes))
     lists = settings.bloctel_lists
     preds: dict[Rule, str] = {
-        Rule.CALLING_HOURS: f"NOT {_hours_ok()}",
+        # D223-9 second paragraph: outside these hours and days with the consumer's express prior consent
+        Rule.CALLING_HOURS: f"NOT {_hours_ok()} AND hours_consent_ref IS NULL",
         Rule.CALL_FREQUENCY: f"consumer_hash IS NOT NULL AND nth_prev_day >= local_day - {window - 1}",
         Rule.REFUSAL_SILENCE: f"consumer_hash IS NOT NULL AND local_day - refusal_day <= {silence}",
         Rule.PRIOR_CONSENT: "consent_ref IS NULL",
@@ -567,7 +700,7 @@ def run_audit(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSett
     """
     settings = settings or AuditSettings()
     con.execute("SET TimeZone = 'UTC'")
-    present = _normalise(con, relation)
+    present = _normalise(con, relation, settings)
     total, first_us, last_us, departments = _span(con)
     if total == 0:
         raise AuditInputError("no_outbound_attempts", relation, "no row with channel voice_outbound; "
@@ -575,9 +708,9 @@ def run_audit(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSett
     first_day = _to_datetime(first_us).date() - timedelta(days=1)
     last_day = _to_datetime(last_us).date() + timedelta(days=1)
     try:
-        zones, holiday_expr = _register_zones(con, departments, first_day, last_day)
+        zones, holiday_expr = _register_zones(con, departments, first_day, last_day, settings.local_holidays)
     except ValueError as exc:
-        raise AuditInputError("unknown_consumer_department", relation, str(exc)) from exc
+        raise _unknown_department(con, departments, exc) from exc
     if settings.bloctel_lists:
         _register_bloctel(con, settings.bloctel_lists)
     _local_view(con, zones, first_us, last_us, holiday_expr, settings.bloctel_lists)
@@ -599,6 +732,23 @@ def run_audit(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSett
         findings=_findings(con, plan, checked), dial_modes=shares, automated_share=auto / total,
         campaigns=tuple((c, v[0], v[1]) for c, v in sorted(by_campaign.items())), con=con,
     )
+
+
+def _unknown_department(con: duckdb.DuckDBPyConnection, departments: Iterable[str], exc: ValueError
+                        ) -> AuditInputError:
+    """Every row whose consumer department names no French territory, by file and row."""
+    unknown = []
+    for dept in departments:
+        try:
+            consumer_zone(dept)
+        except ValueError:
+            unknown.append(dept)
+    listing = ", ".join(_quote(d) for d in unknown) or "NULL"
+    rows = con.execute(f"SELECT _src_file, _src_row, consumer_department FROM ts_norm WHERE consumer_department IN "
+                       f"({listing}) ORDER BY _src_file, _src_row LIMIT {MAX_PROBLEMS}").fetchall()
+    problems = tuple(f"{f}:{r}: [unknown_consumer_department] `consumer_department` is {d!r}" for f, r, d in rows)
+    source = str(rows[0][0]) if rows else "<attempts>"
+    return AuditInputError("unknown_consumer_department", source, str(exc).split("] ", 1)[-1], problems)
 
 
 def _to_datetime(us: int) -> datetime:
