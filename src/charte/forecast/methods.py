@@ -189,7 +189,7 @@ def _masked(shares: FloatArray, mask: NDArray[np.bool_]) -> FloatArray:
 
 def _count_interval(mean: FloatArray, dispersion: FloatArray, coverage: float) -> tuple[FloatArray, FloatArray]:
     """Central interval of a gamma–Poisson count: mean ``m``, variance ``m + m²·d`` (negative binomial
-    with size ``1/d``); continuous in ``m`` through the interpolated quantile, 0 when ``m`` is 0."""
+    with size ``1/d``), its bounds whole contacts (the distribution's quantiles); 0 when ``m`` is 0."""
     d = np.maximum(dispersion, 1e-9)
     size = 1.0 / d
     p = size / (size + np.maximum(mean, 1e-12))

@@ -362,22 +362,29 @@ _CHECKED = ("contact_id", "arrived_at", "refused", "contract_in_progress", "dial
 
 
 def _check_cells(con: duckdb.DuckDBPyConnection) -> None:
-    """Every bad cell (file:row: `column` why) and every attempt key used twice, or an error listing them."""
-    bad = " UNION ALL ".join(
-        f"SELECT _src_file, _src_row, '{c}' AS col, why_{c} AS why FROM ts_typed WHERE why_{c} IS NOT NULL"
-        for c in _CHECKED)
-    rows = con.execute(f"SELECT _src_file, _src_row, col, why, count(*) OVER () FROM ({bad}) "
-                       f"ORDER BY _src_file, _src_row, col LIMIT {MAX_PROBLEMS}").fetchall()
+    """Every bad cell (file:row: `column` why) and every attempt key used twice, or an error listing them.
+
+    One scan for the cells (the first rows holding a bad one, with their count), one aggregate for the keys.
+    """
+    whys = ", ".join(f"why_{c}" for c in _CHECKED)
+    any_bad = " OR ".join(f"why_{c} IS NOT NULL" for c in _CHECKED)
+    rows = con.execute(f"SELECT _src_file, _src_row, {whys}, count(*) OVER () FROM ts_typed WHERE {any_bad} "
+                       f"ORDER BY _src_file, _src_row LIMIT {MAX_PROBLEMS}").fetchall()
     if rows:
-        problems = tuple(f"{f}:{r}: [bad_cell] `{c}` {why}" for f, r, c, why, _ in rows)
-        total = int(rows[0][4])
-        raise AuditInputError("bad_cells", str(rows[0][0]), f"{total:,} bad cell(s); nothing was audited "
-                              f"(first {len(rows)} below)", problems)
+        problems = tuple(f"{row[0]}:{row[1]}: [bad_cell] `{column}` {why}"
+                         for row in rows for column, why in zip(_CHECKED, row[2:-1], strict=True) if why is not None)
+        raise AuditInputError("bad_cells", str(rows[0][0]), f"{int(rows[0][-1]):,} row(s) with bad cells; nothing "
+                              f"was audited (first {len(rows)} rows below)", problems)
     duplicates = con.execute(f"""
-        SELECT contact_id, count(*) AS n, list(_src_file || ':' || _src_row ORDER BY _src_file, _src_row)[1:3]
-        FROM ts_typed GROUP BY contact_id HAVING count(*) > 1 ORDER BY contact_id LIMIT {MAX_PROBLEMS}""").fetchall()
+        WITH keys AS (
+            SELECT contact_id, count(*) AS n FROM ts_typed GROUP BY contact_id HAVING count(*) > 1
+            ORDER BY contact_id LIMIT {MAX_PROBLEMS}
+        )
+        SELECT k.contact_id, any_value(k.n), list(t._src_file || ':' || t._src_row ORDER BY t._src_file, t._src_row)
+        FROM keys k JOIN ts_typed t ON t.contact_id = k.contact_id GROUP BY k.contact_id ORDER BY k.contact_id
+        """).fetchall()
     if duplicates:
-        problems = tuple(f"{', '.join(where)}: [duplicate_attempt_key] `contact_id` {key!r} is used by {n} rows; "
+        problems = tuple(f"{', '.join(where[:3])}: [duplicate_attempt_key] `contact_id` {key!r} is used by {n} rows; "
                          "each attempt needs its own key" for key, n, where in duplicates)
         raise AuditInputError("duplicate_attempt_key", str(duplicates[0][2][0]).rsplit(":", 1)[0],
                               f"{len(duplicates):,} attempt key(s) used more than once; attempts at the same instant "
