@@ -149,3 +149,20 @@ def test_a_date_column_and_a_time_column_with_the_zone_stated(tmp_path: Path) ->
     result = CliRunner().invoke(app, [*args, "--zone", "Europe/Paris"])
     assert result.exit_code == 0, result.output
     assert len(plan_days(tmp_path)) == 5
+
+
+@pytest.mark.parametrize(("hours", "planned"), [("Mo-Fr 08:00-12:00; PH off", False), ("Mo-Fr 08:00-12:00", True)])
+def test_the_contract_says_whether_public_holidays_are_worked(tmp_path: Path, hours: str, planned: bool) -> None:
+    # "PH off" closes 11 November 2026 (a Wednesday); without a PH rule holidays keep their weekday's hours
+    from charte.examples import __file__ as examples_init
+
+    contract = tmp_path / "contract.yaml"
+    text = (Path(examples_init).parent / "service-client-energie.yaml").read_text(encoding="utf-8")
+    contract.write_text(text.replace('"Mo-Fr 08:00-20:00; Sa 09:00-18:00; PH off"', f'"{hours}"', 1), encoding="utf-8")
+    history = tmp_path / "history.csv"
+    write_days(history, datetime(2026, 4, 6), 220, weekdays={0, 1, 2, 3, 4}, hours=(8, 12))
+    result = CliRunner().invoke(app, ["plan", "--activity", "service-inbound", "--week", "2026-W46", "--history",
+                                      str(history), "--out", str(tmp_path), "--contract", str(contract),
+                                      "--zone", "Europe/Paris"])
+    assert result.exit_code == 0, result.output
+    assert ("2026-11-11" in plan_days(tmp_path)) is planned

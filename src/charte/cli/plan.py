@@ -194,19 +194,23 @@ def plan(
     patience: Annotated[float | None, typer.Option(help="measured mean patience, seconds (Erlang A)")] = None,
     shrinkage: Annotated[float, typer.Option()] = 0.30,
     country: Annotated[str, typer.Option(help="country of the public holidays (ISO code: FR, US…)")] = "FR",
-    holidays: Annotated[str, typer.Option(help=HOLIDAYS_HELP)] = "close",
+    holidays: Annotated[str | None, typer.Option(
+        help=HOLIDAYS_HELP + "; default: as the contract's opening hours say (PH off: close; otherwise special), "
+                             "'close' without --contract")] = None,
 ) -> None:
     """Forecast the week, staff it (Erlang A), schedule shifts (HiGHS) and export the plan.
 
-    Only the working days and hours are planned; contacts of the history outside them are
-    counted and reported on standard error, not used.
+    Only working days and hours are planned; contacts outside them are reported (stderr), not used.
     """
     from charte.workforce.schedule import schedule_shifts
     from charte.workforce.staffing_plan import StaffingTarget, staffing_plan
 
     monday = _iso_week(week)
-    working = (_week(hours, weekdays, opening, closing) if hours or contract is None
-               else _contract_week(contract, activity))
+    if hours or contract is None:
+        working, holidays = _week(hours, weekdays, opening, closing), holidays or "close"
+    else:
+        working, contract_holidays = _contract_week(contract, activity)
+        holidays = holidays or contract_holidays
     history = _history(history_file, activity, zone, minutes, working).before(monday)
     if not history.days:
         raise typer.BadParameter(f"{history_file}: no history for activity {activity!r} before {monday}")
@@ -214,7 +218,7 @@ def plan(
     _report_outside(history, calendar)
     days_planned = [d for d in (monday + timedelta(days=k) for k in range(7)) if calendar.is_working(d)]
     if not days_planned:
-        raise typer.BadParameter(f"no working day in {week} ({working.describe()}, public holidays closed)")
+        raise typer.BadParameter(f"no working day in {week} ({working.describe()}, public holidays: {holidays})")
     forecast = planning_forecast(history, days_planned, calendar)
     staffing = staffing_plan(tuple(days_planned), forecast.point, minutes,
                              StaffingTarget(aht, sl, sl_seconds, patience_seconds=patience, shrinkage=shrinkage))
@@ -239,7 +243,9 @@ def plan(
                f"written to {out}")
 
 
-def _contract_week(path: Path, activity: str) -> WorkingWeek:
+def _contract_week(path: Path, activity: str) -> tuple[WorkingWeek, str]:
+    """The activity's working week, and what its opening hours say of public holidays: ``PH off`` closes
+    them; no ``PH`` rule (holidays keep their weekday's hours) or ``PH`` hours make them special days."""
     from charte.io.contract_yaml import ContractInvalid, load_contract
 
     try:
@@ -249,6 +255,6 @@ def _contract_week(path: Path, activity: str) -> WorkingWeek:
     except KeyError as error:
         raise typer.BadParameter(str(error.args[0]), param_hint="--activity") from None
     try:
-        return WorkingWeek.from_hours(hours)
+        return WorkingWeek.from_hours(hours), "close" if hours.holidays == () else "special"
     except WorkingWeekError as error:
         raise typer.BadParameter(f"{path}: activity {activity!r}: {error}", param_hint="--contract") from None
