@@ -220,3 +220,11 @@ def test_the_shipped_asterisk_cdr_mapping(tmp_path: Path) -> None:
     by_rule = {f["rule"]: f for f in json.loads(result.stdout)["findings"]}
     assert by_rule["calling_hours"]["violations"] == 1  # 20:15 in Paris
     assert by_rule["refusal_silence"]["verdict"] == "not_checked"
+
+
+def test_a_bare_date_is_not_read_as_a_utc_offset(tmp_path: Path) -> None:
+    # "2026-03-10" ends in "-10", which is not an offset: without a time and a zone it is refused
+    path = tmp_path / "attempts.csv"
+    path.write_text(CANONICAL_HEADER + "a1,2026-03-10,voice_outbound,c1,false,C1,manual\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["telesales", "audit", str(path)])
+    assert result.exit_code == 2 and f"{path}:2: [bad_cell] `arrived_at`" in result.output

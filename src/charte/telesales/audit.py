@@ -246,7 +246,8 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
     return {str(r[0]): str(r[1]) for r in rows}
 
 
-_OFFSET = r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+#: a UTC offset after a time of day (``09:30:00+01:00``, ``09:30Z``); a bare date's ``-10`` is not one
+_OFFSET = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
 
 
 def _timestamp_sql(column_type: str, zone: str | None) -> tuple[str, str]:
