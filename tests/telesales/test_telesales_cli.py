@@ -165,7 +165,7 @@ def test_bad_cells_are_all_named_with_file_row_and_column_and_exit_2(tmp_path: P
     result = CliRunner().invoke(app, ["telesales", "audit", str(path)])
     assert result.exit_code == 2, result.output
     assert f"{path}:3: [bad_cell] `arrived_at` is not a date and time" in result.output
-    assert f"{path}:4: [bad_cell] `refused` is not a yes/no value" in result.output
+    assert f"{path}:4: [bad_cell] `refused` is peut-être; expected a yes/no value" in result.output
     assert "Traceback" not in result.output and f"{path}:2:" not in result.output
 
 

@@ -301,4 +301,4 @@ def test_dial_modes_are_read_whatever_their_case_and_spaces(written: str, automa
 def test_an_unknown_dial_mode_is_refused() -> None:
     with pytest.raises(AuditInputError, match="bad_cells") as caught:
         audit([Call("a", "2026-03-10 11:00:00", dial_mode="robot")])
-    assert "`dial_mode` is not a dial mode" in str(caught.value)
+    assert "`dial_mode` is robot; expected one of manual" in str(caught.value)

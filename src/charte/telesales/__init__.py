@@ -10,9 +10,9 @@ the 2010 charter's commitment to stop automated prospecting dialers. Rules are d
 
 from __future__ import annotations
 
+from charte.telesales.attempts import AuditInputError
 from charte.telesales.audit import (
     SCORECARD_VERDICT,
-    AuditInputError,
     AuditResult,
     AuditSettings,
     DialModeShare,

@@ -41,6 +41,9 @@ from charte.domain import law
 from charte.domain.calendar import public_holidays
 from charte.domain.contract.charter_2010 import OutboundDialing
 from charte.domain.records import DialMode
+from charte.telesales.attempts import AuditInputError as AuditInputError  # noqa: PLC0414 (re-exported)
+from charte.telesales.attempts import attempts_from_files, locate_departments, normalise
+from charte.telesales.attempts import quote as _quote
 from charte.telesales.bloctel import BloctelList
 from charte.telesales.consumer_zones import consumer_zone
 from charte.telesales.rules import (
@@ -70,26 +73,6 @@ _NEEDS: Mapping[Rule, tuple[str, ...]] = {
     Rule.AUTOMATED_MESSAGE_CONSENT: ("dial_mode", "consent_ref"),
     Rule.AUTOMATED_DIALING: ("dial_mode",),
 }
-
-
-class AuditInputError(ValueError):
-    """Attempt records the audit cannot read; the message says what was expected and found.
-
-    ``problems`` lists every bad cell found (``file:row: [code] `column` …``), at most
-    :data:`MAX_PROBLEMS` of them, the first one also being the message's first line.
-    """
-
-    def __init__(self, code: str, source: str, message: str, problems: tuple[str, ...] = ()) -> None:
-        self.code = code
-        self.problems = problems
-        text = f"{source}: [{code}] {message}"
-        super().__init__("\n".join((text, *problems)) if problems else text)
-
-
-MAX_PROBLEMS = 50
-#: Canonical booleans, as the importers read them (charte.io.conversion): anything else is refused.
-TRUE_WORDS: tuple[str, ...] = ("1", "true", "yes", "y", "oui", "o", "vrai")
-FALSE_WORDS: tuple[str, ...] = ("0", "false", "no", "n", "non", "faux")
 
 
 class Verdict(StrEnum):
@@ -211,186 +194,6 @@ class AuditResult:
 
 
 # -- input ------------------------------------------------------------------------------------------
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def attempts_from_files(con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path]) -> str:
-    """Register canonical attempt records (Parquet or CSV) as ``ts_input``, with each row's file and row.
-
-    CSV files are read as text (department codes keep their leading zero, offsets are honoured,
-    every cell is typed and checked in :func:`_normalise`); ``_src_row`` is the CSV line (header
-    = line 1) or the Parquet row (from 1).
-    """
-    if not paths:
-        raise AuditInputError("no_input", "<attempts>", "no attempt file given")
-    files = [Path(p) for p in paths]
-    for p in files:
-        if not p.exists():
-            raise AuditInputError("file_not_found", str(p), "no such file")
-    if all(p.suffix.lower() == ".parquet" for p in files):
-        listing = "[" + ", ".join(_quote(str(p)) for p in files) + "]"
-        con.execute(f"CREATE OR REPLACE VIEW ts_input AS SELECT * EXCLUDE (filename, file_row_number), "
-                    f"filename AS _src_file, file_row_number + 1 AS _src_row FROM read_parquet({listing}, "
-                    "union_by_name=true, filename=true, file_row_number=true)")
-    else:
-        parts = [f"SELECT *, {_quote(str(p))} AS _src_file, row_number() OVER () + 1 AS _src_row "
-                 f"FROM read_csv({_quote(str(p))}, header=true, all_varchar=true)" for p in files]
-        con.execute("CREATE OR REPLACE TEMP TABLE ts_input AS " + " UNION ALL BY NAME ".join(parts))
-    return "ts_input"
-
-
-def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
-    rows = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
-    return {str(r[0]): str(r[1]) for r in rows}
-
-
-#: a UTC offset after a time of day (``09:30:00+01:00``, ``09:30Z``); a bare date's ``-10`` is not one
-_OFFSET = r"[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
-
-
-def _timestamp_sql(column_type: str, zone: str | None) -> tuple[str, str]:
-    """(instant expression, "why bad" expression: NULL when the cell is fine) for ``arrived_at``."""
-    kind = column_type.upper()
-    if "TIME ZONE" in kind:
-        return "arrived_at", "CASE WHEN arrived_at IS NULL THEN 'is empty; expected the dial time' END"
-    if kind.startswith("TIMESTAMP") or kind == "DATE":
-        if zone is None:
-            return ("CAST(NULL AS TIMESTAMPTZ)",
-                    "CASE WHEN arrived_at IS NULL THEN 'is empty; expected the dial time' ELSE "
-                    "'has no UTC offset (a naive timestamp); state the zone of the file''s times (--zone)' END")
-        return (f"timezone({_quote(zone)}, CAST(arrived_at AS TIMESTAMP))",
-                "CASE WHEN arrived_at IS NULL THEN 'is empty; expected the dial time' END")
-    text = "trim(CAST(arrived_at AS VARCHAR))"
-    aware = f"regexp_matches({text}, '{_OFFSET}')"
-    naive_value = (f"timezone({_quote(zone)}, TRY_CAST({text} AS TIMESTAMP))" if zone is not None
-                   else "CAST(NULL AS TIMESTAMPTZ)")
-    instant = f"CASE WHEN {aware} THEN TRY_CAST({text} AS TIMESTAMPTZ) ELSE {naive_value} END"
-    naive_problem = ("NULL" if zone is not None else
-                     "'has no UTC offset; state the zone of the file''s times (--zone) — it is never read as UTC'")
-    why = (f"CASE WHEN arrived_at IS NULL OR {text} = '' THEN 'is empty; expected the dial time' "
-           f"WHEN {aware} AND TRY_CAST({text} AS TIMESTAMPTZ) IS NULL THEN 'is not a date and time' "
-           f"WHEN NOT {aware} AND TRY_CAST({text} AS TIMESTAMP) IS NULL THEN 'is not a date and time' "
-           f"WHEN NOT {aware} THEN {naive_problem} END")
-    return instant, why
-
-
-def _boolean_sql(name: str) -> tuple[str, str]:
-    text = f"lower(trim(CAST({name} AS VARCHAR)))"
-    yes = ", ".join(_quote(w) for w in TRUE_WORDS)
-    no = ", ".join(_quote(w) for w in FALSE_WORDS)
-    value = f"CASE WHEN {text} IN ({yes}) THEN true WHEN {text} IN ({no}) THEN false END"
-    why = (f"CASE WHEN {name} IS NOT NULL AND {text} <> '' AND NOT {text} IN ({yes}, {no}) "
-           f"THEN 'is not a yes/no value; expected one of {'/'.join(TRUE_WORDS + FALSE_WORDS)}' END")
-    return value, why
-
-
-def _dial_mode_sql() -> tuple[str, str]:
-    """Dial modes read whatever their case, spaces or dashes (``Predictive``, ``PROGRESSIVE ``,
-    ``automated message``); a value that is none of the canonical modes is refused."""
-    text = "regexp_replace(lower(trim(CAST(dial_mode AS VARCHAR))), '[\\s-]+', '_', 'g')"
-    known = ", ".join(_quote(m.value) for m in DialMode)
-    value = f"CASE WHEN {text} IN ({known}) THEN {text} END"
-    why = (f"CASE WHEN dial_mode IS NOT NULL AND {text} <> '' AND NOT {text} IN ({known}) "
-           f"THEN 'is not a dial mode; expected one of {', '.join(m.value for m in DialMode)}' END")
-    return value, why
-
-
-def _normalise(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSettings) -> set[str]:
-    """View ``ts_norm`` with every column the audit reads, absent ones as NULL; returns those present.
-
-    Every cell the audit reads is checked first, relationally: a bad one is an
-    :class:`AuditInputError` naming its file, row and column (all of them, up to
-    :data:`MAX_PROBLEMS`), and nothing is audited.
-    """
-    present = _columns(con, relation)
-    for required in ("arrived_at", "contact_id"):
-        if required not in present:
-            raise AuditInputError("missing_column", relation, f"`{required}` is required (`contact_id` is the "
-                                  f"attempt's stable key); found {sorted(c for c in present if not c.startswith('_'))}")
-    if "_src_file" not in present:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW ts_sourced AS SELECT *, '<table>' AS _src_file, "
-                    f"row_number() OVER () AS _src_row FROM {relation}")
-        relation = "ts_sourced"
-
-    def col(name: str, default: str = "NULL") -> str:
-        return name if name in present else default
-
-    arrived, arrived_why = _timestamp_sql(present["arrived_at"], settings.input_zone)
-    refused, refused_why = _boolean_sql("refused") if "refused" in present else ("false", "NULL")
-    in_progress, in_progress_why = (_boolean_sql("contract_in_progress") if "contract_in_progress" in present
-                                    else ("false", "NULL"))
-    mode, mode_why = _dial_mode_sql() if "dial_mode" in present else ("NULL", "NULL")
-    channel_filter = "WHERE channel = 'voice_outbound'" if "channel" in present else ""
-    key = "nullif(trim(CAST(contact_id AS VARCHAR)), '')"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW ts_typed AS
-        SELECT _src_file, _src_row, {key} AS contact_id,
-               {arrived} AS arrived, {arrived_why} AS why_arrived_at,
-               coalesce({refused}, false) AS refused, {refused_why} AS why_refused,
-               coalesce({in_progress}, false) AS contract_in_progress, {in_progress_why} AS why_contract_in_progress,
-               {mode} AS dial_mode, {mode_why} AS why_dial_mode,
-               CASE WHEN {key} IS NULL THEN 'is empty; every attempt needs its own stable key' END AS why_contact_id,
-               CAST({col('consumer_hash')} AS VARCHAR) AS consumer_hash,
-               CAST({col('number_hash')} AS VARCHAR) AS number_hash,
-               nullif(trim(CAST({col('consent_ref')} AS VARCHAR)), '') AS consent_ref,
-               nullif(trim(CAST({col('hours_consent_ref')} AS VARCHAR)), '') AS hours_consent_ref,
-               coalesce(CAST({col('campaign')} AS VARCHAR), CAST({col('activity')} AS VARCHAR), '') AS campaign,
-               coalesce(CAST({col('team')} AS VARCHAR), '') AS team,
-               coalesce(CAST({col('professional')} AS VARCHAR), '') AS professional,
-               coalesce(trim(CAST({col('consumer_department')} AS VARCHAR)), '') AS consumer_department
-        FROM {relation} {channel_filter}""")
-    _check_cells(con)
-    # a column the export carries but never fills (a mapping's canonical table has them all) is absent; not
-    # consent_ref: a consent the professional cannot show is a missing proof, whatever the reason
-    optional = [c for c in ("consumer_hash", "number_hash", "refused", "dial_mode") if c in present]
-    if optional:
-        filled = con.execute(f"SELECT {', '.join(f'count({c})' for c in optional)} FROM {relation}").fetchone()
-        assert filled is not None
-        present = {c: t for c, t in present.items() if c not in {o for o, n in zip(optional, filled, strict=True)
-                                                                  if not n}}
-    con.execute("""
-        CREATE OR REPLACE TEMP VIEW ts_norm AS
-        SELECT _src_file, _src_row, contact_id, epoch_us(arrived) AS us, consumer_hash, number_hash, refused,
-               consent_ref, hours_consent_ref, dial_mode, campaign, team, professional, contract_in_progress,
-               consumer_department
-        FROM ts_typed""")
-    return {c for c in INPUT_COLUMNS if c in present}
-
-
-_CHECKED = ("contact_id", "arrived_at", "refused", "contract_in_progress", "dial_mode")
-
-
-def _check_cells(con: duckdb.DuckDBPyConnection) -> None:
-    """Every bad cell (file:row: `column` why) and every attempt key used twice, or an error listing them.
-
-    One scan for the cells (the first rows holding a bad one, with their count), one aggregate for the keys.
-    """
-    whys = ", ".join(f"why_{c}" for c in _CHECKED)
-    any_bad = " OR ".join(f"why_{c} IS NOT NULL" for c in _CHECKED)
-    rows = con.execute(f"SELECT _src_file, _src_row, {whys}, count(*) OVER () FROM ts_typed WHERE {any_bad} "
-                       f"ORDER BY _src_file, _src_row LIMIT {MAX_PROBLEMS}").fetchall()
-    if rows:
-        problems = tuple(f"{row[0]}:{row[1]}: [bad_cell] `{column}` {why}"
-                         for row in rows for column, why in zip(_CHECKED, row[2:-1], strict=True) if why is not None)
-        raise AuditInputError("bad_cells", str(rows[0][0]), f"{int(rows[0][-1]):,} row(s) with bad cells; nothing "
-                              f"was audited (first {len(rows)} rows below)", problems)
-    duplicates = con.execute(f"""
-        WITH keys AS (
-            SELECT contact_id, count(*) AS n FROM ts_typed GROUP BY contact_id HAVING count(*) > 1
-            ORDER BY contact_id LIMIT {MAX_PROBLEMS}
-        )
-        SELECT k.contact_id, any_value(k.n), list(t._src_file || ':' || t._src_row ORDER BY t._src_file, t._src_row)
-        FROM keys k JOIN ts_typed t ON t.contact_id = k.contact_id GROUP BY k.contact_id ORDER BY k.contact_id
-        """).fetchall()
-    if duplicates:
-        problems = tuple(f"{', '.join(where[:3])}: [duplicate_attempt_key] `contact_id` {key!r} is used by {n} rows; "
-                         "each attempt needs its own key" for key, n, where in duplicates)
-        raise AuditInputError("duplicate_attempt_key", str(duplicates[0][2][0]).rsplit(":", 1)[0],
-                              f"{len(duplicates):,} attempt key(s) used more than once; attempts at the same instant "
-                              "would be mistaken for one another, so nothing was audited", problems)
-
 
 # -- time zones and holidays ------------------------------------------------------------------------
 
@@ -708,7 +511,7 @@ def run_audit(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSett
     """
     settings = settings or AuditSettings()
     con.execute("SET TimeZone = 'UTC'")
-    present = _normalise(con, relation, settings)
+    present = normalise(con, relation, settings.input_zone)
     total, first_us, last_us, departments = _span(con)
     if total == 0:
         raise AuditInputError("no_outbound_attempts", relation, "no row with channel voice_outbound; "
@@ -718,7 +521,7 @@ def run_audit(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSett
     try:
         zones, holiday_expr = _register_zones(con, departments, first_day, last_day, settings.local_holidays)
     except ValueError as exc:
-        raise _unknown_department(con, departments, exc) from exc
+        raise _unknown_department(con, relation, departments, exc) from exc
     if settings.bloctel_lists:
         _register_bloctel(con, settings.bloctel_lists)
     _local_view(con, zones, first_us, last_us, holiday_expr, settings.bloctel_lists)
@@ -742,8 +545,8 @@ def run_audit(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSett
     )
 
 
-def _unknown_department(con: duckdb.DuckDBPyConnection, departments: Iterable[str], exc: ValueError
-                        ) -> AuditInputError:
+def _unknown_department(con: duckdb.DuckDBPyConnection, relation: str, departments: Iterable[str],
+                        exc: ValueError) -> AuditInputError:
     """Every row whose consumer department names no French territory, by file and row."""
     unknown = []
     for dept in departments:
@@ -751,9 +554,7 @@ def _unknown_department(con: duckdb.DuckDBPyConnection, departments: Iterable[st
             consumer_zone(dept)
         except ValueError:
             unknown.append(dept)
-    listing = ", ".join(_quote(d) for d in unknown) or "NULL"
-    rows = con.execute(f"SELECT _src_file, _src_row, consumer_department FROM ts_norm WHERE consumer_department IN "
-                       f"({listing}) ORDER BY _src_file, _src_row LIMIT {MAX_PROBLEMS}").fetchall()
+    rows = locate_departments(con, relation, unknown)
     problems = tuple(f"{f}:{r}: [unknown_consumer_department] `consumer_department` is {d!r}" for f, r, d in rows)
     source = str(rows[0][0]) if rows else "<attempts>"
     return AuditInputError("unknown_consumer_department", source, str(exc).split("] ", 1)[-1], problems)
