@@ -32,6 +32,7 @@ def test_the_openapi_document_lists_every_api_operation(world: World) -> None:
         ("GET", "/api/contracts"), ("POST", "/api/contracts"), ("GET", "/api/contracts/{contract_id}"),
         ("POST", "/api/contracts/{contract_id}/facts"), ("POST", "/api/contracts/{contract_id}/settlements"),
         ("GET", "/api/contracts/{contract_id}/settlements/{period}"),
+        ("GET", "/api/public/members"), ("GET", "/api/public/members/{siren}"),  # the public register (issue 18)
         # issue 16 — disputes, messages, what-ifs, resolutions
         ("GET", "/api/contracts/{contract_id}/disputes"), ("POST", "/api/contracts/{contract_id}/disputes"),
         ("GET", "/api/contracts/{contract_id}/disputes/{dispute_id}"),

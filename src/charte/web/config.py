@@ -28,7 +28,7 @@ class WebSettings(BaseSettings):
     login_max_failures: int = 5
     login_window_seconds: int = 900
     default_language: str = "fr"
-    public_url: str = ""
+    public_url: str = ""  # CHARTE_PUBLIC_URL: the address users reach (links in e-mails, register QR codes)
     smtp_url: str = ""
 
     def link(self, path: str) -> str:
