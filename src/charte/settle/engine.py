@@ -5,8 +5,9 @@ No I/O, no clock, no randomness: the same contract, month and facts give byte-id
 replay it. Passes, in order (each a module with its rule and its test):
 
 1. the contract version in force on the month's first day (amendments folded in);
-2. facts checked against the contract (unknown activities, missing forecasts) and cut to
-   the month (local time);
+2. facts checked against the contract (unknown activities) and cut to the month (local
+   time); of the forecasts, the version issued by each horizon's deadline for each period
+   (:mod:`~charte.settle.forecast_versions`), missing ones are problems;
 3. indexation (:mod:`~charte.settle.indexation`) → one coefficient on base prices;
 4. billable quantities and their lines (:mod:`~charte.settle.billable`, tiers);
 5. minimum billing top-ups (:mod:`~charte.settle.minimum_billing`);
@@ -31,8 +32,9 @@ from charte.domain.contract import Contract
 from charte.domain.money import round_cents
 from charte.settle.billable import billable_quantity, is_unit_priced, service_lines, success_fee_lines
 from charte.settle.bonus_malus import bonus_malus_lines
-from charte.settle.facts import Facts, ForecastSeries, IntervalBlock, Problem, SettlementError, StaffingBlock
+from charte.settle.facts import Facts, IntervalBlock, Problem, SettlementError, StaffingBlock
 from charte.settle.forecast_accuracy import Accuracy, accuracy
+from charte.settle.forecast_versions import VersionUse, select_forecasts
 from charte.settle.indexation import PriceRevision, price_revision
 from charte.settle.lines import InvoiceLine, LineKind, plain
 from charte.settle.minimum_billing import MinimumCheck, minimum_billing, top_up_line
@@ -61,6 +63,7 @@ class Settlement:
     notes: tuple[str, ...]
     inputs_sha256: str
     engine: str = ENGINE_VERSION
+    forecast_versions: tuple[VersionUse, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +76,7 @@ class Settlement:
             "minimum_billing": [plain(dict(m.__dict__)) for m in self.minimum_billing],
             "service_results": [r.as_dict() for r in self.service_results],
             "forecast_accuracy": [a.as_dict() for a in self.forecast_accuracy],
+            "forecast_versions": [v.as_dict() for v in self.forecast_versions],
             "notes": list(self.notes),
         }
 
@@ -99,22 +103,16 @@ def _cut_block(block: IntervalBlock, period: Month) -> IntervalBlock:
                          {k: v[keep] for k, v in block.answered_within.items()})
 
 
-def _cut_series(series: ForecastSeries, period: Month) -> ForecastSeries:
-    keep = in_month(series.period_start, period) if series.granularity not in ("month", "year") else None
-    if keep is None or keep.all():
-        return series
-    return replace(series, period_start=series.period_start[keep], volume_milli=series.volume_milli[keep],
-                   aht_seconds=series.aht_seconds[keep])
-
-
 def _cut_staffing(staffing: StaffingBlock, period: Month) -> StaffingBlock:
     keep = in_month(staffing.start, period)
     return staffing if keep.all() else replace(staffing, start=staffing.start[keep],
                                                planned_agents=staffing.planned_agents[keep])
 
 
-def month_facts(contract: Contract, period: Month, facts: Facts, problems: list[Problem]) -> Facts:
-    """The facts of ``period`` only; activities the contract does not have are problems."""
+def month_facts(contract: Contract, period: Month, facts: Facts, problems: list[Problem],
+                versions: list[VersionUse] | None = None) -> Facts:
+    """The facts of ``period`` only, with one forecast per activity and horizon
+    (:func:`~charte.settle.forecast_versions.select_forecasts`); activities the contract does not have are problems."""
     known = {a.id for a in contract.activities}
     for activity in sorted(facts.activities() - known):
         problems.append(Problem("unknown_activity", f"facts ({activity})",
@@ -124,28 +122,12 @@ def month_facts(contract: Contract, period: Month, facts: Facts, problems: list[
         if kpi.activity in known and kpi.commitment not in {c.id for c in contract.commitments_for(kpi.activity)}:
             problems.append(Problem("unknown_commitment", f"kpis ({kpi.activity})",
                                     f"commitment `{kpi.commitment}` is not a commitment of `{kpi.activity}`"))
-    return Facts(tuple(_cut_block(b, period) for b in facts.intervals),
-                 tuple(_cut_series(s, period) for s in facts.forecasts),
+    forecasts, uses = select_forecasts(contract, period, facts, problems)
+    if versions is not None:
+        versions += uses
+    return Facts(tuple(_cut_block(b, period) for b in facts.intervals), tuple(forecasts),
                  tuple(_cut_staffing(s, period) for s in facts.staffing), facts.incidents, facts.index_values,
                  facts.kpis, facts.successes)
-
-
-def _check_forecasts(contract: Contract, period: Month, facts: Facts, problems: list[Problem]) -> None:
-    clause = contract.forecasts
-    if clause is None:
-        return
-    needed = {clause.band.horizon or clause.reference_horizon.name}
-    if clause.minimum_billing is not None and clause.minimum_billing.horizon:
-        needed.add(clause.minimum_billing.horizon)
-    for activity in contract.activities:
-        if facts.intervals_of(activity.id) is None:
-            continue
-        for horizon in sorted(needed):
-            series = facts.forecast(activity.id, horizon)
-            if series is None or series.volume_milli.size == 0:
-                problems.append(Problem("missing_forecast", f"forecasts ({activity.id}, {horizon})",
-                                        f"no {horizon} forecast of `{activity.id}` for {period}; the contract's band "
-                                        f"and minimum billing are checked against it"))
 
 
 def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
@@ -158,8 +140,10 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
     if period.first_day < version.term.start or (end is not None and period.last_day > end):
         problems.append(Problem("period_outside_term", "term",
                                 f"{period} is outside the contract's term {version.term.start} – {version.term.end}"))
-    month = month_facts(version, period, facts, problems)
-    _check_forecasts(version, period, month, problems)
+    versions: list[VersionUse] = []
+    month = month_facts(version, period, facts, problems, versions)
+    notes += [f"forecast {v.horizon} of {v.activity} issued {v.issued} ({v.content_sha256[:12]}): {v.reason}"
+              for v in versions if v.status in ("late", "partly_late")]
     revision = price_revision(version, period, month, problems)
     drafts: list[InvoiceLine] = []
     checks: list[MinimumCheck] = []
@@ -190,6 +174,7 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
         total_excluding_vat=total, vat_rate=vat_rate, vat=vat, total_including_vat=total + vat,
         indexation=revision, minimum_billing=tuple(checks), service_results=tuple(results),
         forecast_accuracy=tuple(_accuracies(version, month)), notes=tuple(notes), inputs_sha256=digest,
+        forecast_versions=tuple(versions),
     )
 
 

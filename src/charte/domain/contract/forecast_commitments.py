@@ -22,21 +22,52 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from charte.domain.contract.clause import Clause
 from charte.domain.contract.quantities import CalendarSpan, Percent, Share
 
 Granularity = Literal["year", "month", "week", "day", "60min", "30min", "15min"]
+#: Granularities and periods, finest first.
+ORDER: tuple[str, ...] = ("15min", "30min", "60min", "day", "week", "month", "year")
+
+
+IssuePeriod = Literal["year", "month", "week", "day"]
 
 
 class Horizon(Clause):
-    """A forecast the client commits to deliver ``issued_before`` the period it forecasts."""
+    """A forecast the client commits to deliver ``issued_before`` the period it forecasts.
+
+    **Deadline.** Each forecast row forecasts a period (a month, a day, an interval…). The
+    period one *issue* of the horizon covers is ``issue_period`` (``month`` for an M−1 sent
+    once a month, ``week`` for a W−1 sent once a week); when absent, it is each row's own
+    period (an interval row's day). The deadline is the day ``issued_before`` ahead of that
+    period's first day (Paris time): a version is **on time** for a row when it was issued on
+    or before that day (until 24:00). Of the versions on time for a row, the **latest issued**
+    wins; versions issued after the deadline never count (:mod:`charte.settle.forecast_versions`).
+    """
 
     name: str = Field(description="e.g. budget, M-3, M-1, W-1")
     issued_before: CalendarSpan
     granularity: Granularity
     covers: Literal["volume", "volume_and_handle_time"] = "volume_and_handle_time"
+    issue_period: IssuePeriod | None = Field(
+        default=None,
+        description="the period one issue covers (month for M-1, week for W-1); issued_before counts back from its "
+                    "first day; each row's own period when absent",
+    )
+
+    @model_validator(mode="after")
+    def _issue_period_not_finer(self) -> Horizon:
+        if self.issue_period is not None and ORDER.index(self.issue_period) < ORDER.index(self.granularity):
+            raise PydanticCustomError(
+                "issue_period_finer_than_granularity",
+                "horizon {name!r} forecasts per {g} but says one issue covers a {p}; "
+                "expected a period of {g} or longer",
+                {"name": self.name, "g": self.granularity, "p": self.issue_period},
+            )
+        return self
 
 
 class VolumeBand(Clause):
