@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from tests.settle.scenarios import NOVEMBER, at, contract, facts, row, w1
+from tests.settle.scenarios import NOVEMBER, at, complete_rows, contract, facts, row, w1
 from tests.workforce.workforce_reference import erlang_c_reference
 
 from charte.settle import Facts, ForecastSeries, LineKind, Successes, interval_block, settle
@@ -35,8 +35,9 @@ def test_tiers_split_the_quantity(tiering, lines):
     c = contract(TIERED.format(tiering=tiering))
     inbound = row("2026-11-02T09:00", 10, 10, productive_hours=1)
     mail = row("2026-11-02T09:00", 1500, 0)
-    result = settle(c, NOVEMBER, Facts.of(intervals=[interval_block("inbound", [inbound]),
-                                                     interval_block("mail", [mail])]))
+    mail_rows = complete_rows([mail], "Mo-Fr 09:00-18:00")
+    result = settle(c, NOVEMBER, Facts.of(intervals=[interval_block("inbound", complete_rows([inbound])),
+                                                     interval_block("mail", mail_rows)]))
     got = [(line.quantity, line.amount) for line in result.lines if line.activity == "mail"]
     assert got == lines
     assert result.total_excluding_vat == Decimal("30.00") + sum(a for _, a in lines)

@@ -3,7 +3,8 @@
 A facts folder holds the canonical files ``charte demo`` writes (Parquet preferred, CSV read
 otherwise): ``interval_report``, ``forecasts`` (activity, horizon, issued_on[, issued_at], granularity,
 period_start, volume, aht_seconds; one version per issue), ``staffing`` (activity, interval_start, planned_agents),
-``incidents.csv`` (activity, kind, side, start, end[, description]); and optionally
+``incidents.csv`` (activity, kind, side, start, end[, description][, effect: degraded, closed or
+no_contacts]); and optionally
 ``kpis.csv`` (activity, commitment, value[, sample]), ``successes.csv`` (activity, count,
 value_sold) and ``index_values.csv``. An index CSV has columns ``series,month,value``
 (``month`` as YYYY-MM; lines starting with ``#`` are comments).
@@ -133,7 +134,7 @@ def _instant(text: str) -> datetime:
 
 def incidents(path: Path) -> list[Incident]:
     return [Incident(r["activity"], _instant(r["start"]), _instant(r["end"]), r["kind"], r.get("side") or "client",
-                     r.get("description") or "") for r in _csv_rows(path)]
+                     r.get("description") or "", r.get("effect") or "degraded") for r in _csv_rows(path)]
 
 
 def load_index_values(path: Path) -> list[IndexValue]:

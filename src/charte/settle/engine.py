@@ -7,7 +7,8 @@ replay it. Passes, in order (each a module with its rule and its test):
 1. the contract version in force on the month's first day (amendments folded in);
 2. facts checked against the contract (unknown activities) and cut to the month (local
    time); of the forecasts, the version issued by each horizon's deadline for each period
-   (:mod:`~charte.settle.forecast_versions`), missing ones are problems;
+   (:mod:`~charte.settle.forecast_versions`), missing ones are problems; every opening day
+   has interval rows or a declared closure (:mod:`~charte.settle.coverage`);
 3. indexation (:mod:`~charte.settle.indexation`) → one coefficient on base prices;
 4. billable quantities and their lines (:mod:`~charte.settle.billable`, tiers);
 5. minimum billing top-ups (:mod:`~charte.settle.minimum_billing`);
@@ -32,6 +33,7 @@ from charte.domain.contract import Contract
 from charte.domain.money import round_cents
 from charte.settle.billable import billable_quantity, is_unit_priced, service_lines, success_fee_lines
 from charte.settle.bonus_malus import bonus_malus_lines
+from charte.settle.coverage import check_coverage
 from charte.settle.facts import Facts, IntervalBlock, Problem, SettlementError, StaffingBlock
 from charte.settle.forecast_accuracy import Accuracy, accuracy
 from charte.settle.forecast_versions import VersionUse, select_forecasts
@@ -144,6 +146,7 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
     month = month_facts(version, period, facts, problems, versions)
     notes += [f"forecast {v.horizon} of {v.activity} issued {v.issued} ({v.content_sha256[:12]}): {v.reason}"
               for v in versions if v.status in ("late", "partly_late")]
+    coverage = check_coverage(version, period, month, problems)
     revision = price_revision(version, period, month, problems)
     drafts: list[InvoiceLine] = []
     checks: list[MinimumCheck] = []
@@ -152,7 +155,8 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
         quantity = billable_quantity(activity, block, problems)
         drafts += service_lines(activity, quantity, revision)
         if is_unit_priced(activity) and block is not None:
-            check = minimum_billing(version, activity, block, month, quantity, problems)
+            check = minimum_billing(version, activity, block, month, quantity, problems,
+                                    coverage.excluded_from_minimum(activity.id))
             if check is not None:
                 checks.append(check)
                 line = top_up_line(activity, check, revision)

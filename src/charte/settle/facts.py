@@ -296,9 +296,21 @@ class StaffingBlock:
         h.update(self.start.astype("<i8").tobytes() + self.planned_agents.astype("<f8").tobytes())
 
 
+#: What an incident did to the activity's data (:class:`Incident` ``effect``).
+INCIDENT_EFFECTS = ("degraded", "closed", "no_contacts")
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Incident:
-    """A period when service could not be judged normally: ``side`` client, provider or none (force majeure)."""
+    """A period when service could not be judged normally: ``side`` client, provider or none (force majeure).
+
+    ``effect`` says what the incident did to the facts: ``degraded`` (service went on, judged
+    with the exclusions of the contract), ``closed`` (the activity did not open: strike, site
+    evacuation, telephony down — no interval rows are expected), ``no_contacts`` (open, but no
+    contact arrived, so the ACD exported no row). A day of opening hours with no interval row is
+    a data gap unless a ``closed`` or ``no_contacts`` incident covers its opening hours
+    (:mod:`charte.settle.coverage`).
+    """
 
     activity: str
     start: datetime
@@ -306,6 +318,7 @@ class Incident:
     kind: str
     side: str = "client"
     description: str = ""
+    effect: str = "degraded"
 
 
 @dataclass(frozen=True, order=True, slots=True)
