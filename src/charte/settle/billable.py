@@ -17,6 +17,7 @@ from decimal import Decimal
 import numpy as np
 
 from charte.domain.contract import Activity, FixedMonthly, PerHandledContact, PerMinute, PerProductiveHour
+from charte.settle.amended_month import Segment
 from charte.settle.facts import Facts, IntervalBlock, Problem
 from charte.settle.indexation import PriceRevision
 from charte.settle.lines import Explanation, InvoiceLine, LineKind, draft
@@ -63,24 +64,43 @@ def billable_quantity(activity: Activity, block: IntervalBlock | None, problems:
     return _seconds(block.total("handle_seconds")) / 60
 
 
-def service_lines(activity: Activity, quantity: Decimal, revision: PriceRevision) -> list[InvoiceLine]:
-    """The billable quantity's lines at indexed prices (one per tier band used)."""
+def service_lines(activity: Activity, quantity: Decimal, revision: PriceRevision, *, segment: Segment | None = None,
+                  month_days: int = 0, already: Decimal = Decimal(0),
+                  month_total: Decimal | None = None) -> list[InvoiceLine]:
+    """The billable quantity's lines at indexed prices (one per tier band used).
+
+    With a ``segment`` (a month cut by an avenant, :mod:`charte.settle.amended_month`), the
+    lines cite the segment's version and a fixed fee is billed for the segment's calendar days.
+    """
     pricing = activity.pricing
     clause = f"activities[{activity.id}].pricing"
     index = revision.figures()
+    label = activity.name or activity.id
+    seg: dict[str, object] = {}
+    if segment is not None:
+        seg = segment.figures(month_days)
+        clause += segment.cites()
+        label += f" — {segment.first:%d/%m}–{segment.last:%d/%m}"
     if isinstance(pricing, FixedMonthly):
         price = pricing.amount * revision.coefficient
-        return [draft(LineKind.FIXED_FEE, activity.id, clause, activity.name or activity.id, Decimal(1), "month",
-                      pricing.amount, price, price, Explanation("fixed_fee", {"indexation": index}))]
+        if segment is None:
+            return [draft(LineKind.FIXED_FEE, activity.id, clause, label, Decimal(1), "month",
+                          pricing.amount, price, price, Explanation("fixed_fee", {"indexation": index}))]
+        days = Decimal(segment.days)
+        return [draft(LineKind.FIXED_FEE, activity.id, clause, label, days, "day", pricing.amount / month_days,
+                      price / month_days, price * days / month_days,
+                      Explanation("fixed_fee", {"indexation": index, "monthly_amount": price,
+                                                "prorata_basis": "calendar_days", **seg}))]
     unit = UNITS[pricing.per]
     lines = []
-    for share in split(pricing, quantity):
+    for share in split(pricing, quantity, already, month_total):
         price = share.base_price * revision.coefficient
         figures = {"per": pricing.per, "quantity": quantity, "indexation": index,
                    "tiering": pricing.tiering if share.band else None,
                    "band_from": share.band[0] if share.band else None,
-                   "band_to": share.band[1] if share.band else None}
-        lines.append(draft(LineKind.SERVICE, activity.id, clause, activity.name or activity.id, share.quantity, unit,
+                   "band_to": share.band[1] if share.band else None,
+                   **({"prorata_basis": "measured_in_segment", **seg} if seg else {})}
+        lines.append(draft(LineKind.SERVICE, activity.id, clause, label, share.quantity, unit,
                            share.base_price, price, share.quantity * price, Explanation("service", figures)))
     return lines
 

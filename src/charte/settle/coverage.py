@@ -25,6 +25,7 @@ from datetime import date
 
 from charte.domain.calendar import Month
 from charte.domain.contract import Contract
+from charte.settle.amended_month import Segment
 from charte.settle.facts import INCIDENT_EFFECTS, Facts, Incident, Problem
 from charte.settle.period import day_of, local_day_numbers, open_days
 
@@ -46,38 +47,47 @@ def _covers_opening(incident: Incident, contract: Contract, activity: str, day: 
     return bool(spans) and all(incident.start <= a and b <= incident.end for a, b in spans)
 
 
-def check_coverage(contract: Contract, period: Month, facts: Facts, problems: list[Problem]) -> Coverage:
-    """Data gaps of every activity that has an interval report or is billed on one (module docstring)."""
+def check_coverage(segs: list[Segment], period: Month, facts: Facts, problems: list[Problem]) -> Coverage:
+    """Data gaps of every activity that has an interval report (module docstring), each segment of the month
+    under its own contract version (opening hours may change by avenant)."""
     declared: dict[str, dict[date, Incident]] = {}
-    out_of_minimum: dict[str, frozenset[date]] = {}
+    out_of_minimum: dict[str, set[date]] = {}
+    gaps: dict[str, list[date]] = {}
+    for seg in segs:
+        _segment_coverage(seg, facts, declared, gaps)
+    for activity, days in gaps.items():
+        listed = ", ".join(d.isoformat() for d in days[:12]) + (" …" if len(days) > 12 else "")
+        problems.append(Problem(
+            "interval_data_gap", f"interval report ({activity})",
+            f"{len(days)} opening day(s) of {period} have no interval row: {listed}; expected the day's intervals, "
+            "or an incident with effect `closed` (strike, outage) or `no_contacts` covering its opening hours"))
+    for activity, mine in declared.items():
+        out_of_minimum[activity] = {d for d, i in mine.items() if i.effect == "closed" and i.side in ("provider",
+                                                                                                       "none")}
     for incident in facts.incidents:
         if incident.effect not in INCIDENT_EFFECTS:
             problems.append(Problem("unknown_incident_effect", f"incidents ({incident.activity})",
                                     f"incident {incident.kind} of {incident.start:%Y-%m-%d} has effect "
                                     f"`{incident.effect}`; expected one of {', '.join(INCIDENT_EFFECTS)}"))
-    known = {a.id for a in contract.activities}
+    return Coverage(declared, {a: frozenset(days) for a, days in out_of_minimum.items()})
+
+
+def _segment_coverage(seg: Segment, facts: Facts, declared: dict[str, dict[date, Incident]],
+                      gaps: dict[str, list[date]]) -> None:
+    contract = seg.version
     for activity in contract.activities:
         block = facts.intervals_of(activity.id)
         if block is None:
             continue  # no report at all: the billable quantity says so (missing_intervals) when one is needed
         with_rows = {day_of(d) for d in set(local_day_numbers(block.start).tolist())}
-        days = open_days(contract, activity, period)
-        statements = [i for i in facts.incidents if i.activity == activity.id and i.activity in known
-                      and i.effect in ("closed", "no_contacts")]
-        mine: dict[date, Incident] = {}
+        days = [d for d in open_days(contract, activity, Month.of(seg.first)) if seg.first <= d <= seg.last]
+        statements = [i for i in facts.incidents if i.activity == activity.id and i.effect in ("closed", "no_contacts")]
+        mine = declared.setdefault(activity.id, {})
         for day in days:
             for incident in statements:
                 if _covers_opening(incident, contract, activity.id, day):
                     mine[day] = incident
                     break
-        gaps = [d for d in days if d not in with_rows and d not in mine]
-        if gaps:
-            listed = ", ".join(d.isoformat() for d in gaps[:12]) + (" …" if len(gaps) > 12 else "")
-            problems.append(Problem(
-                "interval_data_gap", f"interval report ({activity.id})",
-                f"{len(gaps)} opening day(s) of {period} have no interval row: {listed}; expected the day's intervals, "
-                "or an incident with effect `closed` (strike, outage) or `no_contacts` covering its opening hours"))
-        declared[activity.id] = mine
-        out_of_minimum[activity.id] = frozenset(
-            d for d, i in mine.items() if i.effect == "closed" and i.side in ("provider", "none"))
-    return Coverage(declared, out_of_minimum)
+        gaps.setdefault(activity.id, []).extend(d for d in days if d not in with_rows and d not in mine)
+        if not gaps[activity.id]:
+            del gaps[activity.id]

@@ -4,7 +4,9 @@ No I/O, no clock, no randomness: the same contract, month and facts give byte-id
 :meth:`Settlement.to_json`, and the settlement records the SHA-256 of its inputs so anyone can
 replay it. Passes, in order (each a module with its rule and its test):
 
-1. the contract version in force on the month's first day (amendments folded in);
+1. the contract version in force on the month's first day (amendments folded in), and the
+   month's segments when an avenant takes effect during it
+   (:mod:`~charte.settle.amended_month`: prices pro rata, monthly clauses as of the 1st);
 2. facts checked against the contract (unknown activities) and cut to the month (local
    time); of the forecasts, the version issued by each horizon's deadline for each period
    (:mod:`~charte.settle.forecast_versions`), missing ones are problems; every opening day
@@ -29,8 +31,9 @@ from decimal import Decimal
 from typing import Any
 
 from charte.domain.calendar import Month
-from charte.domain.contract import Contract
+from charte.domain.contract import Contract, FixedMonthly
 from charte.domain.money import round_cents
+from charte.settle.amended_month import Segment, cut_days, monthly_changes, segments
 from charte.settle.billable import billable_quantity, is_unit_priced, service_lines, success_fee_lines
 from charte.settle.bonus_malus import bonus_malus_lines
 from charte.settle.coverage import check_coverage
@@ -146,23 +149,27 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
     month = month_facts(version, period, facts, problems, versions)
     notes += [f"forecast {v.horizon} of {v.activity} issued {v.issued} ({v.content_sha256[:12]}): {v.reason}"
               for v in versions if v.status in ("late", "partly_late")]
-    coverage = check_coverage(version, period, month, problems)
+    segs = segments(contract, period)
+    coverage = check_coverage(segs, period, month, problems)
+    notes += monthly_changes(segs)
     revision = price_revision(version, period, month, problems)
     drafts: list[InvoiceLine] = []
     checks: list[MinimumCheck] = []
-    for activity in version.activities:
-        block = month.intervals_of(activity.id)
-        quantity = billable_quantity(activity, block, problems)
-        drafts += service_lines(activity, quantity, revision)
-        if is_unit_priced(activity) and block is not None:
-            check = minimum_billing(version, activity, block, month, quantity, problems,
+    for activity_id in _activity_ids(segs):
+        priced, billed = _priced_lines(segs, activity_id, month, revision, problems)
+        drafts += priced
+        activity = next((a for a in version.activities if a.id == activity_id), None)
+        block = month.intervals_of(activity_id)
+        if activity is not None and is_unit_priced(activity) and block is not None:
+            check = minimum_billing(version, activity, block, month, billed, problems,
                                     coverage.excluded_from_minimum(activity.id))
             if check is not None:
                 checks.append(check)
-                line = top_up_line(activity, check, revision)
+                last = segs[-1]
+                at_end = next((a for a in last.version.activities if a.id == activity_id), activity)
+                line = top_up_line(at_end, check, revision, last if len(segs) > 1 else None)
                 if line is not None:
                     drafts.append(line)
-        drafts += success_fee_lines(activity, month, revision, problems)
     results = service_results(version, month, problems)
     if problems:
         raise SettlementError(problems)
@@ -180,6 +187,53 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
         forecast_accuracy=tuple(_accuracies(version, month)), notes=tuple(notes), inputs_sha256=digest,
         forecast_versions=tuple(versions),
     )
+
+
+def _activity_ids(segs: list[Segment]) -> list[str]:
+    """Activities of every segment, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for seg in segs:
+        for activity in seg.version.activities:
+            seen.setdefault(activity.id, None)
+    return list(seen)
+
+
+def _priced_lines(segs: list[Segment], activity_id: str, month: Facts, revision: PriceRevision,
+                  problems: list[Problem]) -> tuple[list[InvoiceLine], Decimal]:
+    """One activity's service and success-fee lines, one per segment's price (:mod:`~charte.settle.amended_month`).
+
+    Returns the lines and the month's billable quantity.
+    """
+    block = month.intervals_of(activity_id)
+    present = [(seg, seg.version.activity(activity_id)) for seg in segs
+               if any(a.id == activity_id for a in seg.version.activities)]
+    split = len(segs) > 1
+    quantities = []
+    for i, (seg, activity) in enumerate(present):
+        part = cut_days(block, seg.first, seg.last) if block is not None and split else block
+        if part is None and i > 0 and not isinstance(activity.pricing, FixedMonthly):
+            quantities.append(Decimal(0))  # no interval report: reported once, for the first segment
+            continue
+        quantities.append(billable_quantity(activity, part, problems))
+    lines: list[InvoiceLine] = []
+    month_days = (segs[-1].last - segs[0].first).days + 1
+    unit_total = sum((q for (_, a), q in zip(present, quantities, strict=True)
+                      if not isinstance(a.pricing, FixedMonthly)), Decimal(0))
+    already = Decimal(0)
+    for (seg, activity), quantity in zip(present, quantities, strict=True):
+        segment = seg if split else None
+        lines += service_lines(activity, quantity, revision, segment=segment, month_days=month_days,
+                               already=already, month_total=unit_total)
+        if not isinstance(activity.pricing, FixedMonthly):
+            already += quantity
+    fees = {str(a.pricing.success_fee) for _, a in present}
+    if len(fees) > 1:
+        problems.append(Problem("success_fee_changes_mid_month", f"activities[{activity_id}].pricing.success_fee",
+                                "the success fee changes during the month; successes are given per month, so they "
+                                "cannot be split by date: make the avenant effective on the 1st"))
+    elif present:
+        lines += success_fee_lines(present[-1][1], month, revision, problems)
+    return lines, unit_total
 
 
 def _accuracies(contract: Contract, facts: Facts) -> list[Accuracy]:

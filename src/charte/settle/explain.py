@@ -63,6 +63,31 @@ def _index(f: Mapping[str, Any], lang: Language) -> str:
             f"{_n(f['coefficient'], lang, 6)}{words}")
 
 
+def _segment(f: Mapping[str, Any], lang: Language) -> str:
+    """The part of a month cut by an avenant that the line covers (empty for a whole month)."""
+    if f.get("segment_from") is None:
+        return ""
+    by = f.get("amendment") or ("contrat initial" if lang == "fr" else "contract as signed")
+    if lang == "fr":
+        basis = ("quantités mesurées sur la période" if f.get("prorata_basis") == "measured_in_segment"
+                 else "au prorata des jours calendaires")
+        return f" ; du {f['segment_from']} au {f['segment_to']} ({by}), {basis}"
+    basis = ("quantities measured in the period" if f.get("prorata_basis") == "measured_in_segment"
+             else "pro rata of calendar days")
+    return f"; {f['segment_from']} to {f['segment_to']} ({by}), {basis}"
+
+
+def _fixed(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str:
+    index = _index(f.get("indexation", {}), lang)
+    if f.get("segment_from") is None:
+        return ("Forfait mensuel ; " if lang == "fr" else "Fixed monthly fee; ") + index
+    days, month = f["segment_days"], f["month_days"]
+    if lang == "fr":
+        return (f"Forfait mensuel {_eur(f['monthly_amount'], lang)} × {days}/{month} jours{_segment(f, lang)} ; "
+                f"{index}")
+    return f"Fixed monthly fee {_eur(f['monthly_amount'], lang)} × {days}/{month} days{_segment(f, lang)}; {index}"
+
+
 def _service(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str:
     band = ""
     if f.get("band_from") is not None:
@@ -71,7 +96,7 @@ def _service(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str:
                 else f"; band {_n(f['band_from'], lang, 0)}–{upper} ({f['tiering']})")
     return (f"{_n(line.quantity, lang)} {line.unit} × {_n(line.unit_price, lang, 4)} "
             f"({'prix de base' if lang == 'fr' else 'base price'} {_n(line.base_unit_price, lang, 4)}; "
-            f"{_index(f.get('indexation', {}), lang)}){band}")
+            f"{_index(f.get('indexation', {}), lang)}){band}{_segment(f, lang)}")
 
 
 def _minimum(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str:
@@ -139,7 +164,7 @@ def explain(line: InvoiceLine, lang: Language = "fr") -> str:
     if kind == "service":
         return _service(line, f, lang)
     if kind == "fixed_fee":
-        return ("Forfait mensuel ; " if lang == "fr" else "Fixed monthly fee; ") + _index(f.get("indexation", {}), lang)
+        return _fixed(line, f, lang)
     if kind == "success_fee":
         return (f"{f['count']} × {f['event']} × {_n(line.unit_price, lang, 4)} ; {_index(f['indexation'], lang)}"
                 if lang == "fr" else

@@ -32,6 +32,7 @@ from decimal import Decimal
 import numpy as np
 
 from charte.domain.contract import Activity, Contract, FixedMonthly
+from charte.settle.amended_month import Segment
 from charte.settle.billable import UNITS, quantity_per_interval
 from charte.settle.facts import Facts, ForecastSeries, IntervalBlock, Problem
 from charte.settle.indexation import PriceRevision
@@ -170,8 +171,13 @@ def minimum_billing(contract: Contract, activity: Activity, block: IntervalBlock
                         tuple(sorted(d.isoformat() for d in excluded_days)))
 
 
-def top_up_line(activity: Activity, check: MinimumCheck, revision: PriceRevision) -> InvoiceLine | None:
-    """The top-up line (``None`` when nothing is owed)."""
+def top_up_line(activity: Activity, check: MinimumCheck, revision: PriceRevision,
+                priced_as_of: Segment | None = None) -> InvoiceLine | None:
+    """The top-up line (``None`` when nothing is owed).
+
+    In a month cut by an avenant, ``priced_as_of`` is the last segment: the top-up is priced at
+    the unit price in force on the month's last day (:mod:`charte.settle.amended_month`).
+    """
     if check.top_up <= 0:
         return None
     pricing = activity.pricing
@@ -181,6 +187,10 @@ def top_up_line(activity: Activity, check: MinimumCheck, revision: PriceRevision
     base = value / revision.coefficient / check.top_up
     figures = dict(check.__dict__.items())
     figures["indexation"] = revision.figures()
-    return draft(LineKind.MINIMUM_BILLING, activity.id, "forecasts.minimum_billing",
+    clause = "forecasts.minimum_billing"
+    if priced_as_of is not None:
+        figures["priced_as_of"] = priced_as_of.last.isoformat()
+        figures["priced_by"] = priced_as_of.figures(0)["amendment"]
+    return draft(LineKind.MINIMUM_BILLING, activity.id, clause,
                  f"Minimum billing — {activity.name or activity.id}", check.top_up, UNITS[pricing.per], base,
                  value / check.top_up, value, Explanation("minimum_billing", figures))

@@ -25,24 +25,35 @@ class TierShare:
     base_price: Decimal
 
 
-def split(pricing: UnitPricing, quantity: Decimal) -> list[TierShare]:
-    """The quantity's shares per band with their base (unindexed) prices; empty bands are left out."""
+def split(pricing: UnitPricing, quantity: Decimal, already: Decimal = Decimal(0),
+          month_total: Decimal | None = None) -> list[TierShare]:
+    """The quantity's shares per band with their base (unindexed) prices; empty bands are left out.
+
+    A month cut by an avenant (:mod:`charte.settle.amended_month`) prices each segment's
+    ``quantity`` after the ``already`` billed earlier in the month (graduated bands go on
+    filling), and ``volume`` tiers take the band of the ``month_total``.
+    """
     if pricing.tiers is None:
         assert pricing.price is not None
         return [TierShare(None, quantity, pricing.price)]
     if pricing.tiering == "volume":
+        total = quantity if month_total is None else month_total
         for tier in pricing.tiers:
-            if tier.to is None or quantity < tier.to:
+            if tier.to is None or total < tier.to:
                 return [TierShare((tier.from_, tier.to), quantity, tier.price)]
         last = pricing.tiers[-1]
         return [TierShare((last.from_, last.to), quantity, last.price)]
     shares = []
+    end = already + quantity
     for tier in pricing.tiers:
-        upper = quantity if tier.to is None else min(quantity, tier.to)
-        part = upper - tier.from_
+        upper = end if tier.to is None else min(end, tier.to)
+        part = upper - max(tier.from_, already)
         if part > 0:
             shares.append(TierShare((tier.from_, tier.to), part, tier.price))
-    return shares or [TierShare((pricing.tiers[0].from_, pricing.tiers[0].to), Decimal(0), pricing.tiers[0].price)]
+    if shares:
+        return shares
+    first = next((t for t in pricing.tiers if t.to is None or already < t.to), pricing.tiers[-1])
+    return [TierShare((first.from_, first.to), Decimal(0), first.price)]
 
 
 def amount(pricing: UnitPricing | FixedMonthly, quantity: Decimal, coefficient: Decimal) -> Decimal:

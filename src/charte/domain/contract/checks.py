@@ -19,7 +19,8 @@ clauses still gets every other problem reported. Rules and their sources:
   (``notice_short_for_relationship``, warning; L442-1 II);
 - dates: relationship before term (``relationship_after_term_start``), amendments inside the
   term (``amendment_outside_term``) and in order (``amendments_out_of_order``), not retroactive
-  (``amendment_retroactive``, warning);
+  (``amendment_retroactive``, warning); a change to a monthly clause during a month applies from
+  the next month (``amendment_mid_month``, warning);
 - 2010 charter: certifications valid (``certification_expired``, warning), staff in France
   (``staff_in_france_below_practice``, warning), no automated dialer (``automated_dialer``,
   warning), a dialing policy for outbound activities (``dialing_policy_missing``, warning),
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from charte.domain import law
 from charte.domain.contract.activities import Activity, Function
-from charte.domain.contract.amendments import Amendment
+from charte.domain.contract.amendments import MONTHLY_CLAUSES, Amendment
 from charte.domain.contract.bonus_malus import BonusMalus
 from charte.domain.contract.charter_2010 import Charter2010
 from charte.domain.contract.exit import Exit
@@ -379,6 +380,13 @@ def _dates(parts: ContractParts) -> list[Finding]:
             findings.append(Finding("amendment_retroactive", path,
                                     f"amendment {amendment.id!r} takes effect on {amendment.effective.isoformat()}, "
                                     f"before it was signed ({amendment.signed.isoformat()})", "warning"))
+        monthly = [k for k in MONTHLY_CLAUSES if k in amendment.changes]
+        if amendment.effective.day != 1 and monthly:
+            findings.append(Finding("amendment_mid_month", path,
+                                    f"amendment {amendment.id!r} takes effect on {amendment.effective.isoformat()}, "
+                                    f"during a month, and changes {', '.join(monthly)}: these are assessed over whole "
+                                    "months, so the change applies from the next month's first day (prices are "
+                                    "split pro rata within the month)", "warning"))
         for key in ("contract", "amendments"):
             if key in amendment.changes:
                 findings.append(Finding("invalid_value", ("amendments", index, "changes", key),
