@@ -12,8 +12,11 @@ excludes ``client_incidents``; ``force_majeure``; the kinds the bonus/malus clau
 are set aside first. Then, by the commitment's ``evaluation``:
 
 * ``raw`` — the ratio over the remaining intervals;
-* ``band_neutralised`` — intervals whose offered volume left the band around their forecast
-  (f × (1 − under) ≤ offered ≤ f × (1 + over)) are set aside too;
+* ``band_neutralised`` — intervals out of the band are set aside too. An interval is out of
+  the band when the ``checked_per`` period holding it (the month, its day, or the interval)
+  left the contract's band on the band's horizon, or — only when the contract states an
+  ``interval_band`` — when it left that band on its own interval forecast
+  (:mod:`charte.settle.band`);
 * ``fair`` — in each interval out of the band, the provider is held to what the staffing the
   forecast called for could achieve under the real load: ``n`` = required agents for the
   forecast volume and AHT at the activity's service-level target (Erlang A,
@@ -25,10 +28,9 @@ are set aside first. Then, by the commitment's ``evaluation``:
   counts against the provider, and the client's forecast miss never earns a bonus.
   Out-of-band intervals where the target was achievable are judged as measured.
 
-Forecast per interval: the finest horizon with a forecast (a day forecast is spread over its
-intervals in proportion to arrivals, :func:`charte.settle.forecast_accuracy.align`); the
-band's ``checked_per`` governs the minimum billing, the service evaluation is per interval.
-The real load uses the actual AHT when the horizon commits the client to handle time, else
+Forecast the staffing is sized on, per interval: the interval band's horizon, else the
+finest horizon forecast per interval (never a day or month forecast spread by a guess). The
+real load uses the actual AHT when the horizon commits the client to handle time, else
 the forecast AHT. Patience: Σ waits of all callers ÷ abandons over the month (the maximum-
 likelihood estimate under exponential patience), else :data:`DEFAULT_PATIENCE_SECONDS`.
 Results are kept to the millionth.
@@ -44,8 +46,9 @@ from typing import Any
 import numpy as np
 
 from charte.domain.contract import Contract, Evaluation, Exclusion
+from charte.settle.band import BandCheck, band_check
 from charte.settle.facts import Facts, Incident, IntervalBlock, Problem
-from charte.settle.forecast_accuracy import AlignedForecast, align, band_position
+from charte.settle.forecast_accuracy import AlignedForecast, align
 from charte.settle.period import GRANULARITY_ORDER
 from charte.workforce import QueueMetrics, erlang_a_metrics, required_agents
 
@@ -130,6 +133,7 @@ class ServiceResult:
     out_of_band_intervals: int = 0
     adjusted_table: AdjustedTable = field(default_factory=_empty_table, repr=False)
     horizon: str | None = None
+    band: dict[str, Any] = field(default_factory=dict)
     patience_seconds: Decimal | None = None
     patience_source: str | None = None
     notes: tuple[str, ...] = field(default=())
@@ -220,52 +224,61 @@ def _ratio(num: np.ndarray, den: np.ndarray, keep: np.ndarray) -> Decimal | None
 
 @dataclass
 class FairContext:
-    """What fair evaluation needs per activity, computed once: forecast per interval, band, Erlang A."""
+    """What band-based evaluation needs per activity, computed once: band positions, staffing forecast, Erlang A."""
 
-    aligned: AlignedForecast
-    position: np.ndarray
+    band: BandCheck
+    aligned: AlignedForecast | None
     patience: float
     patience_source: str
     rows: np.ndarray
     agents: np.ndarray | None = None
     achievable: dict[str, np.ndarray] | None = None
 
+    @property
+    def position(self) -> np.ndarray:
+        return self.band.position
 
-def interval_forecast(contract: Contract, block: IntervalBlock, facts: Facts) -> AlignedForecast | None:
-    """The finest horizon's forecast for the block's intervals (``None`` when no horizon has one)."""
+
+def staffing_forecast(contract: Contract, block: IntervalBlock, facts: Facts) -> AlignedForecast | None:
+    """The forecast per interval the staffing is sized on: the interval band's horizon, else the finest horizon
+    forecast per interval that has a forecast (``None`` when none is per interval)."""
     assert contract.forecasts is not None
-    horizons = sorted(contract.forecasts.horizons, key=lambda h: GRANULARITY_ORDER.index(h.granularity))
-    for horizon in horizons:
-        series = facts.forecast(block.activity, horizon.name)
+    clause = contract.forecasts
+    names = [clause.interval_band.horizon] if clause.interval_band is not None else [
+        h.name for h in sorted(clause.horizons, key=lambda h: GRANULARITY_ORDER.index(h.granularity))
+        if h.granularity.endswith("min")]
+    for name in names:
+        series = facts.forecast(block.activity, name)
         if series is not None and series.volume_milli.size:
             return align(block, series)
     return None
 
 
 def fair_context(contract: Contract, block: IntervalBlock, facts: Facts, keep: np.ndarray,
-                 problems: list[Problem]) -> FairContext | None:
+                 problems: list[Problem], *, fair: bool) -> FairContext | None:
     if contract.forecasts is None:
         problems.append(Problem("missing_forecast_clause", "forecasts",
                                 "band neutralisation and fair evaluation need the forecasts clause and its band"))
         return None
-    aligned = interval_forecast(contract, block, facts)
-    if aligned is None:
-        if any(p.code == "missing_forecast" and f"({block.activity}" in p.where for p in problems):
-            return None  # already reported by the engine's forecast check
-        problems.append(Problem("missing_forecast", f"forecasts ({block.activity})",
-                                f"no forecast of any horizon ({', '.join(h.name for h in contract.forecasts.horizons)})"
-                                f" for `{block.activity}` in the period; the band cannot be checked"))
-        return None
-    position = band_position(block.counts["offered"].astype(np.float64), aligned.volume, contract.forecasts.band)
+    band = band_check(contract, block, facts.forecast)
+    if band is None:
+        return None  # a forecast the band needs is missing: reported by the forecast selection
+    aligned = staffing_forecast(contract, block, facts) if fair else None
     c, s = block.counts, block.seconds
+    rows = np.flatnonzero((band.position != 0) & (c["offered"] > 0))
+    if fair and aligned is None and rows.size:
+        problems.append(Problem("fair_evaluation_needs_interval_forecast", f"forecasts ({block.activity})",
+                                "fair evaluation sizes the staffing the forecast called for per interval; no horizon "
+                                f"forecasts `{block.activity}` per interval at or below its {block.minutes}-minute "
+                                "intervals"))
+        return None
     waits = float((s["wait_seconds_answered"] + s["wait_seconds_abandoned"])[keep].sum())
     abandons = int(c["abandoned"][keep].sum())
     if abandons > 0 and waits > 0:
         patience, source = waits / abandons, "measured"
     else:
         patience, source = float(DEFAULT_PATIENCE_SECONDS), "default"
-    rows = np.flatnonzero((position != 0) & (c["offered"] > 0))
-    return FairContext(aligned, position, round(patience, 3), source, rows)
+    return FairContext(band, aligned, round(patience, 3), source, rows)
 
 
 def _erlang_inputs(contract: Contract, block: IntervalBlock, ctx: FairContext) -> dict[str, np.ndarray]:
@@ -277,14 +290,15 @@ def _erlang_inputs(contract: Contract, block: IntervalBlock, ctx: FairContext) -
     period = block.minutes * 60.0
     handled = block.counts["handled"][rows].astype(np.float64)
     actual_aht = np.divide(block.seconds["handle_seconds"][rows], handled, out=np.zeros(rows.size), where=handled > 0)
-    f_aht = ctx.aligned.aht_seconds[rows]
+    forecast = ctx.aligned.volume if ctx.aligned is not None else np.zeros(len(block))
+    f_aht = (ctx.aligned.aht_seconds if ctx.aligned is not None else np.zeros(len(block)))[rows]
     f_aht = np.where(f_aht > 0, f_aht, np.where(actual_aht > 0, actual_aht, 300.0))
     assert contract.forecasts is not None
     commits_aht = contract.forecasts.reference_horizon.covers == "volume_and_handle_time"
     real_aht = np.where((actual_aht > 0) & commits_aht, actual_aht, f_aht)
     ones = np.ones(rows.size)
     return {
-        "calls": ctx.aligned.volume[rows], "period": period * ones, "f_aht": f_aht, "real_aht": real_aht,
+        "calls": forecast[rows], "period": period * ones, "f_aht": f_aht, "real_aht": real_aht,
         "load": block.counts["offered"][rows] * real_aht / period, "target": min(float(target), 0.999) * ones,
         "seconds": float(seconds) * ones, "patience": ctx.patience * ones, "short": float(short) * ones,
     }
@@ -352,12 +366,13 @@ def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, f
     if evaluation == Evaluation.RAW:
         return ServiceResult(**base)
     if block.activity not in cache:
-        cache[block.activity] = fair_context(contract, block, facts, keep, problems)
+        cache[block.activity] = fair_context(contract, block, facts, keep, problems,
+                                             fair=evaluation == Evaluation.FAIR)
     ctx = cache[block.activity]
     if ctx is None:
         return None
     out = keep & (ctx.position != 0) & (den > 0)
-    base.update(horizon=ctx.aligned.horizon, out_of_band_intervals=int(out.sum()),
+    base.update(horizon=ctx.band.horizon, out_of_band_intervals=int(out.sum()), band=ctx.band.figures(),
                 band_neutralised=_ratio(num, den, keep & (ctx.position == 0)))
     if evaluation == Evaluation.BAND_NEUTRALISED:
         return ServiceResult(**base)
@@ -381,6 +396,7 @@ def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, f
     d = float(den[keep].sum())
     fair = _q(Decimal(f"{fair_num_total:.6f}") / Decimal(f"{d:.6f}")) if d > 0 else None
     c = credited
+    assert ctx.aligned is not None
     table = AdjustedTable(block.start[r][c], block.counts["offered"][r][c], ctx.aligned.volume[r][c],
                           ctx.position[r][c], ctx.agents[k][c], ach[c], (num[r] / den[r])[c], credit[c])
     base.update(fair=fair, adjusted_table=table, patience_seconds=Decimal(f"{ctx.patience:.3f}"),
@@ -411,7 +427,7 @@ def service_results(contract: Contract, facts: Facts, problems: list[Problem]) -
         if (commitment.metric in INTERVAL_METRICS and commitment.evaluation == Evaluation.FAIR and block is not None
                 and block.activity not in cache):
             keep = ~_incident_mask(block, _excluded_incidents(contract, commitment, facts))
-            cache[block.activity] = ctx = fair_context(contract, block, facts, keep, problems)
+            cache[block.activity] = ctx = fair_context(contract, block, facts, keep, problems, fair=True)
             if ctx is not None:
                 batch.append((block, ctx))
     if not problems:

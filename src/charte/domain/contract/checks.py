@@ -25,7 +25,9 @@ clauses still gets every other problem reported. Rules and their sources:
   (``staff_in_france_below_practice``, warning), no automated dialer (``automated_dialer``,
   warning), a dialing policy for outbound activities (``dialing_policy_missing``, warning),
   calling frequency within the law (``outbound_attempts_exceed_legal_max``, D223-9);
-- every charter axis covered by a clause (``axis_not_covered``, warning).
+- every charter axis covered by a clause (``axis_not_covered``, warning);
+- forecasts, band and minimum billing applicable by a monthly settlement as written
+  (:mod:`charte.domain.contract.settlement_rules`).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from charte.domain.contract.price_floor import PriceFloor
 from charte.domain.contract.problems import Finding, Path
 from charte.domain.contract.quantities import format_percent
 from charte.domain.contract.service_commitments import METRIC_CHANNELS, Evaluation, ServiceCommitment
+from charte.domain.contract.settlement_rules import forecast_rules
 from charte.domain.records import Channel, DialMode
 
 if TYPE_CHECKING:
@@ -241,6 +244,8 @@ def _horizons(parts: ContractParts) -> list[Finding]:
     names = {h.name for h in forecasts.horizons}
     findings = []
     references: list[tuple[Path, str | None]] = [(("forecasts", "band", "horizon"), forecasts.band.horizon)]
+    if forecasts.interval_band is not None:
+        references.append((("forecasts", "interval_band", "horizon"), forecasts.interval_band.horizon))
     if forecasts.minimum_billing is not None:
         references.append((("forecasts", "minimum_billing", "horizon"), forecasts.minimum_billing.horizon))
     for path, name in references:
@@ -465,4 +470,4 @@ def _axes(parts: ContractParts) -> list[Finding]:
 
 
 _RULES = (_ids, _activity_references, _site_references, _success_fees, _law_keys, _horizons, _evaluation,
-          _bonus_malus, _payment, _notice, _dates, _charter_2010, _axes)
+          _bonus_malus, _payment, _notice, _dates, _charter_2010, _axes, forecast_rules)

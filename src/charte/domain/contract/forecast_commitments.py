@@ -22,11 +22,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from charte.domain.contract.clause import Clause
-from charte.domain.contract.quantities import CalendarSpan, Percent, Share
+from charte.domain.contract.quantities import CalendarSpan, ExactNumber, Percent, Share, format_percent
 
 Granularity = Literal["year", "month", "week", "day", "60min", "30min", "15min"]
 #: Granularities and periods, finest first.
@@ -70,17 +70,63 @@ class Horizon(Clause):
         return self
 
 
-class VolumeBand(Clause):
-    """Tolerance band around the reference forecast: fractions below (``under``) and above (``over``)."""
+class Tolerance(Clause):
+    """A tolerance around a forecast ``f``: the actual ``a`` is in band when
+    ``f − max(under × f, z × √f) ≤ a ≤ f + max(over × f, z × √f)``.
+
+    ``poisson_z`` (absent: no noise term) makes the band noise-aware: arrivals are Poisson, so a
+    count forecast at ``f`` varies by about ``√f`` by chance alone; ``z`` standard deviations of
+    that noise are tolerated when they exceed the stated share (small periods, e.g. a half-hour
+    of 40 calls: 3 × √40 ≈ 19 calls, 47%, against 10% = 4 calls).
+    """
 
     under: Share
     over: Percent
+    poisson_z: ExactNumber | None = Field(
+        default=None, description="standard deviations of Poisson noise tolerated: max(share × f, z × √f)")
+
+    @field_validator("poisson_z")
+    @classmethod
+    def _z_positive(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and value <= 0:
+            raise PydanticCustomError("invalid_value", "expected a number of standard deviations above 0; found {z}",
+                                      {"z": str(value)})
+        return value
+
+    @property
+    def formula(self) -> str:
+        """The band as the contract states it, in words a contract manager reads."""
+        lo, hi = format_percent(self.under), format_percent(self.over)
+        if self.poisson_z is None:
+            return f"f × (1 − {lo}) ≤ a ≤ f × (1 + {hi})"
+        z = f"{self.poisson_z.normalize():f}"
+        return f"f − max({lo} × f, {z} × √f) ≤ a ≤ f + max({hi} × f, {z} × √f)"
+
+    def contains(self, actual: Decimal, forecast: Decimal) -> bool:
+        """Whether ``actual`` lies within the band around ``forecast``."""
+        noise = self.poisson_z * forecast.sqrt() if self.poisson_z is not None and forecast > 0 else Decimal(0)
+        return bool(forecast - max(forecast * self.under, noise) <= actual
+                    <= forecast + max(forecast * self.over, noise))
+
+
+class VolumeBand(Tolerance):
+    """Tolerance band around the reference forecast, checked per ``checked_per`` (month, week, day or interval).
+
+    The band is applied as written: the actual volume of each ``checked_per`` period is compared
+    with the ``horizon``'s forecast summed to that period. A period out of the band moves the
+    consequences to the client: minimum billing when short (its own ``period``), and service
+    evaluated fairly or neutralised in every interval of that period (axis 2).
+    """
+
     horizon: str | None = Field(default=None, description="reference horizon; the last listed when absent")
     checked_per: Literal["month", "week", "day", "interval"] = "month"
 
-    def contains(self, actual: Decimal, forecast: Decimal) -> bool:
-        """Whether ``actual`` lies within [forecast × (1 − under), forecast × (1 + over)]."""
-        return bool(forecast * (1 - self.under) <= actual <= forecast * (1 + self.over))
+
+class IntervalBand(Tolerance):
+    """Interval-level relief, stated explicitly: an interval whose volume left this band around the ``horizon``'s
+    interval forecast is evaluated fairly (or set aside) even when its month stayed in the contract's band."""
+
+    horizon: str = Field(description="a horizon forecast per interval (15, 30 or 60 min), e.g. W-1")
 
 
 class MinimumBilling(Clause):
@@ -102,6 +148,8 @@ class ForecastCommitments(Clause):
 
     horizons: tuple[Horizon, ...] = Field(min_length=1)
     band: VolumeBand
+    interval_band: IntervalBand | None = Field(
+        default=None, description="explicit interval-level relief for service evaluation (absent: none)")
     minimum_billing: MinimumBilling | None = None
     accuracy_metric: Literal["wape", "mape", "bias"] = "wape"
 

@@ -1,0 +1,94 @@
+"""Cross-clause rules that make every accepted forecast and band clause one the monthly settlement can apply as written.
+
+Each rule names the clause it refuses, with what was expected and what was found:
+
+- the band is checked per a period its horizon's forecast can be summed to: a per-day
+  forecast cannot be checked per interval (``band_finer_than_forecast``); the same for the
+  minimum billing's ``period`` (``minimum_period_finer_than_forecast``);
+- weeks straddle months, and a month is settled whole: a band or minimum checked per week, or
+  a per-week forecast checked per month, cannot be applied to one monthly invoice
+  (``week_period_not_settleable``);
+- the interval band names a horizon forecast per interval (``interval_band_needs_interval_forecast``);
+- the minimum billing ``forecast_workload`` rule bills the agent hours an interval forecast
+  calls for: it needs a per-interval horizon and hourly pricing of every unit-priced activity
+  (``minimum_rule_incompatible``); ``staffed_hours_for_forecast`` bills planned hours too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from charte.domain.contract.forecast_commitments import ORDER, ForecastCommitments, Horizon
+from charte.domain.contract.problems import Finding, Path
+
+if TYPE_CHECKING:
+    from charte.domain.contract.checks import ContractParts
+
+
+def _horizon(clause: ForecastCommitments, name: str | None) -> Horizon | None:
+    if name is None:
+        return clause.reference_horizon
+    return next((h for h in clause.horizons if h.name == name), None)
+
+
+def _finer(period: str, granularity: str) -> bool:
+    """Whether ``period`` (``interval`` = the forecast's own interval) is finer than ``granularity``."""
+    if period == "interval":
+        return not granularity.endswith("min")
+    return ORDER.index(period) < ORDER.index(granularity)
+
+
+def forecast_rules(parts: ContractParts) -> list[Finding]:
+    clause = parts.forecasts
+    if clause is None:
+        return []
+    findings: list[Finding] = []
+    band = _horizon(clause, clause.band.horizon)
+    path: Path = ("forecasts", "band", "checked_per")
+    if clause.band.checked_per == "week" or (band is not None and band.granularity == "week"):
+        findings.append(Finding("week_period_not_settleable", path,
+                                "weeks straddle months and a month is settled whole: a band on a weekly forecast or "
+                                "checked per week cannot be applied to one monthly invoice; expected month, day or "
+                                "interval"))
+    elif band is not None and _finer(clause.band.checked_per, band.granularity):
+        findings.append(Finding("band_finer_than_forecast", path,
+                                f"the band is checked per {clause.band.checked_per} but horizon {band.name} forecasts "
+                                f"per {band.granularity}; expected a period of {band.granularity} or longer (a "
+                                "forecast is never spread over shorter periods by a guess)"))
+    relief = clause.interval_band
+    if relief is not None:
+        horizon = _horizon(clause, relief.horizon)
+        if horizon is not None and not horizon.granularity.endswith("min"):
+            findings.append(Finding("interval_band_needs_interval_forecast", ("forecasts", "interval_band", "horizon"),
+                                    f"the interval band is checked on horizon {horizon.name}, which forecasts per "
+                                    f"{horizon.granularity}; expected a horizon forecast per 15, 30 or 60 minutes"))
+    findings += _minimum(parts, clause)
+    return findings
+
+
+def _minimum(parts: ContractParts, clause: ForecastCommitments) -> list[Finding]:
+    minimum = clause.minimum_billing
+    if minimum is None:
+        return []
+    findings = []
+    horizon = _horizon(clause, minimum.horizon or clause.band.horizon)
+    if minimum.period == "week" or (horizon is not None and horizon.granularity == "week"):
+        findings.append(Finding("week_period_not_settleable", ("forecasts", "minimum_billing", "period"),
+                                "weeks straddle months and a month is settled whole: a minimum per week or on a "
+                                "weekly forecast cannot be billed on one monthly invoice; expected month or day"))
+    elif horizon is not None and _finer(minimum.period, horizon.granularity):
+        findings.append(Finding("minimum_period_finer_than_forecast", ("forecasts", "minimum_billing", "period"),
+                                f"the minimum is compared per {minimum.period} but horizon {horizon.name} forecasts "
+                                f"per {horizon.granularity}; expected a period of {horizon.granularity} or longer"))
+    units = {a.pricing.per for a in parts.activities or () if a.pricing.per != "fixed_monthly"}
+    if minimum.rule in ("forecast_workload", "staffed_hours_for_forecast") and units - {"productive_hour"}:
+        findings.append(Finding("minimum_rule_incompatible", ("forecasts", "minimum_billing", "rule"),
+                                f"rule {minimum.rule} bills agent hours, but activities are priced per "
+                                f"{', '.join(sorted(units - {'productive_hour'}))}; expected per productive hour, or "
+                                "rule forecast_volume"))
+    if minimum.rule == "forecast_workload" and horizon is not None and not horizon.granularity.endswith("min"):
+        findings.append(Finding("minimum_rule_incompatible", ("forecasts", "minimum_billing", "rule"),
+                                f"rule forecast_workload sizes agents per interval with Erlang C; horizon "
+                                f"{horizon.name} forecasts per {horizon.granularity}; expected a horizon per 15, 30 "
+                                "or 60 minutes"))
+    return findings
