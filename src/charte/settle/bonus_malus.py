@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from charte.domain.contract import Contract
+from charte.domain.contract.settlement_rules import INTERVAL_METRICS
 from charte.domain.money import round_cents
 from charte.settle.lines import Explanation, InvoiceLine, LineKind, draft
-from charte.settle.service_results import INTERVAL_METRICS, ServiceResult
+from charte.settle.service_results import ServiceResult
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def bonus_malus_lines(contract: Contract, results: list[ServiceResult], bases: d
             "cap": o.cap, "rate": o.rate, "capped": o.rate < o.rate_uncapped, "base": base,
             "base_kind": clause.base, "amount_uncapped": sign * o.rate_uncapped * base,
             "adjusted_intervals": r.adjusted_count, "out_of_band_intervals": r.out_of_band_intervals,
-            "excluded_intervals": r.excluded_intervals,
+            "excluded_intervals": r.excluded_intervals, "planning": r.planning or None,
         }
         lines.append(draft(o.kind, o.activity, f"bonus_malus.grids[{o.commitment}]",
                            f"{'Malus' if sign < 0 else 'Bonus'} — {o.commitment}", o.rate, "share of base",

@@ -114,13 +114,39 @@ def _minimum(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str:
             f"× {_n(line.unit_price, lang, 4)}.")
 
 
+MODELS = {
+    "fr": {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "declared_staffing": "effectifs déclarés, Erlang A"},
+    "en": {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "declared_staffing": "declared staffing, Erlang A"},
+}
+PATIENCE = {
+    "fr": {"contract": "patience du contrat", "measured": "patience mesurée", "default": "patience par défaut"},
+    "en": {"contract": "contract's patience", "measured": "measured patience", "default": "default patience"},
+}
+
+
+def _planning(p: Mapping[str, Any] | None, lang: Language) -> str:
+    """The planning model of fair evaluation, as applied."""
+    if not p:
+        return ""
+    text = MODELS[lang][p["model"]]
+    if p.get("patience_seconds") is not None:
+        text += f", {PATIENCE[lang][p['patience_source']]} {_n(p['patience_seconds'], lang, 1)} s"
+    if p.get("staffing_horizon") and p["model"] != "declared_staffing":
+        text += (f", effectifs pour la prévision {p['staffing_horizon']}" if lang == "fr"
+                 else f", staffing for the {p['staffing_horizon']} forecast")
+    if not p.get("stated_in_contract"):
+        text += (" — modèle par défaut, non écrit au contrat" if lang == "fr"
+                 else " — default model, not in the contract")
+    return f" [{text}]"
+
+
 def _bonus_malus(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str:
     asa = f["metric"] == "asa"
 
     def value(v: Any) -> str:
         return _n(v, lang, 1) + " s" if asa else _pct(v, lang)
 
-    evaluation = EVALUATION[lang][f["evaluation"]]
+    evaluation = EVALUATION[lang][f["evaluation"]] + _planning(f.get("planning"), lang)
     capped = f["capped"]
     if lang == "fr":
         text = (f"{f['commitment']} : résultat {value(f['result'])} ({evaluation} ; brut {value(f['raw'])}) "

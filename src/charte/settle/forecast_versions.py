@@ -38,6 +38,7 @@ import numpy as np
 
 from charte.domain.calendar import Month
 from charte.domain.contract import Contract
+from charte.domain.contract.settlement_rules import INTERVAL_METRICS, staffing_horizon
 from charte.settle.facts import Facts, ForecastSeries, Problem, instant
 from charte.settle.period import (
     at_local_midnight,
@@ -84,14 +85,17 @@ def committed_horizons(contract: Contract) -> dict[str, str]:
 
 
 def extra_committed_horizons(contract: Contract) -> Iterable[tuple[str, str]]:
-    """Horizons other clauses rest on (interval band, fair-evaluation planning)."""
+    """Horizons other clauses rest on: the interval band's, and the one fair evaluation sizes the staffing on."""
     clause = contract.forecasts
     if clause is None:
         return ()
     out = []
-    interval_band = getattr(clause, "interval_band", None)
-    if interval_band is not None:
-        out.append((interval_band.horizon, "the interval band is checked against it"))
+    if clause.interval_band is not None:
+        out.append((clause.interval_band.horizon, "the interval band is checked against it"))
+    fair = any(c.evaluation.value == "fair" and c.metric in INTERVAL_METRICS for c in contract.service_commitments)
+    horizon = staffing_horizon(clause)
+    if fair and horizon is not None:
+        out.append((horizon.name, "fair evaluation sizes the staffing on it"))
     return out
 
 

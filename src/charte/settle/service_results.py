@@ -18,21 +18,16 @@ are set aside first. Then, by the commitment's ``evaluation``:
   ``interval_band`` — when it left that band on its own interval forecast
   (:mod:`charte.settle.band`);
 * ``fair`` — in each interval out of the band, the provider is held to what the staffing the
-  forecast called for could achieve under the real load: ``n`` = required agents for the
-  forecast volume and AHT at the activity's service-level target (Erlang A,
-  :func:`charte.workforce.required_agents`), ``achievable`` = the metric of Erlang A with ``n``
-  agents, the real offered volume and patience (:func:`charte.workforce.erlang_a_metrics`).
-  When ``achievable`` is worse than the target, the provider is credited the gap:
+  forecast called for could achieve under the real load: ``n`` agents by the contract's
+  planning model (Erlang C, Erlang A with the contract's or the measured patience, or the
+  staffing the provider declared: :mod:`charte.settle.fair_evaluation`), ``achievable`` = the
+  metric of the queue model with ``n`` agents under the real offered volume. When
+  ``achievable`` is worse than the target, the provider is credited the gap:
   ``credit = (target − achievable) × denominator``, at most what lifts the interval to the
   target: reaching ``achievable`` counts as meeting the target, falling short of it still
   counts against the provider, and the client's forecast miss never earns a bonus.
   Out-of-band intervals where the target was achievable are judged as measured.
 
-Forecast the staffing is sized on, per interval: the interval band's horizon, else the
-finest horizon forecast per interval (never a day or month forecast spread by a guess). The
-real load uses the actual AHT when the horizon commits the client to handle time, else
-the forecast AHT. Patience: Σ waits of all callers ÷ abandons over the month (the maximum-
-likelihood estimate under exponential patience), else :data:`DEFAULT_PATIENCE_SECONDS`.
 Results are kept to the millionth.
 """
 
@@ -46,17 +41,10 @@ from typing import Any
 import numpy as np
 
 from charte.domain.contract import Contract, Evaluation, Exclusion
-from charte.settle.band import BandCheck, band_check
+from charte.domain.contract.settlement_rules import INTERVAL_METRICS
 from charte.settle.facts import Facts, Incident, IntervalBlock, Problem
-from charte.settle.forecast_accuracy import AlignedForecast, align
-from charte.settle.period import GRANULARITY_ORDER
-from charte.workforce import QueueMetrics, erlang_a_metrics, required_agents
+from charte.settle.fair_evaluation import FairContext, erlang_batch, fair_context
 
-#: Mean patience used when the month's facts do not allow measuring it (stated in each result).
-DEFAULT_PATIENCE_SECONDS = 180
-#: Service-level target used to size "the staffing the forecast called for" when the activity has none.
-DEFAULT_STAFFING_TARGET = (Decimal("0.80"), 20)
-INTERVAL_METRICS = ("service_level", "answer_rate", "abandonment", "asa")
 MILLIONTH = Decimal("0.000001")
 
 
@@ -72,7 +60,7 @@ class AdjustedInterval:
     offered: int
     forecast: Decimal
     band: str                   # "over" or "under"
-    agents_for_forecast: int
+    agents_for_forecast: int | Decimal
     achievable: Decimal
     measured: Decimal | None
     credit: Decimal             # contacts (seconds for ASA) credited to the provider
@@ -101,10 +89,15 @@ class AdjustedTable:
         starts = np.datetime_as_string(self.start.astype("datetime64[s]"), unit="m")
         return tuple(
             AdjustedInterval(f"{starts[i]}Z", int(self.offered[i]), Decimal(f"{self.forecast[i]:.2f}"),
-                             "over" if self.position[i] > 0 else "under", int(self.agents[i]),
+                             "over" if self.position[i] > 0 else "under", _agents(float(self.agents[i])),
                              Decimal(f"{self.achievable[i]:.6f}"), Decimal(f"{self.measured[i]:.6f}"),
                              Decimal(f"{self.credit[i]:.3f}"))
             for i in range(len(self)))
+
+
+def _agents(value: float) -> int | Decimal:
+    """Agents as a whole number when sized by Erlang, to the thousandth when declared fractional."""
+    return int(value) if value == int(value) else Decimal(f"{value:.3f}")
 
 
 def _empty_table() -> AdjustedTable:
@@ -134,6 +127,7 @@ class ServiceResult:
     adjusted_table: AdjustedTable = field(default_factory=_empty_table, repr=False)
     horizon: str | None = None
     band: dict[str, Any] = field(default_factory=dict)
+    planning: dict[str, Any] = field(default_factory=dict)
     patience_seconds: Decimal | None = None
     patience_source: str | None = None
     notes: tuple[str, ...] = field(default=())
@@ -222,125 +216,6 @@ def _ratio(num: np.ndarray, den: np.ndarray, keep: np.ndarray) -> Decimal | None
     return _q(Decimal(f"{float(num[keep].sum()):.6f}") / Decimal(f"{d:.6f}"))
 
 
-@dataclass
-class FairContext:
-    """What band-based evaluation needs per activity, computed once: band positions, staffing forecast, Erlang A."""
-
-    band: BandCheck
-    aligned: AlignedForecast | None
-    patience: float
-    patience_source: str
-    rows: np.ndarray
-    agents: np.ndarray | None = None
-    achievable: dict[str, np.ndarray] | None = None
-
-    @property
-    def position(self) -> np.ndarray:
-        return self.band.position
-
-
-def staffing_forecast(contract: Contract, block: IntervalBlock, facts: Facts) -> AlignedForecast | None:
-    """The forecast per interval the staffing is sized on: the interval band's horizon, else the finest horizon
-    forecast per interval that has a forecast (``None`` when none is per interval)."""
-    assert contract.forecasts is not None
-    clause = contract.forecasts
-    names = [clause.interval_band.horizon] if clause.interval_band is not None else [
-        h.name for h in sorted(clause.horizons, key=lambda h: GRANULARITY_ORDER.index(h.granularity))
-        if h.granularity.endswith("min")]
-    for name in names:
-        series = facts.forecast(block.activity, name)
-        if series is not None and series.volume_milli.size:
-            return align(block, series)
-    return None
-
-
-def fair_context(contract: Contract, block: IntervalBlock, facts: Facts, keep: np.ndarray,
-                 problems: list[Problem], *, fair: bool) -> FairContext | None:
-    if contract.forecasts is None:
-        problems.append(Problem("missing_forecast_clause", "forecasts",
-                                "band neutralisation and fair evaluation need the forecasts clause and its band"))
-        return None
-    band = band_check(contract, block, facts.forecast)
-    if band is None:
-        return None  # a forecast the band needs is missing: reported by the forecast selection
-    aligned = staffing_forecast(contract, block, facts) if fair else None
-    c, s = block.counts, block.seconds
-    rows = np.flatnonzero((band.position != 0) & (c["offered"] > 0))
-    if fair and aligned is None and rows.size:
-        problems.append(Problem("fair_evaluation_needs_interval_forecast", f"forecasts ({block.activity})",
-                                "fair evaluation sizes the staffing the forecast called for per interval; no horizon "
-                                f"forecasts `{block.activity}` per interval at or below its {block.minutes}-minute "
-                                "intervals"))
-        return None
-    waits = float((s["wait_seconds_answered"] + s["wait_seconds_abandoned"])[keep].sum())
-    abandons = int(c["abandoned"][keep].sum())
-    if abandons > 0 and waits > 0:
-        patience, source = waits / abandons, "measured"
-    else:
-        patience, source = float(DEFAULT_PATIENCE_SECONDS), "default"
-    return FairContext(band, aligned, round(patience, 3), source, rows)
-
-
-def _erlang_inputs(contract: Contract, block: IntervalBlock, ctx: FairContext) -> dict[str, np.ndarray]:
-    """Inputs of Erlang A for the out-of-band intervals with arrivals (``ctx.rows``), as flat arrays."""
-    rows = ctx.rows
-    sl = next((c for c in contract.commitments_for(block.activity) if c.metric == "service_level"), None)
-    target, seconds = (sl.target, sl.threshold_seconds) if sl is not None else DEFAULT_STAFFING_TARGET
-    short = (sl.short_abandon_seconds or 0) if sl is not None else 0
-    period = block.minutes * 60.0
-    handled = block.counts["handled"][rows].astype(np.float64)
-    actual_aht = np.divide(block.seconds["handle_seconds"][rows], handled, out=np.zeros(rows.size), where=handled > 0)
-    forecast = ctx.aligned.volume if ctx.aligned is not None else np.zeros(len(block))
-    f_aht = (ctx.aligned.aht_seconds if ctx.aligned is not None else np.zeros(len(block)))[rows]
-    f_aht = np.where(f_aht > 0, f_aht, np.where(actual_aht > 0, actual_aht, 300.0))
-    assert contract.forecasts is not None
-    commits_aht = contract.forecasts.reference_horizon.covers == "volume_and_handle_time"
-    real_aht = np.where((actual_aht > 0) & commits_aht, actual_aht, f_aht)
-    ones = np.ones(rows.size)
-    return {
-        "calls": forecast[rows], "period": period * ones, "f_aht": f_aht, "real_aht": real_aht,
-        "load": block.counts["offered"][rows] * real_aht / period, "target": min(float(target), 0.999) * ones,
-        "seconds": float(seconds) * ones, "patience": ctx.patience * ones, "short": float(short) * ones,
-    }
-
-
-def erlang_batch(items: list[tuple[IntervalBlock, FairContext]], contract: Contract) -> None:
-    """Agents for the forecast, and Erlang A under the real load, for every activity's out-of-band intervals at once.
-
-    One vectorised call to :func:`charte.workforce.required_agents` and one to
-    :func:`charte.workforce.erlang_a_metrics` for the whole contract (the intervals of every activity).
-    """
-    parts = [_erlang_inputs(contract, block, ctx) for block, ctx in items]
-    if not parts:
-        return
-    x = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
-    agents = np.zeros(x["calls"].size, np.int64)
-    busy = x["calls"] > 0
-    if busy.any():
-        agents[busy] = required_agents(x["calls"][busy], x["period"][busy], x["f_aht"][busy],
-                                       sl_target=x["target"][busy], sl_seconds=x["seconds"][busy],
-                                       patience_seconds=x["patience"][busy])
-    metrics = erlang_a_metrics(x["load"], agents, x["real_aht"], x["patience"], x["seconds"],
-                               convention="excluding_short_abandons", short_abandon_seconds=x["short"])
-    achievable = {metric: _achievable(metric, metrics) for metric in INTERVAL_METRICS}
-    start = 0
-    for (_, ctx), part in zip(items, parts, strict=True):
-        end = start + part["calls"].size
-        ctx.agents = agents[start:end]
-        ctx.achievable = {metric: values[start:end] for metric, values in achievable.items()}
-        start = end
-
-
-def _achievable(metric: str, metrics: QueueMetrics) -> np.ndarray:
-    if metric == "service_level":
-        return np.asarray(metrics.service_level)
-    if metric == "answer_rate":
-        return 1.0 - np.asarray(metrics.abandonment)
-    if metric == "abandonment":
-        return np.asarray(metrics.abandonment)
-    return np.nan_to_num(np.asarray(metrics.asa_seconds), nan=1e9)
-
-
 def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, facts: Facts,
                     cache: dict[str, FairContext | None], problems: list[Problem]) -> ServiceResult | None:
     """One interval-measured commitment over the month (rules in the module docstring)."""
@@ -396,11 +271,12 @@ def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, f
     d = float(den[keep].sum())
     fair = _q(Decimal(f"{fair_num_total:.6f}") / Decimal(f"{d:.6f}")) if d > 0 else None
     c = credited
-    assert ctx.aligned is not None
-    table = AdjustedTable(block.start[r][c], block.counts["offered"][r][c], ctx.aligned.volume[r][c],
+    assert ctx.forecast is not None
+    table = AdjustedTable(block.start[r][c], block.counts["offered"][r][c], ctx.forecast[r][c],
                           ctx.position[r][c], ctx.agents[k][c], ach[c], (num[r] / den[r])[c], credit[c])
-    base.update(fair=fair, adjusted_table=table, patience_seconds=Decimal(f"{ctx.patience:.3f}"),
-                patience_source=ctx.patience_source)
+    base.update(fair=fair, adjusted_table=table, planning=ctx.planning.figures(),
+                patience_seconds=(Decimal(f"{ctx.planning.patience:.3f}") if ctx.planning.patience is not None
+                                  else None), patience_source=ctx.planning.patience_source)
     return ServiceResult(**base)
 
 

@@ -16,6 +16,7 @@ from charte.domain.contract.charter_2010 import (
 )
 from charte.domain.contract.exit import Exit, RampDown
 from charte.domain.contract.forecast_commitments import (
+    FairEvaluation,
     ForecastCommitments,
     Horizon,
     IntervalBand,
@@ -57,6 +58,7 @@ from charte.domain.contract.validation import Validation, validate_document
 __all__ = [
     "Abandonment", "Activity", "Amendment", "AnswerRate", "AverageSpeedOfAnswer", "BonusMalus", "BonusRule",
     "CalendarSpanValue", "Certification", "Charter2010", "Contract", "Conversion", "Evaluation", "Exclusion", "Exit",
+    "FairEvaluation",
     "Finding", "FirstContactResolution", "FixedMonthly", "ForecastCommitments", "Function", "Grid", "HeldCertification",
     "Horizon", "Indexation", "IntervalBand", "IvrPolicy", "LatePenalty", "Liability", "MalusRule", "MinimumBilling",
     "MonthDay",

@@ -54,7 +54,7 @@ from charte.domain.contract.price_floor import PriceFloor
 from charte.domain.contract.problems import Finding, Path
 from charte.domain.contract.quantities import format_percent
 from charte.domain.contract.service_commitments import METRIC_CHANNELS, Evaluation, ServiceCommitment
-from charte.domain.contract.settlement_rules import forecast_rules
+from charte.domain.contract.settlement_rules import evaluation_rules, forecast_rules
 from charte.domain.records import Channel, DialMode
 
 if TYPE_CHECKING:
@@ -246,6 +246,8 @@ def _horizons(parts: ContractParts) -> list[Finding]:
     references: list[tuple[Path, str | None]] = [(("forecasts", "band", "horizon"), forecasts.band.horizon)]
     if forecasts.interval_band is not None:
         references.append((("forecasts", "interval_band", "horizon"), forecasts.interval_band.horizon))
+    if forecasts.fair_evaluation is not None:
+        references.append((("forecasts", "fair_evaluation", "horizon"), forecasts.fair_evaluation.horizon))
     if forecasts.minimum_billing is not None:
         references.append((("forecasts", "minimum_billing", "horizon"), forecasts.minimum_billing.horizon))
     for path, name in references:
@@ -470,4 +472,5 @@ def _axes(parts: ContractParts) -> list[Finding]:
 
 
 _RULES = (_ids, _activity_references, _site_references, _success_fees, _law_keys, _horizons, _evaluation,
-          _bonus_malus, _payment, _notice, _dates, _charter_2010, _axes, forecast_rules)
+          _bonus_malus, _payment, _notice, _dates, _charter_2010, _axes, forecast_rules,
+          evaluation_rules)

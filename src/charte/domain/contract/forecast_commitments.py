@@ -26,7 +26,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from charte.domain.contract.clause import Clause
-from charte.domain.contract.quantities import CalendarSpan, ExactNumber, Percent, Share, format_percent
+from charte.domain.contract.quantities import CalendarSpan, ExactNumber, Percent, Seconds, Share, format_percent
 
 Granularity = Literal["year", "month", "week", "day", "60min", "30min", "15min"]
 #: Granularities and periods, finest first.
@@ -143,6 +143,41 @@ class MinimumBilling(Clause):
     horizon: str | None = Field(default=None, description="forecast horizon the minimum is computed on")
 
 
+class FairEvaluation(Clause):
+    """How fair evaluation (axis 2) sizes "the staffing the forecast called for" in an interval out of the band.
+
+    ``model``:
+
+    * ``erlang_c`` — agents for the forecast at the activity's service-level target with Erlang C
+      (callers never hang up); what they could achieve under the real load, Erlang C too;
+    * ``erlang_a`` — the same with Erlang A (impatient callers): mean ``patience`` as the contract
+      states it, or **measured** on the month (Σ waits of all callers ÷ abandons) when absent;
+    * ``declared_staffing`` — the agents the provider declared per interval ahead of time (its
+      staffing plan in the facts), judged under the real load with Erlang A (``patience`` as above).
+
+    ``horizon``: the forecast the staffing is sized on, per interval (Erlang models); the interval
+    band's horizon, else the finest horizon forecast per interval, when absent. When the contract
+    has no ``fair_evaluation`` clause, fair evaluation uses ``erlang_a`` with measured patience and
+    says so on each result (``charte validate`` warns that the model is not stated).
+    """
+
+    model: Literal["erlang_c", "erlang_a", "declared_staffing"]
+    patience: Seconds | None = Field(default=None, description="mean patience; measured on the month when absent")
+    horizon: str | None = Field(default=None, description="per-interval forecast horizon the staffing is sized on")
+
+    @model_validator(mode="after")
+    def _patience_for_erlang_a(self) -> FairEvaluation:
+        if self.model == "erlang_c" and self.patience is not None:
+            raise PydanticCustomError(
+                "invalid_value", "Erlang C assumes callers never hang up: `patience` has no use with model erlang_c; "
+                "remove it or choose erlang_a", {})
+        if self.model == "declared_staffing" and self.horizon is not None:
+            raise PydanticCustomError(
+                "invalid_value", "with model declared_staffing the agents come from the provider's declared staffing, "
+                "not from a forecast: remove `horizon`", {})
+        return self
+
+
 class ForecastCommitments(Clause):
     """Axis 1: the forecasts the client commits to, the band, the minimum billing."""
 
@@ -151,6 +186,8 @@ class ForecastCommitments(Clause):
     interval_band: IntervalBand | None = Field(
         default=None, description="explicit interval-level relief for service evaluation (absent: none)")
     minimum_billing: MinimumBilling | None = None
+    fair_evaluation: FairEvaluation | None = Field(
+        default=None, description="planning model of fair evaluation; erlang_a with measured patience when absent")
     accuracy_metric: Literal["wape", "mape", "bias"] = "wape"
 
     @property

@@ -9,6 +9,9 @@ Each rule names the clause it refuses, with what was expected and what was found
   a per-week forecast checked per month, cannot be applied to one monthly invoice
   (``week_period_not_settleable``);
 - the interval band names a horizon forecast per interval (``interval_band_needs_interval_forecast``);
+- fair evaluation states its planning model (``fair_evaluation_model_not_stated``, warning) and,
+  for the Erlang models, has a horizon forecast per interval to size the staffing on
+  (``fair_evaluation_needs_interval_forecast``);
 - the minimum billing ``forecast_workload`` rule bills the agent hours an interval forecast
   calls for: it needs a per-interval horizon and hourly pricing of every unit-priced activity
   (``minimum_rule_incompatible``); ``staffed_hours_for_forecast`` bills planned hours too.
@@ -38,6 +41,22 @@ def _finer(period: str, granularity: str) -> bool:
     return ORDER.index(period) < ORDER.index(granularity)
 
 
+#: Metrics measured per interval from interval reports: the only ones a band can neutralise or fair evaluation adjust.
+INTERVAL_METRICS = ("service_level", "answer_rate", "abandonment", "asa")
+
+
+def evaluation_rules(parts: ContractParts) -> list[Finding]:
+    """Band-based evaluation only where intervals are measured (``evaluation_not_applicable``)."""
+    return [
+        Finding("evaluation_not_applicable", ("service_commitments", index, "evaluation"),
+                f"commitment {c.id!r} measures {c.metric}, which is given per month (not per interval), so its "
+                f"{c.evaluation.value} evaluation cannot set aside or adjust the intervals out of the band; expected "
+                f"evaluation raw (band-based evaluation applies to {', '.join(INTERVAL_METRICS)})")
+        for index, c in enumerate(parts.service_commitments or ())
+        if c.evaluation.value != "raw" and c.metric not in INTERVAL_METRICS
+    ]
+
+
 def forecast_rules(parts: ContractParts) -> list[Finding]:
     clause = parts.forecasts
     if clause is None:
@@ -63,6 +82,48 @@ def forecast_rules(parts: ContractParts) -> list[Finding]:
                                     f"the interval band is checked on horizon {horizon.name}, which forecasts per "
                                     f"{horizon.granularity}; expected a horizon forecast per 15, 30 or 60 minutes"))
     findings += _minimum(parts, clause)
+    findings += _fair(parts, clause)
+    return findings
+
+
+def staffing_horizon(clause: ForecastCommitments) -> Horizon | None:
+    """The per-interval horizon fair evaluation sizes the staffing on (``FairEvaluation`` docstring)."""
+    fair = clause.fair_evaluation
+    if fair is not None and fair.model == "declared_staffing":
+        return None
+    name = fair.horizon if fair is not None and fair.horizon else (
+        clause.interval_band.horizon if clause.interval_band is not None else None)
+    if name is not None:
+        return _horizon(clause, name)
+    per_interval = [h for h in clause.horizons if h.granularity.endswith("min")]
+    return min(per_interval, key=lambda h: ORDER.index(h.granularity)) if per_interval else None
+
+
+def _fair(parts: ContractParts, clause: ForecastCommitments) -> list[Finding]:
+    fair = [(i, c) for i, c in enumerate(parts.service_commitments or ())
+            if c.evaluation.value == "fair" and c.metric in INTERVAL_METRICS]
+    if not fair:
+        return []
+    first: Path = ("service_commitments", fair[0][0], "evaluation")
+    model = clause.fair_evaluation
+    findings = []
+    if model is None:
+        findings.append(Finding(
+            "fair_evaluation_model_not_stated", first,
+            "commitments are evaluated fairly but the contract does not state how the staffing the forecast called "
+            "for is sized; settlement uses Erlang A with the patience measured on the month (state "
+            "`forecasts.fair_evaluation.model`: erlang_c, erlang_a or declared_staffing)", "warning"))
+    elif model.model == "declared_staffing":
+        return []
+    horizon = staffing_horizon(clause)
+    if horizon is None or not horizon.granularity.endswith("min"):
+        found = (f"horizon {horizon.name} forecasts per {horizon.granularity}" if horizon
+                 else "no horizon is per interval")
+        path: Path = ("forecasts", "fair_evaluation", "model") if model is not None else first
+        findings.append(Finding("fair_evaluation_needs_interval_forecast", path,
+                                f"fair evaluation with {model.model if model else 'erlang_a'} sizes agents on a "
+                                f"forecast per interval; {found}; expected a horizon per 15, 30 or 60 minutes, or "
+                                "model declared_staffing"))
     return findings
 
 
