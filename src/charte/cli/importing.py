@@ -94,8 +94,8 @@ def kpi_command(
     by: Annotated[str, typer.Option(help="15min | 30min | 60min | day | week | month")] = "30min",
     threshold: Annotated[list[int] | None, typer.Option(help="answered-within threshold in seconds (repeat)")] = None,
     short_abandon: Annotated[float, typer.Option(help="short-abandon threshold, seconds")] = 5.0,
-    service_level: Annotated[str, typer.Option(help="offered_minus_short_abandons | offered | handled")] = (
-        "offered_minus_short_abandons"),
+    service_level: Annotated[str, typer.Option(
+        help="offered_minus_short_abandons | offered | handled | after_threshold")] = "offered_minus_short_abandons",
     organisation: Annotated[str | None, typer.Option(help="organisation (default: all)")] = None,
     store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table | csv | parquet | json")] = (

@@ -21,6 +21,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from charte.domain.calendar import check_granularity
+from charte.domain.kpi_formulas import abandoned_within
 from charte.domain.records import answered_within_column
 from charte.measure.formulas import KpiSpec
 
@@ -35,7 +36,8 @@ def written_column(hours: float) -> str:
 
 def count_columns(spec: KpiSpec) -> list[str]:
     return ["offered", "handled", "abandoned", "short_abandoned",
-            *(answered_within_column(t) for t in spec.thresholds), "ivr_contacts", "ivr_only", "written_received",
+            *(answered_within_column(t) for t in spec.thresholds),
+            *(abandoned_within(t) for t in spec.thresholds), "ivr_contacts", "ivr_only", "written_received",
             *(written_column(h) for h in spec.written_within_hours)]
 
 
@@ -114,6 +116,7 @@ def facts_from_records(records: ir.Table, spec: KpiSpec, minutes: int = 30,
     }
     for threshold in spec.thresholds:
         metrics[answered_within_column(threshold)] = t.count(where=answered & (t._wait <= threshold))
+        metrics[abandoned_within(threshold)] = t.count(where=abandoned & (t._wait <= threshold))
     metrics |= {
         "ivr_contacts": t.ivr_seconds.count(),
         "ivr_only": t.count(where=t.outcome == "ivr_only"),
@@ -155,6 +158,10 @@ def facts_from_reports(reports: ir.Table, spec: KpiSpec, minutes: int = 30) -> i
         later["short_abandoned"] = ibis.literal(0, "int64")
     for threshold in spec.thresholds:
         metrics[answered_within_column(threshold)] = t[answered_within_column(threshold)].sum().cast("int64")
+        if abandoned_within(threshold) in t.columns:
+            metrics[abandoned_within(threshold)] = t[abandoned_within(threshold)].fill_null(0).sum().cast("int64")
+        else:  # reports without it cannot measure abandons after the threshold
+            later[abandoned_within(threshold)] = ibis.null("int64")
     later |= {"ivr_contacts": ibis.literal(0, "int64"), "ivr_only": ibis.literal(0, "int64"),
               "written_received": ibis.literal(0, "int64"), "ivr_seconds": ibis.literal(0.0, "float64")}
     for hours in spec.written_within_hours:

@@ -79,13 +79,7 @@ def segments(contract: Contract, period: Month) -> list[Segment]:
 def cut_days(block: IntervalBlock, first: date, last: date) -> IntervalBlock:
     """The block's intervals whose local day lies in [first, last]."""
     days = local_day_numbers(block.start)
-    keep = (days >= day_number(first)) & (days <= day_number(last))
-    if keep.all():
-        return block
-    return IntervalBlock(block.activity, block.minutes, block.start[keep],
-                         {k: v[keep] for k, v in block.counts.items()},
-                         {k: v[keep] for k, v in block.seconds.items()},
-                         {k: v[keep] for k, v in block.answered_within.items()})
+    return block.rows((days >= day_number(first)) & (days <= day_number(last)))
 
 
 def monthly_changes(segs: list[Segment]) -> list[str]:

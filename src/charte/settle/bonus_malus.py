@@ -113,7 +113,8 @@ def bonus_malus_lines(contract: Contract, results: list[ServiceResult], bases: d
         sign = -1 if o.kind == LineKind.MALUS else 1
         r = o.result
         figures = {
-            "commitment": o.commitment, "metric": r.metric, "evaluation": r.evaluation, "result": r.result,
+            "commitment": o.commitment, "metric": r.metric, "formula": r.formula, "formula_fr": r.formula_fr,
+            "evaluation": r.evaluation, "result": r.result,
             "raw": r.raw, "fair": r.fair, "band_neutralised": r.band_neutralised, "target": r.target,
             "threshold": o.threshold, "points": o.points, "per_point": o.per_point, "rate_uncapped": o.rate_uncapped,
             "cap": o.cap, "rate": o.rate, "capped": o.rate < o.rate_uncapped, "base": base,

@@ -100,12 +100,7 @@ def inputs_digest(contract: Contract, period: Month, facts: Facts) -> str:
 
 
 def _cut_block(block: IntervalBlock, period: Month) -> IntervalBlock:
-    keep = in_month(block.start, period)
-    if keep.all():
-        return block
-    return IntervalBlock(block.activity, block.minutes, block.start[keep],
-                         {k: v[keep] for k, v in block.counts.items()}, {k: v[keep] for k, v in block.seconds.items()},
-                         {k: v[keep] for k, v in block.answered_within.items()})
+    return block.rows(in_month(block.start, period))
 
 
 def _cut_staffing(staffing: StaffingBlock, period: Month) -> StaffingBlock:

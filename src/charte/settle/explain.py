@@ -148,8 +148,10 @@ def _bonus_malus(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str
 
     evaluation = EVALUATION[lang][f["evaluation"]] + _planning(f.get("planning"), lang)
     capped = f["capped"]
+    formula = f.get("formula_fr" if lang == "fr" else "formula")
+    measured = f" [{formula}]" if formula else ""
     if lang == "fr":
-        text = (f"{f['commitment']} : résultat {value(f['result'])} ({evaluation} ; brut {value(f['raw'])}) "
+        text = (f"{f['commitment']}{measured} : résultat {value(f['result'])} ({evaluation} ; brut {value(f['raw'])}) "
                 f"pour un seuil de {value(f['threshold'])} (objectif {value(f['target'])}) : "
                 f"{_n(f['points'], lang)} point(s) × {_pct(f['per_point'], lang)} = {_pct(f['rate_uncapped'], lang)} "
                 f"de la base {_eur(f['base'], lang)}")
@@ -159,7 +161,7 @@ def _bonus_malus(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str
         if f.get("adjusted_intervals"):
             text += f" ; {f['adjusted_intervals']} intervalle(s) ajusté(s) hors bande"
         return text + "."
-    text = (f"{f['commitment']}: result {value(f['result'])} ({evaluation}; raw {value(f['raw'])}) against "
+    text = (f"{f['commitment']}{measured}: result {value(f['result'])} ({evaluation}; raw {value(f['raw'])}) against "
             f"a threshold of {value(f['threshold'])} (target {value(f['target'])}): {_n(f['points'], lang)} point(s) "
             f"× {_pct(f['per_point'], lang)} = {_pct(f['rate_uncapped'], lang)} of the base {_eur(f['base'], lang)}")
     if capped:

@@ -97,14 +97,38 @@ class IntervalBlock:
     counts: Mapping[str, IntArray]
     seconds: Mapping[str, FloatArray]
     answered_within: Mapping[int, IntArray]
+    abandoned_within: Mapping[int, IntArray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.start.size)
 
     def column(self, name: str) -> np.ndarray:
+        """A fact by its canonical name: counts, seconds, ``answered_within_<T>s``, ``abandoned_within_<T>s``."""
         if name in self.counts:
             return self.counts[name]
-        return self.seconds[name]
+        if name in self.seconds:
+            return self.seconds[name]
+        for prefix, table in (("answered_within_", self.answered_within), ("abandoned_within_", self.abandoned_within)):
+            if name.startswith(prefix) and name.endswith("s") and int(name[len(prefix):-1]) in table:
+                return table[int(name[len(prefix):-1])]
+        raise KeyError(name)
+
+    def rows(self, keep: np.ndarray) -> IntervalBlock:
+        """The same report restricted to the rows of ``keep`` (a mask)."""
+        if keep.all():
+            return self
+        return IntervalBlock(self.activity, self.minutes, self.start[keep],
+                             {k: v[keep] for k, v in self.counts.items()},
+                             {k: v[keep] for k, v in self.seconds.items()},
+                             {k: v[keep] for k, v in self.answered_within.items()},
+                             {k: v[keep] for k, v in self.abandoned_within.items()})
+
+    def has(self, name: str) -> bool:
+        try:
+            self.column(name)
+        except (KeyError, ValueError):
+            return False
+        return True
 
     def total(self, name: str) -> float:
         return float(self.column(name).sum())
@@ -146,9 +170,11 @@ class IntervalBlock:
             _check_non_negative(name, secs, where, problems)
             seconds[name] = secs
         answered: dict[int, IntArray] = {}
+        abandoned: dict[int, IntArray] = {}
         for name, raw in columns.items():
-            if name.startswith("answered_within_") and name.endswith("s"):
-                answered[int(name[len("answered_within_"):-1])] = np.asarray(raw, dtype=np.int64)[order]
+            for prefix, table in (("answered_within_", answered), ("abandoned_within_", abandoned)):
+                if name.startswith(prefix) and name.endswith("s"):
+                    table[int(name[len(prefix):-1])] = np.asarray(raw, dtype=np.int64)[order]
         if not problems and counts["handled"].size and np.any(counts["handled"] + counts["abandoned"]
                                                               > counts["offered"]):
             i = int(np.flatnonzero(counts["handled"] + counts["abandoned"] > counts["offered"])[0])
@@ -158,7 +184,7 @@ class IntervalBlock:
                                     f"({counts['offered'][i]})"))
         if problems:
             raise SettlementError(problems)
-        return cls(activity, int(minutes_values[0]), start, counts, seconds, answered)
+        return cls(activity, int(minutes_values[0]), start, counts, seconds, answered, abandoned)
 
     def digest(self, h: Any) -> None:
         h.update(f"intervals|{self.activity}|{self.minutes}|".encode())
@@ -169,6 +195,8 @@ class IntervalBlock:
             h.update(name.encode() + self.seconds[name].astype("<f8").tobytes())
         for threshold in sorted(self.answered_within):
             h.update(f"aw{threshold}".encode() + self.answered_within[threshold].astype("<i8").tobytes())
+        for threshold in sorted(self.abandoned_within):
+            h.update(f"bw{threshold}".encode() + self.abandoned_within[threshold].astype("<i8").tobytes())
 
 
 @dataclass(frozen=True, eq=False)

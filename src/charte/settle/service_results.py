@@ -112,7 +112,7 @@ class ServiceResult:
     commitment: str
     activity: str
     metric: str
-    formula: str
+    formula: str                            # the formula evaluated (formula book), in English …
     target: Decimal
     direction: str
     evaluation: str
@@ -131,6 +131,7 @@ class ServiceResult:
     patience_seconds: Decimal | None = None
     patience_source: str | None = None
     notes: tuple[str, ...] = field(default=())
+    formula_fr: str = ""                    # … and in French
 
     @cached_property
     def adjusted(self) -> tuple[AdjustedInterval, ...]:
@@ -189,24 +190,16 @@ def _excluded_incidents(contract: Contract, commitment: Any, facts: Facts) -> li
 
 def _ratio_parts(commitment: Any, block: IntervalBlock,
                  problems: list[Problem]) -> tuple[np.ndarray, np.ndarray] | None:
-    c = block.counts
-    short = c["short_abandoned"] if commitment.short_abandon_seconds else np.zeros(len(block), np.int64)
-    offered = (c["offered"] - short).astype(np.float64)
-    if commitment.metric == "service_level":
-        column = block.answered_within.get(commitment.threshold_seconds)
-        if column is None:
-            problems.append(Problem("missing_column", f"interval report ({block.activity})",
-                                    f"`answered_within_{commitment.threshold_seconds}s` is missing; commitment "
-                                    f"`{commitment.id}` counts contacts answered within "
-                                    f"{commitment.threshold_seconds} s"))
-            return None
-        den = c["handled"].astype(np.float64) if commitment.abandons == "excluded" else offered
-        return column.astype(np.float64), den
-    if commitment.metric == "answer_rate":
-        return c["handled"].astype(np.float64), offered
-    if commitment.metric == "abandonment":
-        return (c["abandoned"] - short).astype(np.float64), offered
-    return block.seconds["wait_seconds_answered"], c["handled"].astype(np.float64)
+    """Numerator and denominator per interval, evaluated from the commitment's formula in the formula book."""
+    formula = commitment.kpi
+    missing = sorted(f for f in formula.facts if not block.has(f))
+    if missing:
+        problems.append(Problem("missing_column", f"interval report ({block.activity})",
+                                f"{', '.join(f'`{m}`' for m in missing)} missing; commitment `{commitment.id}` is "
+                                f"measured as {formula.text('en')}"))
+        return None
+    num, den = formula.apply(lambda fact: block.column(fact).astype(np.float64))
+    return num, den
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, keep: np.ndarray) -> Decimal | None:
@@ -231,7 +224,7 @@ def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, f
         evaluation = Evaluation.BAND_NEUTRALISED
     base = {
         "commitment": commitment.id, "activity": block.activity, "metric": commitment.metric,
-        "formula": commitment.formula,
+        "formula": commitment.formula_text("en"), "formula_fr": commitment.formula_text("fr"),
         "target": Decimal(commitment.target), "direction": commitment.direction, "evaluation": str(evaluation),
         "status": "measured", "raw": _ratio(num, den, keep), "intervals": int((den > 0).sum()),
         "excluded": tuple(f"{i.kind} ({i.side}) {i.start:%Y-%m-%d %H:%M}–{i.end:%H:%M} UTC" for i in incidents),
@@ -289,9 +282,11 @@ def kpi_result(commitment: Any, facts: Facts) -> ServiceResult:
     if kpi is None:
         return ServiceResult(commitment.id, commitment.activity, commitment.metric, commitment.formula, target,
                              commitment.direction, "raw", "not_measured",
-                             notes=(*notes, "no measured value in the facts: no bonus or malus"))
+                             notes=(*notes, "no measured value in the facts: no bonus or malus"),
+                             formula_fr=commitment.formula_text("fr"))
     return ServiceResult(commitment.id, commitment.activity, commitment.metric, commitment.formula, target,
-                         commitment.direction, "raw", "measured", raw=_q(kpi.value), notes=notes)
+                         commitment.direction, "raw", "measured", raw=_q(kpi.value), notes=notes,
+                         formula_fr=commitment.formula_text("fr"))
 
 
 def service_results(contract: Contract, facts: Facts, problems: list[Problem]) -> list[ServiceResult]:
