@@ -70,17 +70,20 @@ indexation:
 """
 
 
-@pytest.mark.parametrize(("october_2026", "unit_price", "amount", "bounded"), [
-    # 0.15 + 0.85 × 309/300 = 0.15 + 0.8755 = 1.0255; 28.50 × 1.0255 = 29.22675; × 100 h = 2,922.675 → 2,922.68
-    ("309.0", Decimal("29.22675"), Decimal("2922.68"), None),
+@pytest.mark.parametrize(("october_2026", "rounding", "unit_price", "amount", "bounded"), [
+    # 0.15 + 0.85 × 309/300 = 0.15 + 0.8755 = 1.0255; 28.50 × 1.0255 = 29.22675, rounded to the cent 29.23 (the
+    # default: the revised price is rounded before it multiplies); × 100 h = 2,923.00
+    ("309.0", "cent", Decimal("29.23"), Decimal("2923.00"), None),
+    # the same, the contract keeping revised prices exact: 29.22675 × 100 h = 2,922.675 → 2,922.68
+    ("309.0", "none", Decimal("29.22675"), Decimal("2922.68"), None),
     # 0.15 + 0.85 × 315/300 = 1.0425, above the 4% cap: 28.50 × 1.04 = 29.64; × 100 h = 2,964.00
-    ("315.0", Decimal("29.64"), Decimal("2964.00"), "cap"),
+    ("315.0", "cent", Decimal("29.64"), Decimal("2964.00"), "cap"),
     # 0.15 + 0.85 × 294/300 = 0.983, below the 0% floor: the price stays 28.50; 2,850.00
-    ("294.0", Decimal("28.50"), Decimal("2850.00"), "floor"),
+    ("294.0", "cent", Decimal("28.50"), Decimal("2850.00"), "floor"),
 ])
-def test_indexed_hourly_price(october_2026, unit_price, amount, bounded):
+def test_indexed_hourly_price(october_2026, rounding, unit_price, amount, bounded):
     # Term from 2026-01-01: the first anniversary is 2027-01-01; with a 3-month lag, I = October 2026.
-    c = contract(INDEXATION, price="28.50")
+    c = contract(INDEXATION + f"  revised_price_rounding: {rounding}\n", price="28.50")
     index = [IndexValue("syntec", Month(2025, 8), Decimal("300.0")),
              IndexValue("syntec", Month(2026, 10), Decimal(october_2026))]
     rows = [row("2027-02-01T09:00", 100, 90, productive_hours=100)]
@@ -115,7 +118,7 @@ def test_malus_capped_shows_the_uncapped_amount():
     assert f["capped"] is True and f["amount_uncapped"] == Decimal("-300.00")
     assert f["rate_uncapped"] == Decimal("0.10") and f["rate"] == Decimal("0.05")
     assert result.total_excluding_vat == Decimal("2850.00")
-    assert "plafonné à 5,00" in explain(malus, "fr") and "uncapped amount -300.00 EUR" in explain(malus, "en")
+    assert "plafonné à 5\u00a0%" in explain(malus, "fr") and "uncapped: -300.00 EUR" in explain(malus, "en")
 
 
 def test_penalties_cap_of_the_liability_clause_bites_after_the_grid_cap():

@@ -23,6 +23,11 @@ def _fr(value: Decimal, places: int = 2) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+def _exact(value: Decimal, places: int = 2) -> str:
+    """A quantity or unit price with every significant decimal (at least ``places``): recomputable by hand."""
+    return _fr(value, max(places, -value.normalize().as_tuple().exponent))  # type: ignore[operator]
+
+
 def _eur(value: Decimal) -> str:
     return _fr(value) + "\u00a0€"
 
@@ -35,8 +40,8 @@ def invoice_html(invoice: Invoice) -> str:
     heading = "Avoir" if invoice.kind == "credit_note" else "Facture"
     items = [{
         "number": i.number, "label": i.label, "clause": i.clause, "explanation_fr": i.explanation_fr,
-        "quantity": _fr(i.quantity), "unit": i.unit, "unit_price": _fr(i.unit_price, 4), "vat_rate": _pct(i.vat_rate),
-        "amount": _eur(i.amount),
+        "quantity": _exact(i.quantity), "unit": i.unit, "unit_price": _exact(i.unit_price),
+        "vat_rate": _pct(i.vat_rate), "amount": _eur(i.amount),
     } for i in invoice.items]
     vat_regime = ("TVA acquittée d'après les débits." if invoice.vat_on_debits
                   else "TVA exigible à l'encaissement (prestation de services).")

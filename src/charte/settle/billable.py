@@ -12,6 +12,7 @@ Each unit price is the contract's base price × the month's indexation coefficie
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -24,11 +25,28 @@ from charte.settle.lines import Explanation, InvoiceLine, LineKind, draft
 from charte.settle.tiers import split
 
 UNITS = {"productive_hour": "h", "handled_contact": "contact", "minute": "min", "fixed_monthly": "month"}
+#: Measured unit per pricing unit: seconds for hours and minutes, contacts otherwise.
+DIVISORS = {"productive_hour": 3600, "handled_contact": 1, "minute": 60, "fixed_monthly": 1}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A billable quantity as measured (seconds, contacts, or 1 month) and its divisor to the pricing unit."""
+
+    measured: Decimal
+    divisor: int = 1
+
+    @property
+    def units(self) -> Decimal:
+        return self.measured / self.divisor
+
+    def __add__(self, other: Quantity) -> Quantity:
+        return Quantity(self.measured + other.measured, self.divisor)
 
 
 def _seconds(total: float) -> Decimal:
     """A sum of seconds as an exact decimal (interval reports give seconds to the millisecond at best)."""
-    return Decimal(f"{total:.3f}")
+    return Decimal(f"{total:.3f}").normalize() if total else Decimal(0)
 
 
 def quantity_per_interval(activity: Activity, block: IntervalBlock) -> np.ndarray:
@@ -41,36 +59,38 @@ def quantity_per_interval(activity: Activity, block: IntervalBlock) -> np.ndarra
     return block.seconds["handle_seconds"] / 60.0
 
 
-def billable_quantity(activity: Activity, block: IntervalBlock | None, problems: list[Problem]) -> Decimal:
-    """The month's quantity in the pricing unit (rules in the module docstring)."""
+def billable_quantity(activity: Activity, block: IntervalBlock | None, problems: list[Problem]) -> Quantity:
+    """The month's quantity, as measured (rules in the module docstring)."""
     pricing = activity.pricing
     where = f"activities[{activity.id}].pricing"
     if isinstance(pricing, FixedMonthly):
-        return Decimal(1)
+        return Quantity(Decimal(1))
+    divisor = DIVISORS[pricing.per]
     if block is None:
         problems.append(Problem("missing_intervals", where,
                                 f"no interval report for activity `{activity.id}`; expected its intervals for the "
                                 f"month to bill per {pricing.per.replace('_', ' ')}"))
-        return Decimal(0)
+        return Quantity(Decimal(0), divisor)
     if isinstance(pricing, PerProductiveHour):
-        return _seconds(block.total("productive_seconds")) / 3600
+        return Quantity(_seconds(block.total("productive_seconds")), divisor)
     if isinstance(pricing, PerHandledContact):
-        return Decimal(int(block.counts["handled"].sum()))
+        return Quantity(Decimal(int(block.counts["handled"].sum())), divisor)
     if pricing.of == "talk_time" or pricing.rounding == "started_minute":
         problems.append(Problem("needs_contact_records", where,
                                 f"per-minute pricing on {pricing.of} with rounding {pricing.rounding} needs contact "
                                 "records; interval reports give handle seconds only"))
-        return Decimal(0)
-    return _seconds(block.total("handle_seconds")) / 60
+        return Quantity(Decimal(0), divisor)
+    return Quantity(_seconds(block.total("handle_seconds")), divisor)
 
 
-def service_lines(activity: Activity, quantity: Decimal, revision: PriceRevision, *, segment: Segment | None = None,
+def service_lines(activity: Activity, quantity: Quantity, revision: PriceRevision, *, segment: Segment | None = None,
                   month_days: int = 0, already: Decimal = Decimal(0),
                   month_total: Decimal | None = None) -> list[InvoiceLine]:
-    """The billable quantity's lines at indexed prices (one per tier band used).
+    """The billable quantity's lines at the billed unit prices (one per tier band used).
 
-    With a ``segment`` (a month cut by an avenant, :mod:`charte.settle.amended_month`), the
-    lines cite the segment's version and a fixed fee is billed for the segment's calendar days.
+    ``already`` and ``month_total`` are measured quantities (seconds, contacts). With a
+    ``segment`` (a month cut by an avenant, :mod:`charte.settle.amended_month`), the lines cite
+    the segment's version and a fixed fee is billed for the segment's calendar days.
     """
     pricing = activity.pricing
     clause = f"activities[{activity.id}].pricing"
@@ -82,7 +102,7 @@ def service_lines(activity: Activity, quantity: Decimal, revision: PriceRevision
         clause += segment.cites()
         label += f" — {segment.first:%d/%m}–{segment.last:%d/%m}"
     if isinstance(pricing, FixedMonthly):
-        price = pricing.amount * revision.coefficient
+        price = revision.unit_price(pricing.amount)
         if segment is None:
             return [draft(LineKind.FIXED_FEE, activity.id, clause, label, Decimal(1), "month",
                           pricing.amount, price, price, Explanation("fixed_fee", {"indexation": index}))]
@@ -93,15 +113,17 @@ def service_lines(activity: Activity, quantity: Decimal, revision: PriceRevision
                                                 "prorata_basis": "calendar_days", **seg}))]
     unit = UNITS[pricing.per]
     lines = []
-    for share in split(pricing, quantity, already, month_total):
-        price = share.base_price * revision.coefficient
-        figures = {"per": pricing.per, "quantity": quantity, "indexation": index,
+    for share in split(pricing, quantity.measured, already, month_total, quantity.divisor):
+        price = revision.unit_price(share.base_price)
+        figures = {"per": pricing.per, "quantity": quantity.units, "measured": share.measured,
+                   "divisor": quantity.divisor, "indexation": index,
                    "tiering": pricing.tiering if share.band else None,
                    "band_from": share.band[0] if share.band else None,
                    "band_to": share.band[1] if share.band else None,
                    **({"prorata_basis": "measured_in_segment", **seg} if seg else {})}
         lines.append(draft(LineKind.SERVICE, activity.id, clause, label, share.quantity, unit,
-                           share.base_price, price, share.quantity * price, Explanation("service", figures)))
+                           share.base_price, price, share.measured * price / quantity.divisor,
+                           Explanation("service", figures)))
     return lines
 
 
@@ -120,7 +142,7 @@ def success_fee_lines(activity: Activity, facts: Facts, revision: PriceRevision,
                                 "successes (count and value sold) in the facts"))
         return []
     if fee.amount is not None:
-        price = fee.amount * revision.coefficient
+        price = revision.unit_price(fee.amount)
         return [draft(LineKind.SUCCESS_FEE, activity.id, clause, f"{fee.event}", Decimal(successes.count), fee.event,
                       fee.amount, price, successes.count * price,
                       Explanation("success_fee", {"event": fee.event, "count": successes.count,

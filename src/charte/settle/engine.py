@@ -34,7 +34,14 @@ from charte.domain.calendar import Month
 from charte.domain.contract import Contract, FixedMonthly
 from charte.domain.money import round_cents
 from charte.settle.amended_month import Segment, cut_days, monthly_changes, segments
-from charte.settle.billable import billable_quantity, is_unit_priced, service_lines, success_fee_lines
+from charte.settle.billable import (
+    DIVISORS,
+    Quantity,
+    billable_quantity,
+    is_unit_priced,
+    service_lines,
+    success_fee_lines,
+)
 from charte.settle.bonus_malus import bonus_malus_lines
 from charte.settle.coverage import check_coverage
 from charte.settle.facts import Facts, IntervalBlock, Problem, SettlementError, StaffingBlock
@@ -194,33 +201,39 @@ def _activity_ids(segs: list[Segment]) -> list[str]:
 
 
 def _priced_lines(segs: list[Segment], activity_id: str, month: Facts, revision: PriceRevision,
-                  problems: list[Problem]) -> tuple[list[InvoiceLine], Decimal]:
+                  problems: list[Problem]) -> tuple[list[InvoiceLine], Quantity]:
     """One activity's service and success-fee lines, one per segment's price (:mod:`~charte.settle.amended_month`).
 
-    Returns the lines and the month's billable quantity.
+    Returns the lines and the month's billable quantity (unit-priced segments).
     """
     block = month.intervals_of(activity_id)
     present = [(seg, seg.version.activity(activity_id)) for seg in segs
                if any(a.id == activity_id for a in seg.version.activities)]
     split = len(segs) > 1
+    units = {a.pricing.per for _, a in present if not isinstance(a.pricing, FixedMonthly)}
+    if len(units) > 1:
+        problems.append(Problem("pricing_unit_changes_mid_month", f"activities[{activity_id}].pricing",
+                                f"the pricing unit changes during the month ({', '.join(sorted(units))}); "
+                                "make the avenant effective on the 1st"))
+        return [], Quantity(Decimal(0))
     quantities = []
     for i, (seg, activity) in enumerate(present):
         part = cut_days(block, seg.first, seg.last) if block is not None and split else block
         if part is None and i > 0 and not isinstance(activity.pricing, FixedMonthly):
-            quantities.append(Decimal(0))  # no interval report: reported once, for the first segment
+            quantities.append(Quantity(Decimal(0), DIVISORS[activity.pricing.per]))  # reported once, for the first
             continue
         quantities.append(billable_quantity(activity, part, problems))
     lines: list[InvoiceLine] = []
     month_days = (segs[-1].last - segs[0].first).days + 1
-    unit_total = sum((q for (_, a), q in zip(present, quantities, strict=True)
-                      if not isinstance(a.pricing, FixedMonthly)), Decimal(0))
+    unit_priced = [q for (_, a), q in zip(present, quantities, strict=True) if not isinstance(a.pricing, FixedMonthly)]
+    total = Quantity(sum((q.measured for q in unit_priced), Decimal(0)), unit_priced[0].divisor if unit_priced else 1)
     already = Decimal(0)
     for (seg, activity), quantity in zip(present, quantities, strict=True):
         segment = seg if split else None
         lines += service_lines(activity, quantity, revision, segment=segment, month_days=month_days,
-                               already=already, month_total=unit_total)
+                               already=already, month_total=total.measured)
         if not isinstance(activity.pricing, FixedMonthly):
-            already += quantity
+            already += quantity.measured
     fees = {str(a.pricing.success_fee) for _, a in present}
     if len(fees) > 1:
         problems.append(Problem("success_fee_changes_mid_month", f"activities[{activity_id}].pricing.success_fee",
@@ -228,7 +241,7 @@ def _priced_lines(segs: list[Segment], activity_id: str, month: Facts, revision:
                                 "cannot be split by date: make the avenant effective on the 1st"))
     elif present:
         lines += success_fee_lines(present[-1][1], month, revision, problems)
-    return lines, unit_total
+    return lines, total
 
 
 def _accuracies(contract: Contract, facts: Facts) -> list[Accuracy]:

@@ -1,10 +1,11 @@
 """Axis 1 of the SP2C charter (2019): the minimum billed when volume falls below the band.
 
-Over each period of the clause (``month`` or ``day``, local time), actual offered contacts
-``A`` are compared with the forecast ``F`` of the clause's horizon (its ``horizon``, else the
-band's). When ``A < F × (1 − under)`` the client left the band by falling short, and the
-billed quantity of that period is raised to the minimum. ``F`` and the basis are the **whole
-committed forecast** of each period — every forecast row of the month, whether or not the
+Over each period of the clause (``month`` or ``day``, local time), the actual contacts ``A``
+(offered, or handled when the clause says ``triggered_on: handled``) are compared with the
+forecast ``F`` of the clause's horizon (its ``horizon``, else the band's). When
+``A < F × (1 − under)`` the client left the band by falling short, and the billed quantity
+of that period is raised to the minimum. ``F`` and the basis are the **whole committed
+forecast** of each period — every forecast row of the month, whether or not the
 interval report has rows for it (an opening day without rows is a data gap, refused by
 :mod:`charte.settle.coverage`; a day closed on the provider's side or by force majeure is
 left out of ``F``, the basis and ``A``):
@@ -20,7 +21,9 @@ left out of ``F``, the basis and ``A``):
 * top-up = Σ over periods below the band of max(0, minimum − billed quantity).
 
 The top-up is its own line, priced as the difference between the amount of (billed + top-up)
-and the amount billed, so a tiered price is respected.
+and the amount billed, so a tiered price is respected (graduated: the bands after the billed
+quantity; volume: the month re-priced in the band of billed + top-up); the line carries those
+terms (``calc_terms``: sign, measured quantity, unit price) for its explanation.
 """
 
 from __future__ import annotations
@@ -33,12 +36,12 @@ import numpy as np
 
 from charte.domain.contract import Activity, Contract, FixedMonthly
 from charte.settle.amended_month import Segment
-from charte.settle.billable import UNITS, quantity_per_interval
+from charte.settle.billable import UNITS, Quantity, quantity_per_interval
 from charte.settle.facts import Facts, ForecastSeries, IntervalBlock, Problem
 from charte.settle.indexation import PriceRevision
 from charte.settle.lines import Explanation, InvoiceLine, LineKind, draft
 from charte.settle.period import day_number, finer, group_keys, local_day_numbers
-from charte.settle.tiers import amount
+from charte.settle.tiers import split
 from charte.workforce import required_agents
 
 
@@ -64,6 +67,10 @@ class MinimumCheck:
     billed: Decimal
     top_up: Decimal
     days_excluded: tuple[str, ...] = ()
+    triggered_on: str = "offered"
+    billed_measured: Decimal = Decimal(0)     # billed quantity as measured (seconds, contacts)
+    divisor: int = 1                          # measured unit per pricing unit (3,600 s per hour…)
+    top_up_measured: Decimal = Decimal(0)
 
 
 def _per_key(keys: np.ndarray, values: np.ndarray, uniq: np.ndarray) -> np.ndarray:
@@ -115,7 +122,7 @@ def _basis_rows(contract: Contract, activity: Activity, series: ForecastSeries, 
 
 
 def minimum_billing(contract: Contract, activity: Activity, block: IntervalBlock, facts: Facts,
-                    billed: Decimal, problems: list[Problem],
+                    billed: Quantity, problems: list[Problem],
                     excluded_days: frozenset[date] = frozenset()) -> MinimumCheck | None:
     """The minimum-billing check of one activity (rule in the module docstring); ``None`` when not applicable.
 
@@ -150,7 +157,8 @@ def minimum_billing(contract: Contract, activity: Activity, block: IntervalBlock
     uniq = np.unique(np.concatenate([f_keys, b_keys, i_keys]))
     forecast = _per_key(f_keys, series.volume[f_keep], uniq)
     basis_g = _per_key(b_keys, basis_rows[1][b_keep], uniq)
-    actual = _per_key(i_keys, block.counts["offered"][i_keep].astype(np.float64), uniq)
+    measured = block.counts[clause.triggered_on][i_keep]
+    actual = _per_key(i_keys, measured.astype(np.float64), uniq)
     billed_g = _per_key(i_keys, quantity_per_interval(activity, block)[i_keep], uniq)
     under = actual < forecast * (1 - float(forecasts.band.under)) - 1e-9
     floor = clause.floor if clause.floor is not None else contract.law_value(
@@ -162,13 +170,16 @@ def minimum_billing(contract: Contract, activity: Activity, block: IntervalBlock
         minimum_g = _decimal(float(basis_g[g])) * share
         minimum_total += minimum_g
         top_up += max(Decimal(0), minimum_g - _decimal(float(billed_g[g])))
-    if clause.period == "month" and under.any() and not skip:
-        top_up = max(Decimal(0), _decimal(float(basis_g[0])) * share - billed)  # the month: exact billed quantity
+    top_up_measured = top_up * billed.divisor
+    if clause.period == "month" and under.any() and not skip:  # the month: the exact billed quantity
+        top_up_measured = max(Decimal(0), _decimal(float(basis_g[0])) * share * billed.divisor - billed.measured)
+        top_up = top_up_measured / billed.divisor
     forecast_total = Decimal(int(series.volume_milli[f_keep].sum())) / 1000
     return MinimumCheck(horizon, clause.rule, clause.variant, share, clause.period, int(uniq.size),
-                        int(under.sum()), forecast_total, int(block.counts["offered"][i_keep].sum()),
-                        _decimal(float(basis_g.sum())), minimum_total, billed, top_up,
-                        tuple(sorted(d.isoformat() for d in excluded_days)))
+                        int(under.sum()), forecast_total, int(measured.sum()),
+                        _decimal(float(basis_g.sum())), minimum_total, billed.units, top_up,
+                        tuple(sorted(d.isoformat() for d in excluded_days)), clause.triggered_on, billed.measured,
+                        billed.divisor, top_up_measured)
 
 
 def top_up_line(activity: Activity, check: MinimumCheck, revision: PriceRevision,
@@ -182,15 +193,28 @@ def top_up_line(activity: Activity, check: MinimumCheck, revision: PriceRevision
         return None
     pricing = activity.pricing
     assert not isinstance(pricing, FixedMonthly)
-    value = amount(pricing, check.billed + check.top_up, revision.coefficient) - amount(
-        pricing, check.billed, revision.coefficient)
-    base = value / revision.coefficient / check.top_up
+    price = revision.unit_price
+    if pricing.tiers is None and pricing.price is not None:
+        terms = [(1, check.top_up_measured, price(pricing.price))]
+    elif pricing.tiering == "graduated":  # the top-up fills the bands after the billed quantity
+        terms = [(1, s.measured, price(s.base_price))
+                 for s in split(pricing, check.top_up_measured, check.billed_measured, divisor=check.divisor)]
+    else:  # volume tiers: the whole month moves to the band of (billed + top-up)
+        after = split(pricing, check.billed_measured + check.top_up_measured, divisor=check.divisor)[0]
+        before = split(pricing, check.billed_measured, divisor=check.divisor)[0]
+        terms = [(1, after.measured, price(after.base_price)), (-1, before.measured, price(before.base_price))]
+    value = sum((sign * measured * p / check.divisor for sign, measured, p in terms), Decimal(0))
+    unit_price = value / check.top_up
+    base = unit_price if not revision.indexed else value / revision.coefficient / check.top_up
+    if pricing.tiers is None and pricing.price is not None:
+        base, unit_price = pricing.price, price(pricing.price)
     figures = dict(check.__dict__.items())
     figures["indexation"] = revision.figures()
+    figures["calc_terms"] = [[sign, measured, p] for sign, measured, p in terms]
     clause = "forecasts.minimum_billing"
     if priced_as_of is not None:
         figures["priced_as_of"] = priced_as_of.last.isoformat()
         figures["priced_by"] = priced_as_of.figures(0)["amendment"]
     return draft(LineKind.MINIMUM_BILLING, activity.id, clause,
                  f"Minimum billing — {activity.name or activity.id}", check.top_up, UNITS[pricing.per], base,
-                 value / check.top_up, value, Explanation("minimum_billing", figures))
+                 unit_price, value, Explanation("minimum_billing", figures))

@@ -15,6 +15,8 @@ forecast called for at the contract's service target) or ``staffed_hours_for_for
 :mod:`charte.domain.law`, ``practice.minimum_billing_floor``); ``lower_band_edge`` bills at
 least the basis × (1 − ``band.under``). ``period`` is the span over which the minimum is
 compared (a month short on some days and long on others can still reach its minimum).
+``triggered_on``: the actual volume compared with the band is the **offered** contacts by
+default — the client's volume, which the provider does not control — or the **handled** ones.
 """
 
 from __future__ import annotations
@@ -141,6 +143,9 @@ class MinimumBilling(Clause):
     )
     period: Literal["month", "week", "day"] = "month"
     horizon: str | None = Field(default=None, description="forecast horizon the minimum is computed on")
+    triggered_on: Literal["offered", "handled"] = Field(
+        default="offered",
+        description="the actual volume compared with the band: offered (the client's volume, default) or handled")
 
 
 class FairEvaluation(Clause):
