@@ -38,7 +38,7 @@ GOOD: dict[str, Any] = {
     "exit": {"notice": "6 months", "ramp_down": {"profile": "linear"}},
     "liability": {"cap_months_of_billing": 12, "penalties_cap": "10%"},
     "charter_2010": {"certifications": [{"name": "NF 345", "until": "2027-06-30"}],
-                     "ivr": {"max_seconds_before_agent": "60s"}},
+                     "ivr": {"max_seconds_before_agent": "60s", "max_menu_levels": 2}},
 }
 TODAY = date(2026, 1, 20)
 

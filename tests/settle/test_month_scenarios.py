@@ -276,8 +276,9 @@ def test_no_double_penalty_and_the_overall_cap():
     # Quality 80% (5 points under 85% → 5% = −150.00) is another failure and applies.
     # Maluses −300.00; the overall cap of 8% × 3,000.00 = 240.00 gives back 60.00. Total 3,000 − 240 = 2,760.00.
     rows = [row("2026-11-02T09:00", 100, 70, handled=92, productive_hours=100)]
+    quality = MeasuredKpi("inbound", "quality", Decimal("0.80"), sample=40, agents=10)  # 4 evaluations per agent
     result = settle(_three_grids("8%"), NOVEMBER, facts(rows, forecasts=[w1([("2026-11-02T09:00", 100)])],
-                                                        kpis=[MeasuredKpi("inbound", "quality", Decimal("0.80"))]))
+                                                        kpis=[quality]))
     maluses = lines_of(result, LineKind.MALUS)
     assert [(m.clause, m.amount) for m in maluses] == [
         ("bonus_malus.grids[quality]", Decimal("-150.00")), ("bonus_malus.grids[sl]", Decimal("-150.00"))]

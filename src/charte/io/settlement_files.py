@@ -5,7 +5,7 @@ otherwise): ``interval_report``, ``forecasts`` (activity, horizon, issued_on[, i
 period_start, volume, aht_seconds; one version per issue), ``staffing`` (activity, interval_start, planned_agents),
 ``incidents.csv`` (activity, kind, side, start, end[, description][, effect: degraded, closed or
 no_contacts]); and optionally
-``kpis.csv`` (activity, commitment, value[, sample]), ``successes.csv`` (activity, count,
+``kpis.csv`` (activity, commitment, value[, sample][, agents]), ``successes.csv`` (activity, count,
 value_sold) and ``index_values.csv``. An index CSV has columns ``series,month,value``
 (``month`` as YYYY-MM; lines starting with ``#`` are comments).
 """
@@ -172,7 +172,8 @@ def load_facts(folder: Path, *, index_values: Iterable[IndexValue] = ()) -> Fact
         staffing=staffing_blocks(staffing_table, minutes) if staffing_table is not None else (),
         incidents=incidents(folder / "incidents.csv") if (folder / "incidents.csv").exists() else (),
         index_values=index,
-        kpis=[MeasuredKpi(r["activity"], r["commitment"], D(r["value"]), int(r["sample"]) if r.get("sample") else None)
+        kpis=[MeasuredKpi(r["activity"], r["commitment"], D(r["value"]), int(r["sample"]) if r.get("sample") else None,
+                          int(r["agents"]) if r.get("agents") else None)
               for r in _optional(folder, "kpis.csv")],
         successes=[Successes(r["activity"], int(r["count"]), D(r.get("value_sold") or "0"))
                    for r in _optional(folder, "successes.csv")],

@@ -2,7 +2,9 @@
 
 - ``productive_hour``: Σ productive seconds ÷ 3,600 (agent time available or handling);
 - ``handled_contact``: Σ handled contacts;
-- ``minute``: Σ handle seconds ÷ 60 (handle time billed to the second);
+- ``minute``: Σ handle (or talk) seconds ÷ 60, billed to the second; with
+  ``rounding: started_minute``, Σ of each contact's minutes rounded up (the interval report's
+  ``handle_started_minutes`` / ``talk_started_minutes``, measured from contact records);
 - ``fixed_monthly``: one month at the fixed amount;
 - a **success fee**: successes × amount, or the share of the value sold.
 
@@ -19,14 +21,12 @@ import numpy as np
 
 from charte.domain.contract import Activity, FixedMonthly, PerHandledContact, PerMinute, PerProductiveHour
 from charte.settle.amended_month import Segment
-from charte.settle.facts import Facts, IntervalBlock, Problem
+from charte.settle.facts import STARTED_MINUTES, Facts, IntervalBlock, Problem
 from charte.settle.indexation import PriceRevision
 from charte.settle.lines import Explanation, InvoiceLine, LineKind, draft
 from charte.settle.tiers import split
 
 UNITS = {"productive_hour": "h", "handled_contact": "contact", "minute": "min", "fixed_monthly": "month"}
-#: Measured unit per pricing unit: seconds for hours and minutes, contacts otherwise.
-DIVISORS = {"productive_hour": 3600, "handled_contact": 1, "minute": 60, "fixed_monthly": 1}
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,25 @@ def _seconds(total: float) -> Decimal:
     return Decimal(f"{total:.3f}").normalize() if total else Decimal(0)
 
 
+def measured_column(activity: Activity) -> tuple[str, int]:
+    """The interval-report column a unit price is billed on, and its divisor to the pricing unit."""
+    pricing = activity.pricing
+    if isinstance(pricing, PerProductiveHour):
+        return "productive_seconds", 3600
+    if isinstance(pricing, PerHandledContact):
+        return "handled", 1
+    assert isinstance(pricing, PerMinute)
+    time = "talk" if pricing.of == "talk_time" else "handle"
+    if pricing.rounding == "started_minute":
+        return f"{time}_started_minutes", 1
+    return f"{time}_seconds", 60
+
+
 def quantity_per_interval(activity: Activity, block: IntervalBlock) -> np.ndarray:
     """The billed unit per interval (hours, contacts or minutes) as floats, for grouping by period."""
-    per = activity.pricing.per
-    if per == "productive_hour":
-        return block.seconds["productive_seconds"] / 3600.0
-    if per == "handled_contact":
-        return block.counts["handled"].astype(np.float64)
-    return block.seconds["handle_seconds"] / 60.0
+    column, divisor = measured_column(activity)
+    values: np.ndarray = block.column(column).astype(np.float64) / divisor
+    return values
 
 
 def billable_quantity(activity: Activity, block: IntervalBlock | None, problems: list[Problem]) -> Quantity:
@@ -65,22 +76,21 @@ def billable_quantity(activity: Activity, block: IntervalBlock | None, problems:
     where = f"activities[{activity.id}].pricing"
     if isinstance(pricing, FixedMonthly):
         return Quantity(Decimal(1))
-    divisor = DIVISORS[pricing.per]
+    column, divisor = measured_column(activity)
     if block is None:
         problems.append(Problem("missing_intervals", where,
                                 f"no interval report for activity `{activity.id}`; expected its intervals for the "
                                 f"month to bill per {pricing.per.replace('_', ' ')}"))
         return Quantity(Decimal(0), divisor)
-    if isinstance(pricing, PerProductiveHour):
-        return Quantity(_seconds(block.total("productive_seconds")), divisor)
-    if isinstance(pricing, PerHandledContact):
-        return Quantity(Decimal(int(block.counts["handled"].sum())), divisor)
-    if pricing.of == "talk_time" or pricing.rounding == "started_minute":
-        problems.append(Problem("needs_contact_records", where,
-                                f"per-minute pricing on {pricing.of} with rounding {pricing.rounding} needs contact "
-                                "records; interval reports give handle seconds only"))
+    if isinstance(pricing, PerMinute) and column in ("talk_seconds", *STARTED_MINUTES) and column not in block.given:
+        problems.append(Problem("missing_column", f"interval report ({activity.id})",
+                                f"`{column}` is missing; activity `{activity.id}` is priced per minute of "
+                                f"{pricing.of.replace('_', ' ')} ({pricing.rounding.replace('_', ' ')}); expected the "
+                                "column in the interval report (`charte kpi` measures it from contact records)"))
         return Quantity(Decimal(0), divisor)
-    return Quantity(_seconds(block.total("handle_seconds")), divisor)
+    if column in block.counts:
+        return Quantity(Decimal(int(block.counts[column].sum())), divisor)
+    return Quantity(_seconds(block.total(column)), divisor)
 
 
 def service_lines(activity: Activity, quantity: Quantity, revision: PriceRevision, *, segment: Segment | None = None,

@@ -35,10 +35,10 @@ from charte.domain.contract import Contract, FixedMonthly
 from charte.domain.money import round_cents
 from charte.settle.amended_month import Segment, cut_days, monthly_changes, segments
 from charte.settle.billable import (
-    DIVISORS,
     Quantity,
     billable_quantity,
     is_unit_priced,
+    measured_column,
     service_lines,
     success_fee_lines,
 )
@@ -144,9 +144,15 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
     problems: list[Problem] = []
     notes: list[str] = []
     end = version.term.end
-    if period.first_day < version.term.start or (end is not None and period.last_day > end):
+    renewed = end is not None and period.last_day > end and version.term.renewal == "tacit_yearly"
+    if period.first_day < version.term.start or (end is not None and period.last_day > end and not renewed):
         problems.append(Problem("period_outside_term", "term",
                                 f"{period} is outside the contract's term {version.term.start} – {version.term.end}"))
+    elif renewed and end is not None:
+        years = (period.last_day.year - end.year) + (1 if (period.last_day.month, period.last_day.day) > (
+            end.month, end.day) else 0)
+        notes.append(f"term ended on {end}; renewed by tacit agreement year by year (term.renewal: tacit_yearly), "
+                     f"{period} falls in renewal year {years}")
     versions: list[VersionUse] = []
     month = month_facts(version, period, facts, problems, versions)
     notes += [f"forecast {v.horizon} of {v.activity} issued {v.issued} ({v.content_sha256[:12]}): {v.reason}"
@@ -220,7 +226,7 @@ def _priced_lines(segs: list[Segment], activity_id: str, month: Facts, revision:
     for i, (seg, activity) in enumerate(present):
         part = cut_days(block, seg.first, seg.last) if block is not None and split else block
         if part is None and i > 0 and not isinstance(activity.pricing, FixedMonthly):
-            quantities.append(Quantity(Decimal(0), DIVISORS[activity.pricing.per]))  # reported once, for the first
+            quantities.append(Quantity(Decimal(0), measured_column(activity)[1]))  # reported once, for the first
             continue
         quantities.append(billable_quantity(activity, part, problems))
     lines: list[InvoiceLine] = []

@@ -35,7 +35,10 @@ FloatArray = NDArray[np.float64]
 #: Columns of an interval block that hold counts (integers) and seconds (floats).
 COUNT_COLUMNS = ("offered", "handled", "abandoned", "short_abandoned")
 SECONDS_COLUMNS = ("wait_seconds_answered", "wait_seconds_abandoned", "handle_seconds", "staffed_seconds",
-                   "productive_seconds")
+                   "productive_seconds", "talk_seconds")
+#: Optional counts a per-minute price may need: minutes started, each contact's time rounded up to the minute
+#: (measured from contact records, :mod:`charte.measure.interval_facts`).
+STARTED_MINUTES = ("handle_started_minutes", "talk_started_minutes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ class IntervalBlock:
     seconds: Mapping[str, FloatArray]
     answered_within: Mapping[int, IntArray]
     abandoned_within: Mapping[int, IntArray] = field(default_factory=dict)
+    given: frozenset[str] = frozenset()      # optional columns the report actually carried
 
     def __len__(self) -> int:
         return int(self.start.size)
@@ -121,7 +125,7 @@ class IntervalBlock:
                              {k: v[keep] for k, v in self.counts.items()},
                              {k: v[keep] for k, v in self.seconds.items()},
                              {k: v[keep] for k, v in self.answered_within.items()},
-                             {k: v[keep] for k, v in self.abandoned_within.items()})
+                             {k: v[keep] for k, v in self.abandoned_within.items()}, self.given)
 
     def has(self, name: str) -> bool:
         try:
@@ -162,6 +166,10 @@ class IntervalBlock:
                                 else np.asarray(raw, dtype=np.int64)[order])
             _check_non_negative(name, values, where, problems)
             counts[name] = values
+        for name in STARTED_MINUTES:
+            if columns.get(name) is not None:
+                counts[name] = np.asarray(columns[name], dtype=np.int64)[order]
+                _check_non_negative(name, counts[name], where, problems)
         seconds: dict[str, FloatArray] = {}
         for name in SECONDS_COLUMNS:
             raw = columns.get(name)
@@ -184,7 +192,8 @@ class IntervalBlock:
                                     f"({counts['offered'][i]})"))
         if problems:
             raise SettlementError(problems)
-        return cls(activity, int(minutes_values[0]), start, counts, seconds, answered, abandoned)
+        given = frozenset(name for name in (*SECONDS_COLUMNS, *STARTED_MINUTES) if columns.get(name) is not None)
+        return cls(activity, int(minutes_values[0]), start, counts, seconds, answered, abandoned, given)
 
     def digest(self, h: Any) -> None:
         h.update(f"intervals|{self.activity}|{self.minutes}|".encode())
@@ -362,13 +371,16 @@ class IndexValue:
 class MeasuredKpi:
     """A commitment's result measured outside interval reports (quality score, FCR, conversion, response time).
 
-    ``value`` is a share (0.87 for 87%) or seconds for ASA; ``sample`` how many contacts it rests on.
+    ``value`` is a share (0.87 for 87%) or seconds for ASA; ``sample`` how many contacts it rests on;
+    ``agents`` how many agents were monitored (a quality score's sample is checked against the
+    contract's ``evaluations_per_agent``).
     """
 
     activity: str
     commitment: str
     value: Decimal
     sample: int | None = None
+    agents: int | None = None
 
 
 @dataclass(frozen=True, order=True, slots=True)

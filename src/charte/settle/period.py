@@ -120,3 +120,16 @@ def open_days(contract: Contract, activity: Activity, month: Month) -> list[date
     """The days of ``month`` inside the activity's opening hours (public holidays of the contract's subdivision)."""
     hours = replace(activity.hours, holiday_subdivision=contract.holiday_subdivision)
     return [day for day in month.days() if hours.is_open_on(day)]
+
+
+def inside_opening_hours(contract: Contract, activity: Activity, start: IntArray, minutes: int) -> np.ndarray:
+    """Mask of the intervals lying wholly inside the activity's opening hours (Paris time, DST-aware)."""
+    hours = replace(activity.hours, holiday_subdivision=contract.holiday_subdivision)
+    days = local_day_numbers(start)
+    mask = np.zeros(start.size, dtype=bool)
+    end = start + minutes * 60
+    for number in np.unique(days).tolist():
+        rows = days == number
+        for a, b in hours.real_spans(day_of(number)):
+            mask[rows] |= (start[rows] >= int(a.timestamp())) & (end[rows] <= int(b.timestamp()))
+    return mask

@@ -8,8 +8,9 @@ Interval metrics are ratios of sums over the intervals of the month, numerator �
 * ASA (at most, seconds): Σ wait of answered ÷ handled.
 
 Intervals touched by an excluded incident (a client-side incident when the commitment
-excludes ``client_incidents``; ``force_majeure``; the kinds the bonus/malus clause excludes)
-are set aside first. Then, by the commitment's ``evaluation``:
+excludes ``client_incidents``; ``force_majeure``; the kinds the bonus/malus clause excludes),
+and with ``outside_opening_hours`` the intervals not wholly inside the activity's opening
+hours, are set aside first. Then, by the commitment's ``evaluation``:
 
 * ``raw`` — the ratio over the remaining intervals;
 * ``band_neutralised`` — intervals out of the band are set aside too. An interval is out of
@@ -44,6 +45,7 @@ from charte.domain.contract import Contract, Evaluation, Exclusion
 from charte.domain.contract.settlement_rules import INTERVAL_METRICS
 from charte.settle.facts import Facts, Incident, IntervalBlock, Problem
 from charte.settle.fair_evaluation import FairContext, erlang_batch, fair_context
+from charte.settle.period import inside_opening_hours
 
 MILLIONTH = Decimal("0.000001")
 
@@ -123,6 +125,7 @@ class ServiceResult:
     intervals: int = 0
     excluded: tuple[str, ...] = ()           # incident descriptions set aside
     excluded_intervals: int = 0
+    outside_hours_intervals: int = 0        # set aside: exclusion outside_opening_hours
     out_of_band_intervals: int = 0
     adjusted_table: AdjustedTable = field(default_factory=_empty_table, repr=False)
     horizon: str | None = None
@@ -218,7 +221,10 @@ def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, f
     num, den = parts
     incidents = _excluded_incidents(contract, commitment, facts)
     excluded = _incident_mask(block, incidents)
-    keep = ~excluded
+    closed = np.zeros(len(block), dtype=bool)
+    if Exclusion.OUTSIDE_OPENING_HOURS in commitment.exclusions:
+        closed = ~inside_opening_hours(contract, contract.activity(block.activity), block.start, block.minutes)
+    keep = ~(excluded | closed)
     evaluation = Evaluation(commitment.evaluation)
     if Exclusion.OUT_OF_BAND_PERIODS in commitment.exclusions and evaluation == Evaluation.RAW:
         evaluation = Evaluation.BAND_NEUTRALISED
@@ -229,6 +235,7 @@ def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, f
         "status": "measured", "raw": _ratio(num, den, keep), "intervals": int((den > 0).sum()),
         "excluded": tuple(f"{i.kind} ({i.side}) {i.start:%Y-%m-%d %H:%M}–{i.end:%H:%M} UTC" for i in incidents),
         "excluded_intervals": int((excluded & (den > 0)).sum()),
+        "outside_hours_intervals": int((closed & ~excluded & (den > 0)).sum()),
         "notes": (f"window {commitment.window}: evaluated over the month",) if commitment.window != "month" else (),
     }
     if evaluation == Evaluation.RAW:
@@ -273,20 +280,33 @@ def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, f
     return ServiceResult(**base)
 
 
-def kpi_result(commitment: Any, facts: Facts) -> ServiceResult:
-    """A commitment measured outside interval reports: its value comes from the facts' KPIs, evaluated raw."""
+def kpi_result(commitment: Any, facts: Facts, problems: list[Problem]) -> ServiceResult:
+    """A commitment measured outside interval reports: its value comes from the facts' KPIs, evaluated raw.
+
+    A quality score rests on the monitoring the contract states: at least ``evaluations_per_agent``
+    evaluations per monitored agent; a smaller sample is not a measure (no bonus or malus, noted).
+    """
     kpi = facts.kpi(commitment.activity, commitment.id)
     target = Decimal(commitment.target)
-    notes = () if commitment.evaluation == Evaluation.RAW else (
-        f"{commitment.evaluation} evaluation needs interval facts; {commitment.metric} is evaluated raw",)
+    head = (commitment.id, commitment.activity, commitment.metric, commitment.formula, target,
+            commitment.direction, "raw")
+    fr = commitment.formula_text("fr")
     if kpi is None:
-        return ServiceResult(commitment.id, commitment.activity, commitment.metric, commitment.formula, target,
-                             commitment.direction, "raw", "not_measured",
-                             notes=(*notes, "no measured value in the facts: no bonus or malus"),
-                             formula_fr=commitment.formula_text("fr"))
-    return ServiceResult(commitment.id, commitment.activity, commitment.metric, commitment.formula, target,
-                         commitment.direction, "raw", "measured", raw=_q(kpi.value), notes=notes,
-                         formula_fr=commitment.formula_text("fr"))
+        return ServiceResult(*head, "not_measured", notes=("no measured value in the facts: no bonus or malus",),
+                             formula_fr=fr)
+    if commitment.metric == "quality_score":
+        if kpi.sample is None or kpi.agents is None:
+            problems.append(Problem("missing_quality_sample", f"kpis ({commitment.activity}, {commitment.id})",
+                                    f"the quality score needs its sample: `sample` (evaluations) and `agents` "
+                                    f"(agents monitored); the contract requires {commitment.evaluations_per_agent} "
+                                    "evaluations per agent"))
+            return ServiceResult(*head, "not_measured", formula_fr=fr)
+        required = commitment.evaluations_per_agent * kpi.agents
+        if kpi.sample < required:
+            return ServiceResult(*head, "not_measured", formula_fr=fr, notes=(
+                f"{kpi.sample} evaluations for {kpi.agents} agents, under the {required} the contract requires "
+                f"({commitment.evaluations_per_agent} per agent): not a measure, no bonus or malus",))
+    return ServiceResult(*head, "measured", raw=_q(kpi.value), formula_fr=fr)
 
 
 def service_results(contract: Contract, facts: Facts, problems: list[Problem]) -> list[ServiceResult]:
@@ -316,5 +336,5 @@ def service_results(contract: Contract, facts: Facts, problems: list[Problem]) -
             if result is not None:
                 results.append(result)
         else:
-            results.append(kpi_result(commitment, facts))
+            results.append(kpi_result(commitment, facts, problems))
     return results

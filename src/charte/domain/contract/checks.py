@@ -54,7 +54,7 @@ from charte.domain.contract.price_floor import PriceFloor
 from charte.domain.contract.problems import Finding, Path
 from charte.domain.contract.quantities import format_percent
 from charte.domain.contract.service_commitments import METRIC_CHANNELS, Evaluation, ServiceCommitment
-from charte.domain.contract.settlement_rules import evaluation_rules, forecast_rules
+from charte.domain.contract.settlement_rules import evaluation_rules, forecast_rules, measurement_rules
 from charte.domain.records import Channel, DialMode
 
 if TYPE_CHECKING:
@@ -372,7 +372,8 @@ def _dates(parts: ContractParts) -> list[Finding]:
     previous: date | None = None
     for index, amendment in enumerate(parts.amendments or ()):
         path: Path = ("amendments", index, "effective")
-        if not term.covers(amendment.effective):
+        renewed = term.renewal == "tacit_yearly" and term.end is not None and amendment.effective > term.end
+        if not term.covers(amendment.effective) and not renewed:
             end = term.end.isoformat() if term.end else "open-ended"
             findings.append(Finding("amendment_outside_term", path,
                                     f"amendment {amendment.id!r} takes effect on {amendment.effective.isoformat()}, "
@@ -473,4 +474,4 @@ def _axes(parts: ContractParts) -> list[Finding]:
 
 _RULES = (_ids, _activity_references, _site_references, _success_fees, _law_keys, _horizons, _evaluation,
           _bonus_malus, _payment, _notice, _dates, _charter_2010, _axes, forecast_rules,
-          evaluation_rules)
+          evaluation_rules, measurement_rules)

@@ -12,6 +12,9 @@ Each rule names the clause it refuses, with what was expected and what was found
 - fair evaluation states its planning model (``fair_evaluation_model_not_stated``, warning) and,
   for the Erlang models, has a horizon forecast per interval to size the staffing on
   (``fair_evaluation_needs_interval_forecast``);
+- commitments are judged per month (``window_not_supported``) and only with exclusions the
+  settlement applies (``exclusion_not_applicable``: interval metrics set aside incidents,
+  out-of-band periods and intervals outside opening hours; a monthly KPI is taken as given);
 - the minimum billing ``forecast_workload`` rule bills the agent hours an interval forecast
   calls for: it needs a per-interval horizon and hourly pricing of every unit-priced activity
   (``minimum_rule_incompatible``); ``staffed_hours_for_forecast`` bills planned hours too.
@@ -55,6 +58,34 @@ def evaluation_rules(parts: ContractParts) -> list[Finding]:
         for index, c in enumerate(parts.service_commitments or ())
         if c.evaluation.value != "raw" and c.metric not in INTERVAL_METRICS
     ]
+
+
+#: Exclusions the settlement applies to interval-measured commitments (``ivr_only`` holds by construction: an
+#: interval report counts the contacts that reached the queue).
+INTERVAL_EXCLUSIONS = ("client_incidents", "force_majeure", "out_of_band_periods", "outside_opening_hours", "ivr_only")
+
+
+def measurement_rules(parts: ContractParts) -> list[Finding]:
+    """Measurement options a monthly settlement could not apply (``window_not_supported``,
+    ``exclusion_not_applicable``)."""
+    findings = []
+    for index, c in enumerate(parts.service_commitments or ()):
+        if c.window != "month":
+            findings.append(Finding(
+                "window_not_supported", ("service_commitments", index, "window"),
+                f"commitment {c.id!r} is measured per {c.window}; the monthly settlement judges each commitment over "
+                "the month (one result, one bonus or malus per month); expected window month"))
+        allowed = INTERVAL_EXCLUSIONS if c.metric in INTERVAL_METRICS else ()
+        for position, exclusion in enumerate(c.exclusions):
+            if exclusion.value not in allowed:
+                where = ("is measured outside interval reports, its monthly value is taken as given"
+                         if c.metric not in INTERVAL_METRICS else "is measured on interval reports")
+                findings.append(Finding(
+                    "exclusion_not_applicable", ("service_commitments", index, "exclusions", position),
+                    f"commitment {c.id!r} excludes {exclusion.value}, which the settlement cannot apply: {c.metric} "
+                    f"{where}; expected "
+                    + (", ".join(allowed) if allowed else "no exclusion (apply it when measuring the value)")))
+    return findings
 
 
 def forecast_rules(parts: ContractParts) -> list[Finding]:
