@@ -25,8 +25,8 @@ def _money(value: object) -> str:
 
 
 def _exact(value: Decimal) -> str:
-    """Every significant decimal (at least 2), so quantity × unit price is the amount."""
-    return f"{value:,.{max(2, -value.normalize().as_tuple().exponent)}f}"  # type: ignore[operator]
+    """Significant decimals (2 to 6), so quantity × unit price is the amount."""
+    return f"{value:,.{min(6, max(2, -value.normalize().as_tuple().exponent))}f}"  # type: ignore[operator]
 
 
 def settlement_table(settlement: Settlement, lang: Language = "en", *, explanations: bool = True) -> Table:

@@ -24,8 +24,8 @@ def _fr(value: Decimal, places: int = 2) -> str:
 
 
 def _exact(value: Decimal, places: int = 2) -> str:
-    """A quantity or unit price with every significant decimal (at least ``places``): recomputable by hand."""
-    return _fr(value, max(places, -value.normalize().as_tuple().exponent))  # type: ignore[operator]
+    """A quantity or unit price with its significant decimals (at least ``places``, at most 6)."""
+    return _fr(value, min(6, max(places, -value.normalize().as_tuple().exponent)))  # type: ignore[operator]
 
 
 def _eur(value: Decimal) -> str:

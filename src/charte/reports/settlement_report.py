@@ -27,8 +27,8 @@ def _pct(value: Decimal | None) -> str:
 
 
 def _qty(value: Decimal) -> str:
-    """Every significant decimal (at least 2): the line's quantity × unit price is its amount."""
-    places = max(2, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
+    """Significant decimals (2 to 6): the line's quantity × unit price is its amount."""
+    places = min(6, max(2, -value.normalize().as_tuple().exponent))  # type: ignore[operator]
     return f"{value:,.{places}f}".replace(",", "\u202f").replace(".", ",")
 
 

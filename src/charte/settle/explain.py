@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
+from charte.domain.money import round_cents
 from charte.settle.lines import InvoiceLine
 
 Language = Literal["fr", "en"]
@@ -58,6 +59,14 @@ def _x(value: Any, lang: Language, min_places: int = 0) -> str:
     return _group(f"{number.quantize(Decimal(1).scaleb(-places)):,f}", lang)
 
 
+def _r(value: Any, lang: Language) -> str:
+    """A derived figure for reading (hours from seconds, a coefficient): exact up to 6 decimals, else ``≈``."""
+    number = Decimal(str(value))
+    if -number.normalize().as_tuple().exponent <= 6:  # type: ignore[operator]
+        return _x(number, lang)
+    return "≈\u00a0" + _group(f"{number.quantize(Decimal('0.000001')):,f}", lang)
+
+
 def _n(value: Any, lang: Language, places: int = 2) -> str:
     """A figure rounded for reading (counts, volumes); never an operand of the calculation."""
     if value is None:
@@ -74,6 +83,11 @@ def _pct(value: Any, lang: Language) -> str:
 
 def _eur(value: Any, lang: Language) -> str:
     return _x(value, lang, 2) + ("\u00a0€" if lang == "fr" else " EUR")
+
+
+def _money(value: Any, lang: Language) -> str:
+    """An amount for reading, to the cent (half up)."""
+    return _n(round_cents(Decimal(str(value))), lang) + ("\u00a0€" if lang == "fr" else " EUR")
 
 
 def _calc(expression: str, line: InvoiceLine, lang: Language) -> str:
@@ -98,10 +112,10 @@ def _index(f: Mapping[str, Any], lang: Language) -> str:
     if lang == "fr":
         return (f"révision du {f['revised_on']} : {f['formula']} avec I = {f['index']} {f['index_month']} "
                 f"({f['index_value']}), I0 = {f['base_month']} ({f['base_value']}), coefficient "
-                f"{_x(f['coefficient'], lang)}{words}, {rounded}")
+                f"{_r(f['coefficient'], lang)}{words}, {rounded}")
     return (f"revision of {f['revised_on']}: {f['formula']} with I = {f['index']} {f['index_month']} "
             f"({f['index_value']}), I0 = {f['base_month']} ({f['base_value']}), coefficient "
-            f"{_x(f['coefficient'], lang)}{words}, {rounded}")
+            f"{_r(f['coefficient'], lang)}{words}, {rounded}")
 
 
 def _segment(f: Mapping[str, Any], lang: Language) -> str:
@@ -151,7 +165,7 @@ def _service(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str:
     base = "prix de base" if lang == "fr" else "base price"
     sep = " ; " if lang == "fr" else "; "
     expression = f"{_measured(measured, divisor, lang)} × {_x(line.unit_price, lang, 2)}"
-    return (f"{_x(line.quantity, lang)} {line.unit}{seconds} × {_x(line.unit_price, lang, 2)} ({base} "
+    return (f"{_r(line.quantity, lang)} {line.unit}{seconds} × {_x(line.unit_price, lang, 2)} ({base} "
             f"{_x(line.base_unit_price, lang, 2)}{sep}{_index(f.get('indexation', {}), lang)}){band}"
             f"{_segment(f, lang)}{sep}{_calc(expression, line, lang)}")
 
@@ -176,15 +190,15 @@ def _minimum(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str:
         text = (f"{trigger.capitalize()} {_n(f['actual_volume'], lang, 0)} sous la bande de la prévision "
                 f"{f['horizon']} ({_x(f['forecast_volume'], lang)}) sur {f['periods_under']} période(s) "
                 f"({f['period']}) ; minimum = {_pct(f['floor'], lang)} × {rule} ({_x(f['basis'], lang)} {line.unit})"
-                f" ; facturé {billed} = {_x(f['billed'], lang)} {line.unit} ; complément "
-                f"{_x(f['top_up'], lang)} {line.unit}")
+                f" ; facturé {billed} = {_r(f['billed'], lang)} {line.unit} ; complément "
+                f"{_r(f['top_up'], lang)} {line.unit}")
         if excluded:
             text += f" ; jours fermés côté prestataire hors calcul : {', '.join(excluded)}"
         return f"{text} ; {_calc(expression, line, lang)}"
     text = (f"{trigger.capitalize()} {_n(f['actual_volume'], lang, 0)} fell below the band of the {f['horizon']} "
             f"forecast ({_x(f['forecast_volume'], lang)}) in {f['periods_under']} period(s) ({f['period']}); "
             f"minimum = {_pct(f['floor'], lang)} × {rule} ({_x(f['basis'], lang)} {line.unit}); billed {billed} = "
-            f"{_x(f['billed'], lang)} {line.unit}; top-up {_x(f['top_up'], lang)} {line.unit}")
+            f"{_r(f['billed'], lang)} {line.unit}; top-up {_r(f['top_up'], lang)} {line.unit}")
     if excluded:
         text += f"; days closed on the provider's side left out: {', '.join(excluded)}"
     return f"{text}; {_calc(expression, line, lang)}"
@@ -227,7 +241,7 @@ def _bonus_malus(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str
                 f"{_pct(f['per_point'], lang)} = {_pct(f['rate_uncapped'], lang)} de la base "
                 f"{_eur(f['base'], lang)}")
         if f.get("capped"):
-            text += f", plafonné à {_pct(f['cap'], lang)} (non plafonné : {_eur(f['amount_uncapped'], lang)})"
+            text += f", plafonné à {_pct(f['cap'], lang)} (non plafonné : {_money(f['amount_uncapped'], lang)})"
         if f.get("adjusted_intervals"):
             text += f" ; {f['adjusted_intervals']} intervalle(s) ajusté(s) hors bande"
         return f"{text} ; {_calc(expression, line, lang)}"
@@ -236,7 +250,7 @@ def _bonus_malus(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str
             f"point(s), counted {rule}: {_x(f['points'], lang)} × {_pct(f['per_point'], lang)} = "
             f"{_pct(f['rate_uncapped'], lang)} of the base {_eur(f['base'], lang)}")
     if f.get("capped"):
-        text += f", capped at {_pct(f['cap'], lang)} (uncapped: {_eur(f['amount_uncapped'], lang)})"
+        text += f", capped at {_pct(f['cap'], lang)} (uncapped: {_money(f['amount_uncapped'], lang)})"
     if f.get("adjusted_intervals"):
         text += f"; {f['adjusted_intervals']} out-of-band interval(s) adjusted"
     return f"{text}; {_calc(expression, line, lang)}"
