@@ -1,9 +1,10 @@
 """Settlement engine benchmark: one contract-month of 10 activities at 30-minute intervals, fair evaluation on.
 
 The contract: 10 inbound voice activities priced per productive hour (price tiers on two of
-them), a W-1 forecast per 30 minutes and an M-1 forecast per day, band ±10%, minimum billing on
-staffed hours, an 80/20 service level with fair evaluation and an abandonment commitment per
-activity, bonus/malus grids with caps, Syntec indexation revised once (2027-01-01). Facts: the
+them), a W-1 forecast per 30 minutes and an M-1 forecast per day, band ±10% checked per day on
+the M-1 and an interval band on the W-1 (±10% or 2√f), minimum billing on staffed hours, an
+80/20 service level with fair evaluation (Erlang A, measured patience) and an abandonment
+commitment per activity, bonus/malus grids with caps, Syntec indexation revised once (2027-01-01). Facts: the
 whole month of February 2027 (28 days × 24 half-hours open 08:00–20:00 = 672 intervals per
 activity; closed half-hours are not given), Poisson volumes around the forecast (±8% noise) with
 one flooded day (+35%) per activity, as a client mailing would.
@@ -64,8 +65,10 @@ activities:
   horizons:
     - {{name: M-1, issued_before: 1 month, granularity: day}}
     - {{name: W-1, issued_before: 7 days, granularity: 30min}}
-  band: {{under: 10%, over: 10%, horizon: M-1, checked_per: month}}
+  band: {{under: 10%, over: 10%, horizon: M-1, checked_per: day}}
+  interval_band: {{horizon: W-1, under: 10%, over: 10%, poisson_z: 2}}
   minimum_billing: {{rule: staffed_hours_for_forecast, floor: 90%, horizon: M-1}}
+  fair_evaluation: {{model: erlang_a, horizon: W-1}}
 service_commitments:
 {"".join(commitments)}bonus_malus:
   grids:

@@ -32,12 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from charte.domain.calendar import Month
-from charte.domain.contract import Contract
+from charte.domain.contract import CalendarSpanValue, Contract
 from charte.domain.contract.settlement_rules import INTERVAL_METRICS, staffing_horizon
 from charte.settle.facts import Facts, ForecastSeries, Problem, instant
 from charte.settle.period import (
@@ -128,18 +129,20 @@ def _row_problems(contract: Contract, version: ForecastSeries, problems: list[Pr
     return True
 
 
+@lru_cache(maxsize=4096)
+def _deadline_day(first: int, span: CalendarSpanValue) -> int:
+    return day_number(span.before(day_of(first)))
+
+
 def _deadlines(contract: Contract, version: ForecastSeries, days: np.ndarray) -> np.ndarray:
     """Deadline day (days since 1970) of each row (rule 3 of the module docstring)."""
     assert contract.forecasts is not None
     horizon = contract.forecasts.horizon(version.horizon)
     firsts = period_first_days(days, horizon.issue_period or version.granularity)
-    out = np.empty(firsts.size, np.int64)
-    cache: dict[int, int] = {}
-    for i, first in enumerate(firsts.tolist()):
-        if first not in cache:
-            cache[first] = day_number(horizon.issued_before.before(day_of(first)))
-        out[i] = cache[first]
-    return out
+    unique, inverse = np.unique(firsts, return_inverse=True)
+    per_first = np.fromiter((_deadline_day(int(f), horizon.issued_before) for f in unique), np.int64, unique.size)
+    result: np.ndarray = per_first[inverse]
+    return result
 
 
 @dataclass
@@ -166,6 +169,11 @@ def _candidates(contract: Contract, period: Month, versions: list[ForecastSeries
 def _choose(candidates: list[_Candidate], problems: list[Problem]) -> tuple[ForecastSeries | None, list[int]]:
     """The month's effective series (latest on-time version per period) and rows used per candidate."""
     used = [0] * len(candidates)
+    if len(candidates) == 1:  # one version: its rows on time, as issued
+        only = candidates[0]
+        pick = only.rows[only.on_time]
+        used[0] = int(pick.size)
+        return (only.version.rows(pick) if pick.size else None), used
     keys, volumes, ahts, ranks, owners = [], [], [], [], []
     for i, c in enumerate(candidates):
         pick = c.rows[c.on_time]

@@ -15,6 +15,7 @@ import numpy as np
 
 from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import Activity, Contract
+from charte.domain.opening_hours import OpeningHours
 from charte.settle.facts import IntArray
 
 _EPOCH = date(1970, 1, 1)
@@ -105,21 +106,27 @@ def period_first_days(days: IntArray, period: str) -> IntArray:
         return days
     if period == "week":
         return days - (days + 3) % 7  # 1970-01-01 was a Thursday: Monday is (days + 3) % 7 == 0
-    out = np.empty(days.size, np.int64)
-    cache: dict[int, int] = {}
-    for i, number in enumerate(days.tolist()):
-        if number not in cache:
-            day = day_of(number)
-            first = date(day.year, day.month, 1) if period == "month" else date(day.year, 1, 1)
-            cache[number] = day_number(first)
-        out[i] = cache[number]
-    return out
+    unique, inverse = np.unique(days, return_inverse=True)
+    firsts = np.fromiter((_first_of(int(n), period) for n in unique), np.int64, unique.size)
+    result: IntArray = firsts[inverse]
+    return result
+
+
+@lru_cache(maxsize=65536)
+def _first_of(number: int, period: str) -> int:
+    day = day_of(number)
+    return day_number(date(day.year, day.month, 1) if period == "month" else date(day.year, 1, 1))
 
 
 def open_days(contract: Contract, activity: Activity, month: Month) -> list[date]:
     """The days of ``month`` inside the activity's opening hours (public holidays of the contract's subdivision)."""
-    hours = replace(activity.hours, holiday_subdivision=contract.holiday_subdivision)
-    return [day for day in month.days() if hours.is_open_on(day)]
+    return list(_open_days(activity.hours, contract.holiday_subdivision, month))
+
+
+@lru_cache(maxsize=1024)
+def _open_days(hours: OpeningHours, subdivision: str | None, month: Month) -> tuple[date, ...]:
+    local = replace(hours, holiday_subdivision=subdivision)
+    return tuple(day for day in month.days() if local.is_open_on(day))
 
 
 def inside_opening_hours(contract: Contract, activity: Activity, start: IntArray, minutes: int) -> np.ndarray:
