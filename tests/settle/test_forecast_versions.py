@@ -153,3 +153,10 @@ def test_the_demo_states_which_version_it_used(tmp_path):
     used = {(v.horizon, v.status) for v in s.forecast_versions}
     assert ("M-1", "used") in used and ("W-1", "used") in used
     assert all(v.status != "late" for v in s.forecast_versions)
+
+
+def test_two_versions_issued_at_the_same_time_that_disagree_are_refused():
+    a, b = m1(NOVEMBER, 1000, date(2026, 9, 25)), m1(NOVEMBER, 1100, date(2026, 9, 25))
+    with pytest.raises(SettlementError) as error:
+        settle(_contract(), NOVEMBER, _november(a, b))
+    assert "conflicting_forecast_versions" in error.value.codes and "1000" in str(error.value)

@@ -53,7 +53,7 @@ from charte.settle.minimum_billing import MinimumCheck, minimum_billing, top_up_
 from charte.settle.period import in_month
 from charte.settle.service_results import ServiceResult, service_results
 
-ENGINE_VERSION = "charte-settle/1"
+ENGINE_VERSION = "charte-settle/2"  # forecast versions, data coverage, bands as written, formula book
 
 
 @dataclass(frozen=True)
