@@ -12,8 +12,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from tests.settle.scenarios import HEAD
 
 from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import validate_document
@@ -39,9 +41,9 @@ PRICINGS = st.sampled_from([
 @st.composite
 def contracts(draw: Any) -> dict[str, Any]:
     pricing = draw(PRICINGS)
+    parties = yaml.safe_load(HEAD)  # parties complete enough to invoice (the scenario contract's)
     doc: dict[str, Any] = {
-        "contract": "prop", "client": {"name": "C", "siren": "123456782"},
-        "provider": {"name": "P", "siren": "987654324", "sites": [{"name": "A", "country": "FR", "staff": 10}]},
+        "contract": "prop", "client": parties["client"], "provider": parties["provider"],
         "term": {"start": "2026-01-01", "end": "2027-12-31"}, "payment_terms": {"days": 30},
         "activities": [{"id": "in", "function": "service", "channel": "voice_inbound", "opening_hours": HOURS,
                         "pricing": pricing}],
