@@ -95,8 +95,8 @@ def kpi_command(
                                          "Tuesday… of the month together) | hour (every local hour of day)")] = "30min",
     threshold: Annotated[list[int] | None, typer.Option(help="answered-within threshold in seconds (repeat)")] = None,
     short_abandon: Annotated[float, typer.Option(help="short-abandon threshold, seconds")] = 5.0,
-    service_level: Annotated[str, typer.Option(help="offered_minus_short_abandons | offered | handled")] = (
-        "offered_minus_short_abandons"),
+    service_level: Annotated[str, typer.Option(
+        help="offered_minus_short_abandons | offered | handled | after_threshold")] = "offered_minus_short_abandons",
     organisation: Annotated[str | None, typer.Option(
         help="organisation whose facts to read; required when the store holds the activity for several")] = None,
     store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
