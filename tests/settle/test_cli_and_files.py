@@ -63,7 +63,7 @@ def test_index_csv_rows_are_checked(tmp_path):
     bad.write_text("# comment\nseries,month,value\nsyntec,2025-13,300\nsyntec,2025-09,abc\n")
     with pytest.raises(SettlementError) as error:
         load_index_values(bad)
-    assert [p.where for p in error.value.problems] == [f"{bad}:2", f"{bad}:3"]
+    assert [p.where for p in error.value.problems] == [f"{bad}:3", f"{bad}:4"]  # the comment is line 1
 
 
 def test_the_illustrative_syntec_series_says_so():

@@ -23,6 +23,9 @@ _ARROW_TYPES: Mapping[str, pa.DataType] = {
     "seconds": pa.float64(),
     "integer": pa.int64(),
     "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "number": pa.float64(),
+    "decimal": pa.string(),
 }
 
 

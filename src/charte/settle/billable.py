@@ -51,6 +51,13 @@ def billable_quantity(activity: Activity, block: IntervalBlock | None, problems:
                                 f"no interval report for activity `{activity.id}`; expected its intervals for the "
                                 f"month to bill per {pricing.per.replace('_', ' ')}"))
         return Decimal(0)
+    needed = {"productive_hour": "productive_seconds", "minute": "handle_seconds"}.get(pricing.per)
+    if needed in block.missing:
+        problems.append(Problem("missing_column", where,
+                                f"the interval report of `{activity.id}` has no `{needed}` column; expected it to "
+                                f"bill per {pricing.per.replace('_', ' ')} (contact records give no agent time: "
+                                "import the ACD's interval report too)"))
+        return Decimal(0)
     if isinstance(pricing, PerProductiveHour):
         return _seconds(block.total("productive_seconds")) / 3600
     if isinstance(pricing, PerHandledContact):

@@ -96,7 +96,7 @@ def _cut_block(block: IntervalBlock, period: Month) -> IntervalBlock:
         return block
     return IntervalBlock(block.activity, block.minutes, block.start[keep],
                          {k: v[keep] for k, v in block.counts.items()}, {k: v[keep] for k, v in block.seconds.items()},
-                         {k: v[keep] for k, v in block.answered_within.items()})
+                         {k: v[keep] for k, v in block.answered_within.items()}, block.missing)
 
 
 def _cut_series(series: ForecastSeries, period: Month) -> ForecastSeries:

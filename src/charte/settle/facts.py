@@ -87,6 +87,29 @@ def _check_non_negative(name: str, values: np.ndarray, where: str, problems: lis
                                 "expected 0 or more"))
 
 
+def _whole(name: str, values: np.ndarray, where: str, problems: list[Problem]) -> IntArray:
+    """Counts as integers; a fractional, NaN or infinite count is a problem, never truncated to a whole number."""
+    if values.dtype.kind in "iu":
+        return values.astype(np.int64)
+    numbers = values.astype(np.float64)
+    bad = np.flatnonzero(~np.isfinite(numbers) | (numbers != np.floor(numbers)))
+    if bad.size:
+        problems.append(Problem("not_a_whole_number", where,
+                                f"`{name}` is {numbers[bad[0]]} on row {bad[0] + 1} ({bad.size} rows); expected a "
+                                "whole number of contacts"))
+    return np.where(np.isfinite(numbers), numbers, 0).astype(np.int64)
+
+
+def _finite(name: str, values: FloatArray, where: str, problems: list[Problem]) -> FloatArray:
+    """Seconds as floats; NaN (an empty cell) or infinity is a problem, never read as 0."""
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        problems.append(Problem("missing_value", where,
+                                f"`{name}` is {values[bad[0]]} on row {bad[0] + 1} ({bad.size} rows); expected "
+                                "seconds, 0 or more (leave the column out when the report does not carry it)"))
+    return np.where(np.isfinite(values), values, 0.0)
+
+
 @dataclass(frozen=True, eq=False)
 class IntervalBlock:
     """One activity's interval report over the period, sorted by interval start (UTC epoch seconds)."""
@@ -97,6 +120,8 @@ class IntervalBlock:
     counts: Mapping[str, IntArray]
     seconds: Mapping[str, FloatArray]
     answered_within: Mapping[int, IntArray]
+    #: seconds columns the report does not carry (held as zeros; a rule that needs one must refuse)
+    missing: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return int(self.start.size)
@@ -135,20 +160,23 @@ class IntervalBlock:
                 problems.append(Problem("missing_column", where, f"`{name}` is missing; expected a count per interval"))
                 continue
             values: IntArray = (np.zeros(start.size, np.int64) if raw is None
-                                else np.asarray(raw, dtype=np.int64)[order])
+                                else _whole(name, np.asarray(raw), where, problems)[order])
             _check_non_negative(name, values, where, problems)
             counts[name] = values
         seconds: dict[str, FloatArray] = {}
+        missing: set[str] = set()
         for name in SECONDS_COLUMNS:
             raw = columns.get(name)
+            if raw is None:
+                missing.add(name)
             secs: FloatArray = (np.zeros(start.size) if raw is None
-                                else np.nan_to_num(np.asarray(raw, dtype=np.float64))[order])
+                                else _finite(name, np.asarray(raw, dtype=np.float64), where, problems)[order])
             _check_non_negative(name, secs, where, problems)
             seconds[name] = secs
         answered: dict[int, IntArray] = {}
         for name, raw in columns.items():
             if name.startswith("answered_within_") and name.endswith("s"):
-                answered[int(name[len("answered_within_"):-1])] = np.asarray(raw, dtype=np.int64)[order]
+                answered[int(name[len("answered_within_"):-1])] = _whole(name, np.asarray(raw), where, problems)[order]
         if not problems and counts["handled"].size and np.any(counts["handled"] + counts["abandoned"]
                                                               > counts["offered"]):
             i = int(np.flatnonzero(counts["handled"] + counts["abandoned"] > counts["offered"])[0])
@@ -158,7 +186,7 @@ class IntervalBlock:
                                     f"({counts['offered'][i]})"))
         if problems:
             raise SettlementError(problems)
-        return cls(activity, int(minutes_values[0]), start, counts, seconds, answered)
+        return cls(activity, int(minutes_values[0]), start, counts, seconds, answered, frozenset(missing))
 
     def digest(self, h: Any) -> None:
         h.update(f"intervals|{self.activity}|{self.minutes}|".encode())
