@@ -24,14 +24,12 @@ def test_demo_writes_the_month_and_a_report(tmp_path):
     settlement = json.loads((out / "settlement.json").read_text())
     assert settlement["period"] == "2026-10" and settlement["lines"][0]["clause"].startswith("activities[")
     assert "settlement.json" in manifest["files"] and (out / "settlement.html").exists()
-    # the month's invoice is issued: Factur-X PDF whose embedded XML passes the EN 16931 XSD, XML and XLSX beside it
-    from charte.io.facturx import check_xsd, xml_from_pdf
-
-    assert "invoice-F000001.pdf" in result.output and "invoice-F000001.xlsx" in manifest["files"]
-    xml = (out / "invoice-F000001.xml").read_bytes()
-    check_xsd(xml)
-    assert xml_from_pdf((out / "invoice-F000001.pdf").read_bytes()) == xml
-    assert settlement["totals"]["including_vat"].encode() in xml
+    # the demo's index values are illustrative: the settlement says so, and its invoice is an unnumbered specimen
+    assert settlement["reference_data"]["syntec"]["illustrative"] is True
+    assert "ILLUSTRATIVE" in result.output and "Spécimen de facture" in result.output
+    assert "invoice-SPECIMEN-2026-10.pdf" in manifest["files"] and "invoice-SPECIMEN-2026-10.xlsx" in manifest["files"]
+    assert (out / "invoice-SPECIMEN-2026-10.pdf").read_bytes().startswith(b"%PDF")
+    assert not list(out.glob("invoice-F*")) and not list(out.glob("*.xml"))
 
 
 def test_demo_is_reproducible(tmp_path):

@@ -19,7 +19,6 @@ from charte.domain.money import D, MoneyError
 from charte.exit import NoticeError, assess_notice, ramp_down_plan
 from charte.io.contract_yaml import ContractInvalid, load_contract
 from charte.payments import (
-    DEFAULT_RATES,
     InvoiceError,
     Ledger,
     LedgerError,
@@ -63,7 +62,9 @@ def issue_command(
     contract: Annotated[Path | None, typer.Option(help="Contract YAML.")] = None,
     settlement: Annotated[Path | None, typer.Option(help="Settlement JSON (charte settle --json).")] = None,
     issue_date: Annotated[str | None, typer.Option("--date", help="Issue date YYYY-MM-DD (default: today).")] = None,
-    demo: Annotated[bool, typer.Option(help="Issue the demo month's invoice (runs charte demo into --out).")] = False,
+    demo: Annotated[bool, typer.Option(help="Write the demo month's invoice (runs charte demo into --out): a "
+                                            "specimen, never numbered, since the demo's index values are "
+                                            "illustrative.")] = False,
 ) -> None:
     """Issue the invoice of a settled month: next number of the provider's sequence, then its files."""
     console = Console()
@@ -116,7 +117,14 @@ def credit_note_command(
 
 
 def _rates(path: Path | None) -> RateBook:
-    return DEFAULT_RATES.extended(load_rates_csv(path)) if path else DEFAULT_RATES
+    """The shipped rates, the user's reference folder (``charte reference add``) and a ``--rates`` CSV."""
+    from charte.io.reference_data import ReferenceDataError, load_book
+
+    try:
+        book = RateBook(load_book())
+    except ReferenceDataError as error:
+        raise ReferenceRateError("reference_data_invalid", str(error)) from None
+    return book.extended(load_rates_csv(path)) if path else book
 
 
 @payments_app.callback()

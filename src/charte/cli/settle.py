@@ -13,7 +13,7 @@ from rich.table import Table
 from charte.cli.app import app
 from charte.domain.calendar import CalendarError, Month
 from charte.io.contract_yaml import ContractInvalid, load_contract
-from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
+from charte.io.settlement_files import settlement_facts, write_settlement_json
 from charte.reports.settlement_report import render_settlement_report
 from charte.settle import Settlement, SettlementError, settle
 from charte.settle.explain import Language, explain
@@ -61,13 +61,21 @@ def settle_command(
     contract: Annotated[Path, typer.Option(help="Contract YAML.")],
     period: Annotated[str, typer.Option(help="Month to settle, YYYY-MM.")],
     facts: Annotated[Path, typer.Option(help="Folder of facts (interval_report, forecasts, staffing, incidents…).")],
-    index: Annotated[Path | None, typer.Option(help="Index values CSV (series,month,value); default: the "
-                                                    "illustrative Syntec series shipped with charte.")] = None,
+    index: Annotated[list[Path] | None, typer.Option(
+        help="CSV of index values to use for this run (series,period,value,source,… or series,month,value); "
+             "repeat for several. Added to the reference data (shipped series + the --reference folder).")] = None,
+    reference: Annotated[Path | None, typer.Option(
+        help="Folder of reference values added with `charte reference add` (default $CHARTE_REFERENCE or "
+             "./charte-reference).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the settlement JSON here.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the settlement HTML page here.")] = None,
     lang: Annotated[str, typer.Option(help="Language of the explanations: fr or en.")] = "en",
 ) -> None:
-    """Settle a month: invoice lines, each explained; totals; the hash of the inputs."""
+    """Settle a month: invoice lines, each explained; totals; the hash of the inputs.
+
+    Index values come from the reference data, never from the illustrative series of the demo;
+    past a series' last known value the settlement refuses and says which value to add.
+    """
     console = Console()
     try:
         month = Month.parse(period)
@@ -79,8 +87,8 @@ def settle_command(
         raise typer.Exit(2)
     try:
         loaded = load_contract(contract)
-        index_values = load_index_values(index or illustrative_syntec_path())
-        result = settle(loaded, month, load_facts(facts, index_values=index_values))
+        result = settle(loaded, month, settlement_facts(facts, loaded, month, reference=reference,
+                                                        index_files=index or ()))
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False, highlight=False)
@@ -90,9 +98,10 @@ def settle_command(
         for p in exc.problems:
             console.print(p.format(), markup=False, highlight=False)
         raise typer.Exit(1) from None
-    if index is None:
-        console.print("[yellow]Index values: the ILLUSTRATIVE Syntec series shipped with charte "
-                      "(not the published index); pass --index for real values.[/yellow]")
+    for used in result.reference_data:
+        console.print(f"reference data: {used.series} version {used.version[:12]}, values up to {used.last_known}"
+                      + (" — [bold yellow]ILLUSTRATIVE values: this settlement can never be invoiced[/]"
+                         if used.illustrative else ""), highlight=False)
     console.print(settlement_table(result, lang))  # type: ignore[arg-type]
     console.print(results_table(result))
     for note in result.notes:

@@ -4,11 +4,14 @@
 2. generate a realistic month of facts for each inbound voice activity;
 3. write them in the canonical schemas (Parquet and CSV) with a manifest of hashes;
 4. write an HTML report and return the figures for the terminal summary;
-5. settle the month (``charte.settle``) from the files just written, with the illustrative Syntec
-   series, and write ``settlement.json`` and ``settlement.html``;
-6. issue the month's invoice on the first day of the next month in a fresh ledger under
-   ``ledger/`` (``charte.payments``; the folder is reset so a rerun gives the same number) and
-   write it as Factur-X PDF, CII XML and XLSX beside the other files;
+5. settle the month (``charte.settle``) from the files just written, with the ILLUSTRATIVE Syntec
+   series (marked as such in ``settlement.json`` and on every page), and write ``settlement.json``
+   and ``settlement.html``;
+6. write the month's invoice, dated the first day of the next month, as a **specimen**: the
+   demo's index values are illustrative, so the settlement is marked illustrative and can never
+   be numbered (``charte.payments.invoice``); the specimen PDF says so, with the XLSX of lines.
+   With published values (``charte reference add``) ``charte settle`` + ``charte invoice issue``
+   number it in the provider's ledger;
 7. score the contract and its settled month against the charters (``charte.charter``) on the first
    day of the next month, with the month's measured AHT, and write ``scorecard.json`` and
    ``scorecard.html``.
@@ -36,10 +39,10 @@ from charte.domain.contract import Contract
 from charte.domain.records import Channel
 from charte.io.canonical import write_csv, write_parquet
 from charte.io.contract_yaml import check_contract_file, load_contract
-from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
+from charte.io.settlement_files import illustrative_index, load_facts, write_settlement_json
 from charte.payments import Ledger, invoice_from_settlement
 from charte.reports.demo_report import ActivityView, render_demo_report
-from charte.reports.invoice_pdf import write_invoice_files
+from charte.reports.invoice_pdf import write_invoice_files, write_specimen_files
 from charte.reports.scorecard_report import render_scorecard_report
 from charte.reports.settlement_report import render_settlement_report
 from charte.settle import Settlement, SettlementError, settle
@@ -125,9 +128,13 @@ def _scorecard(out_dir: Path, contract: Contract, month: Month, settlement: Sett
 
 
 def _issue_invoice(out_dir: Path, contract: Contract, month: Month, settlement: Settlement) -> tuple[str, ...]:
-    """Issue the settled month's invoice (first day of the next month) in a fresh demo ledger; write its files."""
+    """The settled month's invoice (first day of the next month): a specimen when the settlement is illustrative,
+    else numbered in a fresh demo ledger; write its files."""
     ledger_root = out_dir / "ledger"
     shutil.rmtree(ledger_root, ignore_errors=True)
+    if settlement.illustrative:
+        return write_specimen_files(invoice_from_settlement(contract, settlement, month.next().first_day,
+                                                            specimen=True), out_dir)
     draft = invoice_from_settlement(contract, settlement, month.next().first_day)
     issued = Ledger(ledger_root, contract.provider.siren).issue(draft)
     return write_invoice_files(issued, out_dir)
@@ -138,7 +145,8 @@ def _settle(
 ) -> tuple[Settlement | None, tuple[str, ...], tuple[str, ...]]:
     """Settle the generated month from its files (illustrative Syntec values); problems instead of a settlement."""
     try:
-        facts = load_facts(out_dir, index_values=load_index_values(illustrative_syntec_path()))
+        values, illustrative = illustrative_index()
+        facts = load_facts(out_dir, index_values=values, references=[illustrative])
         settlement = settle(contract, month, facts)
     except SettlementError as error:
         return None, tuple(p.format() for p in error.problems), ()

@@ -7,6 +7,11 @@ applies on a date and where it came from, so an explanation can cite it.
 
 Figures not found in a public source are **not** here: they are contract settings with
 documented defaults (see ``charte.domain.contract``).
+
+Figures published periodically by someone else (the SMIC, indices, the ECB and legal rates) are
+**reference series** (:mod:`charte.domain.reference`): dated, sourced, versioned, extendable by
+the user. The keys of :data:`REFERENCE_KEYS` resolve through a reference book (the shipped one
+unless a caller passes the user's), so a contract can still override them by name.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Final
+
+from charte.domain.reference import ReferenceBook, shipped_book
 
 
 class UnknownConstantError(KeyError):
@@ -69,14 +76,6 @@ TABLE: Final[tuple[LegalConstant, ...]] = (
                   date(2023, 3, 1), "Code de la consommation D223-9 (décret 2022-1313 of 13 Oct 2022)"),
     LegalConstant("telesales.silence_days_after_refusal", Decimal(60), "calendar days without a call after a refusal",
                   date(2023, 3, 1), "Code de la consommation D223-9 (décret 2022-1313 of 13 Oct 2022)"),
-    # SMIC (salaire minimum interprofessionnel de croissance), metropolitan France, gross hourly.
-    # The table ENDS with the value in force from 1 November 2024: later revaluations are not
-    # recorded here; a contract (or a scorecard run) states them through ``law_overrides``.
-    LegalConstant("smic.hourly_gross", Decimal("11.65"), "EUR gross per hour", date(2024, 1, 1),
-                  "Décret n° 2023-1216 du 20 décembre 2023 portant relèvement du salaire minimum de croissance"),
-    LegalConstant("smic.hourly_gross", Decimal("11.88"), "EUR gross per hour", date(2024, 11, 1),
-                  "Décret n° 2024-951 du 23 octobre 2024 portant relèvement du salaire minimum de croissance",
-                  "last value in the table; later revaluations must be given as overrides"),
     LegalConstant("vat.standard_rate", Decimal("0.20"), "fraction", date(2014, 1, 1),
                   "Code général des impôts art. 278 (standard VAT rate 20%)"),
 )
@@ -95,7 +94,10 @@ CHARTER_PRACTICE: Final[tuple[LegalConstant, ...]] = (
 )
 
 _ALL: Final = TABLE + CHARTER_PRACTICE
-KEYS: Final[frozenset[str]] = frozenset(c.key for c in _ALL)
+#: Keys whose values are reference series (the SMIC): resolved through a :class:`ReferenceBook`.
+REFERENCE_KEYS: Final[dict[str, str]] = {"smic.hourly_gross": "EUR gross per hour",
+                                          "smic.hourly_gross.mayotte": "EUR gross per hour"}
+KEYS: Final[frozenset[str]] = frozenset(c.key for c in _ALL) | frozenset(REFERENCE_KEYS)
 
 
 def entry(key: str, on: date) -> LegalConstant:
@@ -110,8 +112,19 @@ def entry(key: str, on: date) -> LegalConstant:
     return max(in_force, key=lambda c: c.valid_from)
 
 
-def resolve(key: str, on: date, overrides: Mapping[str, Decimal] | None = None) -> Resolved:
-    """The value of ``key`` on ``on``, the contract's override first."""
+def resolve(key: str, on: date, overrides: Mapping[str, Decimal] | None = None,
+            book: ReferenceBook | None = None) -> Resolved:
+    """The value of ``key`` on ``on``, the contract's override first.
+
+    A reference key (the SMIC) past what its series holds raises
+    :class:`~charte.domain.reference.ReferenceValueMissingError` unless the contract overrides it.
+    """
+    if key in REFERENCE_KEYS:
+        if overrides and key in overrides:
+            return Resolved(key, overrides[key], REFERENCE_KEYS[key], f"contract override of reference series {key}",
+                            True)
+        point = (book or shipped_book()).get(key).on(on)
+        return Resolved(key, point.value, REFERENCE_KEYS[key], point.source, False)
     base = entry(key, on)
     if overrides and key in overrides:
         return Resolved(key, overrides[key], base.unit, f"contract override of {base.source}", True)

@@ -41,7 +41,8 @@ def write_invoice_xlsx(invoice: Invoice, path: Path) -> Path:
     summary = book.create_sheet("totals")
     wording = invoice.payment.wording_fr()
     for key, value in (
-        ("document", "credit note" if invoice.kind == "credit_note" else "invoice"), ("number", invoice.number),
+        ("document", "SPECIMEN (illustrative reference values, never numbered)" if invoice.specimen
+         else "credit note" if invoice.kind == "credit_note" else "invoice"), ("number", invoice.number),
         ("issue_date", invoice.issue_date), ("period", invoice.period), ("contract", invoice.contract),
         ("seller", f"{invoice.seller.name} (SIREN {invoice.seller.siren})"),
         ("buyer", f"{invoice.buyer.name} (SIREN {invoice.buyer.siren})"), ("corrects", invoice.corrects or ""),

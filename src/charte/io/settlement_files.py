@@ -9,6 +9,11 @@ of every file is reported at once, with file, line, column, expected and found
 
 An interval report given per ACD queue is summed per activity and interval (its counts and
 seconds are additive); the same queue twice at one interval is an error.
+
+Index values come from the reference data (:mod:`charte.io.reference_data`): the shipped
+series, the user's folder, ``--index`` files and the folder's ``index_values.csv``
+(:func:`settlement_facts`). The illustrative Syntec series shipped for ``charte demo`` is never
+read unless asked for (:func:`illustrative_index`), and then marks the settlement.
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from typing import Any, Final
 
 import numpy as np
 
-from charte.domain.calendar import CalendarError, Month
-from charte.domain.money import D, MoneyError
+from charte.domain.calendar import Month
+from charte.domain.contract import Contract
+from charte.domain.money import D
 from charte.domain.records import (
     FORECAST,
     INCIDENT,
@@ -32,7 +38,9 @@ from charte.domain.records import (
     SUCCESSES,
     FieldSpec,
 )
+from charte.domain.reference import ReferenceBook
 from charte.io.facts_tables import ColumnSpec, FileSpec, Table, find, read_table
+from charte.io.reference_data import ReferenceDataError, extend, index_values, load_book, read_points, stamp
 from charte.settle import (
     Facts,
     ForecastSeries,
@@ -41,6 +49,7 @@ from charte.settle import (
     IntervalBlock,
     MeasuredKpi,
     Problem,
+    ReferenceStamp,
     Settlement,
     SettlementError,
     StaffingBlock,
@@ -169,26 +178,50 @@ def incidents(table: Table, problems: list[Problem]) -> list[Incident]:
 
 
 def load_index_values(path: Path) -> list[IndexValue]:
-    """Index values from a CSV ``series,month,value`` (``#`` lines are comments); every bad row, with its line."""
-    import csv
+    """Monthly values of an index CSV (``series,month,value`` or the reference format); every bad row, its line."""
+    try:
+        points = read_points(path)
+    except ReferenceDataError as error:
+        raise SettlementError([_problem(line) for line in error.problems]) from None
+    return [IndexValue(p.series, Month.of(p.start), p.value) for p in points]
 
-    values: list[IndexValue] = []
-    problems: list[Problem] = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        numbered = [(n, line) for n, line in enumerate(handle, start=1)
-                    if line.strip() and not line.lstrip().startswith("#")]
-    if not numbered:
-        raise SettlementError([Problem("empty_file", str(path), "no header; expected series,month,value")])
-    reader = csv.DictReader(line for _n, line in numbered)
-    for (line, _text), row in zip(numbered[1:], reader, strict=False):
-        try:
-            values.append(IndexValue(row["series"].strip(), Month.parse(row["month"]), D(row["value"])))
-        except (KeyError, CalendarError, MoneyError, AttributeError) as exc:
-            problems.append(Problem("invalid_index_value", f"{path}:{line}",
-                                    f"expected series,month (YYYY-MM),value; {exc}"))
-    if problems:
-        raise SettlementError(problems)
-    return values
+
+def _problem(line: str) -> Problem:
+    """A ``file:line: [code] message`` line of the reference reader as a settlement problem."""
+    where, _, rest = line.partition(": [")
+    code, _, message = rest.partition("] ")
+    return Problem(code or "invalid_reference_value", where, message or line)
+
+
+def index_series(contract: Contract, month: Month) -> str | None:
+    """The index the contract's indexation clause names for ``month`` (None without indexation)."""
+    clause = contract.as_of(month.first_day).indexation
+    return clause.index if clause is not None else None
+
+
+def illustrative_index() -> tuple[list[IndexValue], ReferenceStamp]:
+    """The ILLUSTRATIVE Syntec series shipped for ``charte demo``, and the stamp that marks a settlement using it."""
+    path = illustrative_syntec_path()
+    book = extend(ReferenceBook(), [path])
+    return index_values(book, "syntec"), stamp(book, "syntec")
+
+
+def settlement_facts(folder: Path, contract: Contract, month: Month, *, reference: Path | None = None,
+                     index_files: Iterable[Path] = ()) -> Facts:
+    """The facts of ``folder`` with the values of the contract's index from the reference data.
+
+    The reference book is the shipped series + the user's folder (``reference``) + ``index_files``
+    + the folder's ``index_values.csv``; the settlement records the version of the series it uses.
+    """
+    files = [*index_files, *([folder / "index_values.csv"] if (folder / "index_values.csv").exists() else [])]
+    try:
+        book = load_book(reference, files)
+    except ReferenceDataError as error:
+        raise SettlementError([_problem(line) for line in error.problems]) from None
+    series = index_series(contract, month)
+    values = index_values(book, series) if series else []
+    stamps = [stamp(book, series)] if series else []
+    return load_facts(folder, index_values=values, references=stamps, read_index_file=False)
 
 
 def _read(folder: Path, stem: str, problems: list[Problem], *, required: bool) -> Table | None:
@@ -201,7 +234,8 @@ def _read(folder: Path, stem: str, problems: list[Problem], *, required: bool) -
     return read_table(path, FILES[stem], problems)
 
 
-def load_facts(folder: Path, *, index_values: Iterable[IndexValue] = ()) -> Facts:
+def load_facts(folder: Path, *, index_values: Iterable[IndexValue] = (), references: Iterable[ReferenceStamp] = (),
+               read_index_file: bool = True) -> Facts:
     """The facts in ``folder`` (files in the module docstring), plus ``index_values``; every problem at once."""
     problems: list[Problem] = []
     tables = {stem: _read(folder, stem, problems, required=stem == "interval_report") for stem in FILES}
@@ -210,7 +244,7 @@ def load_facts(folder: Path, *, index_values: Iterable[IndexValue] = ()) -> Fact
     intervals = interval_blocks(tables["interval_report"], problems) if tables["interval_report"] else []
     minutes = {b.activity: b.minutes for b in intervals}
     index = list(index_values)
-    if (folder / "index_values.csv").exists():
+    if read_index_file and (folder / "index_values.csv").exists():
         try:
             index += load_index_values(folder / "index_values.csv")
         except SettlementError as error:
@@ -225,7 +259,7 @@ def load_facts(folder: Path, *, index_values: Iterable[IndexValue] = ()) -> Fact
     if problems:
         raise SettlementError(problems)
     return Facts.of(intervals=intervals, forecasts=forecasts, staffing=staffing, incidents=found_incidents,
-                    index_values=index, kpis=kpis, successes=successes)
+                    index_values=index, kpis=kpis, successes=successes, references=references)
 
 
 def _rows(table: Table | None) -> list[dict[str, Any]]:

@@ -14,6 +14,11 @@ the €40 recovery indemnity (D441-5), and whether VAT is paid on debits.
 
 Totals follow the settlement's rule: excluding VAT = Σ rounded line amounts; VAT = rate ×
 that total, rounded once to the cent (:func:`charte.domain.money.round_cents`).
+
+A settlement resting on **illustrative** reference values (the demo's made-up Syntec series) is
+never invoiced: building an invoice from it is refused (``illustrative_reference_data``). It can
+only give a **specimen** (``specimen=True``): the same lines, clearly marked, which no ledger
+numbers and which has no e-invoice (the demo shows its month this way).
 """
 
 from __future__ import annotations
@@ -163,6 +168,7 @@ class Invoice:
     vat_on_debits: bool = False
     currency: str = "EUR"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    specimen: bool = False
 
     @property
     def is_issued(self) -> bool:
@@ -202,7 +208,7 @@ class Invoice:
             corrects=doc.get("corrects"), reason=doc.get("reason"), settlement_sha256=doc.get("settlement_sha256"),
             operation_category=doc.get("operation_category", OPERATION_CATEGORY),
             vat_on_debits=bool(doc.get("vat_on_debits", False)), currency=doc.get("currency", "EUR"),
-            notes=tuple(doc.get("notes", ())),
+            notes=tuple(doc.get("notes", ())), specimen=bool(doc.get("specimen", False)),
         )
 
 
@@ -295,16 +301,34 @@ def invoice_from_lines(
     )
 
 
-def invoice_from_settlement(contract: Contract, settlement: Settlement, issue_date: date) -> Invoice:
-    return invoice_from_lines(contract, settlement.period, settlement.lines, settlement.vat_rate, issue_date,
-                              settlement_sha256=settlement.inputs_sha256,
-                              expected_total=settlement.total_excluding_vat)
+def _refuse_illustrative(period: str, series: Mapping[str, Mapping[str, Any]]) -> None:
+    made_up = sorted(name for name, used in series.items() if used.get("illustrative"))
+    if made_up:
+        raise InvoiceError("illustrative_reference_data",
+                           f"the settlement of {period} rests on ILLUSTRATIVE values of {', '.join(made_up)} (made up "
+                           "for the demo, not published); a numbered invoice needs the published values: add them "
+                           "with `charte reference add FILE.csv` (or --index) and settle the month again")
+
+
+def invoice_from_settlement(contract: Contract, settlement: Settlement, issue_date: date, *,
+                            specimen: bool = False) -> Invoice:
+    """The draft invoice of a settled month; refused when the settlement rests on illustrative values.
+
+    ``specimen=True`` gives the same document marked as a specimen, which no ledger numbers.
+    """
+    if not specimen:
+        _refuse_illustrative(settlement.period, {r.series: r.as_dict() for r in settlement.reference_data})
+    draft = invoice_from_lines(contract, settlement.period, settlement.lines, settlement.vat_rate, issue_date,
+                               settlement_sha256=settlement.inputs_sha256,
+                               expected_total=settlement.total_excluding_vat)
+    return replace(draft, specimen=True) if specimen else draft
 
 
 def invoice_from_settlement_json(contract: Contract, document: Mapping[str, Any], issue_date: date) -> Invoice:
     if document.get("contract") != contract.id:
         raise InvoiceError("settlement_contract_mismatch",
                            f"the settlement is for contract {document.get('contract')!r}; expected {contract.id!r}")
+    _refuse_illustrative(str(document.get("period")), document.get("reference_data") or {})
     t = document["totals"]
     return invoice_from_lines(contract, document["period"], lines_from_json(document), D(t["vat_rate"]), issue_date,
                               settlement_sha256=document.get("inputs_sha256"), expected_total=D(t["excluding_vat"]))
@@ -312,7 +336,7 @@ def invoice_from_settlement_json(contract: Contract, document: Mapping[str, Any]
 
 def credit_note_for(invoice: Invoice, issue_date: date, reason: str) -> Invoice:
     """A credit note reversing ``invoice`` in full (same lines and amounts, type 381, naming the invoice)."""
-    if invoice.number is None:
+    if invoice.number is None or invoice.specimen:
         raise InvoiceError("credit_note_for_draft", "only an issued invoice can be credited")
     if invoice.kind != "invoice":
         raise InvoiceError("credit_note_for_credit_note", f"{invoice.number} is a credit note; credit an invoice")

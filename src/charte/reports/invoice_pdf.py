@@ -32,7 +32,7 @@ def _pct(rate: Decimal) -> str:
 
 
 def invoice_html(invoice: Invoice) -> str:
-    heading = "Avoir" if invoice.kind == "credit_note" else "Facture"
+    heading = "Spécimen de facture" if invoice.specimen else ("Avoir" if invoice.kind == "credit_note" else "Facture")
     items = [{
         "number": i.number, "label": i.label, "clause": i.clause, "explanation_fr": i.explanation_fr,
         "quantity": _fr(i.quantity), "unit": i.unit, "unit_price": _fr(i.unit_price, 4), "vat_rate": _pct(i.vat_rate),
@@ -41,7 +41,7 @@ def invoice_html(invoice: Invoice) -> str:
     vat_regime = ("TVA acquittée d'après les débits." if invoice.vat_on_debits
                   else "TVA exigible à l'encaissement (prestation de services).")
     return _ENV.get_template("invoice.html").render(
-        inv=invoice, title=f"{heading} {invoice.number}", heading=heading,
+        inv=invoice, title=heading if invoice.specimen else f"{heading} {invoice.number}", heading=heading,
         issue_date=invoice.issue_date.strftime("%d/%m/%Y"),
         parties=[("Prestataire (vendeur)", invoice.seller), ("Client (acheteur)", invoice.buyer)],
         items=items, totals={"ht": _eur(invoice.total_excluding_vat), "ttc": _eur(invoice.total_including_vat)},
@@ -63,7 +63,7 @@ def write_invoice_files(invoice: Invoice, out_dir: Path) -> tuple[str, ...]:
     from charte.io.facturx import cii_xml, facturx_pdf
     from charte.io.invoice_xlsx import write_invoice_xlsx
 
-    if invoice.number is None:
+    if invoice.number is None or invoice.specimen:
         raise ValueError("a draft has no number; issue it through the ledger first")
     stem = ("credit-note-" if invoice.kind == "credit_note" else "invoice-") + invoice.number
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -73,3 +73,16 @@ def write_invoice_files(invoice: Invoice, out_dir: Path) -> tuple[str, ...]:
     (out_dir / f"{stem}.xml").write_bytes(xml)
     write_invoice_xlsx(invoice, out_dir / f"{stem}.xlsx")
     return f"{stem}.pdf", f"{stem}.xml", f"{stem}.xlsx"
+
+
+def write_specimen_files(invoice: Invoice, out_dir: Path) -> tuple[str, ...]:
+    """A specimen (never numbered, no e-invoice XML): the PDF marked SPÉCIMEN and the XLSX of lines."""
+    from charte.io.invoice_xlsx import write_invoice_xlsx
+
+    if not invoice.specimen:
+        raise ValueError("only a specimen is written without a number")
+    stem = f"invoice-SPECIMEN-{invoice.period}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{stem}.pdf").write_bytes(invoice_pdf(invoice))
+    write_invoice_xlsx(invoice, out_dir / f"{stem}.xlsx")
+    return f"{stem}.pdf", f"{stem}.xlsx"

@@ -31,7 +31,15 @@ from charte.domain.contract import Contract
 from charte.domain.money import round_cents
 from charte.settle.billable import billable_quantity, is_unit_priced, service_lines, success_fee_lines
 from charte.settle.bonus_malus import bonus_malus_lines
-from charte.settle.facts import Facts, ForecastSeries, IntervalBlock, Problem, SettlementError, StaffingBlock
+from charte.settle.facts import (
+    Facts,
+    ForecastSeries,
+    IntervalBlock,
+    Problem,
+    ReferenceStamp,
+    SettlementError,
+    StaffingBlock,
+)
 from charte.settle.forecast_accuracy import Accuracy, accuracy
 from charte.settle.indexation import PriceRevision, price_revision
 from charte.settle.lines import InvoiceLine, LineKind, plain
@@ -61,6 +69,13 @@ class Settlement:
     notes: tuple[str, ...]
     inputs_sha256: str
     engine: str = ENGINE_VERSION
+    #: reference series the month rests on (the indexation index): version, and whether illustrative
+    reference_data: tuple[ReferenceStamp, ...] = ()
+
+    @property
+    def illustrative(self) -> bool:
+        """True when an illustrative (made-up) series entered the settlement: it can never be invoiced."""
+        return any(r.illustrative for r in self.reference_data)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +89,7 @@ class Settlement:
             "service_results": [r.as_dict() for r in self.service_results],
             "forecast_accuracy": [a.as_dict() for a in self.forecast_accuracy],
             "notes": list(self.notes),
+            "reference_data": {r.series: r.as_dict() for r in self.reference_data},
         }
 
     def to_json(self) -> str:
@@ -190,6 +206,8 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
         total_excluding_vat=total, vat_rate=vat_rate, vat=vat, total_including_vat=total + vat,
         indexation=revision, minimum_billing=tuple(checks), service_results=tuple(results),
         forecast_accuracy=tuple(_accuracies(version, month)), notes=tuple(notes), inputs_sha256=digest,
+        reference_data=tuple(r for r in facts.references
+                             if version.indexation is not None and r.series == version.indexation.index),
     )
 
 

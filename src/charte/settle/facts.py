@@ -316,6 +316,25 @@ class IndexValue:
 
 
 @dataclass(frozen=True, order=True, slots=True)
+class ReferenceStamp:
+    """A reference series the facts carry (:mod:`charte.domain.reference`): its version and whether it is real.
+
+    ``version`` is the SHA-256 of the series' content; ``illustrative`` marks made-up values (the
+    demo's), which can never reach a numbered invoice.
+    """
+
+    series: str
+    version: str
+    illustrative: bool = False
+    last_known: date | None = None
+    source: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "illustrative": self.illustrative,
+                "last_known": self.last_known.isoformat() if self.last_known else None, "source": self.source}
+
+
+@dataclass(frozen=True, order=True, slots=True)
 class MeasuredKpi:
     """A commitment's result measured outside interval reports (quality score, FCR, conversion, response time).
 
@@ -349,12 +368,13 @@ class Facts:
     kpis: tuple[MeasuredKpi, ...] = ()
     successes: tuple[Successes, ...] = ()
     _digest: list[str] = field(default_factory=list, repr=False)
+    references: tuple[ReferenceStamp, ...] = ()
 
     @classmethod
     def of(cls, *, intervals: Iterable[IntervalBlock] = (), forecasts: Iterable[ForecastSeries] = (),
            staffing: Iterable[StaffingBlock] = (), incidents: Iterable[Incident] = (),
            index_values: Iterable[IndexValue] = (), kpis: Iterable[MeasuredKpi] = (),
-           successes: Iterable[Successes] = ()) -> Facts:
+           successes: Iterable[Successes] = (), references: Iterable[ReferenceStamp] = ()) -> Facts:
         """Facts in a canonical order (the order rows or blocks are given in changes nothing)."""
         blocks = sorted(intervals, key=lambda b: b.activity)
         problems = [Problem("duplicate_activity_block", f"interval report ({b.activity})",
@@ -372,7 +392,7 @@ class Facts:
             raise SettlementError(problems)
         return cls(tuple(blocks), tuple(series), tuple(sorted(staffing, key=lambda s: s.activity)),
                    tuple(sorted(incidents)), tuple(index), tuple(sorted(kpis)),
-                   tuple(sorted(successes)))
+                   tuple(sorted(successes)), references=tuple(sorted(set(references))))
 
     def intervals_of(self, activity: str) -> IntervalBlock | None:
         return next((b for b in self.intervals if b.activity == activity), None)
@@ -412,6 +432,8 @@ class Facts:
                 staffing.digest(h)
             for row in (*self.incidents, *self.index_values, *self.kpis, *self.successes):
                 h.update(repr(row).encode())
+            for stamp in self.references:
+                h.update(f"reference|{stamp.series}|{stamp.version}|{stamp.illustrative}".encode())
             self._digest.append(h.hexdigest())
         return self._digest[0]
 
