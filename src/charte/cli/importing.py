@@ -135,8 +135,10 @@ def kpi_command(
     if not inputs:
         err.print(f"[red]no facts for activity {activity!r} in {facts.root}; import a file first[/]")
         raise typer.Exit(1)
-    result = labelled(con.to_pyarrow(kpis(**inputs, spec=spec, minutes=minutes or 30, by=rollup)),  # type: ignore[arg-type]
-                      rollup)  # type: ignore[arg-type]
+    from charte.io.canonical import canonical_kpis
+
+    computed = con.to_pyarrow(kpis(**inputs, spec=spec, minutes=minutes or 30, by=rollup))  # type: ignore[arg-type]
+    result = canonical_kpis(labelled(computed, rollup), minutes if rollup == "interval" else None)  # type: ignore[arg-type]
     if output_format is OutputFormat.PARQUET:
         pq.write_table(result, output or Path(f"kpi-{activity}-{month}-{by}.parquet"))
     elif output_format is OutputFormat.CSV:

@@ -13,7 +13,7 @@ from rich.table import Table
 from charte.cli.app import app
 from charte.domain.calendar import CalendarError, Month
 from charte.io.contract_yaml import ContractInvalid, load_contract
-from charte.io.settlement_files import settlement_facts, write_settlement_json
+from charte.io.settlement_files import formats_help, settlement_facts, write_settlement_json
 from charte.reports.settlement_report import render_settlement_report
 from charte.settle import Settlement, SettlementError, settle
 from charte.settle.explain import Language, explain
@@ -38,7 +38,7 @@ def settlement_table(settlement: Settlement, lang: Language = "en", *, explanati
                       f"[{style}]{_money(line.amount)}[/]" if style else _money(line.amount))
     ht, ttc = _money(settlement.total_excluding_vat), _money(settlement.total_including_vat)
     table.add_row("", "[bold]Total excluding VAT[/bold]", "", "", "", f"[bold]{ht}[/]")
-    table.add_row("", f"VAT {settlement.vat_rate * 100:.0f}%", "", "", "", _money(settlement.vat))
+    table.add_row("", f"VAT {(settlement.vat_rate * 100).normalize():f}%", "", "", "", _money(settlement.vat))
     table.add_row("", "[bold]Total including VAT[/bold]", "", "", "", f"[bold]{ttc}[/]")
     return table
 
@@ -56,11 +56,21 @@ def results_table(settlement: Settlement) -> Table:
     return table
 
 
-@app.command("settle")
+@app.command("settle", epilog=formats_help())
 def settle_command(
     contract: Annotated[Path, typer.Option(help="Contract YAML.")],
     period: Annotated[str, typer.Option(help="Month to settle, YYYY-MM.")],
-    facts: Annotated[Path, typer.Option(help="Folder of facts (interval_report, forecasts, staffing, incidents…).")],
+    facts: Annotated[Path | None, typer.Option(
+        help="Folder of facts (interval_report, forecasts, staffing, incidents, kpis, successes; formats below). "
+             "With --store, the folder holds the other facts and no interval_report.")] = None,
+    store: Annotated[Path | None, typer.Option(
+        help="Store written by `charte import`: the month's intervals come from its interval reports, or from its "
+             "contact records through the KPI formulas (answered-within thresholds and short-abandon limit of "
+             "the contract's commitments).")] = None,
+    organisation: Annotated[str | None, typer.Option(help="With --store: the organisation whose imports to read "
+                                                          "(default: all).")] = None,
+    minutes: Annotated[int, typer.Option(help="With --store and contact records: interval length, 15, 30 or "
+                                              "60 minutes.")] = 30,
     index: Annotated[list[Path] | None, typer.Option(
         help="CSV of index values to use for this run (series,period,value,source,… or series,month,value); "
              "repeat for several. Added to the reference data (shipped series + the --reference folder).")] = None,
@@ -85,10 +95,17 @@ def settle_command(
     if lang not in ("fr", "en"):
         console.print("--lang: expected fr or en", markup=False)
         raise typer.Exit(2)
+    if facts is None and store is None:
+        console.print("give --facts FOLDER, --store DIR, or both", markup=False)
+        raise typer.Exit(2)
+    if minutes not in (15, 30, 60):
+        console.print(f"--minutes {minutes}: expected 15, 30 or 60", markup=False)
+        raise typer.Exit(2)
     try:
         loaded = load_contract(contract)
         result = settle(loaded, month, settlement_facts(facts, loaded, month, reference=reference,
-                                                        index_files=index or ()))
+                                                        index_files=index or (), store=store,
+                                                        organisation=organisation, minutes=minutes))
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False, highlight=False)

@@ -76,6 +76,11 @@ TABLE: Final[tuple[LegalConstant, ...]] = (
                   date(2023, 3, 1), "Code de la consommation D223-9 (décret 2022-1313 of 13 Oct 2022)"),
     LegalConstant("telesales.silence_days_after_refusal", Decimal(60), "calendar days without a call after a refusal",
                   date(2023, 3, 1), "Code de la consommation D223-9 (décret 2022-1313 of 13 Oct 2022)"),
+    LegalConstant("vat.standard_rate", Decimal("0.206"), "fraction", date(1995, 8, 1),
+                  "Code général des impôts art. 278 (standard VAT rate 20.6% from 1 August 1995, loi de finances "
+                  "rectificative pour 1995 n° 95-885 du 4 août 1995)"),
+    LegalConstant("vat.standard_rate", Decimal("0.196"), "fraction", date(2000, 4, 1),
+                  "Code général des impôts art. 278 (standard VAT rate 19.6% from 1 April 2000 to 31 December 2013)"),
     LegalConstant("vat.standard_rate", Decimal("0.20"), "fraction", date(2014, 1, 1),
                   "Code général des impôts art. 278 (standard VAT rate 20%)"),
     # Employer contributions on a wage under the social-security ceiling, as a fraction of the gross wage,

@@ -121,7 +121,19 @@ def read_table(path: Path, spec: FileSpec, problems: list[Problem]) -> Table | N
     raw = _read_parquet(path, problems) if path.suffix == ".parquet" else _read_csv(path, problems)
     if raw is None:
         return None
-    names, arrays, positions, unit = raw
+    return _checked(path, spec, problems, *raw)
+
+
+def read_arrow(table: pa.Table, label: Path, spec: FileSpec, problems: list[Problem],
+               positions: np.ndarray | None = None) -> Table:
+    """Check an Arrow table as :func:`read_table` checks a file (``label`` and ``positions`` name its rows)."""
+    rows = positions if positions is not None else np.arange(1, table.num_rows + 1, dtype=np.int64)
+    arrays = [table.column(i).combine_chunks() for i in range(table.num_columns)]
+    return _checked(label, spec, problems, list(table.column_names), arrays, rows, "row")
+
+
+def _checked(path: Path, spec: FileSpec, problems: list[Problem], names: list[str], arrays: list[pa.Array],
+             positions: np.ndarray, unit: str) -> Table:
     table = Table(path, unit, positions)
     before = len(problems)
     for name in names:

@@ -88,6 +88,27 @@ FILES: Final[dict[str, FileSpec]] = {
 }
 
 
+_TYPE_WORDS: Final = {"text": "text", "choice": "one of", "instant": "instant with offset", "date": "date YYYY-MM-DD",
+                      "count": "whole number ≥ 0", "seconds": "seconds ≥ 0", "number": "number ≥ 0",
+                      "decimal": "decimal"}
+
+
+def formats_help() -> str:
+    """The facts folder's files and columns, for ``--help`` (written from the canonical schemas)."""
+    parts = ["Facts folder: Parquet (timestamps with a zone) or CSV (UTF-8, comma-separated, header, decimal "
+             "point, instants ISO 8601 with offset such as 2026-10-01T08:30:00+02:00 or …Z; a local time without "
+             "offset is refused). Files (required columns marked *):"]
+    for stem, spec in FILES.items():
+        columns = []
+        for c in spec.columns:
+            kind = f"{_TYPE_WORDS[c.kind]} {'|'.join(c.choices)}" if c.choices else _TYPE_WORDS[c.kind]
+            columns.append(f"{c.name}{'*' if c.required else ''} ({kind})")
+        extra = "; answered_within_<T>s (whole number ≥ 0) per threshold" if spec.patterns else ""
+        parts.append(f"{stem}.parquet|.csv: {', '.join(columns)}{extra}.")
+    parts.append("index_values.csv: series,period,value,source[,published_on,until] (see `charte reference --help`).")
+    return " ".join(parts)
+
+
 def illustrative_syntec_path() -> Path:
     """The illustrative Syntec series shipped with the package (NOT the published index)."""
     return Path(str(resources.files("charte.examples").joinpath(ILLUSTRATIVE_SYNTEC)))
@@ -206,14 +227,18 @@ def illustrative_index() -> tuple[list[IndexValue], ReferenceStamp]:
     return index_values(book, "syntec"), stamp(book, "syntec")
 
 
-def settlement_facts(folder: Path, contract: Contract, month: Month, *, reference: Path | None = None,
-                     index_files: Iterable[Path] = ()) -> Facts:
-    """The facts of ``folder`` with the values of the contract's index from the reference data.
+def settlement_facts(folder: Path | None, contract: Contract, month: Month, *, reference: Path | None = None,
+                     index_files: Iterable[Path] = (), store: Path | None = None, organisation: str | None = None,
+                     minutes: int = 30) -> Facts:
+    """The facts of ``folder`` and/or the import ``store``, with the values of the contract's index.
 
     The reference book is the shipped series + the user's folder (``reference``) + ``index_files``
     + the folder's ``index_values.csv``; the settlement records the version of the series it uses.
+    With ``store``, the intervals come from ``charte import``'s store (:mod:`charte.io.store_facts`)
+    and the folder, if given, holds the other facts (forecasts, staffing, incidents...).
     """
-    files = [*index_files, *([folder / "index_values.csv"] if (folder / "index_values.csv").exists() else [])]
+    found_index = folder is not None and (folder / "index_values.csv").exists()
+    files = [*index_files, *([folder / "index_values.csv"] if folder is not None and found_index else [])]
     try:
         book = load_book(reference, files)
     except ReferenceDataError as error:
@@ -221,7 +246,23 @@ def settlement_facts(folder: Path, contract: Contract, month: Month, *, referenc
     series = index_series(contract, month)
     values = index_values(book, series) if series else []
     stamps = [stamp(book, series)] if series else []
-    return load_facts(folder, index_values=values, references=stamps, read_index_file=False)
+    intervals = None
+    if store is not None:
+        from charte.io.store_facts import store_interval_tables
+
+        problems: list[Problem] = []
+        if folder is not None and find(folder, "interval_report") is not None:
+            problems.append(Problem("intervals_given_twice", str(find(folder, "interval_report")),
+                                    f"the intervals come from the store {store}; expected no interval_report in the "
+                                    "facts folder (or settle from the folder without --store)"))
+        tables = store_interval_tables(store, contract, month, problems, organisation=organisation, minutes=minutes,
+                                       spec=FILES["interval_report"])
+        if problems:
+            raise SettlementError(problems)
+        intervals = [block for table in tables for block in interval_blocks(table, problems)]
+        if problems:
+            raise SettlementError(problems)
+    return load_facts(folder, index_values=values, references=stamps, read_index_file=False, intervals=intervals)
 
 
 def _read(folder: Path, stem: str, problems: list[Problem], *, required: bool) -> Table | None:
@@ -234,17 +275,24 @@ def _read(folder: Path, stem: str, problems: list[Problem], *, required: bool) -
     return read_table(path, FILES[stem], problems)
 
 
-def load_facts(folder: Path, *, index_values: Iterable[IndexValue] = (), references: Iterable[ReferenceStamp] = (),
-               read_index_file: bool = True) -> Facts:
-    """The facts in ``folder`` (files in the module docstring), plus ``index_values``; every problem at once."""
+def load_facts(folder: Path | None, *, index_values: Iterable[IndexValue] = (),
+               references: Iterable[ReferenceStamp] = (), read_index_file: bool = True,
+               intervals: list[IntervalBlock] | None = None) -> Facts:
+    """The facts in ``folder`` (files in the module docstring), plus ``index_values``; every problem at once.
+
+    ``intervals`` given (from the import store), the folder's ``interval_report`` is not read; ``folder``
+    may then be None (no forecasts, staffing or incidents).
+    """
     problems: list[Problem] = []
-    tables = {stem: _read(folder, stem, problems, required=stem == "interval_report") for stem in FILES}
+    tables = {stem: _read(folder, stem, problems, required=stem == "interval_report" and intervals is None)
+              if folder is not None and (stem != "interval_report" or intervals is None) else None for stem in FILES}
     if problems:
         raise SettlementError(problems)
-    intervals = interval_blocks(tables["interval_report"], problems) if tables["interval_report"] else []
+    if intervals is None:
+        intervals = interval_blocks(tables["interval_report"], problems) if tables["interval_report"] else []
     minutes = {b.activity: b.minutes for b in intervals}
     index = list(index_values)
-    if read_index_file and (folder / "index_values.csv").exists():
+    if read_index_file and folder is not None and (folder / "index_values.csv").exists():
         try:
             index += load_index_values(folder / "index_values.csv")
         except SettlementError as error:
