@@ -111,8 +111,12 @@ def test_past_the_last_known_smic_there_is_no_floor() -> None:
 
 def test_the_scorecard_shows_each_step() -> None:
     # 27.00 € per productive hour: above the floor 23.9128 and the responsible price 25.1085 → pass;
-    # with the former flat 42 % the floor would have been 30.57 € and the verdict fail.
+    # with the former flat 42 % the floor would have been (12.40 × 1.42 + 16.12 × 1.42 ÷ 15) ÷ 0.70 × 1.15 = 31.43 €
+    # and the verdict fail.
     card = scorecard(contract({"hourly_wage": "12.40"}), [], today=ON)
     item = card.item("4", "price_floor[a]")
     assert item.verdict == "pass" and item.figures["floor"]["cost_floor"] == "23.9128"
     assert item.figures["floor"]["employer_cost"]["agent"]["model"] == "rgdu"
+    flat = scorecard(contract({"hourly_wage": "12.40", "employer_charges": "42%"}), [], today=ON).item(
+        "4", "price_floor[a]")
+    assert flat.verdict == "fail" and flat.figures["floor"]["cost_floor"] == "31.4345"

@@ -133,7 +133,10 @@ def payments_command(
     ledger: Annotated[Path | None, typer.Option(help="Folder of ledgers.")] = None,
     provider: Annotated[str | None, typer.Option(help="Provider SIREN.")] = None,
     as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
-    rates: Annotated[Path | None, typer.Option(help="CSV adding ECB / legal interest rates.")] = None,
+    rates: Annotated[Path | None, typer.Option(
+        help="CSV adding ECB / legal interest rates for this run: table,half_year_start,rate,source (table ecb_mro "
+             "or legal_interest_professional, a 1 January or 1 July, rate 2.40% or 0.024), or the reference format "
+             "of `charte reference --help`. Values added with `charte reference add` are always read.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Per invoice: due date, paid, outstanding, days late, interest owed, indemnity."""

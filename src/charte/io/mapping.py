@@ -311,3 +311,25 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
 
 def shipped_mappings() -> list[str]:
     return sorted(p.stem for p in SHIPPED.glob("*.yaml"))
+
+
+def mapping_help() -> str:
+    """The mapping file and the canonical fields, for ``charte import --help`` (written from the schemas)."""
+    def fields(kind: str) -> str:
+        return ", ".join(f"{f.name}{'*' if f.required else ''} ({f.type})" for f in KINDS[kind])
+    return (
+        "Source files: CSV (delimiter ',', ';', tab or '|', encoding UTF-8 or cp1252, decimal point or comma: "
+        "detected, or stated in the mapping's `source:`), XLSX (first sheet or `source.sheet`), Parquet. "
+        "A mapping (YAML) says which source column is which canonical field: `mapping` (name), `kind` "
+        "(contact_record | interval_report), `source` {format, delimiter, encoding, decimal, sheet}, "
+        "`timezone` (IANA zone of the file's local times: REQUIRED to read a time without a UTC offset; "
+        "an offset in the file must be the zone's at that instant), `ambiguous_times` (reject | first | "
+        "second: the repeated hour of the autumn change; never guessed from the row order), `constants`, "
+        "`fields` (per field: column | columns | template | constant, format — seconds | h:mm:ss | minutes | "
+        "milliseconds for durations, iso or a strptime pattern for times —, date+time parts, offset column, "
+        "empty tokens, codes), `quality` {policy: quarantine | reject_file, reject: flags to treat as "
+        "rejections}. "
+        f"Contact record fields (* required): {fields('contact_record')}. "
+        f"Interval report fields: {fields('interval_report')}, answered_within_<T>s (integer) per threshold. "
+        f"Shipped mappings: {', '.join(shipped_mappings())}."
+    )
