@@ -234,7 +234,39 @@ class CsvProblem:
     message: str
 
 
-def parse_csv(text: str, *, source_name: str = "") -> tuple[list[ReferencePoint], list[CsvProblem]]:
+_OLDER_NAMES: Final = {"table": "series", "month": "period", "half_year_start": "period", "rate": "value"}
+
+
+def from_older_csv(text: str, label: str) -> str:
+    """An older index CSV (``series,month,value``) or rates CSV (``table,half_year_start,rate[,source]``) in the
+    reference format, line for line (comments kept: line numbers stay); an empty source becomes ``label``."""
+    out: list[str] = []
+    header: list[str] | None = None
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            out.append(line)
+            continue
+        cells = [c.strip() for c in next(csv.reader([line]), [])]
+        if header is None:
+            header = [_OLDER_NAMES.get(c, c) for c in cells]
+            out.append(",".join(COLUMNS))
+            continue
+        record = dict(zip(header, cells, strict=False))
+        record["source"] = record.get("source") or label
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="").writerow([record.get(c, "") for c in COLUMNS])
+        out.append(buffer.getvalue())
+    return "\n".join(out)
+
+
+def is_older_csv(text: str) -> bool:
+    header = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
+    columns = {c.strip() for c in next(csv.reader([header]), [])}
+    return "period" not in columns and ({"series", "month", "value"} <= columns
+                                        or {"table", "half_year_start", "rate"} <= columns)
+
+
+def parse_csv(text: str) -> tuple[list[ReferencePoint], list[CsvProblem]]:
     """Points of a reference CSV (format in the module docstring) and every problem, with its line."""
     illustrative = any(line.strip().lower() == ILLUSTRATIVE_MARK for line in text.splitlines())
     numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
@@ -325,7 +357,7 @@ def shipped_book() -> ReferenceBook:
     points: list[ReferencePoint] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".csv"):
-            found, problems = parse_csv(entry.read_text(encoding="utf-8"), source_name=entry.name)
+            found, problems = parse_csv(entry.read_text(encoding="utf-8"))
             if problems:
                 raise ValueError(f"shipped reference file {entry.name} is invalid: "
                                  + "; ".join(f"line {p.line}: {p.message}" for p in problems))

@@ -18,9 +18,7 @@ Formats read (every bad row reported with its line):
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 import shutil
 from collections.abc import Iterable, Sequence
@@ -29,11 +27,12 @@ from pathlib import Path
 from typing import Final
 
 from charte.domain.reference import (
-    ILLUSTRATIVE_MARK,
     CsvProblem,
     ReferenceBook,
     ReferenceConflictError,
     ReferencePoint,
+    from_older_csv,
+    is_older_csv,
     parse_csv,
     shipped_book,
 )
@@ -61,13 +60,9 @@ def read_points(path: Path) -> list[ReferencePoint]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ReferenceDataError([f"{path}: [unreadable_file] {exc}; expected a UTF-8 CSV"]) from None
-    header = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
-    columns = {c.strip() for c in next(csv.reader([header]), [])}
-    if {"series", "month", "value"} <= columns and "period" not in columns:
-        text = _from_index_csv(text, path)
-    elif {"table", "half_year_start", "rate"} <= columns:
-        text = _from_rates_csv(text, path)
-    points, problems = parse_csv(text, source_name=str(path))
+    if is_older_csv(text):
+        text = from_older_csv(text, f"file {path.name}")
+    points, problems = parse_csv(text)
     if problems:
         raise ReferenceDataError([_render(path, p) for p in problems])
     return points
@@ -75,40 +70,6 @@ def read_points(path: Path) -> list[ReferencePoint]:
 
 def _render(path: Path, problem: CsvProblem) -> str:
     return f"{path}:{problem.line}: [{problem.code}] {problem.message}"
-
-
-def _rewrite(text: str, header: str, convert: dict[str, str], fixed: dict[str, str]) -> str:
-    """The same lines (comments kept, so line numbers stay) with the header and columns renamed."""
-    out = []
-    seen_header = False
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            out.append(line)
-            continue
-        if not seen_header:
-            old_header = [h.strip() for h in next(csv.reader([line]))]
-            out.append(header)
-            seen_header = True
-            continue
-        record = dict(zip(old_header, (v.strip() for v in next(csv.reader([line]))), strict=False))
-        values = {new: record.get(old, "") for new, old in convert.items()} | fixed
-        if not values.get("source"):
-            values["source"] = fixed.get("source", "")
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="").writerow([values.get(c, "") for c in header.split(",")])
-        out.append(buffer.getvalue())
-    return "\n".join(out)
-
-
-def _from_index_csv(text: str, path: Path) -> str:
-    return _rewrite(text, "series,period,value,source,published_on,until",
-                    {"series": "series", "period": "month", "value": "value"}, {"source": f"index file {path.name}"})
-
-
-def _from_rates_csv(text: str, path: Path) -> str:
-    return _rewrite(text, "series,period,value,source,published_on,until",
-                    {"series": "table", "period": "half_year_start", "value": "rate", "source": "source"},
-                    {"source": f"rates file {path.name}"} if "source" not in text.splitlines()[0] else {})
 
 
 def load_book(folder: Path | None = None, extra: Iterable[Path] = ()) -> ReferenceBook:
@@ -151,9 +112,9 @@ def add_file(path: Path, folder: Path | None = None) -> Added:
     root = folder_of(folder)
     points = read_points(path)
     extend(load_book(root), [path])  # refuses a value contradicting one already held
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    target = root / f"{digest[:16]}-{path.stem}.csv"
-    if any(p.name.startswith(digest[:16]) for p in root.glob("*.csv")) if root.is_dir() else False:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    target = root / f"{digest}-{path.stem}.csv"
+    if root.is_dir() and any(p.name.startswith(digest) for p in root.glob("*.csv")):
         return Added(target, len(points), "already_added")
     root.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
@@ -174,7 +135,3 @@ def stamp(book: ReferenceBook, series: str) -> ReferenceStamp:
     found = book.get(series)
     return ReferenceStamp(series, found.version, found.illustrative, found.last_known,
                           "; ".join(sorted({p.source for p in found.points}))[:500])
-
-
-def illustrative_file(path: Path) -> bool:
-    return any(line.strip().lower() == ILLUSTRATIVE_MARK for line in path.read_text(encoding="utf-8").splitlines())

@@ -19,8 +19,6 @@ contradicting one the book holds is refused.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +31,9 @@ from charte.domain.reference import (
     ReferenceConflictError,
     ReferencePoint,
     ReferenceValueMissingError,
+    from_older_csv,
+    is_older_csv,
+    parse_csv,
     shipped_book,
 )
 
@@ -102,12 +103,9 @@ DEFAULT_RATES: Final = RateBook()
 
 def load_rates_csv(path: Path) -> tuple[ReferenceRate, ...]:
     """Rows of a rates CSV (older ``table,half_year_start,rate,source`` or the reference format), each line checked."""
-    from charte.domain.reference import parse_csv
-
     text = path.read_text(encoding="utf-8-sig")
-    header = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
-    if "table" in header and "half_year_start" in header:
-        text = _as_reference_csv(text, path)
+    if is_older_csv(text):
+        text = from_older_csv(text, f"user table {path}")
     points, problems = parse_csv(text)
     bad = [f"{path}:{p.line}: {p.message}" for p in problems]
     bad += [f"{path}: `series` {p.series!r}; expected one of {', '.join(TABLES)}" for p in points
@@ -115,24 +113,3 @@ def load_rates_csv(path: Path) -> tuple[ReferenceRate, ...]:
     if bad:
         raise ReferenceRateError("rates_csv_invalid", "; ".join(bad))
     return tuple(ReferenceRate(p.series, p.start, p.value, p.source) for p in points)
-
-
-def _as_reference_csv(text: str, path: Path) -> str:
-    """The older rates CSV rewritten line for line (comments kept: line numbers stay)."""
-    out, header = [], None
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            out.append(line)
-            continue
-        cells = next(csv.reader([line]))
-        if header is None:
-            header = [c.strip() for c in cells]
-            out.append("series,period,value,source")
-            continue
-        record = dict(zip(header, (c.strip() for c in cells), strict=False))
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="").writerow([
-            record.get("table", ""), record.get("half_year_start", ""), record.get("rate", ""),
-            record.get("source") or f"user table {path}"])
-        out.append(buffer.getvalue())
-    return "\n".join(out)
