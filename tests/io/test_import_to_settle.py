@@ -34,11 +34,21 @@ CALLS = ("id,at,wait,handle,status\n1,2026-10-05 09:00:00,10,100,A\n2,2026-10-05
          "3,2026-10-05 09:06:00,2,0,X\n4,2026-10-05 09:07:00,40,0,X\n5,2026-10-05 09:29:00,50,200,A\n")
 CONTRACT = """
 contract: per-call
-client: {name: Client SA, siren: "123456782", address: "1 rue A, 75001 Paris"}
+client:
+  name: Client SA
+  siren: "123456782"
+  siret: "12345678200010"
+  address: {street: "1 rue A", postcode: "75001", city: Paris, country: FR}
+  electronic_address: {scheme: "0225", id: "123456782"}
 provider:
   name: Provider SAS
+  legal_form: SAS
+  share_capital: "10000"
+  rcs_city: Amiens
   siren: "987654324"
-  address: "2 rue B, 80000 Amiens"
+  siret: "98765432400019"
+  address: {street: "2 rue B", postcode: "80000", city: Amiens, country: FR}
+  electronic_address: {scheme: "0225", id: "987654324"}
   sites: [{name: Amiens, country: FR, staff: 10}]
 term: {start: 2026-01-01, end: 2027-12-31}
 activities:
@@ -195,7 +205,10 @@ def test_the_real_january_1999_file_from_import_to_invoice(tmp_path: Path) -> No
     assert Decimal(settled["service_results"][0]["raw"]) == level.quantize(Decimal("0.000001"))
     assert settled["service_results"][0]["met"] is False  # below the 75% target: a malus line follows
     assert settled["lines"][1]["kind"] == "malus"
+    # the last step: a French e-invoice cannot bill a 1999 month — the official rule BR-FR-03 wants the billing
+    # period's dates between 2000 and 2099, and the gate refuses the document before a number is taken
     code, output = run("invoice", "issue", "--contract", str(contract), "--settlement", str(out), "--ledger",
                        str(tmp_path / "ledger"), "--out", str(tmp_path / "invoices"), "--date",
                        datetime.now(UTC).date().isoformat())
-    assert code == 0 and "issued F000001" in output, output
+    assert code == 1 and "BR-FR-03" in output, output
+    assert not (tmp_path / "invoices").exists() or not list((tmp_path / "invoices").glob("invoice-F*"))

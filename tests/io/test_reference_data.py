@@ -19,6 +19,7 @@ from charte.domain import law
 from charte.domain.calendar import Month
 from charte.domain.reference import ReferenceValueMissingError, parse_csv, shipped_book
 from charte.io.contract_yaml import load_contract
+from charte.io.einvoicing.documents import gate_document
 from charte.io.reference_data import ReferenceDataError, add_file, load_book, reference_versions
 from charte.io.settlement_files import settlement_facts
 from charte.payments import InvoiceError, Ledger, LedgerError, invoice_from_settlement, invoice_from_settlement_json
@@ -28,7 +29,8 @@ from charte.settle import SettlementError, settle
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    return run_demo(tmp_path_factory.mktemp("demo"))
+    """The demo of January 2027: its revision needs Syntec values the shipped series lacks (illustrative ones)."""
+    return run_demo(tmp_path_factory.mktemp("demo"), month=Month(2027, 1))
 
 
 def test_the_smic_table_holds_the_2026_values() -> None:
@@ -101,16 +103,27 @@ def test_a_file_marked_illustrative_marks_its_series() -> None:
 
 
 def test_charte_settle_never_uses_the_illustrative_series(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    out = tmp_path / "s.json"
-    result = CliRunner().invoke(app, ["settle", "--contract", str(default_contract_path()), "--period", "2026-10",
-                                      "--facts", str(demo.out_dir), "--reference", str(tmp_path / "ref"),
-                                      "--json", str(out)])
-    assert result.exit_code == 0, result.output
-    used = json.loads(out.read_text())["reference_data"]["syntec"]
-    assert used["illustrative"] is False and used["version"] == shipped_book().get("syntec").version
-    assert "ILLUSTRATIVE" not in result.output
-    # the demo's own settlement is the illustrative one, and says so
+    # the demo of January 2027 fell back on its illustrative series, and says so
     assert json.loads((demo.out_dir / "settlement.json").read_text())["reference_data"]["syntec"]["illustrative"]
+    # `charte settle` on the same facts reads the shipped series only: the revision's values are missing, refused
+    result = CliRunner().invoke(app, ["settle", "--contract", str(default_contract_path()), "--period", "2027-01",
+                                      "--facts", str(demo.out_dir), "--reference", str(tmp_path / "ref")])
+    assert result.exit_code == 1 and "missing_index_value" in result.output and "ILLUSTRATIVE" not in result.output
+    # with the published values added, it settles on them, and records their version
+    published = tmp_path / "syntec.csv"
+    published.write_text("# test values, not the published index\nseries,period,value,source\n"
+                         "syntec,2025-08,320.0,test\nsyntec,2026-10,326.4,test\n", encoding="utf-8")
+    out = tmp_path / "s.json"
+    result = CliRunner().invoke(app, ["settle", "--contract", str(default_contract_path()), "--period", "2027-01",
+                                      "--facts", str(demo.out_dir), "--index", str(published),
+                                      "--reference", str(tmp_path / "ref"), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    settled = json.loads(out.read_text())
+    used = settled["reference_data"]["syntec"]
+    assert used["illustrative"] is False and used["version"] == load_book(tmp_path / "ref", [published]).get(
+        "syntec").version
+    # 0.15 + 0.85 × 326.4 ÷ 320.0 = 0.15 + 0.85 × 1.02 = 1.017 (within the contract's 0%..4% bounds)
+    assert Decimal(settled["indexation"]["coefficient"]) == Decimal("1.017")
 
 
 def test_past_the_last_known_value_settlement_refuses_and_says_how_to_add_it(demo, tmp_path: Path
@@ -119,6 +132,7 @@ def test_past_the_last_known_value_settlement_refuses_and_says_how_to_add_it(dem
     # and so is the base month 2025-08 (I0); neither is in the shipped series.
     contract = load_contract(default_contract_path())
     facts = settlement_facts(demo.out_dir, contract, Month(2027, 1), reference=tmp_path / "ref")
+    assert not facts.references[0].illustrative
     with pytest.raises(SettlementError) as error:
         settle(contract, Month(2027, 1), facts)
     messages = [p.message for p in error.value.problems if p.code == "missing_index_value"]
@@ -131,18 +145,18 @@ def test_an_illustrative_settlement_never_reaches_a_numbered_invoice(demo, tmp_p
     contract = load_contract(default_contract_path())
     assert demo.settlement.illustrative
     with pytest.raises(InvoiceError) as refused:
-        invoice_from_settlement(contract, demo.settlement, date(2026, 11, 1))
+        invoice_from_settlement(contract, demo.settlement, date(2027, 2, 1))
     assert refused.value.code == "illustrative_reference_data" and "syntec" in refused.value.message
     document = json.loads((demo.out_dir / "settlement.json").read_text())
     with pytest.raises(InvoiceError):
-        invoice_from_settlement_json(contract, document, date(2026, 11, 1))
-    specimen = invoice_from_settlement(contract, demo.settlement, date(2026, 11, 1), specimen=True)
+        invoice_from_settlement_json(contract, document, date(2027, 2, 1))
+    specimen = invoice_from_settlement(contract, demo.settlement, date(2027, 2, 1), specimen=True)
     with pytest.raises(LedgerError) as never:
-        Ledger(tmp_path / "ledger", contract.provider.siren).issue(specimen)
+        Ledger(tmp_path / "ledger", contract.provider.siren).issue(specimen, gate_document)
     assert never.value.code == "specimen_not_numbered"
     cli = CliRunner().invoke(app, ["invoice", "issue", "--contract", str(default_contract_path()), "--settlement",
                                    str(demo.out_dir / "settlement.json"), "--ledger", str(tmp_path / "l"),
-                                   "--out", str(tmp_path / "o"), "--date", "2026-11-02"])
+                                   "--out", str(tmp_path / "o"), "--date", "2027-02-02"])
     assert cli.exit_code == 1 and "illustrative_reference_data" in cli.output
 
 

@@ -43,14 +43,7 @@ def test_charte_settle_prints_writes_json_and_html(demo, tmp_path):
         "--json", str(out_json), "--html", str(out_html)])
     assert result.exit_code == 0, result.output
     assert "Total including VAT" in result.output and "ILLUSTRATIVE" not in result.output  # the shipped series only
-    written, demo_json = json.loads(out_json.read_text()), json.loads((demo.out_dir / "settlement.json").read_text())
-    assert written["totals"] == demo_json["totals"]  # no revision before 2027: the index does not change the price
-    assert not written["reference_data"]["syntec"]["illustrative"] and demo_json["reference_data"]["syntec"][
-        "illustrative"]
-    again = tmp_path / "again.json"
-    CliRunner().invoke(app, ["settle", "--contract", str(default_contract_path()), "--period", "2026-10", "--facts",
-                             str(demo.out_dir), "--json", str(again)])
-    assert again.read_text() == out_json.read_text()  # same inputs, same bytes
+    assert out_json.read_text() == (demo.out_dir / "settlement.json").read_text()  # same inputs, same bytes
     assert "<table>" in out_html.read_text()
     # the demo's made-up values contradict the published ones: passing them is refused, never mixed in
     mixed = CliRunner().invoke(app, ["settle", "--contract", str(default_contract_path()), "--period", "2026-10",

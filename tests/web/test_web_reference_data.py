@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 from tests.web.conftest import build_world, csrf_of, login
 
-from charte.demo.run import DemoResult
+from charte.settle import ReferenceStamp, Settlement
 
 
-def test_an_illustrative_settlement_is_marked_and_cannot_be_invoiced(tmp_path: Path, demo: DemoResult) -> None:
-    assert demo.settlement is not None and demo.settlement.illustrative
-    world = build_world(tmp_path, settlement_json=demo.settlement.to_json())
+def test_an_illustrative_settlement_is_marked_and_cannot_be_invoiced(tmp_path: Path, published: Settlement) -> None:
+    # the demo month's settlement as if it rested on the illustrative Syntec series
+    made_up = replace(published, reference_data=(ReferenceStamp("syntec", "0" * 64, True),))
+    world = build_world(tmp_path, settlement_json=made_up.to_json())
     provider = login(TestClient(world.app), world.logins["provider"])
     location = f"/contracts/{world.contract_a}/settlements/2026-10"
     page = provider.get(location).text

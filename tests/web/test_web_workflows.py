@@ -29,8 +29,9 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> World:
 
 def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: World, demo: DemoResult,
                                                                        published: Settlement) -> None:
-    # the web settles on the shipped reference data, as `charte settle` does (never the demo's illustrative series)
-    assert demo.settlement is not None and demo.settlement.illustrative and not published.illustrative
+    # the web settles on the shipped reference data, as `charte settle` and the demo of October 2026 do
+    assert demo.settlement is not None and not published.illustrative
+    assert demo.settlement.inputs_sha256 == published.inputs_sha256
     provider = login(TestClient(fresh.app), fresh.logins["provider"])
     page = provider.get(f"/contracts/{fresh.contract_a}")
     files = [("files", (name, (demo.out_dir / name).read_bytes(), "application/octet-stream"))
@@ -95,6 +96,11 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     seen_by_client = client.get(location).text
     assert f'data-testid="paid">{language("fr").money(Decimal("1000.00"))}<' in seen_by_client
     assert f'data-testid="outstanding">{language("fr").money(total_ttc - 1000)}<' in seen_by_client
+    # issue 15: the lifecycle (Déposée on issue, Encaissée with the amount received) and the UBL file
+    assert 'data-status="200">' in seen_by_client and "Déposée (200)" in seen_by_client
+    assert 'data-status="212">' in seen_by_client and "montant encaissé" in seen_by_client
+    ubl = client.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.ubl.xml")
+    assert ubl.status_code == 200 and b"<cbc:ProfileID>S1</cbc:ProfileID>" in ubl.content
     scorecard = client.get(f"/contracts/{fresh.contract_a}/scorecard")
     assert scorecard.status_code == 200 and "<svg" in scorecard.text
 
