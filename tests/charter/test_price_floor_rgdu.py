@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from tests import party_data
 
 from charte.charter import PriceFloorError, cost_floor, floor_parameters, scorecard
 from charte.charter.price_floor import employer_cost
@@ -23,8 +24,8 @@ ON = date(2026, 10, 1)   # SMIC in force 12.31 € (arrêté du 22 mai 2026); th
 
 def contract(price_floor: dict[str, Any] | None) -> Contract:
     doc: dict[str, Any] = {
-        "contract": "rgdu-test", "client": {"name": "C", "siren": "123456782"},
-        "provider": {"name": "P", "siren": "987654324", "sites": [{"name": "Amiens", "country": "FR", "staff": 10}]},
+        "contract": "rgdu-test", "client": party_data.client(name="C"),
+        "provider": party_data.provider(name="P", sites=[{"name": "Amiens", "country": "FR", "staff": 10}]),
         "term": {"start": "2026-01-01", "end": "2027-12-31"},
         "activities": [{"id": "a", "function": "service", "channel": "voice_inbound",
                         "opening_hours": "Mo-Fr 08:00-20:00", "pricing": {"per": "productive_hour", "price": "27.00"}}],
