@@ -3,9 +3,8 @@ from pathlib import Path
 
 import pytest
 
-#: ../shared/data beside the repository, or the folder named by CHARTE_SHARED_DATA (e.g. from a git worktree)
-SHARED_DATA = Path(os.environ.get("CHARTE_SHARED_DATA")
-                   or Path(__file__).resolve().parents[1].parent / "shared" / "data")
+# ../shared/data beside the repository, or where CHARTE_SHARED_DATA says (a git worktree elsewhere)
+SHARED_DATA = Path(os.environ.get("CHARTE_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
 
 
 def shared_data(*parts: str) -> Path:

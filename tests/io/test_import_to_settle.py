@@ -212,3 +212,18 @@ def test_the_real_january_1999_file_from_import_to_invoice(tmp_path: Path) -> No
                        datetime.now(UTC).date().isoformat())
     assert code == 1 and "BR-FR-03" in output, output
     assert not (tmp_path / "invoices").exists() or not list((tmp_path / "invoices").glob("invoice-F*"))
+
+
+def test_a_store_holding_several_organisations_needs_one_named(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    store, contract = imported
+    code, output = run("import", str(tmp_path / "calls.csv"), "--mapping", str(tmp_path / "m.yaml"), "--activity",
+                       "svc", "--store", str(store), "--organisation", "another-provider")
+    assert code == 0, output
+    code, output = run("settle", "--contract", str(contract), "--period", "2026-10", "--store", str(store),
+                       "--reference", str(tmp_path / "ref"))
+    assert code == 1 and "several_organisations" in output  # never added together
+    out = tmp_path / "s.json"
+    code, output = run("settle", "--contract", str(contract), "--period", "2026-10", "--store", str(store),
+                       "--organisation", "default", "--reference", str(tmp_path / "ref"), "--json", str(out))
+    assert code == 0, output
+    assert json.loads(out.read_text())["lines"][0]["quantity"] == "3"  # the 3 answered calls, counted once

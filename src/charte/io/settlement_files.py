@@ -70,8 +70,8 @@ def _spec(stem: str, title: str, fields: tuple[FieldSpec, ...], **extra: Any) ->
 #: Columns ``charte kpi`` and the import store add beside the interval facts: accepted, not used.
 KPI_AND_STORE_COLUMNS: Final = (
     "interval_start_local", "utc_offset_seconds", "local_date", "organisation", "month", "source_row", "import_id",
-    "ivr_contacts", "ivr_only", "written_received", "ivr_seconds", "answer_rate", "abandon_rate", "asa_seconds",
-    "aht_seconds", "occupancy", "ivr_mean_seconds")
+    "ivr_contacts", "ivr_only", "written_received", "ivr_seconds", "queued", "answer_rate", "abandon_rate",
+    "abandon_rate_queued", "asa_seconds", "aht_seconds", "occupancy", "ivr_mean_seconds")
 FILES: Final[dict[str, FileSpec]] = {
     "interval_report": _spec(
         "interval_report", "an interval report", INTERVAL_REPORT,

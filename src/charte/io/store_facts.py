@@ -10,7 +10,9 @@ file. Contact records carry no agent time: an activity priced per productive hou
 ACD's interval report (settlement refuses otherwise, naming the missing column).
 
 The store's partitions are local months of each import's zone; the month before and after are
-read too, and settlement cuts the period in Paris time.
+read too, and settlement cuts the period in Paris time. One organisation's facts are read: when
+the store holds an activity for several, ``organisation`` must say which (never added together,
+as ``charte kpi``).
 """
 
 from __future__ import annotations
@@ -55,6 +57,12 @@ def store_interval_tables(root: Path, contract: Contract, month: Month, problems
         files = {kind: committed_files(root, kind, organisation=organisation, activity=activity.id, months=months)
                  for kind in STORE_KINDS}
         where = f"{root} ({activity.id})"
+        owners = sorted({p.parts[-4].removeprefix("organisation=") for kind in STORE_KINDS for p in files[kind]})
+        if len(owners) > 1:
+            problems.append(Problem("several_organisations", where,
+                                    f"the store holds `{activity.id}` for organisations {', '.join(owners)}; expected "
+                                    "one: give --organisation (their facts are never added together)"))
+            continue
         if files["interval_report"] and files["contact_record"]:
             problems.append(Problem("records_and_reports", where,
                                     f"the store holds both contact records and interval reports for `{activity.id}`; "
