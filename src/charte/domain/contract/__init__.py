@@ -16,7 +16,14 @@ from charte.domain.contract.charter_2010 import (
 )
 from charte.domain.contract.disputes import DEFAULT_ANSWER_WITHIN, DisputeTerms
 from charte.domain.contract.exit import Exit, RampDown
-from charte.domain.contract.forecast_commitments import ForecastCommitments, Horizon, MinimumBilling, VolumeBand
+from charte.domain.contract.forecast_commitments import (
+    FairEvaluation,
+    ForecastCommitments,
+    Horizon,
+    IntervalBand,
+    MinimumBilling,
+    VolumeBand,
+)
 from charte.domain.contract.indexation import Indexation, RevisionFormula
 from charte.domain.contract.liability import Liability
 from charte.domain.contract.model import Contract
@@ -52,10 +59,11 @@ from charte.domain.contract.validation import Validation, validate_document
 __all__ = [
     "DEFAULT_ANSWER_WITHIN", "Abandonment", "Activity", "Amendment", "AnswerRate", "AverageSpeedOfAnswer",
     "BonusMalus", "BonusRule", "CalendarSpanValue", "Certification", "Charter2010", "Contract", "Conversion",
-    "DisputeTerms", "Evaluation", "Exclusion", "Exit", "Finding", "FirstContactResolution", "FixedMonthly",
-    "ForecastCommitments", "Function", "Grid", "HeldCertification", "Horizon", "Indexation", "IvrPolicy",
-    "LatePenalty", "Liability", "MalusRule", "MinimumBilling", "MonthDay", "OutboundDialing", "OverallCap", "Party",
-    "PaymentTerms", "PerHandledContact", "PerMinute", "PerProductiveHour", "PriceFloor", "Pricing", "Provider",
-    "QualityScore", "RampDown", "ResponseTime", "RevisionFormula", "ServiceCommitment", "ServiceLevel", "Site",
-    "SuccessFee", "Term", "Tier", "Validation", "VolumeBand", "apply_patch", "validate_document",
+    "DisputeTerms", "Evaluation", "Exclusion", "Exit", "FairEvaluation", "Finding", "FirstContactResolution",
+    "FixedMonthly", "ForecastCommitments", "Function", "Grid", "HeldCertification", "Horizon", "Indexation",
+    "IntervalBand", "IvrPolicy", "LatePenalty", "Liability", "MalusRule", "MinimumBilling", "MonthDay",
+    "OutboundDialing", "OverallCap", "Party", "PaymentTerms", "PerHandledContact", "PerMinute", "PerProductiveHour",
+    "PriceFloor", "Pricing", "Provider", "QualityScore", "RampDown", "ResponseTime", "RevisionFormula",
+    "ServiceCommitment", "ServiceLevel", "Site", "SuccessFee", "Term", "Tier", "Validation", "VolumeBand",
+    "apply_patch", "validate_document",
 ]
