@@ -39,12 +39,19 @@ def test_the_credit_note_is_the_grid_s_malus_on_the_what_if_s_verdict(demo: Demo
     d = demo.dispute
     assert d is not None and d.credit_note is not None
     (verdict,) = [v for v in d.whatif.verdicts if v.changed]
-    assert verdict.commitment == "sl-80-20" and verdict.issued["met"] is True and verdict.proposed["met"] is False
-    # Malus grid of the contract: 1% of the activity's invoice per point under the 82% target (avenant-1), cap 5%.
-    result = Decimal(verdict.proposed["result"])
-    base = demo.settlement.total_excluding_vat                             # one service line, no other line
-    malus = (Decimal("0.82") - result) * 100 * Decimal("0.01") * base
-    expected_ht = malus.quantize(Decimal("0.01"))
+    assert verdict.commitment == "sl-80-20" and verdict.proposed["met"] is False
+    # Malus grid of the contract: 1% of the activity's invoice (its service line, before bonus/malus) per point
+    # under the 82% target (avenant-1), pro rata, cap 5%. The credit note gives back the malus the what-if's
+    # verdict adds to the invoiced one: (result_issued − result_proposed) × 100 points × 1% × base.
+    assert demo.settlement is not None
+    (service,) = [line for line in demo.settlement.lines if str(line.kind) == "service"]
+    base = service.amount
+    issued = Decimal(verdict.issued["result"]) if verdict.issued["met"] is False else Decimal("0.82")
+
+    def malus(result: Decimal) -> Decimal:
+        return ((Decimal("0.82") - result) * 100 * Decimal("0.01") * base).quantize(Decimal("0.01"))
+
+    expected_ht = malus(Decimal(verdict.proposed["result"])) - malus(issued)
     expected_vat = (expected_ht * Decimal("0.20")).quantize(Decimal("0.01"))
     note = d.credit_note
     assert (note.total_excluding_vat, note.total_vat) == (expected_ht, expected_vat)

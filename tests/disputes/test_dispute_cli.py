@@ -7,6 +7,7 @@ The month is the one of ``test_whatif``, written as files: 30.00 € per product
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -64,12 +65,24 @@ inbound,client_outage,client,2026-11-02T09:30:00Z,2026-11-02T10:00:00Z,CRM down
 """
 
 
+def _other_days() -> list[str]:
+    """12:00 Paris (11:00 UTC in November) on every opening day (Mo–Sa) of November 2026 but the 2nd: the engine
+    refuses a month with data gaps, so each gets a zero interval and a zero forecast."""
+    days = [date(2026, 11, d) for d in range(1, 31)]
+    return [f"{d.isoformat()}T11:00:00Z" for d in days if d.weekday() < 6 and d.day != 2]
+
+
+def _completed(text: str, zero: str) -> str:
+    return text + "".join(zero.format(start=start) for start in _other_days())
+
+
 @pytest.fixture
 def month(tmp_path: Path) -> Path:
     (tmp_path / "contract.yaml").write_text(CONTRACT)
     facts = tmp_path / "facts"
     facts.mkdir()
-    for name, text in (("interval_report.csv", INTERVALS), ("forecasts.csv", FORECASTS),
+    for name, text in (("interval_report.csv", _completed(INTERVALS, "inbound,{start},30,0,0,0,0,0,0,0\n")),
+                       ("forecasts.csv", _completed(FORECASTS, "inbound,W-1,2026-10-26,30min,{start},0,180\n")),
                        ("incidents.csv", INCIDENTS)):
         (facts / name).write_text(text)
     settled = CliRunner().invoke(app, ["settle", "--contract", str(tmp_path / "contract.yaml"), "--period", "2026-11",
@@ -119,7 +132,8 @@ def test_bad_changes_are_reported_at_their_place_with_exit_1(month: Path) -> Non
 
 
 def test_other_facts_than_the_invoice_s_are_refused(month: Path) -> None:
-    (month / "facts" / "interval_report.csv").write_text(INTERVALS.replace(",90,", ",91,"))
+    report = month / "facts" / "interval_report.csv"
+    report.write_text(report.read_text().replace(",90,", ",91,"))
     code, out = _whatif(month, "--exclude-incident", "inbound/client_outage/2026-11-02T09:30Z")
     assert code == 1 and "[evidence_does_not_match]" in out
 
@@ -127,10 +141,14 @@ def test_other_facts_than_the_invoice_s_are_refused(month: Path) -> None:
 def test_evidence_lists_incidents_and_forecast_versions(month: Path, tmp_path: Path) -> None:
     late = tmp_path / "late.csv"
     late.write_text(FORECASTS.replace("2026-10-26", "2026-10-30"))
+    (month / "facts" / "forecasts.csv").write_text((month / "facts" / "forecasts.csv").read_text()
+                                                   + FORECASTS.replace("2026-10-26", "2026-10-28").split("\n", 1)[1])
     result = CliRunner().invoke(app, ["dispute", "evidence", "--contract", str(month / "contract.yaml"), "--facts",
                                       str(month / "facts"), "--period", "2026-11", "--forecast-file", str(late)],
                                 env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "inbound/client_outage/2026-11-02T09:30Z" in result.output
-    assert "inbound:W-1:2026-10-26  30min, 2 periods, read by the settlement" in result.output
-    assert "inbound:W-1:2026-10-30  30min, 2 periods, held, not read" in result.output
+    # W-1 is due 7 days before each day: the version of 26 October is on time for the 2nd, that of 28 October late
+    assert "inbound:W-1:2026-10-26  30min, 26 periods, used:" in result.output
+    assert "inbound:W-1:2026-10-28  30min, 2 periods, late: issued 2026-10-28, after its deadline" in result.output
+    assert "inbound:W-1:2026-10-30  30min, 2 periods, submitted apart, not in the facts" in result.output

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tests.settle.scenarios import NOVEMBER, at, row, sl_contract
+from tests.settle.scenarios import NOVEMBER, OPENING, _open_days, at, complete_forecast, complete_rows, row, sl_contract
 
 from charte.disputes import IntervalReportVersion, IssuedSettlement, MonthEvidence
 from charte.domain.contract import Contract
@@ -33,8 +33,16 @@ def evidence(contract: Contract, rows: list[dict[str, Any]], *, forecasts: tuple
              incidents: tuple[Incident, ...] = (), other_forecasts: tuple[ForecastSeries, ...] = (),
              corrected: tuple[IntervalReportVersion, ...] = (), index_values: tuple[IndexValue, ...] = (),
              period: Any = NOVEMBER) -> MonthEvidence:
-    return MonthEvidence(contract, period, (interval_block("inbound", rows),), forecasts, incidents=incidents,
-                    index_values=index_values, other_forecasts=other_forecasts, corrected_reports=corrected)
+    # every other opening day of the month gets a zero interval and a zero forecast (the engine refuses data gaps)
+    days = _open_days(rows, OPENING)
+    return MonthEvidence(contract, period, (interval_block("inbound", complete_rows(rows)),),
+                         tuple(complete_forecast(f, days) for f in forecasts), incidents=incidents,
+                         index_values=index_values, other_forecasts=other_forecasts, corrected_reports=corrected)
+
+
+def block(rows: list[dict[str, Any]]) -> Any:
+    """An interval report of the month: ``rows`` and a zero interval on every other opening day."""
+    return interval_block("inbound", complete_rows(rows))
 
 
 def issued(ev: MonthEvidence) -> IssuedSettlement:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -57,13 +58,13 @@ def api(tmp_path_factory: pytest.TempPathFactory, demo: DemoResult) -> Iterator[
 
 def test_a_dispute_by_the_api_from_contest_to_withdrawal(api: Api) -> None:
     body = {"invoice": "F000001", "scope": "verdict", "commitment": "sl-80-20", "reason": "formula_or_threshold",
-            "disputed_amount": "253.63", "text": "Judge it band-neutralised"}
+            "disputed_amount": "300.00", "text": "Judge it band-neutralised"}
     assert api.call("provider", "POST", "/disputes", json=body).status_code == 403
     assert api.call("other_client", "POST", "/disputes", json=body).status_code == 404
     opened = api.call("client", "POST", "/disputes", json=body)
     assert opened.status_code == 201, opened.text
     dispute = opened.json()
-    assert (dispute["status"], dispute["invoice_status"], dispute["disputed_amount"]) == ("open", "207", "253.63")
+    assert (dispute["status"], dispute["invoice_status"], dispute["disputed_amount"]) == ("open", "207", "300.00")
     (deposited, disputed) = dispute["standing"]["status_history"]
     assert (deposited["status"], disputed["status"], disputed["reason_code"]) == ("200", "207", "CALCUL_ERR")
     assert [e["kind"] for e in dispute["entries"]] == ["contest"]
@@ -71,8 +72,10 @@ def test_a_dispute_by_the_api_from_contest_to_withdrawal(api: Api) -> None:
     # the contract states no answer period: charte's stated default, 15 days from the contest's Paris date
     assert owed["party"] == "provider" and owed["kind"] == "contest"
     assert date.fromisoformat(owed["due"]) - date.fromisoformat(owed["since"]) == timedelta(days=15)
+    settled = api.call("client", "GET", "/settlements/2026-10").json()["settlement"]
+    total = Decimal(settled["totals"]["including_vat"])
     st = dispute["standing"]
-    assert (st["disputed"], st["undisputed_outstanding"]) == ("253.63", "170636.93")  # 170,890.56 − 253.63
+    assert (Decimal(st["disputed"]), Decimal(st["undisputed_outstanding"])) == (Decimal("300.00"), total - 300)
     path = f"/disputes/{dispute['id']}"
 
     # A what-if whose change is invalid is refused at its place; a valid one is computed and kept.
@@ -82,12 +85,22 @@ def test_a_dispute_by_the_api_from_contest_to_withdrawal(api: Api) -> None:
         "changes": [{"change": "evaluation", "commitment": "sl-80-20", "evaluation": "band_neutralised"}]})
     assert made.status_code == 201, made.text
     whatif = made.json()
-    # Band-neutralised, the month's service level is 81.82% against the 82% target (README): 0.1781 points short,
-    # a malus of 1% per point of 142,408.80 → 253.63 excluding VAT, the amount the client claims before VAT.
-    assert whatif["settled"] and whatif["difference_excluding_vat"] == "-253.63"
-    assert whatif["result"]["totals"]["correction_including_vat"] == "-304.36"  # + VAT 50.73
-    (malus,) = [line for line in whatif["result"]["lines"] if line["status"] == "added"]
-    assert malus["clause"] == "bonus_malus.grids[sl-80-20]"
+    # The grid: 1% of the service line per point under the 82% target, pro rata, each malus rounded to the cent.
+    # Judged band-neutralised instead of fair, the malus follows the settlement's own band-neutralised result.
+    (sl,) = [r for r in settled["service_results"] if r["commitment"] == "sl-80-20"]
+    (service,) = [line for line in settled["lines"] if line["kind"] == "service"]
+    base = Decimal(service["amount"])
+
+    def malus(result: str) -> Decimal:
+        return max((Decimal("0.82") - Decimal(result)) * 100 * Decimal("0.01") * base, Decimal(0)).quantize(
+            Decimal("0.01"))
+
+    expected = malus(sl["fair"]) - malus(sl["band_neutralised"])
+    assert whatif["settled"] and Decimal(whatif["difference_excluding_vat"]) == expected != 0
+    vat = (abs(expected) * Decimal("0.20")).quantize(Decimal("0.01"))
+    assert Decimal(whatif["result"]["totals"]["correction_including_vat"]) == expected - vat
+    (line,) = [d for d in whatif["result"]["lines"] if d["status"] != "unchanged"]
+    assert line["clause"] == "bonus_malus.grids[sl-80-20]"
     listed = api.call("client", "GET", f"{path}/whatifs").json()
     assert [w["id"] for w in listed] == [whatif["id"]]
     assert api.call("client", "GET", f"{path}/whatifs/{whatif['id']}").json()["id"] == whatif["id"]
@@ -110,7 +123,7 @@ def test_a_dispute_by_the_api_from_contest_to_withdrawal(api: Api) -> None:
     # withdrawn: the client approves the invoice (205 Approuvée, issue 15's lifecycle)
     assert (final["status"], final["invoice_status"], final["document_number"]) == ("withdrawn", "205", None)
     assert [h["status"] for h in final["standing"]["status_history"]] == ["200", "207", "205"]
-    assert final["standing"]["disputed"] == "0.00" and final["standing"]["undisputed_outstanding"] == "170890.56"
+    assert final["standing"]["disputed"] == "0.00" and Decimal(final["standing"]["undisputed_outstanding"]) == total
     assert api.call("client", "POST", f"{path}/messages", json={"text": "encore"}).json()["detail"][0]["code"] \
         == "dispute_ended"
     # The thread's steps are sealed: each digest is the next step's previous digest.

@@ -19,10 +19,12 @@ from facturx import get_xml_from_pdf
 from tests.web.smtp_server import Inbox, smtp_server
 
 from charte.demo.run import DemoResult, default_contract_path
+from charte.disputes import Totals
 from charte.io.einvoicing.gate import validate
 from charte.io.facturx import check_xsd
 from charte.web import WebSettings, create_app
 from charte.web.demo_tenants import DemoTenants, seed_demo
+from charte.web.i18n import language
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
@@ -35,8 +37,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, demo: DemoResult) -> Iterator[tuple[DemoTenants, str, Inbox,
-                                                                                             Path]]:
+def served(tmp_path_factory: pytest.TempPathFactory,
+           demo: DemoResult) -> Iterator[tuple[DemoTenants, str, Inbox, Path, Totals]]:
     """The application on a loopback port with the demo month settled, and an SMTP server; the socket listens
     before the server thread starts, so the browser's first request waits in the backlog (no sleeping)."""
     import uvicorn
@@ -55,7 +57,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, demo: DemoResult) -> Iterat
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
-        yield tenants, base, inbox, demo.out_dir / demo.dispute.revision_file
+        yield tenants, base, inbox, demo.out_dir / demo.dispute.revision_file, demo.dispute.whatif.totals
         server.should_exit = True
         thread.join(timeout=30)
     sock.close()
@@ -84,7 +86,7 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_contest_whatif_mediation_agreement_credit_note(served, browser) -> None:  # type: ignore[no-untyped-def]
-    tenants, base, inbox, revision = served
+    tenants, base, inbox, revision, totals = served   # the figures `charte demo`'s dispute computed
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     c = tenants.contract_id
     month = f"{base}/contracts/{c}/settlements/2026-10"
@@ -101,7 +103,8 @@ def test_contest_whatif_mediation_agreement_credit_note(served, browser) -> None
     client.wait_for_selector("#contest-form")
     assert client.is_checked("input[name=scope][value=line]")
     client.select_option("select[name=reason]", "forecast_used")
-    client.fill("input[name=disputed_amount]", "1295,00")
+    claim = -totals.correction_including_vat
+    client.fill("input[name=disputed_amount]", str(claim).replace(".", ","))
     client.fill("textarea[name=text]", "Le mailing du 13 octobre était annoncé par la prévision S−1 du 9 octobre.")
     client.set_input_files("#contest-form input[name=files]", str(revision))
     client.select_option("#contest-form select[name=evidence]", "forecasts")
@@ -116,7 +119,7 @@ def test_contest_whatif_mediation_agreement_credit_note(served, browser) -> None
     provider.select_option("[data-testid=forecast-version]", "service-inbound:W-1:2026-10-09")
     provider.click("#whatif-form button[type=submit]")
     provider.wait_for_selector("[data-testid=whatif]")
-    assert provider.inner_text("[data-testid=difference-ht]").replace("\u202f", " ").startswith("-1 079,17")
+    assert provider.inner_text("[data-testid=difference-ht]") == language("fr").money(totals.difference)
     assert provider.locator("[data-testid=waterfall] svg title").first.text_content().startswith("Du montant facturé")
     whatif = re.search(r"whatif-([0-9a-f]{32})", provider.content()).group(1)
     _shot(provider, "11-provider-what-if.png")
@@ -153,7 +156,7 @@ def test_contest_whatif_mediation_agreement_credit_note(served, browser) -> None
     name, xml = get_xml_from_pdf(pdf, check_xsd=False)
     assert name == "factur-x.xml"
     check_xsd(xml)
-    assert b"<ram:TypeCode>381</ram:TypeCode>" in xml and b"<ram:GrandTotalAmount>1295.00" in xml
+    assert b"<ram:TypeCode>381</ram:TypeCode>" in xml and f"<ram:GrandTotalAmount>{claim}".encode() in xml
     assert validate(xml, "cii").ok   # the e-invoicing gate's rules (EN 16931, BR-FR), run again on what was served
     download.value.save_as(str(ARTIFACTS / download.value.suggested_filename))
 

@@ -24,9 +24,10 @@ from charte.disputes import IssuedSettlement, MonthEvidence, WhatIf, incident_id
 from charte.disputes.words import describe
 from charte.domain.calendar import PARIS, CalendarError, Month
 from charte.io.contract_yaml import ContractInvalid, load_contract
-from charte.io.dispute_files import corrected_reports, forecast_versions, load_evidence
-from charte.io.settlement_files import illustrative_syntec_path, load_index_values
+from charte.io.dispute_files import corrected_reports, forecast_versions
+from charte.io.settlement_files import settlement_facts
 from charte.settle import SettlementError
+from charte.settle.forecast_versions import select_forecasts
 from charte.store import make_engine, migrate, session_factory
 from charte.web import WebSettings
 from charte.web.disputes import remind_overdue, send_all
@@ -39,14 +40,15 @@ app.add_typer(dispute_app)
 EVIDENCE_HELP = "Folder of facts the settlement was made from (interval_report, forecasts, staffing, incidents…)."
 
 
-def _evidence(console: Console, contract: Path, period: Month, facts: Path, index: Path | None,
-              forecast_files: list[Path], report_files: list[Path]) -> MonthEvidence:
+def _evidence(console: Console, contract: Path, period: Month, facts: Path, index: list[Path],
+              reference: Path | None, forecast_files: list[Path], report_files: list[Path]) -> MonthEvidence:
+    """The month's evidence read as `charte settle` reads it (same facts folder, reference data, index files)."""
     try:
         loaded = load_contract(contract)
         others = [s for f in forecast_files for s in forecast_versions(f)]
         corrected = [v for f in report_files for v in corrected_reports(f)]
-        return load_evidence(loaded, period, facts, index_values=load_index_values(index or illustrative_syntec_path()),
-                             other_forecasts=others, corrected_reports=corrected)
+        read = settlement_facts(facts, loaded, period, reference=reference, index_files=index)
+        return MonthEvidence.of(loaded, period, read, other_forecasts=others, corrected_reports=corrected)
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False, highlight=False)
@@ -120,8 +122,11 @@ def whatif_command(
                                                   "(charte settle --json).")],
     contract: Annotated[Path, typer.Option(help="Contract YAML.")],
     facts: Annotated[Path, typer.Option(help=EVIDENCE_HELP)],
-    index: Annotated[Path | None, typer.Option(help="Index values CSV (series,month,value) the settlement used; "
-                                                    "default: the illustrative Syntec series.")] = None,
+    index: Annotated[list[Path], typer.Option(help="Index values CSV given to `charte settle --index` for the "
+                                                   "settlement (repeat for several).")] = [],  # noqa: B006
+    reference: Annotated[Path | None, typer.Option(help="Reference values folder given to `charte settle "
+                                                        "--reference` (default $CHARTE_REFERENCE or "
+                                                        "./charte-reference).")] = None,
     exclude_incident: Annotated[list[str], typer.Option(
         help="Leave this incident out of the facts (its id: activity/kind/YYYY-MM-DDTHH:MMZ, see "
              "`charte dispute evidence`); its intervals are judged as measured. Repeatable.")] = [],  # noqa: B006
@@ -157,7 +162,7 @@ def whatif_command(
         console.print(f"{settlement}: expected a settlement JSON written by `charte settle --json`; {exc}",
                       markup=False)
         raise typer.Exit(2) from None
-    evidence = _evidence(console, contract, period, facts, index, forecast_file, interval_report)
+    evidence = _evidence(console, contract, period, facts, index, reference, forecast_file, interval_report)
     reports = [(v.block.activity, v.version) for v in evidence.corrected_reports]
     data = changes_from_options(exclude_incident, include_incident, forecast_version, evaluation, band, reports,
                                 index_value)
@@ -194,6 +199,8 @@ def evidence_command(
     facts: Annotated[Path, typer.Option(help=EVIDENCE_HELP)],
     period: Annotated[str, typer.Option(help="The settled month, YYYY-MM.")],
     forecast_file: Annotated[list[Path], typer.Option(help="Files of other forecast versions.")] = [],  # noqa: B006
+    index: Annotated[list[Path], typer.Option(help="Index values CSV, as for `charte settle`.")] = [],  # noqa: B006
+    reference: Annotated[Path | None, typer.Option(help="Reference values folder, as for `charte settle`.")] = None,
 ) -> None:
     """List what a what-if may refer to: each incident's id and every forecast version held for the month."""
     console = Console()
@@ -202,14 +209,17 @@ def evidence_command(
     except CalendarError as exc:
         console.print(f"--period: {exc}", markup=False)
         raise typer.Exit(2) from None
-    evidence = _evidence(console, contract, month, facts, None, forecast_file, [])
-    read = {id(s) for s in evidence.forecasts}
+    evidence = _evidence(console, contract, month, facts, index, reference, forecast_file, [])
+    held = {id(s) for s in evidence.forecasts}
+    _, uses = select_forecasts(evidence.contract.as_of(month.first_day), month, evidence.facts(), [])
+    standing = {(u.activity, u.horizon, u.issued): f"{u.status}: {u.reason}" for u in uses}
     console.print("incidents (--exclude-incident):", style="bold")
     for key, incident in incident_ids(evidence.incidents).items():
         console.print(f"  {key}  {incident.side}  {incident.description}", markup=False, highlight=False)
     console.print("forecast versions (--forecast-version):", style="bold")
     for version, series in sorted(evidence.forecast_versions().items()):
-        state = "read by the settlement" if id(series) in read else "held, not read"
+        state = standing.get((series.activity, series.horizon, series.issued), "in the facts") if id(series) in held \
+            else "submitted apart, not in the facts"
         console.print(f"  {version}  {series.granularity}, {series.volume_milli.size} periods, {state}",
                       markup=False, highlight=False)
 

@@ -43,6 +43,7 @@ from charte.disputes import (
     Entry,
     IssuedSettlement,
     Kind,
+    MonthEvidence,
     Reason,
     Scope,
     UseForecastVersion,
@@ -56,14 +57,14 @@ from charte.disputes.words import KINDS, REASONS, STANDINGS, describe, scope_wor
 from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import Contract
 from charte.io.cdar import write_cdar_messages
-from charte.io.dispute_files import forecast_versions, load_evidence
+from charte.io.dispute_files import forecast_versions
 from charte.io.einvoicing.documents import gate_document
-from charte.io.settlement_files import illustrative_syntec_path, load_index_values
+from charte.io.settlement_files import illustrative_index, load_facts, settlement_facts
 from charte.payments import Invoice, Ledger
 from charte.payments.lifecycle import StatusEvent
 from charte.reports.invoice_pdf import write_invoice_files
 from charte.reports.waterfall import waterfall
-from charte.settle import Settlement
+from charte.settle import Facts, Settlement, inputs_digest
 
 #: Days after the invoice each step is posted (the mediator takes ten days).
 STEP_DAYS = {"contest": 4, "whatif": 8, "objection": 9, "recommendation": 19, "client": 22, "provider": 23}
@@ -118,8 +119,8 @@ def run_dispute(out_dir: Path, contract: Contract, month: Month, settlement: Set
     issued_on = day - timedelta(days=NOTICE_DAYS)
     name = f"forecast-revision-W-1-{issued_on.isoformat()}.csv"
     pacsv.write_csv(revision, out_dir / name)
-    evidence = load_evidence(contract, month, out_dir, index_values=load_index_values(illustrative_syntec_path()),
-                             other_forecasts=forecast_versions(out_dir / name))
+    evidence = MonthEvidence.of(contract, month, _facts_settled(out_dir, contract, month, settlement),
+                                other_forecasts=forecast_versions(out_dir / name))
     change = UseForecastVersion(activity=generated.activity, horizon="W-1", issued_on=issued_on)
     result = whatif(IssuedSettlement.of(settlement), evidence, [change])
     if not result.settled or result.totals is None or result.difference >= 0:
@@ -149,6 +150,16 @@ def run_dispute(out_dir: Path, contract: Contract, month: Month, settlement: Set
     files += write_cdar_messages(disputed, invoice, out_dir)
     (out_dir / "dispute.json").write_text(_document(claim, entries, result), encoding="utf-8")
     return DemoDispute(claim, tuple(entries), result, note, day, name, (*files, "dispute.json"))
+
+
+def _facts_settled(out_dir: Path, contract: Contract, month: Month, settlement: Settlement) -> Facts:
+    """The facts the demo's settlement read (``charte.demo.run``: the shipped reference data, else the
+    illustrative Syntec series), found by their digest."""
+    facts = settlement_facts(out_dir, contract, month, reference=out_dir / "no-reference")
+    if inputs_digest(contract, month, facts) != settlement.inputs_sha256:
+        values, illustrative = illustrative_index()
+        facts = load_facts(out_dir, index_values=values, references=[illustrative])
+    return facts
 
 
 _CONTEST = ("Le verdict du {day} (jour de notre mailing) repose sur la prévision S−1 émise avant le mailing. "

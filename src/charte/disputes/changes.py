@@ -9,9 +9,9 @@ honoured):
                        of the facts: its intervals are judged as measured (axis 3, exclusions)
 ``include_incident``   an incident is added to the facts (activity, kind, side, start, end): its
                        intervals are set aside when the contract excludes that kind or side
-``forecast_version``   another issue of a horizon's forecast held for the month
-                       (activity, horizon, issue date) replaces the others on the periods it
-                       covers (axis 1: the forecast the client committed to)
+``forecast_version``   another version of a horizon's forecast held for the month (activity,
+                       horizon, issue) counts on the periods it covers, as if issued by their
+                       deadlines (axis 1: which forecast the client committed to)
 ``evaluation``         a service commitment judged ``raw``, ``band_neutralised`` or ``fair`` (axis 2)
 ``band``               the tolerance band around the forecast (``under``, ``over``) (axis 1)
 ``interval_report``    a corrected interval report of an activity, submitted as a new version
@@ -30,19 +30,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-import numpy as np
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from charte.disputes.evidence import ForecastVersionId, MonthEvidence, incident_id
-from charte.domain.calendar import Month
+from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import Contract, Evaluation, validate_document
 from charte.domain.contract.problems import dotted
 from charte.domain.contract.quantities import Amount, MonthField, Percent, Share, format_percent
 from charte.settle import Facts, ForecastSeries, Incident, IndexValue, Problem
+from charte.settle.forecast_versions import _deadlines  # the engine's one deadline rule
+from charte.settle.period import day_of, local_day_numbers
 
 WHAT_IF_AMENDMENT = "what-if"
 
@@ -74,12 +75,19 @@ class IncludeIncident(_Change):
 
 
 class UseForecastVersion(_Change):
-    """Use another issue of a horizon's forecast on the periods it covers."""
+    """Use another version of a horizon's forecast on the periods it covers, as if issued by their deadlines."""
 
     change: Literal["forecast_version"] = "forecast_version"
     activity: str = Field(min_length=1, max_length=200)
     horizon: str = Field(min_length=1, max_length=60)
-    issued_on: date
+    issued_on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$",
+                           description="the version's issue: its date, or its instant (UTC, ...Z) when two "
+                                       "versions share a day")
+
+    @field_validator("issued_on", mode="before")
+    @classmethod
+    def _date_as_text(cls, value: object) -> object:
+        return value.isoformat() if isinstance(value, date) else value
 
     @property
     def version(self) -> ForecastVersionId:
@@ -236,35 +244,38 @@ def changed_contract(evidence: MonthEvidence, changes: Sequence[Change], problem
     return validation.contract
 
 
-def _overlay(others: list[ForecastSeries], chosen: ForecastSeries) -> list[ForecastSeries]:
-    """``chosen`` and, of the other issues of its horizon, only the periods ``chosen`` does not cover."""
-    covered = set(chosen.period_start.tolist())
-    out = []
-    for series in others:
-        keep = np.array([start not in covered for start in series.period_start.tolist()], dtype=bool)
-        if keep.any():
-            out.append(replace(series, period_start=series.period_start[keep],
-                               volume_milli=series.volume_milli[keep], aht_seconds=series.aht_seconds[keep]))
-    return [*out, chosen]
+def counted_by_deadline(contract: Contract, version: ForecastSeries) -> list[ForecastSeries]:
+    """``version`` as if issued by the deadline of each of its periods: one part per deadline, stamped the
+    deadline's last second (Paris), so that the engine's rule — per period, the latest version issued by the
+    deadline — picks it over every version the settlement used (:mod:`charte.settle.forecast_versions`)."""
+    deadlines = _deadlines(contract, version, local_day_numbers(version.period_start))
+    parts = []
+    for deadline in sorted(set(deadlines.tolist())):
+        day = day_of(deadline)
+        stamp = datetime.combine(day, time(23, 59, 59), PARIS)
+        parts.append(replace(version.rows(deadlines == deadline), issued_on=day, issued_at=stamp,
+                             source=f"what-if: version issued {version.issued}, counted as issued by {day}"))
+    return parts
 
 
 def _forecasts(evidence: MonthEvidence, changes: Sequence[tuple[int, UseForecastVersion]],
                problems: list[Problem]) -> list[ForecastSeries]:
     forecasts = list(evidence.forecasts)
     versions = evidence.forecast_versions()
+    contract = evidence.contract.as_of(evidence.period.first_day)
     for i, change in changes:
         chosen = versions.get(change.version)
         if chosen is None:
             held = sorted(str(v) for v in versions if (v.activity, v.horizon) == (change.activity, change.horizon))
             problems.append(Problem("forecast_version_missing", _where(i, change),
-                                    f"no {change.horizon} forecast of `{change.activity}` issued on "
-                                    f"{change.issued_on.isoformat()} is held for {evidence.period}; held: "
-                                    f"{', '.join(held) or 'none'}"))
+                                    f"no {change.horizon} forecast of `{change.activity}` issued {change.issued_on} "
+                                    f"is held for {evidence.period}; held: {', '.join(held) or 'none'}"))
             continue
-        target = (change.activity, change.horizon)
-        same = [s for s in forecasts if (s.activity, s.horizon) == target and s is not chosen]
-        rest = [s for s in forecasts if (s.activity, s.horizon) != target]
-        forecasts = rest + _overlay(same, chosen)
+        if contract.forecasts is None or change.horizon not in {h.name for h in contract.forecasts.horizons}:
+            problems.append(Problem("unknown_horizon", _where(i, change),
+                                    f"horizon {change.horizon} is not a forecast horizon of {contract.id}"))
+            continue
+        forecasts = [s for s in forecasts if s is not chosen] + counted_by_deadline(contract, chosen)
     return forecasts
 
 
@@ -333,7 +344,8 @@ def changed_facts(evidence: MonthEvidence, changes: Sequence[Change], problems: 
     if problems:
         return evidence.facts()
     return Facts.of(intervals=blocks.values(), forecasts=forecasts, staffing=evidence.staffing, incidents=incidents,
-                    index_values=index.values(), kpis=evidence.kpis, successes=evidence.successes)
+                    index_values=index.values(), kpis=evidence.kpis, successes=evidence.successes,
+                    references=evidence.references)
 
 
 def apply_changes(evidence: MonthEvidence, changes: Sequence[Change]) -> tuple[Contract, Facts, list[Problem]]:
@@ -347,5 +359,5 @@ def apply_changes(evidence: MonthEvidence, changes: Sequence[Change]) -> tuple[C
 __all__ = [
     "CHANGE_KINDS", "WHAT_IF_AMENDMENT", "Change", "CorrectedIntervalReport", "EvaluationMode", "ExcludeIncident",
     "IncludeIncident", "IndexValueChange", "UseForecastVersion", "VolumeBandChange", "apply_changes",
-    "change_as_dict", "changed_contract", "changed_facts", "parse_changes",
+    "change_as_dict", "changed_contract", "changed_facts", "counted_by_deadline", "parse_changes",
 ]

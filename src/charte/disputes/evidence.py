@@ -4,13 +4,15 @@ A what-if re-settles the month from the same evidence with stated changes, so th
 split in two:
 
 * **what the issued settlement read** — the contract, the month and its facts (interval
-  reports, every forecast issue, staffing, incidents, index values, measured KPIs,
-  successes). :meth:`MonthEvidence.facts` rebuilds the engine's input from them; its digest must
-  equal the issued settlement's ``inputs_sha256`` or the evidence is not the one the invoice
-  rests on (:func:`charte.disputes.whatif.whatif` refuses it);
-* **other versions** held for the month but not read: forecast issues sent late or after the
-  settlement, and corrected interval reports submitted as new versions. A what-if may use one
-  of them by its identity (:class:`ForecastVersionId`, a corrected report's content hash).
+  reports, every forecast version — the engine chooses, per period, the latest issued by the
+  horizon's deadline: :mod:`charte.settle.forecast_versions` — staffing, incidents, index values
+  and the reference data's stamps, measured KPIs, successes). :meth:`MonthEvidence.facts`
+  rebuilds the engine's input from them; its digest must equal the issued settlement's
+  ``inputs_sha256`` or the evidence is not the one the invoice rests on
+  (:func:`charte.disputes.whatif.whatif` refuses it);
+* **other versions** submitted during the dispute: forecast versions the facts did not hold,
+  and corrected interval reports. A what-if may use any forecast version, held or submitted, by
+  its identity (:class:`ForecastVersionId`), and a corrected report by its content hash.
 
 Incidents have no number in the facts files, so each gets a stable, readable identifier from
 what it is: ``activity/kind/start`` (UTC, to the minute), e.g.
@@ -20,8 +22,9 @@ what it is: ``activity/kind/start`` (UTC, to the minute), e.g.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC
 
 from charte.domain.calendar import Month
 from charte.domain.contract import Contract
@@ -36,6 +39,7 @@ from charte.settle import (
     Successes,
     inputs_digest,
 )
+from charte.settle.facts import ReferenceStamp
 
 
 def incident_id(incident: Incident) -> str:
@@ -56,18 +60,18 @@ def incident_ids(incidents: tuple[Incident, ...]) -> dict[str, Incident]:
 
 @dataclass(frozen=True, order=True)
 class ForecastVersionId:
-    """Which forecast: an activity's horizon as issued on a day."""
+    """Which forecast: an activity's horizon as issued (the date, or the instant when the version records it)."""
 
     activity: str
     horizon: str
-    issued_on: date
+    issued: str
 
     def __str__(self) -> str:
-        return f"{self.activity}:{self.horizon}:{self.issued_on.isoformat()}"
+        return f"{self.activity}:{self.horizon}:{self.issued}"
 
 
 def version_of(series: ForecastSeries) -> ForecastVersionId:
-    return ForecastVersionId(series.activity, series.horizon, series.issued_on)
+    return ForecastVersionId(series.activity, series.horizon, series.issued)
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,12 +99,21 @@ class MonthEvidence:
     successes: tuple[Successes, ...] = ()
     other_forecasts: tuple[ForecastSeries, ...] = ()
     corrected_reports: tuple[IntervalReportVersion, ...] = ()
+    references: tuple[ReferenceStamp, ...] = ()
+
+    @classmethod
+    def of(cls, contract: Contract, period: Month, facts: Facts, *, other_forecasts: Iterable[ForecastSeries] = (),
+           corrected_reports: Iterable[IntervalReportVersion] = ()) -> MonthEvidence:
+        """The evidence of facts built as the settlement built them, with the other versions held."""
+        return cls(contract, period, facts.intervals, facts.forecasts, facts.staffing, facts.incidents,
+                   facts.index_values, facts.kpis, facts.successes, tuple(other_forecasts), tuple(corrected_reports),
+                   facts.references)
 
     def facts(self) -> Facts:
         """The settlement engine's input, as the issued settlement read it."""
         return Facts.of(intervals=self.intervals, forecasts=self.forecasts, staffing=self.staffing,
                         incidents=self.incidents, index_values=self.index_values, kpis=self.kpis,
-                        successes=self.successes)
+                        successes=self.successes, references=self.references)
 
     def digest(self) -> str:
         """What the issued settlement's ``inputs_sha256`` must be if it rests on this evidence."""

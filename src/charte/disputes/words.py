@@ -96,10 +96,13 @@ def describe(change: Change, lang: Language = "fr") -> str:
             return (f"incident « {change.kind} » ({side}) ajouté sur {change.activity} {_when(change, lang)}" if fr
                     else f"incident '{change.kind}' ({side}) added on {change.activity} {_when(change, lang)}")
         case UseForecastVersion():
-            day = change.issued_on.strftime("%d/%m/%Y") if fr else change.issued_on.isoformat()
-            return (f"prévision {change.horizon} de {change.activity} émise le {day} retenue sur les périodes qu'elle "
-                    "couvre" if fr else f"{change.horizon} forecast of {change.activity} issued on {day} used on the "
-                    "periods it covers")
+            issued = change.issued_on
+            day = f"{issued[8:10]}/{issued[5:7]}/{issued[:4]}{issued[10:].replace('T', ' ')}" if fr else issued
+            if fr:
+                return (f"prévision {change.horizon} de {change.activity} émise le {day} retenue sur les périodes "
+                        "qu'elle couvre, comme si elle avait été émise dans les délais")
+            return (f"{change.horizon} forecast of {change.activity} issued on {day} used on the periods it covers, "
+                    "as if issued by their deadlines")
         case EvaluationMode():
             mode = EVALUATIONS[lang][str(change.evaluation)]
             return (f"engagement {change.commitment} évalué en mode {mode}" if fr

@@ -55,10 +55,10 @@ from charte.disputes.words import Language as WordsLanguage
 from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import DisputeTerms
 from charte.domain.money import D, MoneyError
-from charte.io.dispute_files import corrected_reports, forecast_versions, load_evidence
+from charte.io.dispute_files import corrected_reports, forecast_versions
 from charte.io.einvoicing import DocumentRefusedError
 from charte.io.einvoicing.documents import gate_document
-from charte.io.settlement_files import illustrative_syntec_path, load_index_values
+from charte.io.settlement_files import settlement_facts
 from charte.payments import Invoice, InvoiceError, LedgerError, Payment
 from charte.payments.lifecycle import Status as LifecycleStatus
 from charte.payments.lifecycle import StatusEvent
@@ -358,8 +358,8 @@ def issued_of(session: Session, row: DisputeRow) -> IssuedSettlement:
 
 
 def evidence_of(session: Session, data_dir: Path, contract: ContractRow, row: DisputeRow) -> MonthEvidence:
-    """The month's evidence: the contract's facts folder (as the settlement read it, with the illustrative Syntec
-    series as ``settle_month`` adds it) and the versions attached to the dispute as evidence."""
+    """The month's evidence: the contract's facts folder read as ``settle_month`` reads it (reference data of the
+    data folder) and the versions attached to the dispute as evidence."""
     terms = _terms(contract.yaml_text)
     others, corrected = [], []
     problems: list[tuple[str, str, str]] = []
@@ -377,10 +377,10 @@ def evidence_of(session: Session, data_dir: Path, contract: ContractRow, row: Di
             corrected += found
     if problems:
         raise WorkflowError(problems)
+    month = Month.parse(row.period)
     try:
-        return load_evidence(terms, Month.parse(row.period), facts_folder(data_dir, contract),
-                             index_values=load_index_values(illustrative_syntec_path()),
-                             other_forecasts=others, corrected_reports=corrected)
+        facts = settlement_facts(facts_folder(data_dir, contract), terms, month, reference=data_dir / "reference")
+        return MonthEvidence.of(terms, month, facts, other_forecasts=others, corrected_reports=corrected)
     except SettlementError as error:
         raise WorkflowError(_problems(error.problems)) from None
     except (KeyError, ValueError, TypeError, pa.ArrowException, OSError) as error:
