@@ -31,7 +31,7 @@ def test_the_openapi_document_lists_every_api_operation(world: World) -> None:
     assert set(operations(world)) == {
         ("GET", "/api/contracts"), ("POST", "/api/contracts"), ("GET", "/api/contracts/{contract_id}"),
         ("POST", "/api/contracts/{contract_id}/facts"), ("POST", "/api/contracts/{contract_id}/settlements"),
-        ("GET", "/api/contracts/{contract_id}/settlements/{period}")}
+        ("GET", "/api/contracts/{contract_id}/settlements/{period}"), ("POST", "/api/contracts/{contract_id}/decision")}
     assert "/login" not in document["paths"]  # pages are not part of the API
 
 

@@ -293,3 +293,9 @@ def schema_text() -> str:
 def iter_problems(paths: list[str], on: date | None = None) -> Iterator[Problem]:
     for path in paths:
         yield from check_contract_file(path, on)
+
+
+def line_of(text: str, path: tuple[str | int, ...]) -> int:
+    """The line of the node at ``path`` in a contract's YAML text (of its parent when absent; 1 when unreadable),
+    for problems found outside validation (e.g. a party's SIREN against the organisation uploading it)."""
+    return _parse(text, "")[1].line(path)

@@ -1,7 +1,8 @@
 """The invoice's lines as an XLSX workbook for the client's controllers (one row per line, explanations included).
 
-Amounts are written as exact decimals from the invoice (cells hold numbers with a 2-decimal
-format; the explanation column says how each was reached). A second sheet holds the totals
+Every text cell goes through :func:`charte.domain.cells.inert` (a party or activity named
+``=HYPERLINK(...)`` stays text). Amounts are written as exact decimals from the invoice (cells hold
+numbers with a 2-decimal format; the explanation column says how each was reached). A second sheet holds the totals
 and payment mentions.
 """
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from charte.domain.cells import inert_row
 from charte.payments.invoice import Invoice
 
 HEADERS = ("line", "kind", "clause", "label", "quantity", "unit", "unit_price_eur", "vat_rate", "amount_eur",
@@ -27,8 +29,8 @@ def write_invoice_xlsx(invoice: Invoice, path: Path) -> Path:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for i in invoice.items:
-        sheet.append([i.number, i.kind, i.clause, i.label, i.quantity, i.unit, i.unit_price, i.vat_rate, i.amount,
-                      i.explanation_fr, i.explanation_en])
+        sheet.append(inert_row([i.number, i.kind, i.clause, i.label, i.quantity, i.unit, i.unit_price, i.vat_rate,
+                                i.amount, i.explanation_fr, i.explanation_en]))
     for row in sheet.iter_rows(min_row=2):
         row[4].number_format = "#,##0.00"
         row[6].number_format = "#,##0.0000"
@@ -50,7 +52,7 @@ def write_invoice_xlsx(invoice: Invoice, path: Path) -> Path:
         ("payment_terms", wording["terms"]), ("late_penalties", wording["penalties"]),
         ("recovery_indemnity", wording["indemnity"]),
     ):
-        summary.append([key, value])
+        summary.append(inert_row([key, value]))
     summary.column_dimensions["A"].width = 26
     summary.column_dimensions["B"].width = 90
     path.parent.mkdir(parents=True, exist_ok=True)

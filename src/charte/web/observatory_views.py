@@ -4,12 +4,13 @@ the observatory's files live in ``<data_dir>/observatory`` (``charte observatory
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from charte.domain.law import resolve
 from charte.observatory import (
@@ -28,7 +29,8 @@ from charte.observatory import (
 from charte.observatory.barometer import MEASURES
 from charte.reports.charts import line_with_target
 from charte.web.deps import CsrfChecked, CurrentUser, LanguageDep, SettingsDep, Viewer
-from charte.web.pages import render
+from charte.web.heavy import download, heavy, off_loop
+from charte.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,7 +47,8 @@ def barometer_page(request: Request, viewer: CurrentUser, settings: SettingsDep,
     declarations = DeclarationStore(folder).latest()
     if not declarations:
         return render(request, lang, "observatory.html", viewer, table=None, folder=folder)
-    barometer = barometer_of_folder(folder, declarations, DisclosureRules())
+    with heavy(request):
+        barometer = barometer_of_folder(folder, declarations, DisclosureRules())
     if period is not None and period not in barometer.periods:
         raise HTTPException(404, "no such period")
     table = barometer.table(by, measure, period)
@@ -61,17 +64,23 @@ def barometer_page(request: Request, viewer: CurrentUser, settings: SettingsDep,
 
 
 @router.get("/observatory/barometer.{fmt}")
-def barometer_export(viewer: CurrentUser, settings: SettingsDep, fmt: Literal["csv", "xlsx"]) -> FileResponse:
+def barometer_export(request: Request, viewer: CurrentUser, settings: SettingsDep,
+                     fmt: Literal["csv", "xlsx"]) -> Response:
+    """The barometer as CSV or XLSX, built for this request in its own folder and sent from memory (ten
+    simultaneous downloads once shared one file and got each other's half-written bytes)."""
     folder = observatory_folder(settings.data_dir)
     declarations = DeclarationStore(folder).latest()
     if not declarations:
         raise HTTPException(404, "no declaration recorded")
-    barometer = barometer_of_folder(folder, declarations, DisclosureRules())
-    out = folder / "exports" / f"barometre-emploi.{fmt}"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    (write_csv if fmt == "csv" else write_xlsx)(barometer, out)
-    media = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return FileResponse(out, media_type=media, filename=out.name)
+    name = f"barometre-emploi.{fmt}"
+    with heavy(request), tempfile.TemporaryDirectory(prefix="charte-export-") as scratch:
+        barometer = barometer_of_folder(folder, declarations, DisclosureRules())
+        out = Path(scratch) / name
+        (write_csv if fmt == "csv" else write_xlsx)(barometer, out)
+        content = out.read_bytes()
+    media = "text/csv; charset=utf-8" if fmt == "csv" \
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download(content, name, media)
 
 
 @router.get("/observatory/ranking")
@@ -89,6 +98,8 @@ def ranking_page(request: Request, viewer: CurrentUser, settings: SettingsDep, l
 def _may_declare(viewer: Viewer) -> None:
     if viewer.organisation.kind != "provider" or not viewer.organisation.siren:
         raise HTTPException(403, "only a provider with a SIREN declares to the observatory")
+    if not viewer.is_manager:
+        raise HTTPException(403, "your role in the organisation is read-only")
 
 
 @router.get("/observatory/declare")
@@ -115,8 +126,9 @@ async def declare_upload(request: Request, viewer: CurrentUser, settings: Settin
         except UnicodeDecodeError:
             problems = [DeclarationProblem(name, 0, "not_utf8", "the file is not UTF-8 text; save it as CSV UTF-8")]
         else:
-            registry = MemberRegistry.load(folder)
-            declaration, problems = parse_declaration_csv(text, name, registry if len(registry) else None)
+            registry = await off_loop(MemberRegistry.load, folder)
+            declaration, problems = await off_loop(parse_declaration_csv, text, name,
+                                                   registry if len(registry) else None)
     if declaration is not None and declaration.siren != viewer.organisation.siren:
         problems = [DeclarationProblem(name, 2, "declaration_not_yours",
                                        f"SIREN {declaration.siren} is not your organisation's "
