@@ -176,3 +176,37 @@ def clients(world: World) -> Iterator[dict[str, TestClient]]:
     yield out
     for client in out.values():
         client.close()
+
+
+def _postgres_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from charte.store.database import normalise_url
+
+    base_url = os.environ.get("CHARTE_TEST_POSTGRES_URL", "")
+    if not base_url:
+        pytest.skip("CHARTE_TEST_POSTGRES_URL is not set (.ci/run sets it when PostgreSQL 15 is installed)")
+    name = f"charte_web_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalise_url(base_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{normalise_url(base_url).rpartition('/')[0]}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new, empty PostgreSQL database (skipped without CHARTE_TEST_POSTGRES_URL)."""
+    yield from _postgres_database(request)
+
+
+@pytest.fixture
+def postgres_url_2(request: pytest.FixtureRequest) -> Iterator[str]:
+    yield from _postgres_database(request)

@@ -12,6 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -30,8 +31,13 @@ from charte.store.models import (
 )
 
 _HASHER = PasswordHasher()
-# A hash to verify against when the user does not exist, so both paths cost the same time.
-_DUMMY_HASH = _HASHER.hash("charte: no such user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user does not exist, so both paths cost the same time (made at first
+    use: hashing at import would slow every command that imports the store)."""
+    return _HASHER.hash("charte: no such user")
 
 
 class AccountError(ValueError):
@@ -124,7 +130,7 @@ def authenticate(session: Session, email: str, password: str) -> UserRow | None:
     """The active user with this e-mail and password, or ``None`` (same work either way)."""
     user = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None
