@@ -76,9 +76,11 @@ def login(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> Test
     return client
 
 
-def build_world(tmp: Path, database_url: str = "sqlite://", settlement_json: str = SETTLEMENT_JSON) -> World:
+def build_world(tmp: Path, database_url: str = "sqlite://", settlement_json: str = SETTLEMENT_JSON,
+                contract_text: str | None = None) -> World:
     app = create_app(WebSettings(data_dir=tmp, database_url=database_url, secret_key="test-secret"))
-    tenants = seed_demo(app.state.sessions, tmp, contract_text=default_contract_path().read_text("utf-8"))
+    tenants = seed_demo(app.state.sessions, tmp,
+                        contract_text=contract_text or default_contract_path().read_text("utf-8"))
     world = World(app, tmp, dict(tenants.organisations),
                   dict(tenants.logins), contract_a=tenants.contract_id or "")
     with transaction(app.state.sessions) as session:
