@@ -76,3 +76,10 @@ def test_charte_validate_reports_the_bomb(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     assert f"{path}:1: [yaml_aliases_expand_too_far]" in result.output
+
+
+def test_a_control_character_is_a_yaml_problem_at_its_line() -> None:
+    # found by schemathesis on the API: PyYAML refuses the text before parsing, outside any line mark
+    problems = check_contract_text("contract: x\ntitle: a\x1fb\n", "c.yaml")[1]
+    assert [(p.code, p.line) for p in problems] == [("yaml_syntax", 2)]
+    assert "#x001f" in problems[0].message

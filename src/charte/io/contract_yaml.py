@@ -177,7 +177,12 @@ def _parse(text: str, file: str) -> tuple[Any, _Lines, list[Problem]]:
     too_big = _too_big(text, file)
     if too_big is not None:
         return None, _Lines(None), [too_big]
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:  # a control character: refused before any parsing
+        line = text[: error.position].count("\n") + 1
+        message = f"not valid YAML: character #x{error.character:04x} is not allowed in a YAML text"
+        return None, _Lines(None), [Problem(file, line, "yaml_syntax", message)]
     try:
         root = loader.get_single_node()
         refused = _unbounded(root, file) if root is not None else None
