@@ -126,11 +126,13 @@ async def upload_contract(request: Request, viewer: CurrentUser, session: Sessio
         row, problems = await off_loop(_store, request, session, viewer, text)
     except WorkflowError as error:
         await off_loop(session.rollback)
-        return render(request, lang, "contract_new.html", viewer, status_code=422, errors=error.problems,
-                      yaml_text=text if len(text) < 200_000 else "", limit=MAX_CONTRACT_BYTES)
-    if row is None:
-        return render(request, lang, "contract_new.html", viewer, status_code=422, problems=problems,
-                      yaml_text=text, numbered=_numbered(text, problems), limit=MAX_CONTRACT_BYTES)
+        return await off_loop(render, request, lang, "contract_new.html", viewer, status_code=422,
+                              errors=error.problems, yaml_text=text if len(text) < 200_000 else "",
+                              limit=MAX_CONTRACT_BYTES)
+    if row is None:  # a page of up to 2 MB of numbered lines: rendered beside the loop too
+        return await off_loop(render, request, lang, "contract_new.html", viewer, status_code=422,
+                              problems=problems, yaml_text=text, numbered=_numbered(text, problems),
+                              limit=MAX_CONTRACT_BYTES)
     return RedirectResponse(f"/contracts/{row.id}", 303)
 
 
