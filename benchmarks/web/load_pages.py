@@ -91,8 +91,12 @@ async def run(base: str, users: int, seconds: float, contract: str, token: str,
 
     async def one(i: int) -> None:
         jitter = random.Random(i)
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            await sign_in(client, f"bench{i}@bench.charte")
+        async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+            try:
+                await sign_in(client, f"bench{i}@bench.charte")
+            except BaseException:
+                await ready.abort()  # nobody waits forever for a user who could not sign in
+                raise
             await ready.wait()
             k = i
             while time.perf_counter() < shared["stop"]:
@@ -125,41 +129,49 @@ def alias_bomb(depth: int = 6) -> str:
     return "\n".join([*lines, f"activities: *a{depth}"])
 
 
-async def attack(base: str, stop: float, outcome: dict[str, list[float]]) -> None:
-    """Until ``stop``: one client uploads alias bombs back to back; ten download the barometer XLSX at once."""
+async def attack(base: str, seconds: float, outcome: dict[str, list[float]], signed_in: asyncio.Event) -> None:
+    """One client uploads alias bombs back to back and ten download the barometer XLSX at once, for ``seconds``
+    after all of them signed in (``signed_in`` is set then, so the users' run starts under attack)."""
+    clients = [httpx.AsyncClient(base_url=base, timeout=120) for _ in range(11)]
+    await asyncio.gather(*(sign_in(c, f"bench{1 + 2 * i}@bench.charte") for i, c in enumerate(clients)))
+    stop = time.perf_counter() + seconds
+    signed_in.set()
 
-    async def bombs() -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-            await sign_in(client, "bench1@bench.charte")  # a provider user
-            while time.perf_counter() < stop:
-                page = await client.get("/contracts/new")
-                token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-                assert token is not None
-                t0 = time.perf_counter()
-                response = await client.post("/contracts/new", data={"csrf_token": token.group(1)},
-                                             files={"yaml_file": ("bomb.yaml", alias_bomb().encode())})
-                outcome.setdefault(f"bomb HTTP {response.status_code}", []).append((time.perf_counter() - t0) * 1000)
+    async def bombs(client: httpx.AsyncClient) -> None:
+        while time.perf_counter() < stop:
+            page = await client.get("/contracts/new")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+            assert token is not None, page.status_code
+            t0 = time.perf_counter()
+            response = await client.post("/contracts/new", data={"csrf_token": token.group(1)},
+                                         files={"yaml_file": ("bomb.yaml", alias_bomb().encode())})
+            refused = response.status_code == 422 and "yaml_aliases_expand_too_far" in response.text
+            outcome.setdefault("bomb refused (422)" if refused else f"bomb HTTP {response.status_code}", []).append(
+                (time.perf_counter() - t0) * 1000)
 
-    async def exports(i: int) -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=120) as client:
-            await sign_in(client, f"bench{i}@bench.charte")
-            while time.perf_counter() < stop:
-                t0 = time.perf_counter()
-                response = await client.get("/observatory/barometer.xlsx")
-                whole = response.status_code == 200 and int(response.headers["content-length"]) == len(response.content)
-                outcome.setdefault("export whole" if whole else f"export BROKEN {response.status_code}", []).append(
-                    (time.perf_counter() - t0) * 1000)
+    async def exports(client: httpx.AsyncClient) -> None:
+        while time.perf_counter() < stop:
+            t0 = time.perf_counter()
+            response = await client.get("/observatory/barometer.xlsx")
+            whole = response.status_code == 200 and int(response.headers["content-length"]) == len(response.content)
+            outcome.setdefault("export whole" if whole else f"export BROKEN {response.status_code}", []).append(
+                (time.perf_counter() - t0) * 1000)
 
-    await asyncio.gather(bombs(), *(exports(i) for i in range(10)))
+    try:
+        await asyncio.gather(bombs(clients[0]), *(exports(c) for c in clients[1:]))
+    finally:
+        for client in clients:
+            await client.aclose()
 
 
 async def run_under_attack(base: str, users: int, seconds: float, contract: str, token: str, think: float
                            ) -> tuple[tuple[dict[str, list[float]], list[str], float], dict[str, list[float]]]:
     outcome: dict[str, list[float]] = {}
-    stop = time.perf_counter() + seconds + 10  # the attack covers the users' whole run (sign-in included)
-    attacker = asyncio.create_task(attack(base, stop, outcome))
+    signed_in = asyncio.Event()
+    attacker = asyncio.create_task(attack(base, seconds + 60, outcome, signed_in))
+    await signed_in.wait()
     measured = await run(base, users, seconds, contract, token, think)
-    await attacker
+    attacker.cancel()
     return measured, outcome
 
 

@@ -8,29 +8,35 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
+from typer.core import TyperGroup
 
 from charte.cli.app import COMMANDS, app, load_command
 
 
-class LazyGroup(click.Group):
+class LazyGroup(TyperGroup):
     """The ``charte`` group: lists :data:`COMMANDS` from their one-line help, loads a command when it runs."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         return sorted(COMMANDS)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        command: click.Command | None = load_command(cmd_name)
-        return command
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return load_command(cmd_name)
 
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Plain help (Typer's rich help would load every command to list them)."""
+        self.format_usage(ctx, formatter)
+        self.format_help_text(ctx, formatter)
+        self.format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
 
-def cli() -> click.Group:
-    return LazyGroup(name="charte", help=app.info.help, no_args_is_help=True,
+def cli() -> LazyGroup:
+    return LazyGroup(name="charte", help=app.info.help, no_args_is_help=True, rich_markup_mode=None,
                      context_settings={"help_option_names": ["--help", "-h"]})
 
 

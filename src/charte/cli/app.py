@@ -105,8 +105,8 @@ app = LazyTyper(
 
 def load_command(name: str) -> Any:
     """The Click command ``name``, after importing only the module that registers it (``None`` if unknown)."""
-    import click
     import typer.main
+    from typer._click import Context
 
     if name not in COMMANDS:
         return None
@@ -116,6 +116,7 @@ def load_command(name: str) -> Any:
         built = typer.main.get_command(app)
     finally:
         _Loader.depth -= 1
-    if isinstance(built, click.Group):
-        return built.get_command(click.Context(built), name)
+    if hasattr(built, "commands"):  # a group (Typer's own click may not be this click: no isinstance)
+        group: Any = built
+        return group.get_command(Context(built), name)
     return built if built.name == name else None
