@@ -152,7 +152,7 @@ ROUTES = (
     Route("GET", "/contracts/new", party_manager, (200, "yaml_text")),
     Route("POST", "/contracts/new", party_manager, (422, "yaml_syntax"), data={"yaml_text": "id: ["}),
     Route("GET", "/contracts/{contract_id}", contract_reader, (200, "contract"), CONTRACT),
-    Route("POST", "/contracts/{contract_id}/decision", counterparty_manager, (422, "decision"), ("C", "B"),
+    Route("POST", "/contracts/{contract_id}/decision", counterparty_manager, (422, "décision"), ("C", "B"),
           data={"decision": "maybe"}),
     Route("POST", "/contracts/{contract_id}/facts", party_writer, (422, "unexpected_file"), CONTRACT,
           files={"files": ("notes.txt", b"x", "text/plain")}),
@@ -180,7 +180,7 @@ ROUTES = (
           data={"name": "X", "kind": "nope", "manager_email": "m@x.fr"}),
     Route("POST", "/admin/organisations/{organisation_id}/invite", administrator, (422, "organisation_has_members"),
           data={"manager_email": "m@x.fr"}),
-    Route("POST", "/admin/users/{user_id}/active", administrator, (422, "own account"), data={"active": "false"}),
+    Route("POST", "/admin/users/{user_id}/active", administrator, (422, "propre compte"), data={"active": "false"}),
     Route("GET", "/admin/audit.csv", administrator, (200, "at,user_id")),
     # the observatory
     Route("GET", "/observatory", signed_in, (200, "<h1>")),

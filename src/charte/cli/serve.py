@@ -47,8 +47,7 @@ def serve_command(
         return
     from charte.web.config import ConfigurationError, WebSettings
 
-    os.environ["CHARTE_PRODUCTION"] = "true"
-    settings = WebSettings()
+    settings = WebSettings(production=True)
     try:
         settings.check_production()
     except ConfigurationError as error:
@@ -62,7 +61,7 @@ def serve_command(
     if workers == 1:
         from charte.web.server import app as build
 
-        uvicorn.run(build(), host=host, port=port, log_level="info", forwarded_allow_ips=forwarded_allow_ips)
+        uvicorn.run(build(settings), host=host, port=port, log_level="info", forwarded_allow_ips=forwarded_allow_ips)
     else:
         from charte.store import make_engine, migrate
 

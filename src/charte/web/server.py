@@ -14,5 +14,6 @@ from charte.web.app import create_app
 from charte.web.config import WebSettings
 
 
-def app() -> FastAPI:
-    return create_app(WebSettings())
+def app(settings: WebSettings | None = None) -> FastAPI:
+    """The production application (``charte serve`` without ``--demo``): refuses to start without a secret key."""
+    return create_app(settings or WebSettings(production=True))
