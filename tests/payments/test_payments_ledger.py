@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from tests.payments.payments_fixtures import contract, draft
 
+from charte.io.einvoicing.documents import gate_document
 from charte.payments.invoice import InvoiceError, credit_note_for
 from charte.payments.ledger import Ledger, LedgerError
 
@@ -16,26 +17,26 @@ def ledger(tmp_path):
 
 
 def test_numbers_are_gap_free_and_follow_dates(ledger):
-    numbers = [ledger.issue(draft(date(2026, 11, d))).number for d in (2, 2, 3)]
+    numbers = [ledger.issue(draft(date(2026, 11, d)), gate_document).number for d in (2, 2, 3)]
     assert numbers == ["F000001", "F000002", "F000003"]
     before = ledger.journal.read_bytes()
     with pytest.raises(LedgerError) as raised:
-        ledger.issue(draft(date(2026, 11, 1)))
+        ledger.issue(draft(date(2026, 11, 1)), gate_document)
     assert raised.value.code == "issue_date_out_of_order"
     assert ledger.journal.read_bytes() == before
     assert (ledger.folder / "documents" / "F000003.json").exists()
 
 
 def test_an_issued_invoice_cannot_be_issued_again_or_renumbered(ledger):
-    issued = ledger.issue(draft())
+    issued = ledger.issue(draft(), gate_document)
     with pytest.raises(LedgerError, match="invoice_already_issued"):
-        ledger.issue(issued)
+        ledger.issue(issued, gate_document)
     with pytest.raises(InvoiceError, match="invoice_already_issued"):
         issued.numbered("F000099")
 
 
 def test_issued_documents_read_back_identical(ledger):
-    issued = ledger.issue(draft())
+    issued = ledger.issue(draft(), gate_document)
     assert ledger.document("F000001") == issued
 
 
@@ -45,7 +46,7 @@ def test_statement_partial_payments_days_late_interest_and_indemnity(ledger):
     from charte.payments.reference_rates import DEFAULT_RATES, ReferenceRate
     rates = DEFAULT_RATES.extended([ReferenceRate("ecb_mro", date(2026, 7, 1), Decimal("0.02"), "test"),
                                     ReferenceRate("ecb_mro", date(2027, 1, 1), Decimal("0.02"), "test")])
-    ledger.issue(draft())
+    ledger.issue(draft(), gate_document)
     ledger.record_payment("F000001", date(2026, 12, 1), Decimal("1000.00"))   # on time
     ledger.record_payment("F000001", date(2027, 1, 16), Decimal("1190.00"))   # 30 days late
     [status] = ledger.statement(date(2027, 2, 15), rates)
@@ -60,15 +61,15 @@ def test_statement_partial_payments_days_late_interest_and_indemnity(ledger):
 
 
 def test_a_credit_note_reverses_an_invoice(ledger):
-    invoice = ledger.issue(draft())
-    note = ledger.issue(credit_note_for(invoice, date(2026, 11, 20), "mauvaise période facturée"))
+    invoice = ledger.issue(draft(), gate_document)
+    note = ledger.issue(credit_note_for(invoice, date(2026, 11, 20), "mauvaise période facturée"), gate_document)
     assert (note.number, note.kind, note.corrects) == ("F000002", "credit_note", "F000001")
     assert note.total_including_vat == invoice.total_including_vat
     [status] = ledger.statement(date(2027, 3, 1))  # credit notes are not listed as invoices
     assert status.outstanding == 0 and status.credited == Decimal("3420.00")
     assert status.days_late == 0 and status.interest == 0 and status.indemnity == 0
     with pytest.raises(LedgerError, match="credit_exceeds_invoice"):
-        ledger.issue(credit_note_for(invoice, date(2026, 11, 21), "again"))
+        ledger.issue(credit_note_for(invoice, date(2026, 11, 21), "again"), gate_document)
 
 
 @pytest.mark.parametrize(("number", "on", "amount", "code"), [
@@ -81,7 +82,7 @@ def test_a_credit_note_reverses_an_invoice(ledger):
     ("F000001", date(2026, 11, 5), "abc", "payment_amount_invalid"),
 ])
 def test_bad_payments_are_refused_and_nothing_is_recorded(ledger, number, on, amount, code):
-    ledger.issue(draft())
+    ledger.issue(draft(), gate_document)
     before = ledger.journal.read_bytes()
     with pytest.raises(LedgerError) as raised:
         ledger.record_payment(number, on, amount)
@@ -91,12 +92,12 @@ def test_bad_payments_are_refused_and_nothing_is_recorded(ledger, number, on, am
 
 def test_a_document_for_another_provider_is_refused(tmp_path):
     with pytest.raises(LedgerError, match="wrong_provider"):
-        Ledger(tmp_path, "123456782").issue(draft())
+        Ledger(tmp_path, "123456782").issue(draft(), gate_document)
 
 
 def test_a_broken_sequence_is_detected(ledger):
-    ledger.issue(draft())
-    ledger.issue(draft())
+    ledger.issue(draft(), gate_document)
+    ledger.issue(draft(), gate_document)
     lines = ledger.journal.read_text().splitlines()
     ledger.journal.write_text(lines[1] + "\n")  # only F000002 left
     with pytest.raises(LedgerError, match="ledger_sequence_broken"):

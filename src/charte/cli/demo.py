@@ -73,7 +73,8 @@ def demo(
         console.print(results_table(result.settlement))
         console.print("[dim]Indexation : série Syntec ILLUSTRATIVE (pas l'indice publié).[/dim]")
     if result.invoice_files:
-        console.print("Facture (Factur-X EN 16931, PDF/A-3) : " + ", ".join(result.invoice_files), markup=False)
+        console.print("Facture (Factur-X EN 16931 PDF/A-3, CII, UBL, XLSX ; statut CDAR), conforme aux règles "
+                      "EN 16931 et BR-FR : " + ", ".join(result.invoice_files), markup=False)
     for issue in result.settlement_problems:
         console.print(f"settlement: {issue}", style="red", markup=False)
     if result.scorecard is not None:

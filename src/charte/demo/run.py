@@ -7,8 +7,10 @@
 5. settle the month (``charte.settle``) from the files just written, with the illustrative Syntec
    series, and write ``settlement.json`` and ``settlement.html``;
 6. issue the month's invoice on the first day of the next month in a fresh ledger under
-   ``ledger/`` (``charte.payments``; the folder is reset so a rerun gives the same number) and
-   write it as Factur-X PDF, CII XML and XLSX beside the other files;
+   ``ledger/`` (``charte.payments``; the folder is reset so a rerun gives the same number) once
+   the official e-invoicing rules (EN 16931, Factur-X, BR-FR) found nothing fatal in it, and
+   write it as Factur-X PDF, CII XML, UBL XML and XLSX beside the other files, with its
+   lifecycle status Déposée as a CDAR message;
 7. score the contract and its settled month against the charters (``charte.charter``) on the first
    day of the next month, with the month's measured AHT, and write ``scorecard.json`` and
    ``scorecard.html``.
@@ -35,7 +37,9 @@ from charte.domain.calendar import Month
 from charte.domain.contract import Contract
 from charte.domain.records import Channel
 from charte.io.canonical import write_csv, write_parquet
+from charte.io.cdar import write_cdar_messages
 from charte.io.contract_yaml import check_contract_file, load_contract
+from charte.io.einvoicing.documents import gate_document
 from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
 from charte.payments import Ledger, invoice_from_settlement
 from charte.reports.demo_report import ActivityView, render_demo_report
@@ -125,12 +129,14 @@ def _scorecard(out_dir: Path, contract: Contract, month: Month, settlement: Sett
 
 
 def _issue_invoice(out_dir: Path, contract: Contract, month: Month, settlement: Settlement) -> tuple[str, ...]:
-    """Issue the settled month's invoice (first day of the next month) in a fresh demo ledger; write its files."""
+    """Issue the settled month's invoice (first day of the next month) in a fresh demo ledger, after the official
+    e-invoicing rules found nothing fatal in it; write its files and its lifecycle status (Déposée) as CDAR."""
     ledger_root = out_dir / "ledger"
     shutil.rmtree(ledger_root, ignore_errors=True)
     draft = invoice_from_settlement(contract, settlement, month.next().first_day)
-    issued = Ledger(ledger_root, contract.provider.siren).issue(draft)
-    return write_invoice_files(issued, out_dir)
+    ledger = Ledger(ledger_root, contract.provider.siren)
+    issued = ledger.issue(draft, gate_document)
+    return (*write_invoice_files(issued, out_dir), *write_cdar_messages(ledger.lifecycle(issued), issued, out_dir))
 
 
 def _settle(

@@ -1,12 +1,15 @@
 """The provider's invoice ledger: issued documents and payments, file-based, append-only.
 
 One folder per provider (its SIREN) holds ``journal.jsonl``: one JSON event per line,
-``issued`` (the whole invoice or credit note) or ``payment``. The journal is the truth; it is
-only ever appended to, and every write replaces the file atomically (temporary file, fsync,
-``os.replace``) under an exclusive lock, so a crash leaves the old or the new journal, never a
-torn one. A copy of each issued document is written to ``documents/<number>.json``.
+``issued`` (the whole invoice or credit note), ``payment`` or ``status`` (a lifecycle status a
+party stated: :mod:`charte.payments.lifecycle`; Déposée and Encaissée derive from the other two).
+The journal is the truth; it is only ever appended to, and every write replaces the file
+atomically (temporary file, fsync, ``os.replace``) under an exclusive lock, so a crash leaves
+the old or the new journal, never a torn one. A copy of each issued document is written to ``documents/<number>.json``.
 
 Rules:
+- nothing is numbered before the official e-invoicing rules accept it: :meth:`Ledger.issue` runs
+  the caller's gate (:func:`charte.io.einvoicing.documents.gate_document`) on the numbered draft;
 - numbers form **one gap-free sequence per provider** (``F000001``, ``F000002``…; credit
   notes share it): Code général des impôts art. 242 nonies A, "numéro unique basé sur une
   séquence chronologique et continue";
@@ -27,14 +30,15 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from charte.domain.money import D, round_cents
-from charte.payments.invoice import Invoice
+from charte.payments.invoice import DocumentGate, Invoice
 from charte.payments.late_interest import InterestPeriod, Settled, interest_owed, interest_periods
+from charte.payments.lifecycle import LifecycleError, Status, StatusEvent, check_history, derived_and_recorded
 from charte.payments.reference_rates import DEFAULT_RATES, RateBook
 
 JOURNAL = "journal.jsonl"
@@ -143,6 +147,37 @@ class Ledger:
         raise LedgerError("unknown_invoice", f"no invoice {number!r} in the ledger of {self.provider_siren} "
                                              f"(issued: {known})")
 
+    def recorded_statuses(self) -> list[StatusEvent]:
+        """Lifecycle statuses stated by a party (the others derive from issues and payments)."""
+        return [StatusEvent(e["invoice"], Status.parse(e["status"]), datetime.fromisoformat(e["at"]),
+                            e.get("reason_code"), e.get("reason", ""))
+                for e in self.events() if e["event"] == "status"]
+
+    def lifecycle(self, doc: Invoice, payments: list[Payment] | None = None,
+                  recorded: list[StatusEvent] | None = None) -> tuple[StatusEvent, ...]:
+        """``doc``'s status history (:func:`charte.payments.lifecycle.derived_and_recorded`)."""
+        assert doc.number is not None
+        paid = [(p.on, p.amount) for p in (self.payments() if payments is None else payments)
+                if p.invoice == doc.number]
+        statuses = [e for e in (self.recorded_statuses() if recorded is None else recorded)
+                    if e.invoice == doc.number]
+        rate = doc.vat_breakdown[0].rate if doc.vat_breakdown else Decimal(0)
+        return derived_and_recorded(doc.number, doc.kind, doc.issue_date, rate, paid, statuses)
+
+    def record_status(self, event: StatusEvent) -> StatusEvent:
+        """Record a status a party states; refused (nothing recorded) when it cannot follow the history."""
+        if event.status in (Status.DEPOSEE, Status.ENCAISSEE):
+            raise LedgerError("status_derived", f"{event.status.code} {event.status.name_fr} follows from issuing "
+                                                "the invoice or recording a payment; it is not recorded by hand")
+        if event.at.tzinfo is None:
+            raise LedgerError("status_time_without_zone", f"status time {event.at.isoformat()} has no time zone")
+        with self._locked():
+            doc = self.document(event.invoice)
+            _lifecycle_allows([*self.lifecycle(doc), event])
+            self._append({"event": "status", "invoice": event.invoice, "status": event.status.code,
+                          "at": event.at.isoformat(), "reason_code": event.reason_code, "reason": event.reason})
+        return event
+
     def payments(self) -> list[Payment]:
         return [Payment(e["invoice"], date.fromisoformat(e["on"]), D(e["amount"]), e.get("reference", ""))
                 for e in self.events() if e["event"] == "payment"]
@@ -156,8 +191,11 @@ class Ledger:
         line = json.dumps(event, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
         _atomic_write(self.journal, old + line)
 
-    def issue(self, draft: Invoice) -> Invoice:
-        """Number ``draft`` with the next number of the sequence and record it; returns the issued document."""
+    def issue(self, draft: Invoice, gate: DocumentGate) -> Invoice:
+        """Number ``draft`` with the next number of the sequence and record it; returns the issued document.
+
+        ``gate`` runs on the numbered draft before anything is written (the official e-invoicing rules): when it
+        raises, nothing is recorded and the number stays free."""
         if draft.number is not None:
             raise LedgerError("invoice_already_issued", f"{draft.number} is already issued; it cannot change")
         if draft.seller.siren != self.provider_siren:
@@ -172,6 +210,7 @@ class Ledger:
             if draft.kind == "credit_note":
                 self._check_credit(draft, docs)
             issued = draft.numbered(_number(len(docs) + 1))
+            gate(issued)
             text = json.dumps(issued.as_dict(), sort_keys=True, ensure_ascii=False, indent=1) + "\n"
             _atomic_write(self.folder / "documents" / f"{issued.number}.json", text.encode("utf-8"))
             self._append({"event": "issued", "document": issued.as_dict()})
@@ -217,6 +256,8 @@ class Ledger:
                                   f"payment of {value} EUR on {number} exceeds the {owed} EUR still "
                                   f"owed by {value - owed} EUR")
             payment = Payment(number, on, value, reference)
+            _lifecycle_allows([*self.lifecycle(doc), *derived_and_recorded(
+                number, doc.kind, doc.issue_date, doc.vat_breakdown[0].rate, [(on, value)], [])[1:]])
             self._append({"event": "payment", "invoice": number, "on": on.isoformat(), "amount": format(value, "f"),
                           "reference": reference})
         return payment
@@ -251,6 +292,13 @@ class Ledger:
         """Each issued invoice (not credit notes) as it stands on ``as_of``."""
         known = (self.documents(), self.payments())
         return [self.status(d, as_of, rates, known) for d in known[0] if d.kind == "invoice" and d.issue_date <= as_of]
+
+
+def _lifecycle_allows(events: list[StatusEvent]) -> None:
+    try:
+        check_history(events)
+    except LifecycleError as error:
+        raise LedgerError(error.code, error.message) from None
 
 
 def _number(position: int) -> str:

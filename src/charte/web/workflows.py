@@ -27,6 +27,8 @@ from charte.domain.calendar import CalendarError, Month
 from charte.domain.contract import Contract
 from charte.io.contract_yaml import ContractInvalid, check_contract_text, line_of, loads_contract
 from charte.io.contract_yaml import Problem as ContractProblem
+from charte.io.einvoicing import DocumentRefusedError
+from charte.io.einvoicing.documents import gate_document
 from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values
 from charte.io.sniff import HEAD_BYTES, content_problem
 from charte.payments import InvoiceError, Ledger, LedgerError, invoice_from_settlement_json
@@ -338,7 +340,7 @@ def remove_facts(data_dir: Path, contract: ContractRow) -> None:
 
 # ---------------------------------------------------------------- invoices (charte.payments), scorecard
 
-INVOICE_FILE = re.compile(r"(invoice|credit-note)-[A-Za-z0-9_-]{1,40}\.(pdf|xml|xlsx)")
+INVOICE_FILE = re.compile(r"(invoice|credit-note)-[A-Za-z0-9_-]{1,40}\.(pdf|xml|ubl\.xml|xlsx)")
 
 
 def invoices_folder(data_dir: Path, contract: ContractRow) -> Path:
@@ -357,14 +359,15 @@ def _terms(yaml_text: str) -> Contract:
 
 
 def invoices_of(data_dir: Path, contract: ContractRow, period: str, as_of: date | None = None) -> list[dict[str, Any]]:
-    """The documents issued for this contract and month: number, kind, the files to download and, for an
-    invoice, where it stands on ``as_of`` (paid, outstanding, days late, late interest: charte.payments)."""
+    """The documents issued for this contract and month: number, kind, the files to download, the lifecycle
+    statuses (Déposée, Encaissée…: charte.payments.lifecycle) and, for an invoice, where it stands on ``as_of``
+    (paid, outstanding, days late, late interest: charte.payments)."""
     if not (data_dir / "ledgers" / contract.provider_organisation_id).exists():
         return []
     try:
         terms = _terms(contract.yaml_text)
         ledger = _ledger(data_dir, contract, terms.provider.siren)
-        documents, payments = ledger.documents(), ledger.payments()
+        documents, payments, recorded = ledger.documents(), ledger.payments(), ledger.recorded_statuses()
     except (ContractInvalid, LedgerError, OSError, ValueError, KeyError):
         return []
     folder = invoices_folder(data_dir, contract)
@@ -373,9 +376,10 @@ def invoices_of(data_dir: Path, contract: ContractRow, period: str, as_of: date 
         if doc.contract != terms.id or doc.period != period or doc.number is None:
             continue
         stem = ("credit-note-" if doc.kind == "credit_note" else "invoice-") + doc.number
-        files = [f"{stem}.{ext}" for ext in ("pdf", "xml", "xlsx") if (folder / f"{stem}.{ext}").exists()]
+        files = [f"{stem}.{ext}" for ext in ("pdf", "xml", "ubl.xml", "xlsx") if (folder / f"{stem}.{ext}").exists()]
         entry: dict[str, Any] = {"number": doc.number, "kind": str(doc.kind), "issue_date": doc.issue_date,
-                                 "total": str(doc.total_including_vat), "files": files, "status": None}
+                                 "total": str(doc.total_including_vat), "files": files, "status": None,
+                                 "lifecycle": ledger.lifecycle(doc, payments, recorded)}
         if doc.kind == "invoice":
             entry["status"] = ledger.status(doc, as_of or date.today(), known=(documents, payments))
         out.append(entry)
@@ -420,8 +424,8 @@ def issue_invoice(session: Session, access: Access, period: str, data_dir: Path,
             raise WorkflowError([("invoice_already_issued", period, "this month's invoice is already issued; "
                                                                     "issue a credit note to correct it")])
         draft = invoice_from_settlement_json(terms, json.loads(row.settlement_json), issue_date)
-        issued = _ledger(data_dir, access.contract, terms.provider.siren).issue(draft)
-    except (InvoiceError, LedgerError) as error:
+        issued = _ledger(data_dir, access.contract, terms.provider.siren).issue(draft, gate_document)
+    except (InvoiceError, LedgerError, DocumentRefusedError) as error:
         raise WorkflowError([(getattr(error, "code", "invoice_refused"), period, str(error))]) from None
     except (ContractInvalid, KeyError, ValueError) as error:
         raise WorkflowError([("invoice_refused", period, f"{type(error).__name__}: {error}")]) from None
