@@ -7,6 +7,7 @@ itself); the web must show the same totals and the same inputs hash to both part
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -148,6 +149,14 @@ def test_a_contract_uploaded_through_the_api_is_a_proposal_until_the_client_acce
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
 
 
+def _with_siren(text: str, old: str, new: str) -> str:
+    """The contract with a party's SIREN replaced, its SIRET (SIREN + NIC + Luhn key) made valid for it."""
+    from charte.domain.contract.parties import luhn_ok
+
+    siret = next(f"{new}0001{k}" for k in range(10) if luhn_ok(f"{new}0001{k}"))
+    return re.sub(rf"{old}\d{{5}}", siret, text).replace(old, new)
+
+
 def test_a_contract_whose_sirens_do_not_match_the_organisations_is_refused_at_the_line(tmp_path: Path) -> None:
     world = build_world(tmp_path)
     api = TestClient(world.app)
@@ -157,14 +166,14 @@ def test_a_contract_whose_sirens_do_not_match_the_organisations_is_refused_at_th
     client_line = next(i for i, row in enumerate(lines, 1) if "123456782" in row)
     provider_line = next(i for i, row in enumerate(lines, 1) if "987654324" in row)
     # a client SIREN (valid key) that no organisation of the platform has
-    unknown = api.post("/api/contracts", headers=provider, json={"yaml": text.replace("123456782", "552100554")})
+    unknown = api.post("/api/contracts", headers=provider, json={"yaml": _with_siren(text, "123456782", "552100554")})
     assert unknown.status_code == 422
     assert [(p["code"], p["line"]) for p in unknown.json()["detail"]] == [("unknown_counterparty", client_line)]
     # the other client's SIREN: the contract names Assurances Horizon, not the uploader's counterparty by choice
-    other = api.post("/api/contracts", headers=provider, json={"yaml": text.replace("123456782", "443219878")})
+    other = api.post("/api/contracts", headers=provider, json={"yaml": _with_siren(text, "123456782", "443219878")})
     assert other.status_code == 201 and other.json()["client_organisation_id"] == world.orgs["other_client"]
     # a provider SIREN that is not the uploader's: refused at its line
-    foreign = api.post("/api/contracts", headers=provider, json={"yaml": text.replace("987654324", "398765438")})
+    foreign = api.post("/api/contracts", headers=provider, json={"yaml": _with_siren(text, "987654324", "398765438")})
     assert foreign.status_code == 422
     assert ("party_siren_mismatch", provider_line) in [(p["code"], p["line"]) for p in foreign.json()["detail"]]
 
