@@ -24,8 +24,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "forecast": ("charte.cli.plan", "Provider-side forecasting: evaluate methods on a history."),
     "import": ("charte.cli.importing", "Import contact records or an interval report; print the data-quality "
                                        "report."),
-    "invoice": ("charte.cli.payments", "Issue invoices and credit notes (Factur-X PDF, XML, XLSX) into a provider's "
-                                       "ledger."),
+    "invoice": ("charte.cli.payments", "Issue invoices and credit notes (Factur-X PDF, CII and UBL XML, XLSX) into a "
+                                       "provider's ledger once the official e-invoicing rules accept them; their "
+                                       "lifecycle statuses and CDAR messages."),
     "kpi": ("charte.cli.importing", "KPIs of one activity and month, per interval or rolled up, from the stored "
                                     "facts."),
     "observatory": ("charte.cli.observatory", "The trade body's observatory: member declarations, employment "
