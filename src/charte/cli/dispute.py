@@ -28,14 +28,13 @@ from charte.io.dispute_files import corrected_reports, forecast_versions
 from charte.io.settlement_files import settlement_facts
 from charte.settle import SettlementError
 from charte.settle.forecast_versions import select_forecasts
-from charte.store import make_engine, migrate, session_factory
-from charte.web import WebSettings
-from charte.web.disputes import remind_overdue, send_all
-from charte.web.mail import Mailer
 
-dispute_app = typer.Typer(name="dispute", help="Disputes: recompute a settled month with stated changes (what-if).",
+DISPUTE_HELP = ("Disputes: recompute a settled month with stated changes (what-if), list the evidence a what-if may "
+                "cite, tell overdue answers.")
+
+dispute_app = typer.Typer(name="dispute", help=DISPUTE_HELP,
                           no_args_is_help=True)
-app.add_typer(dispute_app)
+app.add_typer(dispute_app, name="dispute")
 
 EVIDENCE_HELP = "Folder of facts the settlement was made from (interval_report, forecasts, staffing, incidents…)."
 
@@ -226,13 +225,18 @@ def evidence_command(
 
 @dispute_app.command("remind")
 def remind_command(
-    data_dir: Annotated[Path | None, typer.Option(help="The web application's data folder (default: "
-                                                       "CHARTE_DATA_DIR, else ./charte-data).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="The web application's storage folder (default: "
+                                                       "CHARTE_STORAGE_PATH, else ./charte-data).")] = None,
     today: Annotated[str | None, typer.Option(help="The day to judge deadlines on, YYYY-MM-DD (default: today, "
                                                    "Paris).")] = None,
 ) -> None:
     """Tell each dispute's participants, once, of every answer now overdue (run it daily, e.g. from cron). Reads
     CHARTE_DATABASE_URL, CHARTE_SMTP_URL and CHARTE_PUBLIC_URL like `charte serve`."""
+    from charte.store import make_engine, migrate, session_factory
+    from charte.web import WebSettings
+    from charte.web.disputes import remind_overdue, send_all
+    from charte.web.mail import Mailer
+
     console = Console()
     try:
         day = date.fromisoformat(today) if today else datetime.now(PARIS).date()

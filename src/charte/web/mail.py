@@ -1,9 +1,10 @@
-"""Sending e-mails through the SMTP server of ``CHARTE_SMTP_URL`` (standard library ``smtplib``).
+"""Sending e-mails (invitations, dispute notifications) through the SMTP server of ``CHARTE_SMTP_URL``.
 
-``smtp://user:password@host:587?starttls=true&from=charte@example.fr`` (STARTTLS),
+``smtp://user:password@host:587?starttls=true&from=charte@example.fr`` (STARTTLS), or
 ``smtps://user:password@host:465?from=…`` (TLS from the start), or ``smtp://localhost:25`` (a local
-relay). Without a URL nothing is sent: the message is written to the server's log (logger
-``charte.mail``) and :meth:`Mailer.send` says so by returning ``False``.
+relay). Without a URL nothing is sent: the message, with its link, is written to the server's log
+(logger ``charte.mail``) and :meth:`Mailer.send` says so by returning ``False`` (an invitation's link is
+then shown to whoever invited, who passes it on).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """issue 16: disputes, their thread, what-ifs, attachments; users' language for e-mails
 
-Revision ID: 0002_i16_disputes
-Revises: 0001
+Revision ID: 0003_i16_disputes
+Revises: 0002_i17_web_security
 Create Date: 2026-12-01 00:31:56.604036
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_i16_disputes"
-down_revision = "0001"
+revision = "0003_i16_disputes"
+down_revision = "0002_i17_web_security"
 branch_labels = None
 depends_on = None
 
