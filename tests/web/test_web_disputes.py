@@ -237,3 +237,65 @@ def test_the_served_demo_holds_the_demo_s_dispute(tmp_path: Path, demo: DemoResu
     assert 'class="waterfall"' in page
     with transaction(app.state.sessions) as session:
         assert session.query(UserRow).count() >= 6
+
+
+def test_the_correcting_document_passes_the_e_invoicing_gate_before_it_is_numbered(
+        tmp_path: Path, demo: DemoResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The agreement's credit note goes through the same gate as any invoice (``Ledger.issue(draft, gate)``): the
+    gate sees the numbered draft before anything is written; when it refuses, nothing is numbered, the accepting
+    step is not kept and the invoice stays En litige; once it accepts, the same agreement issues the credit note
+    under the number the refusal left free."""
+    from charte.io.einvoicing import DocumentRefusedError
+    from charte.io.einvoicing.documents import gate_document
+    from charte.payments import Invoice, Ledger
+
+    assert demo.dispute is not None
+    app = create_app(WebSettings(data_dir=tmp_path, database_url="sqlite://", secret_key="test-secret"))
+    tenants = seed_demo(app.state.sessions, tmp_path, contract_text=default_contract_path().read_text("utf-8"),
+                        demo_dir=demo.out_dir, period="2026-10")
+    c = tenants.contract_id
+    provider = login(TestClient(app), tenants.logins["provider"])
+    client = login(TestClient(app), tenants.logins["client"])
+    assert _post(provider, f"/contracts/{c}/settlements/2026-10/invoice", {}).status_code == 303
+    revision = demo.out_dir / demo.dispute.revision_file
+    opened = _post(client, f"/contracts/{c}/disputes", {
+        "invoice": "F000001", "scope": "verdict", "commitment": "sl-80-20", "reason": "forecast_used",
+        "disputed_amount": "100", "text": "Mailing annoncé le 9 octobre.", "evidence": "forecasts"},
+        files=[("files", (revision.name, revision.read_bytes(), "text/csv"))])
+    dispute = opened.headers["location"]
+    assert _post(provider, f"{dispute}/whatifs", {"forecast_version": "service-inbound:W-1:2026-10-09",
+                                                  "text": "Recalcul"}).status_code == 303
+    whatif = re.search(r'id="whatif-([0-9a-f]{32})"', provider.get(dispute).text).group(1)
+    assert _post(client, f"{dispute}/answers", {"answer": "accept", "whatif": whatif}).status_code == 303
+
+    seen: list[Invoice] = []
+
+    def refusing(document: Invoice) -> None:
+        seen.append(document)
+        raise DocumentRefusedError("credit note (test)", [])
+
+    monkeypatch.setattr("charte.web.disputes.gate_document", refusing)
+    refused = _post(provider, f"{dispute}/answers", {"answer": "accept", "whatif": whatif})
+    assert refused.status_code == 422 and "correction_refused_by_the_gate" in refused.text
+    ledger = Ledger(tmp_path / "ledgers" / tenants.organisations["provider"], "987654324")
+    assert [d.number for d in ledger.documents()] == ["F000001"]
+    assert not list((tmp_path / "invoices" / c).glob("credit-note-*"))
+    page = provider.get(dispute).text
+    history = re.search(r'data-testid="status-history">(.*?)</ol>', page, re.S).group(1)
+    assert re.findall(r'data-status="(\d+)"', history) == ["200", "207"]
+    assert page.count('data-kind="accept"') == 1   # the client's; the refused one was not kept
+
+    checked: list[Invoice] = []
+
+    def spying(document: Invoice) -> None:
+        checked.append(document)
+        gate_document(document)   # the real rules (EN 16931, Factur-X, BR-FR)
+
+    monkeypatch.setattr("charte.web.disputes.gate_document", spying)
+    assert _post(provider, f"{dispute}/answers", {"answer": "accept", "whatif": whatif}).status_code == 303
+    for document in (seen[0], checked[0]):   # the gate saw the numbered draft: a credit note citing the invoice
+        assert document.kind == "credit_note" and document.number == "F000002"
+        assert document.corrects == "F000001" and document.corrects_date is not None
+    assert [d.number for d in ledger.documents()] == ["F000001", "F000002"]
+    history = re.search(r'data-testid="status-history">(.*?)</ol>', provider.get(dispute).text, re.S).group(1)
+    assert re.findall(r'data-status="(\d+)"', history) == ["200", "207", "206"]
