@@ -3,6 +3,8 @@
 A token speaks for one organisation, as a manager: the client's token opens disputes; a party's
 token posts messages, what-ifs, answers, invitations and resolutions; the invited mediator's token
 proposes what-ifs and recommends. Anything else answers 404 (cannot see) or 403 (sees, may not act).
+What-ifs and steps (an agreement settles the month again and issues the correcting document) hold one of
+the worker's heavy-work slots (:func:`charte.web.heavy.heavy`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from charte.web.disputes import (
     visible_dispute,
     whatifs_of,
 )
+from charte.web.heavy import heavy
 from charte.web.workflows import WorkflowError
 
 router = APIRouter(prefix="/api", tags=["disputes"])
@@ -240,8 +243,9 @@ def _post(request: Request, tasks: BackgroundTasks, caller: Viewer, session: Ses
           contract_id: str, dispute_id: str, step: StepIn) -> DisputeOut:
     access, row = _dispute(session, caller, contract_id, dispute_id)
     try:
-        entry = post_step(session, access, caller.organisation, caller.user, caller.role, settings, row, step,
-                          paris_today())
+        with heavy(request):
+            entry = post_step(session, access, caller.organisation, caller.user, caller.role, settings, row, step,
+                              paris_today())
     except Forbidden as refusal:
         session.rollback()
         raise HTTPException(403, str(refusal)) from None
@@ -313,8 +317,9 @@ def new_whatif(contract_id: str, dispute_id: str, body: WhatIfIn, request: Reque
                caller: ApiCaller, session: SessionDep, settings: SettingsDep) -> WhatIfOut:
     access, row = _dispute(session, caller, contract_id, dispute_id)
     try:
-        record = propose_whatif(session, access, caller.organisation, caller.user, caller.role, settings, row,
-                                body.changes, body.text)
+        with heavy(request):
+            record = propose_whatif(session, access, caller.organisation, caller.user, caller.role, settings, row,
+                                    body.changes, body.text)
     except Forbidden as refusal:
         session.rollback()
         raise HTTPException(403, str(refusal)) from None

@@ -1,12 +1,17 @@
 """The dispute pages: contest an invoice, a line or a verdict; the thread, what-ifs and their differences (table
 and waterfall), the mediator's recommendation, the resolution. Routes stay thin: they check who asks, call
-:mod:`charte.web.disputes`, and render (French by default)."""
+:mod:`charte.web.disputes`, and render (French by default).
+
+What-ifs, agreements (which settle the month again and pass the correcting document through the e-invoicing
+gate) and the dispute page (which replays the issued month) are heavy work (issue 17): ``async`` routes only
+receive the form and its files on the event loop, then hand the rest to the thread pool (:func:`_heavy`),
+holding one of the worker's heavy-work slots; plain ``def`` routes hold a slot around their heavy part."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -49,12 +54,24 @@ from charte.web.disputes import (
     visible_dispute,
     whatifs_of,
 )
+from charte.web.heavy import heavy, off_loop
 from charte.web.i18n import Language
 from charte.web.mail import Mailer
 from charte.web.pages import render
 from charte.web.workflows import WorkflowError, _terms, invoices_folder
 
 router = APIRouter(include_in_schema=False)
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+async def _heavy(request: Request, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run ``function`` in the thread pool, holding a heavy-work slot, without blocking the event loop."""
+    def run() -> T:
+        with heavy(request):
+            return function(*args, **kwargs)
+
+    return await off_loop(run)
 
 
 async def _chunks(upload: UploadFile, size: int = 1024 * 1024) -> AsyncIterator[bytes]:
@@ -159,18 +176,29 @@ async def contest(request: Request, tasks: BackgroundTasks, contract_id: str, vi
         raise HTTPException(403, "only the client's manager contests an invoice")
     body = ClaimIn(invoice, scope, reason, disputed_amount, text, int(line) if line.strip().isdigit() else None,
                    commitment or None, evidence or None)
+    form = {"reason": reason, "text": text, "disputed_amount": disputed_amount, "scope": scope}
     try:
         attachments = await receive_all(settings, files)
+    except WorkflowError as error:
+        return await _heavy(request, _contest_page, request, lang, viewer, session, settings, access, invoice,
+                            body.line, body.commitment, 422, error.problems, form)
+    return await _heavy(request, _open, request, tasks, viewer, session, lang, settings, access, body, attachments,
+                        form)
+
+
+def _open(request: Request, tasks: BackgroundTasks, viewer: Viewer, session: SessionDep, lang: Language,
+          settings: Any, access: Access, body: ClaimIn, attachments: list[Attachment],
+          form: dict[str, Any]) -> Response:
+    try:
         row = open_dispute(session, access, viewer.organisation, viewer.user, viewer.role, settings.data_dir, body,
                            attachments, paris_today())
     except WorkflowError as error:
         session.rollback()
-        return _contest_page(request, lang, viewer, session, settings, access, invoice, body.line, body.commitment,
-                             422, error.problems, {"reason": reason, "text": text, "disputed_amount": disputed_amount,
-                                                   "scope": scope})
+        return _contest_page(request, lang, viewer, session, settings, access, body.invoice, body.line,
+                             body.commitment, 422, error.problems, form)
     session.commit()
     notify(request, tasks, session, row, _last_entry(session, row))
-    return RedirectResponse(f"/contracts/{contract_id}/disputes/{row.id}", 303)
+    return RedirectResponse(f"/contracts/{access.contract.id}/disputes/{row.id}", 303)
 
 
 # ---------------------------------------------------------------- the dispute page
@@ -228,7 +256,8 @@ def _figure(value: Any) -> str:
 def dispute_page(request: Request, contract_id: str, dispute_id: str, viewer: CurrentUser, session: SessionDep,
                  lang: LanguageDep, settings: SettingsDep) -> HTMLResponse:
     access, row = _dispute_or_404(session, viewer, contract_id, dispute_id)
-    return _render_dispute(request, lang, viewer, session, settings, access, row)
+    with heavy(request):   # the page replays the issued month
+        return _render_dispute(request, lang, viewer, session, settings, access, row)
 
 
 def _render_dispute(request: Request, lang: Language, viewer: Viewer, session: SessionDep, settings: Any,
@@ -300,6 +329,16 @@ async def _step(request: Request, tasks: BackgroundTasks, contract_id: str, disp
     access, row = _dispute_or_404(session, viewer, contract_id, dispute_id)
     try:
         step.attachments = await receive_all(settings, files)
+    except WorkflowError as error:
+        return await _heavy(request, _render_dispute, request, lang, viewer, session, settings, access, row, 422,
+                            error.problems)
+    return await _heavy(request, _post_step, request, tasks, viewer, session, lang, settings, access, row, step)
+
+
+def _post_step(request: Request, tasks: BackgroundTasks, viewer: Viewer, session: SessionDep, lang: Language,
+               settings: Any, access: Access, row: DisputeRow, step: StepIn) -> Response:
+    """Post the step (an agreement issues the correcting document at once), then notify; a refusal re-renders."""
+    try:
         entry = post_step(session, access, viewer.organisation, viewer.user, viewer.role, settings, row, step,
                           paris_today())
     except Forbidden as refusal:
@@ -314,7 +353,7 @@ async def _step(request: Request, tasks: BackgroundTasks, contract_id: str, disp
     session.commit()
     for posted in [e for e in entries_of(session, row) if e.seq >= entry.seq]:
         notify(request, tasks, session, row, posted)
-    return RedirectResponse(f"/contracts/{contract_id}/disputes/{dispute_id}", 303)
+    return RedirectResponse(f"/contracts/{access.contract.id}/disputes/{row.id}", 303)
 
 
 @router.post("/contracts/{contract_id}/disputes/{dispute_id}/messages", dependencies=[CsrfChecked])
@@ -367,6 +406,12 @@ async def new_whatif(request: Request, tasks: BackgroundTasks, contract_id: str,
     fields = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
     fields.update({f"exclude_incident_{i}": str(v) for i, v in enumerate(form.getlist("exclude_incident"))})
     fields.pop("exclude_incident", None)
+    return await _heavy(request, _propose, request, tasks, viewer, session, lang, settings, access, row, fields)
+
+
+def _propose(request: Request, tasks: BackgroundTasks, viewer: Viewer, session: SessionDep, lang: Language,
+             settings: Any, access: Access, row: DisputeRow, fields: dict[str, str]) -> Response:
+    """Settle the month again with the form's changes and keep the what-if (its problems, when it cannot)."""
     try:
         propose_whatif(session, access, viewer.organisation, viewer.user, viewer.role, settings, row,
                        changes_from_form(fields), fields.get("text", ""))
@@ -378,7 +423,7 @@ async def new_whatif(request: Request, tasks: BackgroundTasks, contract_id: str,
         return _render_dispute(request, lang, viewer, session, settings, access, row, 422, error.problems)
     session.commit()
     notify(request, tasks, session, row, _last_entry(session, row))
-    return RedirectResponse(f"/contracts/{contract_id}/disputes/{dispute_id}", 303)
+    return RedirectResponse(f"/contracts/{access.contract.id}/disputes/{row.id}", 303)
 
 
 @router.get("/contracts/{contract_id}/disputes/{dispute_id}/attachments/{sha256}")
