@@ -177,7 +177,9 @@ def test_a_reader_reads_and_never_acts(stage: Stage) -> None:
     page = reader.get(dispute)
     assert page.status_code == 200 and 'data-testid="actions"' not in page.text
     assert _post(reader, f"{dispute}/messages", {"text": "hello"}).status_code == 403
-    assert reader.get(f"/contracts/{c}/disputes/new?invoice=F000001").status_code == 403
+    refused = reader.get(f"/contracts/{c}/disputes/new?invoice=F000001")
+    assert refused.status_code == 403
+    assert "seul un responsable du client conteste une facture" in refused.text   # the refusal, in French
 
 
 def test_attachments_are_checked_stored_by_hash_and_served_as_downloads(stage: Stage,
