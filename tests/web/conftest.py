@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from charte.demo.run import DemoResult, default_contract_path, run_demo
+from charte.settle import Settlement
 from charte.store import (
     ContractRow,
     ContractShareRow,
@@ -107,11 +108,23 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
     return run_demo(tmp_path_factory.mktemp("demo"))
 
 
+@pytest.fixture(scope="session")
+def published(demo: DemoResult, tmp_path_factory: pytest.TempPathFactory) -> Settlement:
+    """The demo month settled as the web settles it: on the shipped reference data, never the illustrative series."""
+    from charte.domain.calendar import Month
+    from charte.io.contract_yaml import load_contract
+    from charte.io.settlement_files import settlement_facts
+    from charte.settle import settle
+
+    month, contract = Month(2026, 10), load_contract(default_contract_path())
+    return settle(contract, month, settlement_facts(demo.out_dir, contract, month,
+                                                    reference=tmp_path_factory.mktemp("no-reference")))
+
+
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, demo: DemoResult) -> World:
-    """The world with the demo's real settlement stored for both contracts, and one invoice file each."""
-    assert demo.settlement is not None
-    built = build_world(tmp_path_factory.mktemp("web"), settlement_json=demo.settlement.to_json())
+def world(tmp_path_factory: pytest.TempPathFactory, published: Settlement) -> World:
+    """The world with the demo month's settlement stored for both contracts, and one invoice file each."""
+    built = build_world(tmp_path_factory.mktemp("web"), settlement_json=published.to_json())
     for contract_id in (built.contract_a, built.contract_b):
         folder = built.data_dir / "invoices" / contract_id
         folder.mkdir(parents=True)

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import World, build_world, csrf_of, login
 
 from charte.demo.run import DemoResult, default_contract_path
+from charte.settle import Settlement
 from charte.web.demo_tenants import FACT_FILES
 from charte.web.i18n import language
 
@@ -26,8 +27,11 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> World:
     return build_world(tmp_path_factory.mktemp("fresh"))
 
 
-def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: World, demo: DemoResult) -> None:
-    assert demo.settlement is not None
+def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: World, demo: DemoResult,
+                                                                       published: Settlement) -> None:
+    # the web settles on the shipped reference data, as `charte settle` and the demo of October 2026 do
+    assert demo.settlement is not None and not published.illustrative
+    assert demo.settlement.inputs_sha256 == published.inputs_sha256
     provider = login(TestClient(fresh.app), fresh.logins["provider"])
     page = provider.get(f"/contracts/{fresh.contract_a}")
     files = [("files", (name, (demo.out_dir / name).read_bytes(), "application/octet-stream"))
@@ -41,21 +45,21 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     assert settled.status_code == 303
     assert settled.headers["location"] == f"/contracts/{fresh.contract_a}/settlements/2026-10"
     explanation = provider.get(settled.headers["location"]).text
-    total = language("fr").money(demo.settlement.total_excluding_vat)
+    total = language("fr").money(published.total_excluding_vat)
     assert total in explanation
-    assert demo.settlement.inputs_sha256 in explanation
+    assert published.inputs_sha256 in explanation
     assert explanation.count("<svg") >= 2  # volume vs forecast with its band, service level vs target
     client = login(TestClient(fresh.app), fresh.logins["client"])
     seen = client.get(settled.headers["location"]).text
-    assert total in seen and demo.settlement.inputs_sha256 in seen
+    assert total in seen and published.inputs_sha256 in seen
     other = login(TestClient(fresh.app), fresh.logins["other_client"])
     assert other.get(settled.headers["location"]).status_code == 404
     assert fresh.contract_a not in other.get("/contracts").text
     api = TestClient(fresh.app).get(f"/api/contracts/{fresh.contract_a}/settlements/2026-10",
                                     headers={"Authorization": f"Bearer {fresh.tokens['client']}"}).json()
-    assert Decimal(api["total_excluding_vat"]) == demo.settlement.total_excluding_vat
+    assert Decimal(api["total_excluding_vat"]) == published.total_excluding_vat
     assert api["settlement"]["lines"][0]["explanation_fr"]
-    stored = json.loads(demo.settlement.to_json())
+    stored = json.loads(published.to_json())
     assert [line["amount"] for line in api["settlement"]["lines"]] == [line["amount"] for line in stored["lines"]]
 
     # the provider issues the invoice; both parties download the same Factur-X PDF; the other client cannot
@@ -73,13 +77,13 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.content == provider.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.pdf").content
     name, embedded = get_xml_from_pdf(pdf.content, check_xsd=False)
-    assert name == "factur-x.xml" and str(demo.settlement.total_including_vat).encode() in embedded
+    assert name == "factur-x.xml" and str(published.total_including_vat).encode() in embedded
     xml = client.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.xml")
-    assert str(demo.settlement.total_including_vat).encode() in xml.content
+    assert str(published.total_including_vat).encode() in xml.content
     assert other.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.pdf").status_code == 404
     assert client.get(f"/contracts/{fresh.contract_a}/invoices/..%2F..%2Fcharte.sqlite3").status_code == 404
     # the provider records a part payment; the client sees what is still owed
-    total_ttc = demo.settlement.total_including_vat
+    total_ttc = published.total_including_vat
     payments = f"{location}/payments"
     refused = provider.post(payments, data={"csrf_token": token, "number": "F000001", "on": "2099-01-01",
                                             "amount": str(total_ttc + 1)})

@@ -60,7 +60,8 @@ def _summary(sheet: Any, invoice: Invoice) -> None:
     wording = invoice.payment.wording_fr()
     credit = invoice.kind == "credit_note"
     rows: list[tuple[str, Any]] = [
-        ("Document", "Avoir" if credit else "Facture"), ("Numéro", invoice.number),
+        ("Document", "SPÉCIMEN (valeurs de référence illustratives, jamais numéroté)" if invoice.specimen
+         else "Avoir" if credit else "Facture"), ("Numéro", invoice.number),
         ("Date d'émission", invoice.issue_date), ("Période facturée", invoice.period), ("Contrat", invoice.contract),
         ("Bon de commande", invoice.purchase_order or ""), ("Prestataire (vendeur)", _party(invoice.seller)),
         ("Mentions légales du vendeur", invoice.seller.registration() or ""),

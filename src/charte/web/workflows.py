@@ -27,7 +27,7 @@ from charte.io.contract_yaml import ContractInvalid, check_contract_text, loads_
 from charte.io.contract_yaml import Problem as ContractProblem
 from charte.io.einvoicing import DocumentRefusedError
 from charte.io.einvoicing.documents import gate_document
-from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values
+from charte.io.settlement_files import load_facts, settlement_facts
 from charte.payments import InvoiceError, Ledger, LedgerError, invoice_from_settlement_json
 from charte.reports.invoice_pdf import write_invoice_files
 from charte.reports.scorecard_report import render_scorecard_report
@@ -205,8 +205,9 @@ def _summarise(folder_name: str, _state: tuple[tuple[str, int, int], ...]) -> Fa
 
 def settle_month(session: Session, access: Access, period: str, data_dir: Path, organisation: OrganisationRow,
                  user_id: str | None = None) -> SettlementRow:
-    """Settle ``period`` from the contract's facts folder (index values: the folder's ``index_values.csv``
-    added to the ILLUSTRATIVE Syntec series shipped with charte) and store the result."""
+    """Settle ``period`` from the contract's facts folder and store the result. Index values: the reference data
+    (shipped series, ``<data dir>/reference``) and the folder's ``index_values.csv`` — never the demo's
+    illustrative series."""
     try:
         month = Month.parse(period)
     except CalendarError as error:
@@ -214,7 +215,7 @@ def settle_month(session: Session, access: Access, period: str, data_dir: Path, 
     folder = facts_folder(data_dir, access.contract)
     try:
         contract = loads_contract(access.contract.yaml_text, "contract.yaml")
-        facts = load_facts(folder, index_values=load_index_values(illustrative_syntec_path()))
+        facts = settlement_facts(folder, contract, month, reference=data_dir / "reference")
         result = settle(contract, month, facts)
     except SettlementError as error:
         raise WorkflowError([(p.code, p.where, p.message) for p in error.problems]) from None
