@@ -383,4 +383,20 @@ def materialise(con: Any, expr: ir.Table, prefix: str = "charte") -> ir.Table:
     con._run_pre_execute_hooks(expr)  # registers the in-memory tables the expression reads
     df = con._session.sql(con.compile(expr)).cache()
     df.createOrReplaceTempView(name)
-    return con.table(name)
+    # Ibis reads Spark's TIMESTAMP back as a naive timestamp: the expression's own types are kept
+    return con.table(name).cast(expr.schema())
+
+
+def engine_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions an engine raises on a query it cannot run (a file it cannot read, a lost cluster)."""
+    import duckdb
+
+    errors: list[type[BaseException]] = [duckdb.Error]
+    try:
+        from py4j.protocol import Py4JError  # type: ignore[import-untyped]
+        from pyspark.errors import PySparkException
+
+        errors += [PySparkException, Py4JError]
+    except ImportError:
+        pass
+    return tuple(errors)

@@ -81,13 +81,14 @@ class Attempts:
 def attempts_from_files(con: Any, paths: Sequence[str | Path]) -> Attempts:
     """Canonical attempt records (Parquet, or CSV read as text) on the engine ``con``.
 
-    Rows are located as the CSV line (header = 1) or the Parquet row (from 1) of their file.
+    Rows are located as the CSV line (header = 1) or the Parquet row (from 1) of their file. Paths may be
+    globs (``store/contact_records/*/*/*/*.parquet``) or URLs the engine reads.
     """
     if not paths:
         raise AuditInputError("no_input", "<attempts>", "no attempt file given")
     names = [str(p) for p in paths]
     for name in names:
-        if not engines.is_url(name) and not Path(name).exists():
+        if not engines.is_url(name) and "*" not in name and not Path(name).exists():
             raise AuditInputError("file_not_found", name, "no such file")
     if all(n.lower().endswith(".parquet") for n in names):
         table = engines.read_parquet(con, names, union_by_name=True)
