@@ -126,7 +126,6 @@ def kpi_command(
     spark_conf: SparkConfOption = None,
 ) -> None:
     """KPIs of one activity and month, per interval or rolled up, from the stored facts."""
-    import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     from charte.io.facts_reader import StoreNotFoundError, organisations_of, store_files
@@ -188,12 +187,14 @@ def kpi_command(
     if output_format is OutputFormat.PARQUET:
         pq.write_table(result, output or Path(f"kpi-{activity}-{month}-{by}.parquet"))
     elif output_format is OutputFormat.CSV:
+        from charte.io.spreadsheet import write_csv_table
+
         if output:
-            pacsv.write_csv(result, output)
+            write_csv_table(result, output)
         else:
             import sys
 
-            pacsv.write_csv(result, sys.stdout.buffer)
+            write_csv_table(result, sys.stdout.buffer)
     elif output_format is OutputFormat.JSON:
         typer.echo(json.dumps(result.to_pylist(), default=str, ensure_ascii=False))
     else:

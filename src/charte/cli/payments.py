@@ -16,6 +16,7 @@ from rich.table import Table
 
 from charte.cli.app import app
 from charte.domain.calendar import PARIS
+from charte.domain.cells import inert_record
 from charte.domain.money import D, MoneyError
 from charte.exit import NoticeError, assess_notice, ramp_down_plan
 from charte.io.cdar import write_cdar_messages
@@ -321,5 +322,5 @@ def exit_plan_command(
         with csv_out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(inert_record(r) for r in rows)
         console.print(f"ramp-down table written to {csv_out}", markup=False)

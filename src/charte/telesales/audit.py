@@ -41,6 +41,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from charte.domain import law
+from charte.domain.cells import FORMULA_START, MARK, PLAIN_NUMBER
 from charte.domain.contract.charter_2010 import OutboundDialing
 from charte.domain.records import DialMode
 from charte.measure import engines
@@ -204,6 +205,9 @@ class AuditResult:
         path = Path(path)
         as_csv = path.suffix.lower() == ".csv"
         ordered = self._ordered()
+        if as_csv:  # text a spreadsheet would run as a formula is made inert (charte.domain.cells)
+            ordered = ordered.mutate(**{name: _inert(ordered[name]) for name, kind in ordered.schema().items()
+                                        if kind.is_string()})
         if engines.engine_name(self.con) == "duckdb":
             if as_csv:
                 self.con.to_csv(ordered, path)
@@ -217,6 +221,12 @@ class AuditResult:
             for batch in batches:
                 writer.write_batch(batch)
         return path
+
+
+def _inert(text: ir.StringValue) -> ir.StringValue:
+    """``text`` with a ``'`` before it when a spreadsheet would run it as a formula (:mod:`charte.domain.cells`)."""
+    risky = text.re_search(FORMULA_START) & ~text.re_search(PLAIN_NUMBER)
+    return ibis.cases((risky.fill_null(False), ibis.literal(MARK) + text), else_=text)
 
 
 # -- the rules as predicates ------------------------------------------------------------------------
