@@ -57,14 +57,25 @@ def import_command(
     policy: Annotated[str | None, typer.Option(help="quarantine | reject_file (default: the mapping's)")] = None,
     store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the quality report as JSON")] = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    spark_conf: SparkConfOption = None,
 ) -> None:
-    """Import contact records or an interval report; print the data-quality report."""
+    """Import contact records or an interval report; print the data-quality report.
+
+    The quality rules run on the engine chosen by --engine (DuckDB in this process, or a Spark
+    cluster): the same codes, counts and row numbers either way. The file is read here and the
+    store written by its commit protocol, so a job that fails leaves the store as it was.
+    """
     from charte.io.facts_store import FactsStore
     from charte.io.importing import ImportRejectedError, import_file
     from charte.io.mapping import MappingError, load_mapping
     from charte.io.quality import Policy, SourceError
+    from charte.measure.engines import engine_errors
 
     console = Console(stderr=True)
+    choice = engine_choice(engine, spark_master, spark_conf)
+    con = connect(choice) if choice.engine.value != "duckdb" else None
     try:
         chosen = load_mapping(mapping)
         columns = (TextColumn("[bold]importing[/] {task.description}"), BarColumn(),
@@ -73,10 +84,14 @@ def import_command(
             task = bar.add_task(file.name, total=None)
             result = import_file(file, chosen, FactsStore(_store_path(store)), organisation=organisation,
                                  activity=activity, policy=Policy(policy) if policy else None,
-                                 progress=lambda n: bar.update(task, completed=n))
+                                 progress=lambda n: bar.update(task, completed=n), engine=con)
     except (MappingError, SourceError, ValueError) as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)
         raise typer.Exit(2) from None
+    except engine_errors() as exc:  # a lost cluster: the store was not written (its commit never ran)
+        console.print(f"{file}: the {engine} engine failed, nothing stored: {str(exc).splitlines()[0]}",
+                      style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
     except ImportRejectedError as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)
         for line in exc.report.lines(20):

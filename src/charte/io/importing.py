@@ -1,8 +1,8 @@
 """Import one file of contact records or interval reports into the facts store.
 
 ``import_file(path, mapping, store)`` reads the file (CSV, XLSX or Parquet), converts each
-row by the mapping, checks it (the rules of :mod:`charte.io.quality_rules`, run by DuckDB on blocks of
-rows), and commits the accepted rows as one
+row by the mapping, checks it (the rules of :mod:`charte.io.quality_rules`, run on blocks of rows by
+DuckDB in this process or by a Spark cluster), and commits the accepted rows as one
 transaction (:mod:`charte.io.facts_store`). Under the ``reject_file`` policy one rejected row
 refuses the file (:class:`ImportRejectedError`, nothing written); under ``quarantine`` the
 rejected rows are stored aside with their row number, reasons and raw values. Importing the
@@ -180,6 +180,7 @@ def _dedup_key(kind: str, rec: dict[str, Any]) -> Any:
 
 
 CHUNK_ROWS = 20_000  # rows read before the rules run on them: bounded memory for raw values
+SPARK_CHUNK_ROWS = 500_000  # on Spark each chunk is one job on the cluster: fewer, larger ones
 
 
 @dataclass
@@ -201,12 +202,14 @@ def _converted(row_no: int, fields: list[Any], header: list[str], converter: Row
     return _Read(row_no, None if any(p.rejects for p in problems) else rec, problems, raw)
 
 
-def rules_for(mapping: Mapping, collector: _Collector) -> RuleRun:
-    """The quality rules of ``mapping``'s records, compiled for DuckDB in this process."""
+def rules_for(mapping: Mapping, collector: _Collector, engine: Any = None) -> RuleRun:
+    """The quality rules of ``mapping``'s records on ``engine`` (an Ibis backend; DuckDB in this process
+    by default, or Spark: the same expressions, so the same codes, counts and row numbers)."""
     from charte.measure.engines import duckdb_backend
 
     schema = pa.schema([*collector.schema, *STORAGE_FIELDS])
-    return RuleRun(duckdb_backend(), mapping.kind, schema, list(mapping.fields), mapping.reject)
+    return RuleRun(engine if engine is not None else duckdb_backend(), mapping.kind, schema, list(mapping.fields),
+                   mapping.reject)
 
 
 def _checked(table: pa.Table, rules: RuleRun, schema: pa.Schema) -> tuple[pa.Table, dict[int, list[Issue]]]:
@@ -248,7 +251,7 @@ def _settle_reads(reads: list[_Read], mapping: Mapping, collector: _Collector, r
 
 
 def read_rows(path: Path, mapping: Mapping, collector: _Collector, report: QualityReport,
-              progress: Progress | None = None) -> dict[str, str]:
+              progress: Progress | None = None, engine: Any = None) -> dict[str, str]:
     """Convert and check every row of ``path`` into ``collector``; problems go to ``report``."""
     header, rows, dialect = _open(path, mapping)
     missing = sorted(mapping.source_columns() - set(header))
@@ -256,12 +259,13 @@ def read_rows(path: Path, mapping: Mapping, collector: _Collector, report: Quali
         raise SourceError("missing_column", str(path), f"columns {missing} named by mapping `{mapping.name}` are "
                           f"not in the file; found {header}", 1)
     converter = RowConverter(mapping, dialect["decimal"])
-    rules = rules_for(mapping, collector)
+    rules = rules_for(mapping, collector, engine)
+    chunk = CHUNK_ROWS if engine is None or engine.name == "duckdb" else SPARK_CHUNK_ROWS
     seen: set[Any] = set()
     reads: list[_Read] = []
     for row_no, fields in rows:
         reads.append(_converted(row_no, fields, header, converter))
-        if len(reads) >= CHUNK_ROWS:
+        if len(reads) >= chunk:
             _settle_reads(reads, mapping, collector, report, rules, seen)
             reads = []
             if progress is not None:
@@ -293,11 +297,14 @@ def _drop_stored_duplicates(table: pa.Table, store: FactsStore, organisation: st
 
 def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organisation: str = "default",
                 activity: str | None = None, policy: Policy | None = None,
-                progress: Progress | None = None, columnar: bool = True) -> ImportResult:
+                progress: Progress | None = None, columnar: bool = True, engine: Any = None) -> ImportResult:
     """Import one file; see the module docstring for the rules.
 
     CSV files go through the columnar reader (:mod:`charte.io.csv_columnar`) when the mapping
     allows it; ``columnar=False`` forces the row-by-row path (the reference; same result).
+    ``engine`` (an Ibis backend) runs the quality rules: DuckDB in this process by default, or a
+    Spark cluster (``charte import --engine spark``); the file is read and converted here either way,
+    and the store is written by its commit protocol (a failed job leaves it as it was).
     """
     path = Path(path)
     if not path.exists():
@@ -310,12 +317,12 @@ def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organi
     policy = policy or mapping.policy
     if columnar and path.suffix.lower() not in (".xlsx", ".xlsm", ".parquet") and csv_columnar.supports(mapping):
         try:
-            return _import_columnar(path, mapping, store, organisation, import_id, policy, progress)
+            return _import_columnar(path, mapping, store, organisation, import_id, policy, progress, engine)
         except csv_columnar.NotVectorisableError:
             pass  # the row path reads this file (and reports its file-level error, if any)
     report = QualityReport(str(path))
     collector = _Collector(mapping, organisation, import_id)
-    dialect = read_rows(path, mapping, collector, report, progress)
+    dialect = read_rows(path, mapping, collector, report, progress, engine)
     table = collector.table()
     if mapping.kind == "contact_record":
         table = _drop_stored_duplicates(table, store, organisation, report, collector)
@@ -363,7 +370,7 @@ def _fast_table(columns: dict[str, Any], keep: np.ndarray, rows: np.ndarray, col
 
 
 def _import_columnar(path: Path, mapping: Mapping, store: FactsStore, organisation: str, import_id: str,
-                     policy: Policy, progress: Progress | None) -> ImportResult:
+                     policy: Policy, progress: Progress | None, engine: Any = None) -> ImportResult:
     """The CSV import block by block: same report, rows and quarantine as the row path, in bounded memory."""
     header, _records, csv_dialect = open_csv(path, mapping.source)
     dialect = {"format": "csv", "encoding": csv_dialect.encoding, "delimiter": csv_dialect.delimiter,
@@ -377,7 +384,7 @@ def _import_columnar(path: Path, mapping: Mapping, store: FactsStore, organisati
     reader = csv_columnar.ColumnReader(mapping, converter, header)
     collector = _Collector(mapping, organisation, import_id)
     primary = "arrived_at" if mapping.kind == "contact_record" else "interval_start"
-    rules = rules_for(mapping, collector)
+    rules = rules_for(mapping, collector, engine)
     seen = csv_columnar.SeenKeys(mapping.kind)
     staging = store.root / ".staging" / f"{import_id}.incoming"
     staging.mkdir(parents=True, exist_ok=True)

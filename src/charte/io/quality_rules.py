@@ -21,8 +21,8 @@ interval reports
 :func:`checks` gives, for a table of records, the corrected columns and one
 :class:`Check` per rule and column: when it applies and the values its message shows.
 :class:`RuleRun` evaluates them on an engine: on DuckDB the query is compiled once and run on
-every block of a streamed file; on Spark over the whole file. The messages are written in
-Python from the fetched values (:func:`message`), so every engine reports the same words.
+every block of a streamed file; on Spark each block is sent to the cluster and checked there.
+The messages are written in Python from the fetched values (:func:`message`), so every engine reports the same words.
 """
 
 from __future__ import annotations
@@ -185,7 +185,17 @@ class RuleRun:
         return mask
 
     def on_block(self, block: pa.Table) -> tuple[pa.Table, dict[int, list[Issue]]]:
-        """One block of records (Arrow, in this process on DuckDB): corrected rows and the issues per source row."""
+        """One block of records (Arrow, read in this process): corrected rows and the issues per source row.
+
+        On DuckDB the query compiled once is run on the block in place; on Spark the block is sent to
+        the cluster as a DataFrame and the same expression runs there, its rows brought back in
+        source-row order.
+        """
+        if engines.engine_name(self.con) != "duckdb":
+            sent = ibis.memtable(block)
+            corrected, found = self.expression(sent)
+            out = self.con.to_pyarrow(corrected.order_by("source_row"))
+            return self.split(out, found)
         corrected, found = self.expression(self._placeholder)
         if self._sql is None:
             self._sql = self.con.compile(corrected)
