@@ -63,9 +63,7 @@ def import_command(
 ) -> None:
     """Import contact records or an interval report; print the data-quality report.
 
-    The quality rules run on the engine chosen by --engine (DuckDB in this process, or a Spark
-    cluster): the same codes, counts and row numbers either way. The file is read here and the
-    store written by its commit protocol, so a job that fails leaves the store as it was.
+    The quality rules run on --engine (DuckDB here, or a Spark cluster): same codes, counts and rows either way.
     """
     from charte.io.facts_store import FactsStore
     from charte.io.importing import ImportRejectedError, import_file
