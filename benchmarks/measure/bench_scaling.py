@@ -177,7 +177,7 @@ def child(engine: str, step: str, folder: Path, master: str, memory: str) -> dic
     return {"engine": engine, "step": step, **result, "peak_mib": round(peak / 1024)}
 
 
-def generate(folder: Path, rows: int) -> float:
+def generate(folder: Path, rows: int, attempts: bool = True) -> float:
     import duckdb
     from bench_telesales_audit import GENERATE
 
@@ -185,7 +185,8 @@ def generate(folder: Path, rows: int) -> float:
     con = duckdb.connect()
     con.execute(f"SET temp_directory = '{folder}/duckdb.tmp'")
     con.execute(RECORDS.format(rows=rows, path=folder / "records.parquet"))
-    con.execute(GENERATE.format(rows=rows, consumers=max(rows // 6, 1), path=folder / "attempts.parquet"))
+    if attempts:
+        con.execute(GENERATE.format(rows=rows, consumers=max(rows // 6, 1), path=folder / "attempts.parquet"))
     return time.perf_counter() - t0
 
 
@@ -209,10 +210,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="charte-scaling-", dir=args.tmp) as tmp:
             folder = Path(tmp)
             os.environ["CHARTE_BENCH_TMP"] = str(folder)
-            generated = generate(folder, rows)
-            sizes = {name: (folder / f"{name}.parquet").stat().st_size / 2**20 for name in ("records", "attempts")}
-            print(f"{rows:,} rows: generated in {generated:.0f} s (records {sizes['records']:.0f} MiB, "
-                  f"attempts {sizes['attempts']:.0f} MiB)", flush=True)
+            generated = generate(folder, rows, "audit" in args.steps)
+            sizes = {name: f"{(folder / f'{name}.parquet').stat().st_size / 2**20:.0f} MiB"
+                     for name in ("records", "attempts") if (folder / f"{name}.parquet").exists()}
+            print(f"{rows:,} rows: generated in {generated:.0f} s ({sizes})", flush=True)
             for engine in args.engines:
                 for step in args.steps:
                     result = {"size": rows, **child(engine, step, folder, args.spark_master, args.spark_memory)}
