@@ -1,5 +1,7 @@
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,3 +15,37 @@ def shared_data(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"real data not available at {path} (../shared/data is outside the repository)")
     return path
+
+
+# -- Spark: one standalone cluster on loopback for every test marked `spark` (issue 20) -------------------
+
+@pytest.fixture(scope="session")
+def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A Spark master and one worker started from the pyspark distribution; stopped at the end, even on failure."""
+    pytest.importorskip("pyspark", reason="pyspark is not installed (dev extra)")
+    from tests.spark_cluster import SparkCluster, java_available
+
+    if not java_available():
+        pytest.skip("Spark needs a Java runtime (java on PATH or JAVA_HOME); none found")
+    cluster = SparkCluster(tmp_path_factory.mktemp("spark-cluster"))
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_backend(spark_cluster: Any) -> Iterator[Any]:
+    """An Ibis backend on a driver connected to the cluster at spark://127.0.0.1:PORT (small memory, 2 partitions)."""
+    import sys
+
+    from charte.measure.engines import spark_backend, spark_session
+
+    session = spark_session(spark_cluster.master_url, {
+        "spark.executor.memory": "512m", "spark.driver.memory": "768m", "spark.cores.max": "1",
+        "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2", "spark.pyspark.python": sys.executable,
+        "spark.executor.instances": "1"}, app_name="charte-tests")
+    session.sparkContext.setLogLevel("ERROR")
+    yield spark_backend(session)
+    session.stop()

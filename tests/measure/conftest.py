@@ -1,30 +1,11 @@
-"""Engines the measure suite runs on: DuckDB always, Spark local mode behind the ``spark`` marker."""
+"""Engines the measure suite runs on: DuckDB always, the Spark test cluster (``tests/conftest.py``) behind the
+``spark`` marker."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-
-@pytest.fixture(scope="session")
-def spark_backend() -> Iterator[Any]:
-    pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (dev extra)")
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.skip("Spark needs a Java runtime (java on PATH or JAVA_HOME); none found")
-    from charte.measure.engines import SPARK_CONFIG, spark_backend
-
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    builder = pyspark.sql.SparkSession.builder.master("local[1]").appName("charte-tests")
-    for key, value in {**SPARK_CONFIG, "spark.sql.shuffle.partitions": "1", "spark.default.parallelism": "1"}.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
-    yield spark_backend(session)
-    session.stop()
 
 
 @pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])

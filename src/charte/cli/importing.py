@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from charte.cli.app import app
+from charte.cli.engine_options import EngineOption, SparkConfOption, SparkMasterOption, connect, engine_choice
 from charte.domain.calendar import Month
 
 STORE_HELP = "facts folder (Parquet datasets); default ./charte-facts or $CHARTE_FACTS"
@@ -56,14 +57,23 @@ def import_command(
     policy: Annotated[str | None, typer.Option(help="quarantine | reject_file (default: the mapping's)")] = None,
     store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the quality report as JSON")] = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    spark_conf: SparkConfOption = None,
 ) -> None:
-    """Import contact records or an interval report; print the data-quality report."""
+    """Import contact records or an interval report; print the data-quality report.
+
+    The quality rules run on --engine (DuckDB here, or a Spark cluster): same codes, counts and rows either way.
+    """
     from charte.io.facts_store import FactsStore
     from charte.io.importing import ImportRejectedError, import_file
     from charte.io.mapping import MappingError, load_mapping
     from charte.io.quality import Policy, SourceError
+    from charte.measure.engines import engine_errors
 
     console = Console(stderr=True)
+    choice = engine_choice(engine, spark_master, spark_conf)
+    con = connect(choice) if choice.engine.value != "duckdb" else None
     try:
         chosen = load_mapping(mapping)
         columns = (TextColumn("[bold]importing[/] {task.description}"), BarColumn(),
@@ -72,10 +82,14 @@ def import_command(
             task = bar.add_task(file.name, total=None)
             result = import_file(file, chosen, FactsStore(_store_path(store)), organisation=organisation,
                                  activity=activity, policy=Policy(policy) if policy else None,
-                                 progress=lambda n: bar.update(task, completed=n))
+                                 progress=lambda n: bar.update(task, completed=n), engine=con)
     except (MappingError, SourceError, ValueError) as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)
         raise typer.Exit(2) from None
+    except engine_errors() as exc:  # a lost cluster: the store was not written (its commit never ran)
+        console.print(f"{file}: the {engine} engine failed, nothing stored: {str(exc).splitlines()[0]}",
+                      style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
     except ImportRejectedError as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)
         for line in exc.report.lines(20):
@@ -115,16 +129,20 @@ def kpi_command(
         help="offered_minus_short_abandons | offered | handled | after_threshold")] = "offered_minus_short_abandons",
     organisation: Annotated[str | None, typer.Option(
         help="organisation whose facts to read; required when the store holds the activity for several")] = None,
-    store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
+    store: Annotated[str | None, typer.Option(help=STORE_HELP + "; with --engine spark, a URL the cluster "
+                                                "reads (s3a://bucket/facts, hdfs://…) works too")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table | csv | parquet | json")] = (
         OutputFormat.TABLE),
     output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write (csv/parquet)")] = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    spark_conf: SparkConfOption = None,
 ) -> None:
     """KPIs of one activity and month, per interval or rolled up, from the stored facts."""
     import pyarrow.parquet as pq
 
-    from charte.io.facts_store import FactsStore
-    from charte.measure.engines import duckdb_backend, read_facts
+    from charte.io.facts_reader import StoreNotFoundError, organisations_of, store_files
+    from charte.measure.engines import read_facts
     from charte.measure.formulas import KpiSpec, ServiceLevelFormula
     from charte.measure.kpis import kpis, labelled
 
@@ -141,22 +159,25 @@ def kpi_command(
     if rollup not in ("interval", "day", "week", "month", "weekday", "hour"):
         err.print(f"[red]--by {by!r}: expected 15min, 30min, 60min, day, week, month, weekday or hour[/]")
         raise typer.Exit(2)
-    root = _store_path(store)
-    if not root.is_dir():  # reading never creates a store: a mistyped --store is an error, not a new folder
-        err.print(f"[red]no facts store at {root}; expected a folder written by `charte import` (--store or "
-                  "CHARTE_FACTS)[/]", highlight=False)
-        raise typer.Exit(2)
-    facts = FactsStore(root)
-    found = _organisations(facts, activity)
+    choice = engine_choice(engine, spark_master, spark_conf)
+    root = store or str(_store_path(None))
+    con = connect(choice)
+    try:  # reading never creates nor cleans a store: a mistyped --store is an error, not a new folder
+        every = {kind: store_files(con, root, kind, activity=activity)
+                 for kind in ("contact_record", "interval_report")}
+    except StoreNotFoundError as exc:
+        err.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    found = organisations_of([f for files in every.values() for f in files])
     if organisation is None and len(found) > 1:
         err.print(f"[red]the store holds activity {activity!r} for several organisations ({', '.join(found)}); "
                   "give --organisation: their facts are never added together[/]", highlight=False)
         raise typer.Exit(2)
-    con = duckdb_backend()
     inputs = {}
     months: set[str] = set()
     for kind, key in (("contact_record", "records"), ("interval_report", "reports")):
-        files = [str(p) for p in facts.files(kind, organisation, activity)]
+        files = store_files(con, root, kind, organisation=organisation, activity=activity) if organisation \
+            else every[kind]
         if files:
             t = read_facts(con, files)
             months |= {str(m) for m in con.to_pyarrow(t.select("month").distinct())["month"].to_pylist()}
@@ -169,7 +190,7 @@ def kpi_command(
             err.print(f"[red]no facts for activity {activity!r}{where} in {month}; months with facts: "
                       f"{', '.join(sorted(months))}[/]", highlight=False)
         else:
-            err.print(f"[red]no facts for activity {activity!r}{where} in {facts.root}; import a file first[/]",
+            err.print(f"[red]no facts for activity {activity!r}{where} in {root}; import a file first[/]",
                       highlight=False)
         raise typer.Exit(1)
     from charte.io.canonical import canonical_kpis
@@ -191,19 +212,6 @@ def kpi_command(
         typer.echo(json.dumps(result.to_pylist(), default=str, ensure_ascii=False))
     else:
         _print_table(result, rollup, spec.thresholds)
-
-
-def _organisations(facts: object, activity: str) -> list[str]:
-    """Organisations whose facts hold ``activity`` (from the store's partition folders)."""
-    from urllib.parse import quote, unquote
-
-    from charte.io.facts_store import FactsStore
-
-    assert isinstance(facts, FactsStore)
-    found = {unquote(p.parent.name.split("=", 1)[1])
-             for kind in ("contact_records", "interval_reports")
-             for p in facts.root.glob(f"{kind}/organisation=*/activity={quote(activity, safe='')}")}
-    return sorted(found)
 
 
 def _print_table(result: object, rollup: str, thresholds: tuple[int, ...]) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from charte.cli.app import app
+from charte.cli.engine_options import EngineOption, SparkConfOption, SparkMasterOption, connect, engine_choice
 
 if TYPE_CHECKING:
     from charte.telesales.audit import AuditSettings
@@ -137,6 +138,9 @@ def audit_command(
         help="also treat the consumer's local public holidays as closed days (Alsace-Moselle: Good Friday, "
              "26 December; overseas: abolition of slavery). D. 223-9 names only Code du travail L3133-1's "
              "national list, the default")] = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    spark_conf: SparkConfOption = None,
 ) -> None:
     """Check every outbound attempt against the rules in force on its date.
 
@@ -144,13 +148,17 @@ def audit_command(
     """
     import dataclasses
 
-    import duckdb
-
     from charte.io.contract_yaml import ContractInvalid
+    from charte.measure.engines import engine_errors
     from charte.telesales.audit import AuditInputError, AuditSettings, Verdict, audit_files
     from charte.telesales.bloctel import load_bloctel_list
     from charte.telesales.report import findings_payload, render_text, write_report
 
+    choice = engine_choice(engine, spark_master, spark_conf)
+    if mapping and choice.engine != "duckdb":
+        raise _fail("--mapping converts the export on this machine; with --engine spark convert it first "
+                    "(charte import FILE --mapping M --store DIR) and audit the stored files, where the executors "
+                    "read them")
     secret = salt or os.environ.get("CHARTE_NUMBER_SALT", "")
     lists_given = bloctel or []
     if bloctel_date and len(lists_given) != 1:
@@ -169,11 +177,13 @@ def audit_command(
             paths = _imported(files, mapping, activity, Path(tmp)) if mapping else list(files)
             if not paths:
                 raise _fail("no attempt was imported; nothing to audit")
-            result = audit_files(paths, settings)
+            result = audit_files(paths, settings, con=connect(choice))
             written = write_report(result, output, settings, "csv" if csv else "parquet") if output else []
             text = json.dumps(findings_payload(result, settings), indent=2, ensure_ascii=False) if as_json \
                 else render_text(result)
-    except (AuditInputError, ContractInvalid, ValueError, OSError, duckdb.Error) as exc:
+    except (AuditInputError, ContractInvalid, ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    except engine_errors() as exc:
         raise _fail(str(exc)) from None
     typer.echo(text)
     for path in written:

@@ -1,7 +1,8 @@
 """Import one file of contact records or interval reports into the facts store.
 
 ``import_file(path, mapping, store)`` reads the file (CSV, XLSX or Parquet), converts each
-row by the mapping, checks it (:mod:`charte.io.quality`), and commits the accepted rows as one
+row by the mapping, checks it (the rules of :mod:`charte.io.quality_rules`, run on blocks of rows by
+DuckDB in this process or by a Spark cluster), and commits the accepted rows as one
 transaction (:mod:`charte.io.facts_store`). Under the ``reject_file`` policy one rejected row
 refuses the file (:class:`ImportRejectedError`, nothing written); under ``quarantine`` the
 rejected rows are stored aside with their row number, reasons and raw values. Importing the
@@ -31,7 +32,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from charte.domain.calendar import GRANULARITIES
 from charte.io import csv_columnar
 from charte.io.canonical import arrow_schema
 from charte.io.conversion import RowConverter
@@ -39,7 +39,8 @@ from charte.io.csv_source import open_csv
 from charte.io.facts_store import FactsStore, Manifest
 from charte.io.mapping import Mapping, check_complete
 from charte.io.parquet_source import open_parquet
-from charte.io.quality import Issue, Policy, QualityReport, SourceError, check_contact, check_interval, issue
+from charte.io.quality import Issue, Policy, QualityReport, SourceError, issue
+from charte.io.quality_rules import RuleRun
 from charte.io.xlsx_source import open_xlsx
 
 Progress = Callable[[int], None]
@@ -108,6 +109,7 @@ class _Collector:
         self.chunks: list[pa.Table] = []
         self.extra = tuple(f"answered_within_{t}s" for t in mapping.thresholds())
         self.schema = arrow_schema(mapping.schema, self.extra)
+        self.storage_schema = pa.schema([*self.schema, *STORAGE_FIELDS])
         # only mapped fields are collected row by row; the others become null columns at the end
         self.columns: dict[str, list[Any]] = {f.name: [] for f in self.schema if f.name in mapping.fields}
         self.local_days: list[int] = []
@@ -164,23 +166,11 @@ class _Collector:
         for values in self.columns.values():
             values.clear()
         self.local_days, self.offsets, self.rows = [], [], []
-        return pa.Table.from_arrays(arrays, schema=pa.schema([*self.schema, *STORAGE_FIELDS]))
+        return pa.Table.from_arrays(arrays, schema=self.storage_schema)
 
     def quarantine_table(self) -> pa.Table:
         return pa.Table.from_pylist(self.quarantine, schema=pa.schema([
             ("source_row", pa.int64()), ("reasons", pa.string()), ("messages", pa.string()), ("raw", pa.string())]))
-
-
-def _interval_problems(row_no: int, rec: dict[str, Any], reject: frozenset[str]) -> list[Issue]:
-    minutes, start = rec.get("interval_minutes"), rec.get("interval_start")
-    if minutes is None or start is None:
-        return []
-    if minutes not in GRANULARITIES:
-        return [issue(row_no, "bad_interval", "interval_minutes", f"is {minutes}; expected 15, 30 or 60")]
-    epoch_us, offset = start
-    if (epoch_us // 1_000_000 + offset) % (minutes * 60) or epoch_us % 1_000_000:
-        return [issue(row_no, "bad_interval", "interval_start", f"does not start a {minutes}-minute interval")]
-    return check_interval(row_no, rec, reject)
 
 
 def _dedup_key(kind: str, rec: dict[str, Any]) -> Any:
@@ -189,8 +179,79 @@ def _dedup_key(kind: str, rec: dict[str, Any]) -> Any:
     return rec.get("activity"), rec.get("queue"), rec.get("interval_start")
 
 
+CHUNK_ROWS = 20_000  # rows read before the rules run on them: bounded memory for raw values
+SPARK_CHUNK_ROWS = 500_000  # on Spark each chunk is one job on the cluster: fewer, larger ones
+
+
+@dataclass
+class _Read:
+    """A row as converted: its record (None when a problem rejects it), its problems, its raw values."""
+
+    row: int
+    rec: dict[str, Any] | None
+    problems: list[Issue]
+    raw: dict[str, Any]
+
+
+def _converted(row_no: int, fields: list[Any], header: list[str], converter: RowConverter) -> _Read:
+    raw = dict(zip(header, fields, strict=False))
+    if len(fields) != len(header):
+        return _Read(row_no, None, [issue(row_no, "wrong_field_count", None,
+                                          f"has {len(fields)} fields; expected {len(header)}")], raw)
+    rec, problems = converter.convert(row_no, raw)
+    return _Read(row_no, None if any(p.rejects for p in problems) else rec, problems, raw)
+
+
+def rules_for(mapping: Mapping, collector: _Collector, engine: Any = None) -> RuleRun:
+    """The quality rules of ``mapping``'s records on ``engine`` (an Ibis backend; DuckDB in this process
+    by default, or Spark: the same expressions, so the same codes, counts and row numbers)."""
+    from charte.measure.engines import duckdb_backend
+
+    schema = pa.schema([*collector.schema, *STORAGE_FIELDS])
+    return RuleRun(engine if engine is not None else duckdb_backend(), mapping.kind, schema, list(mapping.fields),
+                   mapping.reject)
+
+
+def _checked(table: pa.Table, rules: RuleRun, schema: pa.Schema) -> tuple[pa.Table, dict[int, list[Issue]]]:
+    if not table.num_rows:
+        return table, {}
+    corrected, found = rules.on_block(table)
+    return corrected.cast(schema), found
+
+
+def _settle_reads(reads: list[_Read], mapping: Mapping, collector: _Collector, report: QualityReport,
+                  rules: RuleRun, seen: set[Any]) -> None:
+    """The rules and the duplicate check on rows read in order; each row kept (corrected) or set aside."""
+    primary = "arrived_at" if mapping.kind == "contact_record" else "interval_start"
+    scratch = _Collector(mapping, collector.organisation, collector.import_id)
+    for read in reads:
+        if read.rec is not None:
+            scratch.keep(read.row, read.rec, primary)
+    corrected, found = _checked(scratch.table(), rules, collector.storage_schema)
+    kept: list[int] = []
+    position = 0
+    for read in reads:
+        problems = read.problems
+        if read.rec is not None:
+            problems = [*problems, *found.get(read.row, [])]
+            key = _dedup_key(mapping.kind, read.rec)
+            if key in seen:
+                problems.append(csv_columnar.duplicate_issue(read.row, mapping.kind, key))
+            seen.add(key)
+            if report.add_row(problems):
+                kept.append(position)
+            else:
+                collector.set_aside(read.row, problems, read.raw)
+            position += 1
+        else:
+            report.add_row(problems)
+            collector.set_aside(read.row, problems, read.raw)
+    if kept:
+        collector.chunks.append(corrected.take(pa.array(kept, pa.int64())))
+
+
 def read_rows(path: Path, mapping: Mapping, collector: _Collector, report: QualityReport,
-              progress: Progress | None = None) -> dict[str, str]:
+              progress: Progress | None = None, engine: Any = None) -> dict[str, str]:
     """Convert and check every row of ``path`` into ``collector``; problems go to ``report``."""
     header, rows, dialect = _open(path, mapping)
     missing = sorted(mapping.source_columns() - set(header))
@@ -198,33 +259,18 @@ def read_rows(path: Path, mapping: Mapping, collector: _Collector, report: Quali
         raise SourceError("missing_column", str(path), f"columns {missing} named by mapping `{mapping.name}` are "
                           f"not in the file; found {header}", 1)
     converter = RowConverter(mapping, dialect["decimal"])
-    primary = "arrived_at" if mapping.kind == "contact_record" else "interval_start"
-    mapped, reject, width = set(mapping.fields), mapping.reject, len(header)
+    rules = rules_for(mapping, collector, engine)
+    chunk = CHUNK_ROWS if engine is None or engine.name == "duckdb" else SPARK_CHUNK_ROWS
     seen: set[Any] = set()
+    reads: list[_Read] = []
     for row_no, fields in rows:
-        raw = dict(zip(header, fields, strict=False))
-        if len(fields) != width:
-            problems = [issue(row_no, "wrong_field_count", None, f"has {len(fields)} fields; expected {width}")]
-            report.add_row(problems)
-            collector.set_aside(row_no, problems, raw)
-            continue
-        rec, problems = converter.convert(row_no, raw)
-        if not any(p.rejects for p in problems):
-            if mapping.kind == "contact_record":
-                problems += check_contact(row_no, rec, mapped, reject)
-            else:
-                problems += _interval_problems(row_no, rec, reject)
-            key = _dedup_key(mapping.kind, rec)
-            if key in seen:
-                problems.append(issue(row_no, "duplicate_id", "contact_id" if mapping.kind == "contact_record"
-                                      else "interval_start", f"{key!r} appears earlier in the file"))
-            seen.add(key)
-        if report.add_row(problems):
-            collector.keep(row_no, rec, primary)
-        else:
-            collector.set_aside(row_no, problems, raw)
-        if progress is not None and report.rows_read % 10_000 == 0:
-            progress(report.rows_read)
+        reads.append(_converted(row_no, fields, header, converter))
+        if len(reads) >= chunk:
+            _settle_reads(reads, mapping, collector, report, rules, seen)
+            reads = []
+            if progress is not None:
+                progress(report.rows_read)
+    _settle_reads(reads, mapping, collector, report, rules, seen)
     if report.rows_read == 0:
         raise SourceError("empty_file", str(path), "the file has a header but no rows; expected at least one row")
     return dialect
@@ -251,11 +297,14 @@ def _drop_stored_duplicates(table: pa.Table, store: FactsStore, organisation: st
 
 def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organisation: str = "default",
                 activity: str | None = None, policy: Policy | None = None,
-                progress: Progress | None = None, columnar: bool = True) -> ImportResult:
+                progress: Progress | None = None, columnar: bool = True, engine: Any = None) -> ImportResult:
     """Import one file; see the module docstring for the rules.
 
     CSV files go through the columnar reader (:mod:`charte.io.csv_columnar`) when the mapping
     allows it; ``columnar=False`` forces the row-by-row path (the reference; same result).
+    ``engine`` (an Ibis backend) runs the quality rules: DuckDB in this process by default, or a
+    Spark cluster (``charte import --engine spark``); the file is read and converted here either way,
+    and the store is written by its commit protocol (a failed job leaves it as it was).
     """
     path = Path(path)
     if not path.exists():
@@ -268,12 +317,12 @@ def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organi
     policy = policy or mapping.policy
     if columnar and path.suffix.lower() not in (".xlsx", ".xlsm", ".parquet") and csv_columnar.supports(mapping):
         try:
-            return _import_columnar(path, mapping, store, organisation, import_id, policy, progress)
+            return _import_columnar(path, mapping, store, organisation, import_id, policy, progress, engine)
         except csv_columnar.NotVectorisableError:
             pass  # the row path reads this file (and reports its file-level error, if any)
     report = QualityReport(str(path))
     collector = _Collector(mapping, organisation, import_id)
-    dialect = read_rows(path, mapping, collector, report, progress)
+    dialect = read_rows(path, mapping, collector, report, progress, engine)
     table = collector.table()
     if mapping.kind == "contact_record":
         table = _drop_stored_duplicates(table, store, organisation, report, collector)
@@ -283,23 +332,6 @@ def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organi
                         len(collector.quarantine), [], report.to_dict(max_rows_per_code=1000))
     manifest = store.commit(manifest, table, collector.quarantine_table())
     return ImportResult(import_id, "imported", report, manifest, dialect)
-
-
-def _row_path(row_no: int, fields: list[Any], header: list[str], converter: RowConverter, mapping: Mapping
-              ) -> tuple[dict[str, Any], list[Issue], bool, dict[str, Any]]:
-    """One row as :func:`read_rows` reads it, before the duplicate check: record, issues, eligible, raw."""
-    raw = dict(zip(header, fields, strict=False))
-    if len(fields) != len(header):
-        return {}, [issue(row_no, "wrong_field_count", None, f"has {len(fields)} fields; expected {len(header)}")], \
-            False, raw
-    rec, problems = converter.convert(row_no, raw)
-    if any(p.rejects for p in problems):
-        return rec, problems, False, raw
-    if mapping.kind == "contact_record":
-        problems += check_contact(row_no, rec, set(mapping.fields), mapping.reject)
-    else:
-        problems += _interval_problems(row_no, rec, mapping.reject)
-    return rec, problems, True, raw
 
 
 def _fast_table(columns: dict[str, Any], keep: np.ndarray, rows: np.ndarray, collector: _Collector,
@@ -337,32 +369,8 @@ def _fast_table(columns: dict[str, Any], keep: np.ndarray, rows: np.ndarray, col
     return pa.Table.from_arrays(arrays, schema=pa.schema([*collector.schema, *STORAGE_FIELDS]))
 
 
-def _fast_contact_ids(columns: dict[str, Any], keep: np.ndarray) -> pa.Array:
-    value = columns.get("contact_id")
-    if isinstance(value, csv_columnar.Constant):
-        return pa.repeat(pa.scalar(value.value, pa.string()), int(keep.sum()))
-    if value is None:
-        return pa.nulls(int(keep.sum()), pa.string())
-    return value.filter(pa.array(keep)).cast(pa.string())
-
-
-def _fast_keys(kind: str, columns: dict[str, Any], keep: np.ndarray) -> list[Any]:
-    def values(name: str) -> list[Any]:
-        value = columns.get(name)
-        if value is None:
-            return [None] * int(keep.sum())
-        if isinstance(value, csv_columnar.Constant):
-            return [value.value] * int(keep.sum())
-        if isinstance(value, tuple):
-            return list(zip(value[0][keep].tolist(), value[1][keep].tolist(), strict=True))
-        return list(value.filter(pa.array(keep)).to_pylist())
-    if kind == "contact_record":
-        return values("contact_id")
-    return list(zip(values("activity"), values("queue"), values("interval_start"), strict=True))
-
-
 def _import_columnar(path: Path, mapping: Mapping, store: FactsStore, organisation: str, import_id: str,
-                     policy: Policy, progress: Progress | None) -> ImportResult:
+                     policy: Policy, progress: Progress | None, engine: Any = None) -> ImportResult:
     """The CSV import block by block: same report, rows and quarantine as the row path, in bounded memory."""
     header, _records, csv_dialect = open_csv(path, mapping.source)
     dialect = {"format": "csv", "encoding": csv_dialect.encoding, "delimiter": csv_dialect.delimiter,
@@ -376,7 +384,7 @@ def _import_columnar(path: Path, mapping: Mapping, store: FactsStore, organisati
     reader = csv_columnar.ColumnReader(mapping, converter, header)
     collector = _Collector(mapping, organisation, import_id)
     primary = "arrived_at" if mapping.kind == "contact_record" else "interval_start"
-    mapped = set(mapping.fields)
+    rules = rules_for(mapping, collector, engine)
     seen = csv_columnar.SeenKeys(mapping.kind)
     staging = store.root / ".staging" / f"{import_id}.incoming"
     staging.mkdir(parents=True, exist_ok=True)
@@ -390,7 +398,7 @@ def _import_columnar(path: Path, mapping: Mapping, store: FactsStore, organisati
             for block in csv_columnar.blocks(path, csv_dialect.encoding, csv_dialect.delimiter, len(header),
                                              mapping.source.max_line_bytes):
                 table = _columnar_block(block, header, mapping, converter, reader, collector, seen, report,
-                                        primary, mapped)
+                                        primary, rules)
                 if table.num_rows:
                     if pending is not None:
                         pending.result()
@@ -425,63 +433,69 @@ def _import_columnar(path: Path, mapping: Mapping, store: FactsStore, organisati
 
 def _columnar_block(block: csv_columnar.Block, header: list[str], mapping: Mapping, converter: RowConverter,
                     reader: csv_columnar.ColumnReader, collector: _Collector, seen: csv_columnar.SeenKeys,
-                    report: QualityReport, primary: str, mapped: set[str]) -> pa.Table:
+                    report: QualityReport, primary: str, rules: RuleRun) -> pa.Table:
+    """One block: converted by columns (rows the reader cannot vouch for by the row converter), checked by the
+    rules, duplicates found; the kept rows, corrected, in row order."""
     simple_at = np.flatnonzero(block.simple)
     fast_rows = block.rows[simple_at]
     fields = block.fields if block.simple.all() else block.fields.filter(pa.array(block.simple))
     columns, clean = reader.convert(fields)
-    if clean.any():
-        if mapping.kind == "contact_record":
-            clean &= csv_columnar.contact_checks(columns, mapped, len(fields))
-        else:
-            clean &= csv_columnar.interval_checks(columns, len(fields))
-    # every other row goes through the row path, in row order
     slow: list[tuple[int, list[Any]]] = [(int(block.rows[i]), block.parsed[int(i)]) for i in
                                         np.flatnonzero(~block.simple)]
     unclean = np.flatnonzero(~clean)
     slow += zip(fast_rows[unclean].tolist(), csv_columnar.records(fields, unclean), strict=True)
     slow.sort(key=lambda item: item[0])
-    results = {row: _row_path(row, values, header, converter, mapping) for row, values in slow}
-    # duplicate ids: eligible rows (read without rejection) in row order
-    eligible_rows = [row for row, (_r, _p, eligible, _raw) in results.items() if eligible]
-    slow_keys = [_dedup_key(mapping.kind, results[r][0]) for r in eligible_rows]
-    rows = np.concatenate([fast_rows[clean], np.array(eligible_rows, dtype=np.int64)])
-    order = np.argsort(rows, kind="stable")
-    keys: Any
-    if mapping.kind == "contact_record":
-        keys = pa.concat_arrays([_fast_contact_ids(columns, clean), pa.array(slow_keys, pa.string())])
-        keys = keys.take(pa.array(order, pa.int64()))
-    else:
-        every = _fast_keys(mapping.kind, columns, clean) + slow_keys
-        keys = [every[i] for i in order]
-    duplicates = seen.duplicates(rows[order], keys) if len(rows) else set()
-    issues: dict[int, list[Issue]] = {}
-    raws: dict[int, dict[str, Any]] = {}
-    for row, (_rec, problems, _eligible, raw) in results.items():
-        if row in duplicates:
-            problems.append(csv_columnar.duplicate_issue(row, mapping.kind, _dedup_key(mapping.kind, _rec)))
-        issues[row], raws[row] = problems, raw
-    keep = clean.copy()
+    reads = {row: _converted(row, values, header, converter) for row, values in slow}
+    scratch = _Collector(mapping, collector.organisation, collector.import_id)
+    for row, read in reads.items():
+        if read.rec is not None:
+            scratch.keep(row, read.rec, primary)
+    parts = [_fast_table(columns, clean, fast_rows, collector, primary)] if clean.any() else []
+    parts.append(scratch.table())
+    eligible = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+    if len(parts) > 1:
+        eligible = eligible.take(pc.sort_indices(eligible["source_row"]))
+    corrected, found = _checked(eligible, rules, collector.storage_schema)
+    rows = eligible["source_row"].to_numpy()
+    duplicates = seen.duplicates(rows, _table_keys(mapping.kind, eligible)) if len(rows) else set()
+    issues: dict[int, list[Issue]] = {row: read.problems for row, read in reads.items() if read.rec is None}
+    for row, problems in found.items():
+        issues[row] = list(problems)
     for row in duplicates:
-        if row in results:
-            continue
-        at = int(np.searchsorted(fast_rows, row))
-        keep[at] = False
-        raws[row] = dict(zip(header, csv_columnar.records(fields, np.array([at]))[0], strict=False))
-        rec, _problems = converter.convert(row, raws[row])  # clean: no issue, only the key is wanted
-        issues[row] = [csv_columnar.duplicate_issue(row, mapping.kind, _dedup_key(mapping.kind, rec))]
-    report.rows_read += int(keep.sum())
+        key = _dedup_key(mapping.kind, _row_keys(mapping.kind, eligible, int(np.searchsorted(rows, row))))
+        issues.setdefault(row, []).append(csv_columnar.duplicate_issue(row, mapping.kind, key))
+    report.rows_read += len(rows) - sum(1 for row in issues if row not in reads or reads[row].rec is not None)
+    dropped: list[int] = []
     for row in sorted(issues):
         if report.add_row(issues[row]):
-            collector.keep(row, results[row][0], primary)
+            continue
+        if row in reads:
+            raw = reads[row].raw
         else:
-            collector.set_aside(row, issues[row], raws[row])
-    tables = [_fast_table(columns, keep, fast_rows, collector, primary)] if keep.any() else []
-    slow_table = pa.concat_tables([*collector.chunks, collector._chunk()])
-    collector.chunks = []
-    if slow_table.num_rows:
-        tables.append(slow_table)
-    if not tables:
-        return slow_table
-    table = pa.concat_tables(tables)
-    return table.take(pc.sort_indices(table["source_row"])) if len(tables) > 1 else table
+            at = int(np.searchsorted(fast_rows, row))
+            raw = dict(zip(header, csv_columnar.records(fields, np.array([at]))[0], strict=False))
+        collector.set_aside(row, issues[row], raw)
+        if row not in reads or reads[row].rec is not None:
+            dropped.append(row)
+    if dropped:
+        corrected = corrected.filter(pc.invert(pc.is_in(corrected["source_row"], pa.array(dropped, pa.int64()))))
+    return corrected
+
+
+def _table_keys(kind: str, table: pa.Table) -> Any:
+    """Duplicate-check keys of a table's rows, as :func:`_dedup_key` gives them for a record."""
+    if kind == "contact_record":
+        return table["contact_id"]
+    starts = pc.cast(table["interval_start"], pa.int64()).to_pylist()
+    offsets = table["utc_offset_seconds"].to_pylist()
+    return list(zip(table["activity"].to_pylist(), table["queue"].to_pylist(),
+                    zip(starts, offsets, strict=True), strict=True))
+
+
+def _row_keys(kind: str, table: pa.Table, at: int) -> dict[str, Any]:
+    """The fields of row ``at`` that :func:`_dedup_key` reads."""
+    if kind == "contact_record":
+        return {"contact_id": table["contact_id"][at].as_py()}
+    start = pc.cast(table["interval_start"], pa.int64())[at].as_py()
+    return {"activity": table["activity"][at].as_py(), "queue": table["queue"][at].as_py(),
+            "interval_start": (start, table["utc_offset_seconds"][at].as_py())}
