@@ -41,3 +41,17 @@ __all__ = [
     "issue_token", "make_engine", "migrate", "organisation_of_token", "session_factory", "transaction",
     "verify_password", "visible_contracts",
 ]
+
+# issue 22 — the job board's rows (imported here so that the metadata and the migrations see them)
+from charte.store.job_rows import (
+    JobApplicationRow,
+    JobCandidateRow,
+    JobCandidateSessionRow,
+    JobCohortRow,
+    JobOfferRow,
+    JobPlacementRow,
+    JobReportRow,
+)
+
+__all__ += ["JobApplicationRow", "JobCandidateRow", "JobCandidateSessionRow", "JobCohortRow", "JobOfferRow",
+            "JobPlacementRow", "JobReportRow"]
