@@ -98,11 +98,11 @@ def check_pay_floor(kind: str, pay_min: Decimal, period: PayPeriod, weekly_hours
     if pay_min >= least:
         return []
     if rule_name == "salaried":
-        template = ("{pay} is below the SMIC for {hours} hours a week: at least {least} (SMIC {smic} per hour on "
-                    "{day}, {source})")
+        template = ("{pay} € is below the SMIC for {hours} hours a week: at least {least} € (SMIC {smic} € per "
+                    "hour on {day}, {source})")
     else:
-        template = ("{pay} is below the lowest legal pay of this work-study contract for {hours} hours a week: at "
-                    "least {least} ({share} of the SMIC of {smic} per hour on {day}; {source})")
+        template = ("{pay} € is below the lowest legal pay of this work-study contract for {hours} hours a week: at "
+                    "least {least} € ({share} of the SMIC of {smic} € per hour on {day}; {source})")
     return [FieldProblem("pay_min", "pay_below_minimum", template,
                          {"pay": pay_min, "hours": weekly_hours, "least": least, "smic": smic_now.value,
                           "day": start, "share": f"{format((rule.floor_share * 100).normalize(), 'f')} %",
