@@ -1,8 +1,10 @@
+import os
 from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# ../shared/data beside the repository, or where CHARTE_SHARED_DATA says (a git worktree elsewhere)
+SHARED_DATA = Path(os.environ.get("CHARTE_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
 
 
 def shared_data(*parts: str) -> Path:

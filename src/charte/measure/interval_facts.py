@@ -34,7 +34,7 @@ def written_column(hours: float) -> str:
 
 
 def count_columns(spec: KpiSpec) -> list[str]:
-    return ["offered", "handled", "abandoned", "short_abandoned",
+    return ["offered", "handled", "abandoned", "short_abandoned", "queued",
             *(answered_within_column(t) for t in spec.thresholds), "ivr_contacts", "ivr_only", "written_received",
             *(written_column(h) for h in spec.written_within_hours)]
 
@@ -111,6 +111,8 @@ def facts_from_records(records: ir.Table, spec: KpiSpec, minutes: int = 30,
         "handled": t.count(where=answered),
         "abandoned": t.count(where=abandoned),
         "short_abandoned": t.count(where=abandoned & (t._wait < spec.short_abandon_seconds)),
+        # offered contacts that waited in queue (answered after a wait, or abandoned)
+        "queued": t.count(where=(answered & (t._wait > 0)) | abandoned),
     }
     for threshold in spec.thresholds:
         metrics[answered_within_column(threshold)] = t.count(where=answered & (t._wait <= threshold))
@@ -148,7 +150,7 @@ def facts_from_reports(reports: ir.Table, spec: KpiSpec, minutes: int = 30) -> i
         "handled": t.handled.sum().cast("int64"),
         "abandoned": t.abandoned.sum().cast("int64"),
     }
-    later: dict[str, Any] = {}
+    later: dict[str, Any] = {"queued": ibis.null("int64")}  # an interval report does not say who waited
     if "short_abandoned" in t.columns:
         metrics["short_abandoned"] = t.short_abandoned.fill_null(0).sum().cast("int64")
     else:

@@ -3,7 +3,17 @@
 Roll-up sums the additive facts over the period, then divides: the month's service level is
 (answered within T over the month) ÷ (offered − short abandons over the month). Days and
 weeks are local (Europe/Paris by default, the mapping's zone at import); weeks start on
-Monday (ISO 8601).
+Monday (ISO 8601). ``weekday`` sums every Monday, every Tuesday… of the facts given (ISO
+number 1–7), ``hour`` every local hour of day (0–23): the weekly and daily patterns.
+
+Two abandonment rates, each named by its denominator:
+
+* ``abandon_rate`` = abandoned ÷ offered — the charters' and contracts' usual definition;
+* ``abandon_rate_queued`` = abandoned ÷ queued (offered contacts that waited: answered after a
+  wait, or abandoned) — P(Ab | W > 0), the abandonment rate among delayed callers used in the
+  queueing studies of the Anonymous Bank call center (Brown, Gans, Mandelbaum et al. 2005,
+  "Statistical analysis of a telephone call center", JASA; Mandelbaum & Zeltyn's Erlang-A
+  analyses of the same data). Interval reports do not say who waited: null there.
 """
 
 from __future__ import annotations
@@ -21,8 +31,8 @@ from charte.measure.formulas import AnswerRateFormula, KpiSpec, ServiceLevelForm
 from charte.measure.interval_facts import SUMS, count_columns, facts_from_records, facts_from_reports, written_column
 from charte.measure.written_response import minute_clock
 
-Period = Literal["interval", "day", "week", "month"]
-PERIODS: tuple[str, ...] = ("interval", "day", "week", "month")
+Period = Literal["interval", "day", "week", "month", "weekday", "hour"]
+PERIODS: tuple[str, ...] = ("interval", "day", "week", "month", "weekday", "hour")
 
 
 def rollup(facts: ir.Table, spec: KpiSpec, by: Period) -> ir.Table:
@@ -38,6 +48,11 @@ def rollup(facts: ir.Table, spec: KpiSpec, by: Period) -> ir.Table:
         keys = {"period": facts.local_date.truncate("W")}
     elif by == "month":
         keys = {"period": facts.local_date.truncate("M")}
+    elif by == "weekday":
+        keys = {"period": (facts.local_date.day_of_week.index() + 1).cast("int64")}
+    elif by == "hour":
+        local = facts.interval_start + facts.utc_offset_seconds.cast("int64")
+        keys = {"period": ((local % 86_400) // 3_600).cast("int64")}
     else:
         raise ValueError(f"period {by!r}; expected one of {', '.join(PERIODS)}")
     return facts.group_by([facts.activity, *(v.name(k) for k, v in keys.items())]).aggregate(**sums)
@@ -62,6 +77,7 @@ def with_ratios(t: ir.Table, spec: KpiSpec) -> ir.Table:
     ratios |= {
         "answer_rate": _ratio(t.handled, ar_den),
         "abandon_rate": _ratio(t.abandoned, t.offered),
+        "abandon_rate_queued": _ratio(t.abandoned, t.queued),
         "asa_seconds": _ratio(t.wait_answered_seconds, t.handled),
         "aht_seconds": _ratio(t.handle_seconds, t.handled),
         "occupancy": _ratio(t.handle_seconds, t.productive_seconds),
