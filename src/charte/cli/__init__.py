@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from charte.cli import demo as _demo  # noqa: F401  (registers demo)
 from charte.cli import importing as _importing  # noqa: F401  (registers import, kpi)
+from charte.cli import jobs as _jobs  # noqa: F401  (registers jobs purge)
 from charte.cli import observatory as _observatory  # noqa: F401  (registers observatory ...)
 from charte.cli import payments as _payments  # noqa: F401  (registers invoice, payments, exit)
 from charte.cli import plan as _plan  # noqa: F401  (registers plan, forecast evaluate)

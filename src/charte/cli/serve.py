@@ -3,14 +3,17 @@
 Runs ``charte demo`` into a temporary folder, creates the demo organisations (the provider
 Relais Contact SAS, the client Énergie Verte SA, another client that sees nothing, the trade body,
 a mediator, an administrator) with one user each, stores the sample contract between the two
-parties with the month's facts, settles it, and serves on ``http://HOST:PORT``.
+parties with the month's facts, settles it, generates the job board (members' offers, candidates, work-study
+cohorts: :mod:`charte.web.jobs_demo`) and serves on ``http://HOST:PORT``.
 """
 
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -21,6 +24,7 @@ from charte.demo.run import DEFAULT_MONTH, default_contract_path, run_demo
 from charte.observatory.demo_population import write_demo
 from charte.web import WebSettings, create_app
 from charte.web.demo_tenants import seed_demo
+from charte.web.jobs_demo import seed_job_board
 from charte.web.observatory_views import observatory_folder
 
 
@@ -47,10 +51,15 @@ def serve_command(
             publish_all(observatory)
     tenants = seed_demo(web.state.sessions, folder, contract_text=default_contract_path().read_text("utf-8"),
                         demo_dir=demo.out_dir, period=str(DEFAULT_MONTH) if settle_demo else None)
+    with console.status("Job board: members' offers, candidates, work-study cohorts (generated)…"):
+        board = seed_job_board(web.state.sessions, folder, tenants.organisations["provider"],
+                               datetime.now(ZoneInfo("Europe/Paris")).date())
     console.print(f"charte on [bold]http://{host}:{port}/[/bold]  (data: {folder}, database: "
                   f"{settings.effective_database_url()})", highlight=False)
     console.print(f"demo logins (password [bold]{tenants.password}[/bold]):", highlight=False)
     for key, email in tenants.logins.items():
         console.print(f"  {key:<13} {email}", highlight=False)
     console.print(f"API token of the provider: {tenants.provider_token}", highlight=False)
+    console.print(f"job board: http://{host}:{port}/emplois — {board.offers} offers, {board.candidates} candidates; "
+                  f"candidate login {board.candidate_login}", highlight=False)
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -50,11 +50,14 @@ def find_by_email(db: Session, email: str) -> JobCandidateRow | None:
     return db.scalar(select(JobCandidateRow).where(JobCandidateRow.email == email.strip().lower()))
 
 
-def register(db: Session, email: str, password: str, language: str, now: datetime) -> tuple[JobCandidateRow, str]:
+def register(db: Session, email: str, password: str, language: str, now: datetime,
+             password_hash: str | None = None) -> tuple[JobCandidateRow, str]:
     """A new, unverified account with the consent of :data:`CONSENT_VERSION`; returns it and the e-mail
-    verification token (shown once: only its SHA-256 is kept). The caller checked the e-mail is free."""
+    verification token (shown once: only its SHA-256 is kept). The caller checked the e-mail is free.
+    (``password_hash``: an Argon2 hash of ``password`` already computed, for the demonstration's many accounts.)"""
     token = secrets.token_urlsafe(32)
-    row = JobCandidateRow(email=email.strip().lower(), password_hash=hash_password(password), language=language,
+    row = JobCandidateRow(email=email.strip().lower(), password_hash=password_hash or hash_password(password),
+                          language=language,
                           verify_token_sha256=_digest(token), consent_version=CONSENT_VERSION, consent_at=now,
                           created_at=now, last_active_at=now)
     db.add(row)
