@@ -245,7 +245,8 @@ class Purge:
 
 def purge(db: Session, now: datetime, today: date, cv_folder: Path) -> Purge:
     """Delete accounts without activity for 24 months and accounts never verified within 7 days."""
-    cutoff = datetime.combine(inactive_before(today), time.min, PARIS)
+    # in UTC, as every moment is stored (SQLite keeps no zone: a Paris time would compare as text)
+    cutoff = datetime.combine(inactive_before(today), time.min, PARIS).astimezone(UTC)
     stale = list(db.scalars(select(JobCandidateRow).where(JobCandidateRow.last_active_at < cutoff)))
     unverified = list(db.scalars(select(JobCandidateRow).where(
         JobCandidateRow.email_verified_at.is_(None), JobCandidateRow.created_at < unverified_before(now),
