@@ -270,3 +270,22 @@ def test_export_then_delete_leaves_nothing_of_the_candidate(jobs: JobsWorld, tmp
     assert "Manon" not in jobs.member("provider").get(f"/emplois/gestion/offres/{offer}").text
     assert manon.get("/emplois/espace", follow_redirects=False).status_code == 303  # signed out
 
+
+
+def test_members_see_ranked_candidates_who_agreed_without_their_address_and_invite_them(jobs: JobsWorld) -> None:
+    status, offer = post_offer(jobs.member("provider"), city="Villeurbanne")
+    assert status == 303
+    if "attend la validation" in jobs.member("provider").get(f"/emplois/gestion/offres/{offer}").text:
+        approve(jobs, offer)
+    candidate(jobs, "searchable@example.org", {"first_name": "Yanis", "searchable": "on"})
+    candidate(jobs, "hidden@example.org", {"first_name": "Zoé", "searchable": ""})
+    provider = jobs.member("provider")
+    page = provider.get(f"/emplois/gestion/offres/{offer}").text
+    ranked = page.split('data-testid="ranked-candidates"', 1)[1]
+    assert "Yanis" in ranked and "Zoé" not in ranked
+    assert "searchable@example.org" not in page and "hidden@example.org" not in page
+    row = next(r for r in ranked.split("<tr>") if "Yanis" in r)
+    invite = re.search(rf'/emplois/gestion/offres/{offer}/inviter/(\w+)', row).group(0)
+    assert provider.post(invite, data={"csrf_token": csrf_of(page)}).status_code == 200
+    assert jobs.outbox.link_to("searchable@example.org", f"/emplois/offres/{offer}")
+    assert jobs.member("other_provider").post(invite, data={"csrf_token": csrf_of(page)}).status_code in (403, 404)
