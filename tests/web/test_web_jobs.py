@@ -29,7 +29,7 @@ from tests.web.jobs_world import (
 
 from charte.store import transaction
 from charte.store.job_rows import JobApplicationRow, JobCandidateRow, JobOfferRow, JobPlacementRow
-from charte.web.register_views import AddressLimit
+from charte.web.jobs_glue import LIMITS
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +183,7 @@ def test_a_cv_must_be_a_pdf_of_at_most_2_mb(jobs: JobsWorld, offer_id: str) -> N
 
 
 def test_applications_are_rate_limited_per_candidate(jobs: JobsWorld) -> None:
-    jobs.app.state.jobs_limits["apply"] = AddressLimit(1, 86400.0, lambda: jobs.clock().timestamp())
+    jobs.app.state.jobs_limits = {**LIMITS, "apply": (1, 86400.0)}
     try:
         provider = jobs.member("provider")
         offers = [post_offer(provider, city="Villeurbanne", pay_min="1100", pay_max="1200")[1] for _ in range(2)]
@@ -191,7 +191,7 @@ def test_applications_are_rate_limited_per_candidate(jobs: JobsWorld) -> None:
         assert apply_to(nora, offers[0], cv=None).status_code == 200
         assert apply_to(nora, offers[1], cv=None).status_code == 429
     finally:
-        del jobs.app.state.jobs_limits["apply"]
+        del jobs.app.state.jobs_limits
 
 
 def test_hiring_counts_the_placement_and_fills_the_offer(jobs: JobsWorld, offer_id: str) -> None:

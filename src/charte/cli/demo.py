@@ -71,8 +71,13 @@ def demo(
     if result.settlement is not None:
         console.print(settlement_table(result.settlement, "fr", explanations=False))
         console.print(results_table(result.settlement))
-        console.print("[dim]Indexation : série Syntec ILLUSTRATIVE (pas l'indice publié).[/dim]")
-    if result.invoice_files:
+        if result.settlement.illustrative:
+            console.print("[bold yellow]Indexation : série Syntec ILLUSTRATIVE (pas l'indice publié) — ce règlement "
+                          "ne peut pas être facturé.[/]")
+    if result.invoice_files and result.settlement is not None and result.settlement.illustrative:
+        console.print("Spécimen de facture (non numéroté, sans valeur de facture) : " + ", ".join(result.invoice_files),
+                      markup=False)
+    elif result.invoice_files:
         console.print("Facture (Factur-X EN 16931 PDF/A-3, CII, UBL, XLSX ; statut CDAR), conforme aux règles "
                       "EN 16931 et BR-FR : " + ", ".join(result.invoice_files), markup=False)
     for issue in result.settlement_problems:

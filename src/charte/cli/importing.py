@@ -31,7 +31,23 @@ def _store_path(store: Path | None) -> Path:
     return store or Path(os.environ.get("CHARTE_FACTS", "charte-facts"))
 
 
-@app.command("import")
+def _mapping_help() -> str:
+    from charte.io.mapping import mapping_help
+
+    return mapping_help()
+
+
+KPI_HELP = (
+    "Output (CSV, Parquet, JSON or a table): per interval, the canonical interval report that `charte settle "
+    "--facts` reads — activity, interval_start (UTC instant), interval_minutes, offered, handled, abandoned, "
+    "short_abandoned, answered_within_<T>s, wait_seconds_answered, wait_seconds_abandoned, handle_seconds "
+    "(seconds, sums over the interval), staffed_seconds and productive_seconds when the source carries them — "
+    "plus interval_start_local, utc_offset_seconds, local_date, IVR and written-channel counts and the ratios "
+    "service_level_<T>s, answer_rate, abandon_rate, asa_seconds, aht_seconds, occupancy, ivr_mean_seconds "
+    "(which settlement skips and recomputes). By day, week or month: the same sums and ratios per period.")
+
+
+@app.command("import", epilog=_mapping_help())
 def import_command(
     file: Annotated[Path, typer.Argument(help="CSV, XLSX or Parquet export")],
     mapping: Annotated[str, typer.Option("--mapping", "-m", help="mapping YAML file or shipped mapping name")],
@@ -87,7 +103,7 @@ def import_command(
         out.print(table)
 
 
-@app.command("kpi")
+@app.command("kpi", epilog=KPI_HELP)
 def kpi_command(
     activity: Annotated[str, typer.Option(help="activity id")],
     period: Annotated[str, typer.Option(help="month, YYYY-MM")],
@@ -95,8 +111,8 @@ def kpi_command(
                                          "Tuesday… of the month together) | hour (every local hour of day)")] = "30min",
     threshold: Annotated[list[int] | None, typer.Option(help="answered-within threshold in seconds (repeat)")] = None,
     short_abandon: Annotated[float, typer.Option(help="short-abandon threshold, seconds")] = 5.0,
-    service_level: Annotated[str, typer.Option(help="offered_minus_short_abandons | offered | handled")] = (
-        "offered_minus_short_abandons"),
+    service_level: Annotated[str, typer.Option(
+        help="offered_minus_short_abandons | offered | handled | after_threshold")] = "offered_minus_short_abandons",
     organisation: Annotated[str | None, typer.Option(
         help="organisation whose facts to read; required when the store holds the activity for several")] = None,
     store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
@@ -105,7 +121,6 @@ def kpi_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write (csv/parquet)")] = None,
 ) -> None:
     """KPIs of one activity and month, per interval or rolled up, from the stored facts."""
-    import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     from charte.io.facts_store import FactsStore
@@ -157,17 +172,21 @@ def kpi_command(
             err.print(f"[red]no facts for activity {activity!r}{where} in {facts.root}; import a file first[/]",
                       highlight=False)
         raise typer.Exit(1)
-    result = labelled(con.to_pyarrow(kpis(**inputs, spec=spec, minutes=minutes or 30, by=rollup)),  # type: ignore[arg-type]
-                      rollup)  # type: ignore[arg-type]
+    from charte.io.canonical import canonical_kpis
+
+    computed = con.to_pyarrow(kpis(**inputs, spec=spec, minutes=minutes or 30, by=rollup))  # type: ignore[arg-type]
+    result = canonical_kpis(labelled(computed, rollup), minutes if rollup == "interval" else None)  # type: ignore[arg-type]
     if output_format is OutputFormat.PARQUET:
         pq.write_table(result, output or Path(f"kpi-{activity}-{month}-{by}.parquet"))
     elif output_format is OutputFormat.CSV:
+        from charte.io.spreadsheet import write_csv_table
+
         if output:
-            pacsv.write_csv(result, output)
+            write_csv_table(result, output)
         else:
             import sys
 
-            pacsv.write_csv(result, sys.stdout.buffer)
+            write_csv_table(result, sys.stdout.buffer)
     elif output_format is OutputFormat.JSON:
         typer.echo(json.dumps(result.to_pylist(), default=str, ensure_ascii=False))
     else:

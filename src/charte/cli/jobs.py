@@ -22,7 +22,8 @@ app.add_typer(jobs_app, name="jobs")
 
 @jobs_app.command("purge")
 def purge_command(
-    data_dir: Annotated[Path, typer.Option(help="The web application's data folder (CHARTE_DATA_DIR): its "
+    data_dir: Annotated[Path, typer.Option(envvar=["CHARTE_STORAGE_PATH", "CHARTE_DATA_DIR"],
+                                           help="The web application's storage folder (CHARTE_STORAGE_PATH): its "
                                                 "database and the stored CVs.")] = Path("charte-data"),
     database_url: Annotated[str, typer.Option(envvar="CHARTE_DATABASE_URL", help="The database, when not the "
                                               "SQLite file of the data folder.")] = "",

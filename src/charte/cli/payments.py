@@ -16,6 +16,7 @@ from rich.table import Table
 
 from charte.cli.app import app
 from charte.domain.calendar import PARIS
+from charte.domain.cells import inert_record
 from charte.domain.money import D, MoneyError
 from charte.exit import NoticeError, assess_notice, ramp_down_plan
 from charte.io.cdar import write_cdar_messages
@@ -23,7 +24,6 @@ from charte.io.contract_yaml import ContractInvalid, load_contract
 from charte.io.einvoicing import DocumentRefusedError
 from charte.io.einvoicing.documents import gate_document
 from charte.payments import (
-    DEFAULT_RATES,
     InvoiceError,
     Ledger,
     LedgerError,
@@ -70,7 +70,9 @@ def issue_command(
     contract: Annotated[Path | None, typer.Option(help="Contract YAML.")] = None,
     settlement: Annotated[Path | None, typer.Option(help="Settlement JSON (charte settle --json).")] = None,
     issue_date: Annotated[str | None, typer.Option("--date", help="Issue date YYYY-MM-DD (default: today).")] = None,
-    demo: Annotated[bool, typer.Option(help="Issue the demo month's invoice (runs charte demo into --out).")] = False,
+    demo: Annotated[bool, typer.Option(help="Write the demo month's invoice (runs charte demo into --out): a "
+                                            "specimen, never numbered, since the demo's index values are "
+                                            "illustrative.")] = False,
 ) -> None:
     """Issue the invoice of a settled month: next number of the provider's sequence, then its files."""
     console = Console()
@@ -188,7 +190,14 @@ def _history_line(event: StatusEvent) -> str:
 
 
 def _rates(path: Path | None) -> RateBook:
-    return DEFAULT_RATES.extended(load_rates_csv(path)) if path else DEFAULT_RATES
+    """The shipped rates, the user's reference folder (``charte reference add``) and a ``--rates`` CSV."""
+    from charte.io.reference_data import ReferenceDataError, load_book
+
+    try:
+        book = RateBook(load_book())
+    except ReferenceDataError as error:
+        raise ReferenceRateError("reference_data_invalid", str(error)) from None
+    return book.extended(load_rates_csv(path)) if path else book
 
 
 @payments_app.callback()
@@ -197,7 +206,10 @@ def payments_command(
     ledger: Annotated[Path | None, typer.Option(help="Folder of ledgers.")] = None,
     provider: Annotated[str | None, typer.Option(help="Provider SIREN.")] = None,
     as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
-    rates: Annotated[Path | None, typer.Option(help="CSV adding ECB / legal interest rates.")] = None,
+    rates: Annotated[Path | None, typer.Option(
+        help="CSV adding ECB / legal interest rates for this run: table,half_year_start,rate,source (table ecb_mro "
+             "or legal_interest_professional, a 1 January or 1 July, rate 2.40% or 0.024), or the reference format "
+             "of `charte reference --help`. Values added with `charte reference add` are always read.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Per invoice: due date, paid, outstanding, days late, interest owed, indemnity, and its lifecycle
@@ -310,5 +322,5 @@ def exit_plan_command(
         with csv_out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(inert_record(r) for r in rows)
         console.print(f"ramp-down table written to {csv_out}", markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +14,7 @@ from rich.table import Table
 from charte.cli.app import app
 from charte.domain.calendar import CalendarError, Month
 from charte.io.contract_yaml import ContractInvalid, load_contract
-from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
+from charte.io.settlement_files import formats_help, settlement_facts, write_settlement_json
 from charte.reports.settlement_report import render_settlement_report
 from charte.settle import Settlement, SettlementError, settle
 from charte.settle.explain import Language, explain
@@ -21,6 +22,11 @@ from charte.settle.explain import Language, explain
 
 def _money(value: object) -> str:
     return f"{value:,.2f}"
+
+
+def _exact(value: Decimal) -> str:
+    """Significant decimals (2 to 6), so quantity × unit price is the amount."""
+    return f"{value:,.{min(6, max(2, -value.normalize().as_tuple().exponent))}f}"  # type: ignore[operator]
 
 
 def settlement_table(settlement: Settlement, lang: Language = "en", *, explanations: bool = True) -> Table:
@@ -34,11 +40,11 @@ def settlement_table(settlement: Settlement, lang: Language = "en", *, explanati
         if explanations:
             label += f"\n[italic]{escape(explain(line, lang))}[/italic]"
         style = "red" if line.amount < 0 else ""
-        table.add_row(str(line.number), label, f"{line.quantity:,.2f}", line.unit, f"{line.unit_price:,.4f}",
+        table.add_row(str(line.number), label, _exact(line.quantity), line.unit, _exact(line.unit_price),
                       f"[{style}]{_money(line.amount)}[/]" if style else _money(line.amount))
     ht, ttc = _money(settlement.total_excluding_vat), _money(settlement.total_including_vat)
     table.add_row("", "[bold]Total excluding VAT[/bold]", "", "", "", f"[bold]{ht}[/]")
-    table.add_row("", f"VAT {settlement.vat_rate * 100:.0f}%", "", "", "", _money(settlement.vat))
+    table.add_row("", f"VAT {(settlement.vat_rate * 100).normalize():f}%", "", "", "", _money(settlement.vat))
     table.add_row("", "[bold]Total including VAT[/bold]", "", "", "", f"[bold]{ttc}[/]")
     return table
 
@@ -56,18 +62,36 @@ def results_table(settlement: Settlement) -> Table:
     return table
 
 
-@app.command("settle")
+@app.command("settle", epilog=formats_help())
 def settle_command(
     contract: Annotated[Path, typer.Option(help="Contract YAML.")],
     period: Annotated[str, typer.Option(help="Month to settle, YYYY-MM.")],
-    facts: Annotated[Path, typer.Option(help="Folder of facts (interval_report, forecasts, staffing, incidents…).")],
-    index: Annotated[Path | None, typer.Option(help="Index values CSV (series,month,value); default: the "
-                                                    "illustrative Syntec series shipped with charte.")] = None,
+    facts: Annotated[Path | None, typer.Option(
+        help="Folder of facts (interval_report, forecasts, staffing, incidents, kpis, successes; formats below). "
+             "With --store, the folder holds the other facts and no interval_report.")] = None,
+    store: Annotated[Path | None, typer.Option(
+        help="Store written by `charte import`: the month's intervals come from its interval reports, or from its "
+             "contact records through the KPI formulas (answered-within thresholds and short-abandon limit of "
+             "the contract's commitments).")] = None,
+    organisation: Annotated[str | None, typer.Option(help="With --store: the organisation whose imports to read "
+                                                          "(default: all).")] = None,
+    minutes: Annotated[int, typer.Option(help="With --store and contact records: interval length, 15, 30 or "
+                                              "60 minutes.")] = 30,
+    index: Annotated[list[Path] | None, typer.Option(
+        help="CSV of index values to use for this run (series,period,value,source,… or series,month,value); "
+             "repeat for several. Added to the reference data (shipped series + the --reference folder).")] = None,
+    reference: Annotated[Path | None, typer.Option(
+        help="Folder of reference values added with `charte reference add` (default $CHARTE_REFERENCE or "
+             "./charte-reference).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the settlement JSON here.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the settlement HTML page here.")] = None,
     lang: Annotated[str, typer.Option(help="Language of the explanations: fr or en.")] = "en",
 ) -> None:
-    """Settle a month: invoice lines, each explained; totals; the hash of the inputs."""
+    """Settle a month: invoice lines, each explained; totals; the hash of the inputs.
+
+    Index values come from the reference data, never from the illustrative series of the demo;
+    past a series' last known value the settlement refuses and says which value to add.
+    """
     console = Console()
     try:
         month = Month.parse(period)
@@ -77,10 +101,17 @@ def settle_command(
     if lang not in ("fr", "en"):
         console.print("--lang: expected fr or en", markup=False)
         raise typer.Exit(2)
+    if facts is None and store is None:
+        console.print("give --facts FOLDER, --store DIR, or both", markup=False)
+        raise typer.Exit(2)
+    if minutes not in (15, 30, 60):
+        console.print(f"--minutes {minutes}: expected 15, 30 or 60", markup=False)
+        raise typer.Exit(2)
     try:
         loaded = load_contract(contract)
-        index_values = load_index_values(index or illustrative_syntec_path())
-        result = settle(loaded, month, load_facts(facts, index_values=index_values))
+        result = settle(loaded, month, settlement_facts(facts, loaded, month, reference=reference,
+                                                        index_files=index or (), store=store,
+                                                        organisation=organisation, minutes=minutes))
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False, highlight=False)
@@ -90,9 +121,10 @@ def settle_command(
         for p in exc.problems:
             console.print(p.format(), markup=False, highlight=False)
         raise typer.Exit(1) from None
-    if index is None:
-        console.print("[yellow]Index values: the ILLUSTRATIVE Syntec series shipped with charte "
-                      "(not the published index); pass --index for real values.[/yellow]")
+    for used in result.reference_data:
+        console.print(f"reference data: {used.series} version {used.version[:12]}, values up to {used.last_known}"
+                      + (" — [bold yellow]ILLUSTRATIVE values: this settlement can never be invoiced[/]"
+                         if used.illustrative else ""), highlight=False)
     console.print(settlement_table(result, lang))  # type: ignore[arg-type]
     console.print(results_table(result))
     for note in result.notes:

@@ -4,13 +4,18 @@
 2. generate a realistic month of facts for each inbound voice activity;
 3. write them in the canonical schemas (Parquet and CSV) with a manifest of hashes;
 4. write an HTML report and return the figures for the terminal summary;
-5. settle the month (``charte.settle``) from the files just written, with the illustrative Syntec
-   series, and write ``settlement.json`` and ``settlement.html``;
+5. settle the month (``charte.settle``) from the files just written, on the published reference
+   data shipped with charte; when a value the month needs is missing there (a revision from
+   January 2027 needs the Syntec index of October 2026), on the ILLUSTRATIVE Syntec series instead,
+   and then the settlement says so (``reference_data`` of ``settlement.json``, every page); write
+   ``settlement.json`` and ``settlement.html``;
 6. issue the month's invoice on the first day of the next month in a fresh ledger under
    ``ledger/`` (``charte.payments``; the folder is reset so a rerun gives the same number) once
    the official e-invoicing rules (EN 16931, Factur-X, BR-FR) found nothing fatal in it, and
    write it as Factur-X PDF, CII XML, UBL XML and XLSX beside the other files, with its
-   lifecycle status Déposée as a CDAR message;
+   lifecycle status Déposée as a CDAR message — unless the settlement rests on illustrative
+   values: then the invoice is an unnumbered **specimen** (PDF and XLSX, clearly marked), which
+   no ledger numbers;
 7. score the contract and its settled month against the charters (``charte.charter``) on the first
    day of the next month, with the month's measured AHT, and write ``scorecard.json`` and
    ``scorecard.html``.
@@ -40,10 +45,10 @@ from charte.io.canonical import write_csv, write_parquet
 from charte.io.cdar import write_cdar_messages
 from charte.io.contract_yaml import check_contract_file, load_contract
 from charte.io.einvoicing.documents import gate_document
-from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
+from charte.io.settlement_files import illustrative_index, load_facts, settlement_facts, write_settlement_json
 from charte.payments import Ledger, invoice_from_settlement
 from charte.reports.demo_report import ActivityView, render_demo_report
-from charte.reports.invoice_pdf import write_invoice_files
+from charte.reports.invoice_pdf import write_invoice_files, write_specimen_files
 from charte.reports.scorecard_report import render_scorecard_report
 from charte.reports.settlement_report import render_settlement_report
 from charte.settle import Settlement, SettlementError, settle
@@ -129,10 +134,14 @@ def _scorecard(out_dir: Path, contract: Contract, month: Month, settlement: Sett
 
 
 def _issue_invoice(out_dir: Path, contract: Contract, month: Month, settlement: Settlement) -> tuple[str, ...]:
-    """Issue the settled month's invoice (first day of the next month) in a fresh demo ledger, after the official
-    e-invoicing rules found nothing fatal in it; write its files and its lifecycle status (Déposée) as CDAR."""
+    """The settled month's invoice (first day of the next month): issued in a fresh demo ledger after the official
+    e-invoicing rules found nothing fatal in it, with its files and its lifecycle status (Déposée) as CDAR; a
+    specimen when the settlement rests on illustrative values."""
     ledger_root = out_dir / "ledger"
     shutil.rmtree(ledger_root, ignore_errors=True)
+    if settlement.illustrative:
+        return write_specimen_files(invoice_from_settlement(contract, settlement, month.next().first_day,
+                                                            specimen=True), out_dir)
     draft = invoice_from_settlement(contract, settlement, month.next().first_day)
     ledger = Ledger(ledger_root, contract.provider.siren)
     issued = ledger.issue(draft, gate_document)
@@ -142,12 +151,23 @@ def _issue_invoice(out_dir: Path, contract: Contract, month: Month, settlement: 
 def _settle(
     out_dir: Path, contract: Contract, month: Month,
 ) -> tuple[Settlement | None, tuple[str, ...], tuple[str, ...]]:
-    """Settle the generated month from its files (illustrative Syntec values); problems instead of a settlement."""
+    """Settle the generated month from its files; problems instead of a settlement.
+
+    On the shipped reference data first (the user's folder is not read: the demo gives the same result
+    everywhere); only when that lacks an index value the month needs, on the illustrative Syntec series,
+    which marks the settlement (it can then never be invoiced).
+    """
     try:
-        facts = load_facts(out_dir, index_values=load_index_values(illustrative_syntec_path()))
-        settlement = settle(contract, month, facts)
+        settlement = settle(contract, month, settlement_facts(out_dir, contract, month,
+                                                              reference=out_dir / "no-reference"))
     except SettlementError as error:
-        return None, tuple(p.format() for p in error.problems), ()
+        if {p.code for p in error.problems} != {"missing_index_value"}:
+            return None, tuple(p.format() for p in error.problems), ()
+        try:
+            values, illustrative = illustrative_index()
+            settlement = settle(contract, month, load_facts(out_dir, index_values=values, references=[illustrative]))
+        except SettlementError as again:
+            return None, tuple(p.format() for p in again.problems), ()
     write_settlement_json(settlement, out_dir / "settlement.json")
     render_settlement_report(settlement, out_dir / "settlement.html", contract_name=contract.name,
                              client=contract.client.name, provider=contract.provider.name)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,20 @@ class FactsStore:
                     path.unlink()
         for tmp in (self.root / "imports").glob("*.tmp"):
             tmp.unlink()
+
+
+def committed_files(root: Path, kind: str, *, organisation: str | None = None, activity: str | None = None,
+                    months: Iterable[str] | None = None) -> list[Path]:
+    """Data files of committed imports (those with a manifest), read-only: the store is neither created nor cleaned.
+
+    A file whose import has no manifest yet (an import being committed, or debris) is left out.
+    """
+    committed = {p.stem for p in (root / "imports").glob("*.json")}
+    org = f"organisation={quote(organisation, safe='')}" if organisation else "organisation=*"
+    act = f"activity={quote(activity, safe='')}" if activity else "activity=*"
+    wanted = set(months) if months is not None else None
+    return sorted(p for p in (root / DATASETS[kind]).glob(f"{org}/{act}/month=*/*.parquet")
+                  if p.stem in committed and (wanted is None or p.parent.name.removeprefix("month=") in wanted))
 
 
 def _partitions(table: pa.Table, dataset: str, import_id: str) -> list[tuple[Path, pa.Table]]:

@@ -198,6 +198,9 @@ class Ledger:
         raises, nothing is recorded and the number stays free."""
         if draft.number is not None:
             raise LedgerError("invoice_already_issued", f"{draft.number} is already issued; it cannot change")
+        if draft.specimen:
+            raise LedgerError("specimen_not_numbered", f"the document of {draft.period} is a specimen (its settlement "
+                                                       "rests on illustrative values); a specimen is never numbered")
         if draft.seller.siren != self.provider_siren:
             raise LedgerError("wrong_provider", f"the document's seller SIREN is {draft.seller.siren}; "
                                                 f"this ledger is {self.provider_siren}'s")

@@ -12,11 +12,15 @@ from charte.store.accounts import (
     add_member,
     audit,
     authenticate,
+    change_password,
+    checked_siren,
     create_organisation,
     create_user,
     hash_password,
     issue_token,
     organisation_of_token,
+    revoke_token,
+    tokens_of,
     verify_password,
 )
 from charte.store.database import make_engine, migrate, session_factory, transaction
@@ -27,19 +31,23 @@ from charte.store.models import (
     ContractRow,
     ContractShareRow,
     FactsUploadRow,
+    InvitationRow,
+    LoginThrottleRow,
     MembershipRow,
     OrganisationRow,
     SettlementRow,
     UserRow,
+    WebSessionRow,
 )
 from charte.store.tenancy import Access, contract_access, visible_contracts
 
 __all__ = [
     "Access", "AccountError", "ApiTokenRow", "AuditLogRow", "Base", "ContractRow", "ContractShareRow",
-    "FactsUploadRow", "IssuedToken", "MembershipRow", "OrganisationRow", "SettlementRow", "UserRow", "add_member",
-    "audit", "authenticate", "contract_access", "create_organisation", "create_user", "hash_password",
-    "issue_token", "make_engine", "migrate", "organisation_of_token", "session_factory", "transaction",
-    "verify_password", "visible_contracts",
+    "FactsUploadRow", "InvitationRow", "IssuedToken", "LoginThrottleRow", "MembershipRow", "OrganisationRow",
+    "SettlementRow", "UserRow", "WebSessionRow", "add_member", "audit", "authenticate", "change_password",
+    "checked_siren", "contract_access", "create_organisation", "create_user", "hash_password", "issue_token",
+    "make_engine", "migrate", "organisation_of_token", "revoke_token", "session_factory", "tokens_of",
+    "transaction", "verify_password", "visible_contracts",
 ]
 
 # issue 22 — the job board's rows (imported here so that the metadata and the migrations see them)

@@ -53,6 +53,8 @@ from charte.web.jobs_glue import (
     send_mail,
     set_candidate_cookie,
     shows_links_without_mail,
+    sign_in_result,
+    sign_in_wait,
     today,
 )
 from charte.web.jobs_public import public_offer
@@ -95,7 +97,7 @@ def register_account(request: Request, db: SessionDep, lang: LanguageDep,
     if problems:
         return render(request, lang, "jobs_register.html", status_code=422, purpose=CONSENT_PURPOSE,
                       errors=problems_at(problems, lang), email=email[:254])
-    refuse_if_limited(request, "register", f"ip:{client_address(request)}")
+    refuse_if_limited(request, db, "register", f"ip:{client_address(request)}")
     _ = lang.gettext
     link = None
     if find_by_email(db, address) is None:
@@ -135,8 +137,9 @@ def sign_in_form(request: Request, lang: LanguageDep, suite: str = "/emplois/esp
 def sign_in(request: Request, db: SessionDep, lang: LanguageDep, email: Annotated[str, Form(max_length=400)] = "",
             password: Annotated[str, Form(max_length=400)] = "",
             suite: Annotated[str, Form(max_length=300)] = "/emplois/espace") -> Response:
-    refuse_if_limited(request, "sign_in", f"ip:{client_address(request)}")
+    sign_in_wait(request, db, email)
     row = authenticate(db, email, password)
+    sign_in_result(request, db, email, row is not None)
     if row is None:
         return render(request, lang, "jobs_sign_in.html", status_code=401, next=_safe_next(suite), email=email[:254],
                       error=lang.gettext("Unknown e-mail, wrong password, or an address not yet confirmed."))
@@ -228,8 +231,8 @@ async def apply_page(request: Request, offer_id: str, db: SessionDep, lang: Lang
     row = public_offer(db, offer_id, day)
     if not has_profile(candidate):
         return RedirectResponse("/emplois/profil", 303)
-    refuse_if_limited(request, "apply", f"candidate:{candidate.id}")
-    refuse_if_limited(request, "apply_address", f"ip:{client_address(request)}")
+    refuse_if_limited(request, db, "apply", f"candidate:{candidate.id}")
+    refuse_if_limited(request, db, "apply_address", f"ip:{client_address(request)}")
     content = await cv.read(MAX_CV_BYTES + 1) if cv is not None and cv.filename else None
     problems = check_cv(content) if content is not None else []
     if not problems:

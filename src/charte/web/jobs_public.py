@@ -21,6 +21,7 @@ from charte.web.jobs_glue import (
     MaybeCandidate,
     client_address,
     jobs,
+    now,
     places,
     public_base,
     refuse_if_limited,
@@ -106,10 +107,8 @@ def report_offer(request: Request, offer_id: str, db: SessionDep, lang: Language
     row = public_offer(db, offer_id, today(request))
     if reason not in REPORT_REASONS:
         raise HTTPException(422, "choose the reason of the report")
-    refuse_if_limited(request, "report", f"candidate:{candidate.id}")
-    refuse_if_limited(request, "report", f"ip:{client_address(request)}")
-    from charte.web.jobs_glue import now
-
+    refuse_if_limited(request, db, "report", f"candidate:{candidate.id}")
+    refuse_if_limited(request, db, "report", f"ip:{client_address(request)}")
     report(db, candidate, row, reason, comment.strip(), now(request))
     db.commit()
     return render(request, lang, "jobs_message.html", title=lang.gettext("Report received"),

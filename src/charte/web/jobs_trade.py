@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from charte.domain.cells import inert_row
 from charte.jobs.offers import WORK_STUDY, _Reader
 from charte.jobs.workstudy import ANY, school_year, school_year_bounds
 from charte.reports.jobs_charts import grouped_bars
@@ -145,11 +146,12 @@ def work_study_csv(request: Request, viewer: CurrentUser, db: SessionDep, lang: 
     _ = lang.gettext
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("school year"), _("city"), _("function"), _("places offered"), _("students"),
-                     _("candidates seeking"), _("placements"), _("unfilled places")])
+    writer.writerow(inert_row([_("school year"), _("city"), _("function"), _("places offered"), _("students"),
+                               _("candidates seeking"), _("placements"), _("unfilled places")]))
     for city, function, cell in context["table"]:
-        writer.writerow([year, city, _("any function") if function == ANY else _(function), cell.places_offered,
-                         cell.students, cell.candidates_seeking, cell.placements, cell.unfilled])
+        writer.writerow(inert_row([year, city, _("any function") if function == ANY else _(function),
+                                   cell.places_offered, cell.students, cell.candidates_seeking, cell.placements,
+                                   cell.unfilled]))
     return Response(out.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="alternance-{year}.csv"'})
 

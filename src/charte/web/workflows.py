@@ -7,11 +7,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,11 +25,12 @@ from sqlalchemy.orm import Session
 from charte.charter import scorecard
 from charte.domain.calendar import CalendarError, Month
 from charte.domain.contract import Contract
-from charte.io.contract_yaml import ContractInvalid, check_contract_text, loads_contract
+from charte.io.contract_yaml import ContractInvalid, check_contract_text, line_of, loads_contract
 from charte.io.contract_yaml import Problem as ContractProblem
 from charte.io.einvoicing import DocumentRefusedError
 from charte.io.einvoicing.documents import gate_document
-from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values
+from charte.io.settlement_files import load_facts, settlement_facts
+from charte.io.sniff import HEAD_BYTES, content_problem
 from charte.payments import InvoiceError, Ledger, LedgerError, invoice_from_settlement_json
 from charte.reports.invoice_pdf import write_invoice_files
 from charte.reports.scorecard_report import render_scorecard_report
@@ -50,10 +53,21 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
 
+_SERVER_PATH = re.compile(r"(?<![\w.~])(?:[A-Za-z]:)?(?:[/\\][^/\\\s'\":;,()\[\]<>]+)+[/\\]([^/\\\s'\":;,()\[\]<>]+)")
+
+
+def public_text(text: str) -> str:
+    """``text`` with every absolute path of the server cut to its file name: users see
+    ``interval_report.parquet``, never where the server keeps it."""
+    return _SERVER_PATH.sub(r"\1", text)
+
+
 class WorkflowError(ValueError):
-    """A request the workflow refuses; ``problems`` are (code, where, message) a person can act on."""
+    """A request the workflow refuses; ``problems`` are (code, where, message) a person can act on (server paths
+    cut to file names, :func:`public_text`)."""
 
     def __init__(self, problems: list[tuple[str, str, str]]) -> None:
+        problems = [(code, public_text(where), public_text(message)) for code, where, message in problems]
         self.problems = problems
         super().__init__("; ".join(f"[{c}] {w}: {m}" for c, w, m in problems))
 
@@ -76,26 +90,79 @@ def facts_folder(data_dir: Path, contract: ContractRow) -> Path:
 
 # ---------------------------------------------------------------- contracts
 
-def store_contract(session: Session, text: str, uploader: OrganisationRow, other_party_id: str,
+def _compact_name(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower())
+
+
+def _parties(session: Session, text: str, contract: Contract, uploader: OrganisationRow
+             ) -> tuple[OrganisationRow | None, list[ContractProblem]]:
+    """The counterparty organisation named by the contract's SIREN, and the problems of the parties: the
+    uploader's side must carry the uploader's SIREN, the other side a SIREN of an organisation of the other
+    kind on this platform; a name that differs from the organisation's is a warning."""
+    mine, theirs = (("provider", "client") if uploader.kind == "provider" else ("client", "provider"))
+    own, other = getattr(contract, mine), getattr(contract, theirs)
+    problems: list[ContractProblem] = []
+    if own.siren != uploader.siren:
+        problems.append(ContractProblem(
+            "contract.yaml", line_of(text, (mine, "siren")), "party_siren_mismatch",
+            f"`{mine}.siren` is {own.siren}; your organisation ({uploader.name}) has SIREN {uploader.siren}: a "
+            f"contract is uploaded by one of its parties"))
+    elif _compact_name(own.name) != _compact_name(uploader.name):
+        problems.append(ContractProblem(
+            "contract.yaml", line_of(text, (mine, "name")), "party_name_differs",
+            f"`{mine}.name` is {own.name!r}; the organisation with SIREN {own.siren} is registered as "
+            f"{uploader.name!r}; invoices carry the contract's name", "warning"))
+    counterparty = session.scalar(select(OrganisationRow).where(OrganisationRow.siren == other.siren,
+                                                                OrganisationRow.kind == theirs))
+    if counterparty is None:
+        problems.append(ContractProblem(
+            "contract.yaml", line_of(text, (theirs, "siren")), "unknown_counterparty",
+            f"no {theirs} organisation with SIREN {other.siren} ({other.name}) uses this platform; ask the "
+            f"platform's administrator to create it and invite its manager, then upload again"))
+    elif _compact_name(other.name) != _compact_name(counterparty.name):
+        problems.append(ContractProblem(
+            "contract.yaml", line_of(text, (theirs, "name")), "party_name_differs",
+            f"`{theirs}.name` is {other.name!r}; the organisation with SIREN {other.siren} is registered as "
+            f"{counterparty.name!r}; invoices carry the contract's name", "warning"))
+    return counterparty, problems
+
+
+def store_contract(session: Session, text: str, uploader: OrganisationRow,
                    user_id: str | None = None) -> tuple[ContractRow | None, list[ContractProblem]]:
-    """Validate the YAML; store it with its two parties when it has no error. Problems are given by line."""
+    """Validate the YAML and store it as a PROPOSAL to the other party named by its SIREN, which must accept it
+    before anything is shared (:func:`decide_contract`). Problems (also of the parties) are given by line."""
+    if uploader.kind not in ("provider", "client"):
+        raise WorkflowError([("not_a_party", "organisation", "only a provider or a client can upload a contract")])
+    if not uploader.siren:
+        raise WorkflowError([("organisation_without_siren", uploader.name, "your organisation has no SIREN on this "
+                                                                          "platform; ask its administrator")])
     contract, problems = check_contract_text(text, "contract.yaml")
     if contract is None:
         return None, problems
-    other = session.get(OrganisationRow, other_party_id) if other_party_id else None
-    wanted = "client" if uploader.kind == "provider" else "provider"
-    if uploader.kind not in ("provider", "client"):
-        raise WorkflowError([("not_a_party", "organisation", "only a provider or a client can upload a contract")])
-    if other is None or other.kind != wanted:
-        raise WorkflowError([("unknown_party", "other_party", f"expected the id of a {wanted} organisation")])
+    other, party_problems = _parties(session, text, contract, uploader)
+    problems = sorted([*problems, *party_problems], key=lambda p: (p.line, p.severity != "error"))
+    if other is None or any(p.is_error for p in problems):
+        return None, problems
     provider, client = (uploader, other) if uploader.kind == "provider" else (other, uploader)
     row = ContractRow(contract_id=contract.id, name=contract.name or contract.id, yaml_text=text,
-                      provider_organisation_id=provider.id, client_organisation_id=client.id, uploaded_by=user_id)
+                      provider_organisation_id=provider.id, client_organisation_id=client.id, uploaded_by=user_id,
+                      status="proposed", proposed_by_organisation_id=uploader.id)
     session.add(row)
     session.flush()
-    audit(session, "contract_uploaded", user_id=user_id, organisation_id=uploader.id, target=row.id,
-          detail=contract.id)
+    audit(session, "contract_proposed", user_id=user_id, organisation_id=uploader.id, target=row.id,
+          detail=f"{contract.id} to {other.id}")
     return row, problems
+
+
+def decide_contract(session: Session, access: Access, accept: bool, user_id: str | None, now: datetime) -> None:
+    """The counterparty's manager accepts (the contract is shared: facts, settlements, mediator) or declines."""
+    if not access.may_decide:
+        raise WorkflowError([("not_yours_to_decide", access.contract.contract_id,
+                              "only the other party's manager accepts or declines a proposed contract")])
+    access.contract.status = "accepted" if accept else "declined"
+    access.contract.decided_at = now
+    audit(session, "contract_accepted" if accept else "contract_declined", user_id=user_id,
+          organisation_id=access.organisation_id, target=access.contract.id)
 
 
 def share_with_mediator(session: Session, access: Access, mediator_id: str, organisation: OrganisationRow,
@@ -139,9 +206,10 @@ async def receive_file(folder: Path, name: str, chunks: AsyncIterator[bytes]) ->
                               + ", ".join(f"{s}.csv|.parquet" for s in TABULAR_STEMS) + ", "
                               + ", ".join(f"{s}.csv" for s in CSV_ONLY))])
     folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".{canonical}.part"
+    partial = folder / f".{canonical}.{secrets.token_hex(8)}.part"
     digest = hashlib.sha256()
     size = 0
+    head, tail = b"", b""
     with partial.open("wb") as out:
         async for chunk in chunks:
             size += len(chunk)
@@ -151,6 +219,12 @@ async def receive_file(folder: Path, name: str, chunks: AsyncIterator[bytes]) ->
                 raise WorkflowError([("file_too_large", canonical, f"more than {MAX_FILE_BYTES} bytes")])
             digest.update(chunk)
             out.write(chunk)
+            head = head if len(head) >= HEAD_BYTES else (head + chunk)[:HEAD_BYTES]
+            tail = (tail + chunk)[-4:]
+    wrong = content_problem(canonical, head, tail)
+    if wrong is not None:  # a ZIP renamed .parquet, a PDF renamed .csv… (charte.io.sniff)
+        partial.unlink(missing_ok=True)
+        raise WorkflowError([("file_content_mismatch", canonical, wrong)])
     stem = canonical.rsplit(".", 1)[0]
     for old in (folder / f"{stem}.csv", folder / f"{stem}.parquet"):
         old.unlink(missing_ok=True)
@@ -188,10 +262,10 @@ def _summarise(folder_name: str, _state: tuple[tuple[str, int, int], ...]) -> Fa
     try:
         facts = load_facts(folder)
     except SettlementError as error:
-        summary.problems = [(p.code, p.where, p.message) for p in error.problems]
+        summary.problems = [(p.code, public_text(p.where), public_text(p.message)) for p in error.problems]
         return summary
     except (KeyError, ValueError, TypeError, pa.ArrowException, OSError) as error:
-        summary.problems = [("unreadable_facts", folder.name, f"{type(error).__name__}: {error}")]
+        summary.problems = [("unreadable_facts", "facts", public_text(f"{type(error).__name__}: {error}"))]
         return summary
     summary.activities = [b.activity for b in facts.intervals]
     summary.intervals = sum(len(b) for b in facts.intervals)
@@ -205,8 +279,9 @@ def _summarise(folder_name: str, _state: tuple[tuple[str, int, int], ...]) -> Fa
 
 def settle_month(session: Session, access: Access, period: str, data_dir: Path, organisation: OrganisationRow,
                  user_id: str | None = None) -> SettlementRow:
-    """Settle ``period`` from the contract's facts folder (index values: the folder's ``index_values.csv``
-    added to the ILLUSTRATIVE Syntec series shipped with charte) and store the result."""
+    """Settle ``period`` from the contract's facts folder and store the result. Index values: the reference data
+    (shipped series, ``<data dir>/reference``) and the folder's ``index_values.csv`` — never the demo's
+    illustrative series."""
     try:
         month = Month.parse(period)
     except CalendarError as error:
@@ -214,7 +289,7 @@ def settle_month(session: Session, access: Access, period: str, data_dir: Path, 
     folder = facts_folder(data_dir, access.contract)
     try:
         contract = loads_contract(access.contract.yaml_text, "contract.yaml")
-        facts = load_facts(folder, index_values=load_index_values(illustrative_syntec_path()))
+        facts = settlement_facts(folder, contract, month, reference=data_dir / "reference")
         result = settle(contract, month, facts)
     except SettlementError as error:
         raise WorkflowError([(p.code, p.where, p.message) for p in error.problems]) from None
@@ -313,15 +388,21 @@ def invoices_of(data_dir: Path, contract: ContractRow, period: str, as_of: date 
 
 
 def record_payment(session: Session, access: Access, period: str, number: str, on: str, amount: str,
-                   reference: str, data_dir: Path, organisation: OrganisationRow, user_id: str | None = None) -> None:
+                   reference: str, data_dir: Path, organisation: OrganisationRow, user_id: str | None = None,
+                   today: date | None = None) -> None:
     """Record a payment received against an invoice of this contract and month (charte.payments.Ledger rules:
-    positive, whole cents, not before the invoice, not above what is still owed)."""
+    positive, whole cents, not before the invoice, not above what is still owed; and not after ``today``:
+    a payment is recorded once received)."""
     if number not in {i["number"] for i in invoices_of(data_dir, access.contract, period) if i["kind"] == "invoice"}:
         raise WorkflowError([("unknown_invoice", number or "(none)", f"expected an invoice of {period}")])
     try:
         day = date.fromisoformat(on.strip())
     except ValueError:
         raise WorkflowError([("invalid_date", on or "(none)", "expected a date YYYY-MM-DD")]) from None
+    received_by = today or date.today()
+    if day > received_by:
+        raise WorkflowError([("payment_in_future", on, f"a payment dated {day.isoformat()} is after today "
+                                                       f"({received_by.isoformat()}); record a payment once received")])
     try:
         _ledger(data_dir, access.contract, _terms(access.contract.yaml_text).provider.siren).record_payment(
             number, day, amount.strip().replace(",", "."), reference[:200])

@@ -1,7 +1,7 @@
 """job board: offers, candidates, applications, reports, work-study cohorts and placements (issue 22)
 
-Revision ID: 0002_i22_jobs
-Revises: 0001
+Revision ID: 0003_i22_jobs
+Revises: 0002_i17_web_security
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_i22_jobs"
-down_revision = "0001"
+revision = "0003_i22_jobs"
+down_revision = "0002_i17_web_security"
 branch_labels = None
 depends_on = None
 
