@@ -207,6 +207,11 @@ def test_hiring_counts_the_placement_and_fills_the_offer(jobs: JobsWorld, offer_
     dashboard = trade.get("/emplois/alternance?annee=2025-2026").text
     assert re.search(r'data-testid="placements-Lyon-service">(\d+)<', dashboard).group(1) == "1"
     assert "<svg" in dashboard and "<title" in dashboard and 'data-testid="work-study-table"' in dashboard
+    # the barometer publishes the year's placements by function under disclosure control: one host company
+    # (fewer than 3) withholds its cell, and the total, which would give it back, too
+    barometer = jobs.member("client").get("/observatory").text
+    assert 'data-testid="work-study-service">(s)<' in barometer
+    assert 'data-testid="work-study-total">(s)<' in barometer or 'data-testid="work-study-total">(c)<' in barometer
     assert jobs.member("provider").get("/emplois/alternance").status_code == 404
     csv_text = trade.get("/emplois/alternance.csv?annee=2025-2026").text
     assert "Lyon,service,1,0,0,1,0" in csv_text.replace("\r", "")

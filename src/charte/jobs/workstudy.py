@@ -15,15 +15,20 @@ of Paris, Lyon and Marseille count in their city) and **function**:
   or recorded by the trade body), counted without any link to the person;
 - *unfilled places*: places offered minus the placements made on those offers, never below zero.
 
-Only totals by city and function are shown: no member's figure.
+Only totals by city and function are shown: no member's figure. The barometer (``/observatory``) publishes
+the year's placements per function under the observatory's disclosure control (:func:`placements_release`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
+
+from charte.observatory.disclosure import Atom, CellSpec, DisclosureRules, ProtectedCell, protect
+from charte.observatory.members import FUNCTIONS
 
 ANY: Final = "any"
 
@@ -138,3 +143,36 @@ def dashboard(year: str, offers: list[PlacesOffered], cohorts: list[CohortDemand
                 cells[(city, function)].candidates_seeking += 1
     return Dashboard(year, dict(cells), {c.cohort_id: max(0, c.students - placed_by_cohort[c.cohort_id])
                                          for c in in_year})
+
+
+OUTSIDE_THE_BOARD: Final = "outside the job board"
+
+
+@dataclass(frozen=True)
+class PlacementsRelease:
+    """The work-study placements of a school year per function, as the barometer publishes them (issue 22):
+    each cell under the observatory's disclosure control, by host company (:mod:`charte.observatory.disclosure`:
+    at least ``min_members`` companies, none dominant; complementary suppression so that no withheld cell is
+    recovered from the total)."""
+
+    year: str
+    cells: dict[str, ProtectedCell]  # function (service, commercial, support, total) → cell
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        return (*FUNCTIONS, "total")
+
+
+def placements_release(year: str, placements: Iterable[tuple[str, str]],
+                       rules: DisclosureRules | None = None) -> PlacementsRelease:
+    """``placements``: (host, function) of each placement of the year — the host is the SIREN of the member whose
+    offer was filled, or :data:`OUTSIDE_THE_BOARD` for the placements the trade body recorded for a cohort (their
+    hosts unknown, counted as ONE contributor, so they never make a cell look shared by more companies)."""
+    data: dict[tuple[str, Atom], int] = {}
+    for host, function in placements:
+        key = (host, (year, function))
+        data[key] = data.get(key, 0) + 1
+    specs = [CellSpec(("work_study", f), frozenset({(year, f)})) for f in FUNCTIONS]
+    specs.append(CellSpec(("work_study", "total"), frozenset((year, f) for f in FUNCTIONS)))
+    release = protect(specs, data, rules)
+    return PlacementsRelease(year, {key[1]: cell for key, cell in release.cells.items()})

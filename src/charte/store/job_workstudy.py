@@ -12,7 +12,18 @@ from sqlalchemy.orm import Session
 
 from charte.jobs.communes import Commune, Communes
 from charte.jobs.offers import WORK_STUDY
-from charte.jobs.workstudy import CohortDemand, Dashboard, PlacementMade, PlacesOffered, SeekerWish, dashboard
+from charte.jobs.workstudy import (
+    OUTSIDE_THE_BOARD,
+    CohortDemand,
+    Dashboard,
+    PlacementMade,
+    PlacementsRelease,
+    PlacesOffered,
+    SeekerWish,
+    dashboard,
+    placements_release,
+    school_year_bounds,
+)
 from charte.observatory.declarations import DeclarationStore
 from charte.observatory.disclosure import DisclosureRules
 from charte.store.job_rows import JobApplicationRow, JobCandidateRow, JobCohortRow, JobOfferRow, JobPlacementRow
@@ -84,3 +95,15 @@ def declared_work_study(observatory: Path, rules: DisclosureRules | None = None)
     total = sum(contributions)
     withheld = len(contributions) < rules.min_members or (total > 0 and max(contributions) > rules.dominance * total)
     return DeclaredWorkStudy(period, None if withheld else total, len(contributions), withheld)
+
+
+def placements_of_year(db: Session, year: str) -> PlacementsRelease:
+    """The work-study placements of a school year per function, by host (the member whose offer was filled),
+    disclosure-controlled for the barometer (:func:`charte.jobs.workstudy.placements_release`)."""
+    first, last = school_year_bounds(year)
+    rows = db.execute(select(JobPlacementRow.function, JobOfferRow.siren, JobOfferRow.organisation_id)
+                      .outerjoin(JobOfferRow, JobOfferRow.id == JobPlacementRow.offer_id)
+                      .where(JobPlacementRow.contract.in_(sorted(WORK_STUDY)), JobPlacementRow.placed_on >= first,
+                             JobPlacementRow.placed_on <= last)).all()
+    return placements_release(year, [(siren or organisation or OUTSIDE_THE_BOARD, function)
+                                     for function, siren, organisation in rows])
