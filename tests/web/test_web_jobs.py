@@ -9,6 +9,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -294,3 +295,47 @@ def test_members_see_ranked_candidates_who_agreed_without_their_address_and_invi
     assert provider.post(invite, data={"csrf_token": csrf_of(page)}).status_code == 200
     assert jobs.outbox.link_to("searchable@example.org", f"/emplois/offres/{offer}")
     assert jobs.member("other_provider").post(invite, data={"csrf_token": csrf_of(page)}).status_code in (403, 404)
+
+
+def test_candidates_sign_ins_are_throttled_by_the_shared_counters(jobs: JobsWorld) -> None:
+    """charte.store.throttle: 5 failures of one address on one account are free, the 6th delays the pair by 1 s
+    (doubling after), during which even the right password is refused without being checked. The clock is frozen,
+    so the delay holds; one second later the right password opens the session."""
+    lea = candidate(jobs, "lea.throttle@example.org")
+    lea.post("/emplois/deconnexion", data={"csrf_token": csrf_of(lea.get("/emplois/connexion").text)})
+
+    def sign_in(password: str) -> int:
+        token = csrf_of(lea.get("/emplois/connexion").text)
+        return lea.post("/emplois/connexion", data={"csrf_token": token, "email": "lea.throttle@example.org",
+                                                    "password": password}, follow_redirects=False).status_code
+
+    assert [sign_in("wrong password") for _ in range(6)] == [401] * 6
+    refused = sign_in(PASSWORD)
+    assert refused == 429
+    jobs.clock.moment += timedelta(seconds=1)
+    assert sign_in(PASSWORD) == 303
+
+
+def test_a_backup_carries_the_job_board_and_its_cvs(jobs: JobsWorld, offer_id: str, tmp_path: Path) -> None:
+    """charte admin backup/restore: the job board's rows and stored CVs come back; candidates' sessions do not
+    (everybody signs in again, as for the members' sessions)."""
+    from charte.store import make_engine
+    from charte.store.backup import backup, restore
+    from charte.store.job_rows import JobCandidateSessionRow
+
+    sara = candidate(jobs, "sara.backup@example.org")
+    assert apply_to(sara, offer_id).status_code == 200
+    archive = tmp_path / "backup.tar.gz"
+    summary = backup(jobs.app.state.engine, jobs.world.data_dir, archive, "test")
+    assert summary.rows["job_offer"] == count(jobs, JobOfferRow) > 0
+    assert summary.rows["job_application"] == count(jobs, JobApplicationRow) > 0
+    assert "job_candidate_session" not in summary.rows
+    restored = tmp_path / "restored"
+    target = make_engine(f"sqlite:///{tmp_path / 'restored.sqlite3'}")
+    restore(target, restored, archive)
+    with target.connect() as connection:
+        for row in (JobOfferRow, JobCandidateRow, JobApplicationRow, JobPlacementRow):
+            assert connection.execute(select(func.count()).select_from(row)).scalar() == count(jobs, row)
+        assert connection.execute(select(func.count()).select_from(JobCandidateSessionRow)).scalar() == 0
+    cvs = sorted(p.relative_to(jobs.world.data_dir) for p in (jobs.world.data_dir / "jobs" / "cv").rglob("*.pdf"))
+    assert cvs and all((restored / p).read_bytes() == (jobs.world.data_dir / p).read_bytes() for p in cvs)

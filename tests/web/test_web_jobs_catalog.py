@@ -18,7 +18,8 @@ CATALOG = SRC / "web" / "locale" / "fr" / "LC_MESSAGES" / "messages.po"
 
 def _template_messages() -> set[str]:
     found: set[str] = set()
-    for path in [*sorted((SRC / "web" / "templates").glob("jobs_*.html")), SRC / "web" / "templates" / "_jobs.html"]:
+    for path in [*sorted((SRC / "web" / "templates").glob("jobs_*.html")), SRC / "web" / "templates" / "_jobs.html",
+                 SRC / "web" / "templates" / "observatory.html"]:  # its work-study placements (issue 22)
         for match in re.finditer(r'_\(\s*"((?:[^"\\]|\\.)*)"\s*\)|_\(\s*\'((?:[^\'\\]|\\.)*)\'\s*\)',
                                  path.read_text("utf-8")):
             found.add(match.group(1) if match.group(1) is not None else match.group(2))
@@ -36,7 +37,8 @@ def _code_messages() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.Call):
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-                position = {"FieldProblem": 2, "problem": 2, "ApplyRefused": 2, "_": 0, "gettext": 0}.get(name)
+                position = {"FieldProblem": 2, "problem": 2, "ApplyRefused": 2, "_": 0, "gettext": 0,
+                            "HTTPException": 1}.get(name)  # an HTTPException's detail is shown on the error page
                 if position is not None and len(node.args) > position and (text := _string(node.args[position])):
                     found.add(text)
             if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Dict):
