@@ -316,15 +316,19 @@ def test_candidates_sign_ins_are_throttled_by_the_shared_counters(jobs: JobsWorl
     assert sign_in(PASSWORD) == 303
 
 
-def test_a_backup_carries_the_job_board_and_its_cvs(jobs: JobsWorld, offer_id: str, tmp_path: Path) -> None:
+def test_a_backup_carries_the_job_board_and_its_cvs(tmp_path: Path) -> None:
     """charte admin backup/restore: the job board's rows and stored CVs come back; candidates' sessions do not
-    (everybody signs in again, as for the members' sessions)."""
+    (everybody signs in again, as for the members' sessions). A world of its own: the module's clock has moved."""
     from charte.store import make_engine
     from charte.store.backup import backup, restore
     from charte.store.job_rows import JobCandidateSessionRow
 
+    jobs = make_jobs_world(tmp_path / "source")
+    status, offer = post_offer(jobs.member("provider"))
+    assert status == 303, offer[:300]
+    approve(jobs, offer)
     sara = candidate(jobs, "sara.backup@example.org")
-    assert apply_to(sara, offer_id).status_code == 200
+    assert apply_to(sara, offer).status_code == 200
     archive = tmp_path / "backup.tar.gz"
     summary = backup(jobs.app.state.engine, jobs.world.data_dir, archive, "test")
     assert summary.rows["job_offer"] == count(jobs, JobOfferRow) > 0
@@ -339,3 +343,19 @@ def test_a_backup_carries_the_job_board_and_its_cvs(jobs: JobsWorld, offer_id: s
         assert connection.execute(select(func.count()).select_from(JobCandidateSessionRow)).scalar() == 0
     cvs = sorted(p.relative_to(jobs.world.data_dir) for p in (jobs.world.data_dir / "jobs" / "cv").rglob("*.pdf"))
     assert cvs and all((restored / p).read_bytes() == (jobs.world.data_dir / p).read_bytes() for p in cvs)
+
+
+def test_a_candidates_session_ends_after_two_idle_hours_and_twelve_in_all(jobs: JobsWorld) -> None:
+    """The members' timeouts (CHARTE_SESSION_IDLE_SECONDS 2 h, CHARTE_SESSION_MAX_SECONDS 12 h) apply to candidates:
+    a request moves the end by 2 h, never beyond 12 h after sign-in."""
+    yanis = candidate(jobs, "yanis.session@example.org")  # signed in by the confirmation link, at t0
+    for _ in range(6):  # a request every 1 h 50 min: t0 + 11 h at the last one
+        jobs.clock.moment += timedelta(hours=1, minutes=50)
+        assert yanis.get("/emplois/espace", follow_redirects=False).status_code == 200
+    jobs.clock.moment += timedelta(hours=1, minutes=1)  # t0 + 12 h 01: the absolute end
+    assert yanis.get("/emplois/espace", follow_redirects=False).status_code == 303
+    token = csrf_of(yanis.get("/emplois/connexion").text)
+    assert yanis.post("/emplois/connexion", data={"csrf_token": token, "email": "yanis.session@example.org",
+                                                  "password": PASSWORD}, follow_redirects=False).status_code == 303
+    jobs.clock.moment += timedelta(hours=2)  # two idle hours
+    assert yanis.get("/emplois/espace", follow_redirects=False).status_code == 303

@@ -30,8 +30,11 @@ from charte.store.job_rows import (
     JobOfferRow,
     JobReportRow,
 )
+from charte.store.sessions import SessionTimeouts
 
-SESSION_HOURS: Final = 12
+#: a candidate's session ends after 2 hours without a request and 12 hours after sign-in, as a member's does
+#: (``CHARTE_SESSION_IDLE_SECONDS``, ``CHARTE_SESSION_MAX_SECONDS``: the web passes the application's own)
+SESSION_TIMEOUTS: Final = SessionTimeouts(timedelta(hours=2), timedelta(hours=12))
 REPORT_REASONS: Final = ("misleading", "illegal_pay", "discrimination", "other")
 _DUMMY = hash_password("charte: no such candidate")
 PARIS: Final = ZoneInfo("Europe/Paris")
@@ -84,16 +87,25 @@ def authenticate(db: Session, email: str, password: str) -> JobCandidateRow | No
     return row
 
 
-def open_session(db: Session, candidate: JobCandidateRow, now: datetime) -> str:
+def _ends(created_at: datetime, now: datetime, timeouts: SessionTimeouts) -> datetime:
+    """The end of a session seen at ``now``: idle time from now, never beyond the absolute time from sign-in."""
+    return min(created_at + timeouts.absolute, now + timeouts.idle)
+
+
+def open_session(db: Session, candidate: JobCandidateRow, now: datetime,
+                 timeouts: SessionTimeouts = SESSION_TIMEOUTS) -> str:
     token = "j" + secrets.token_urlsafe(32)
     db.add(JobCandidateSessionRow(id=_digest(token), candidate_id=candidate.id, created_at=now,
-                                  expires_at=now + timedelta(hours=SESSION_HOURS)))
+                                  expires_at=_ends(now, now, timeouts)))
     candidate.last_active_at = now
     db.flush()
     return token
 
 
-def find_session(db: Session, token: str, now: datetime) -> JobCandidateRow | None:
+def find_session(db: Session, token: str, now: datetime,
+                 timeouts: SessionTimeouts = SESSION_TIMEOUTS) -> JobCandidateRow | None:
+    """The candidate of a live session, whose end moves on by the idle time (up to the absolute one); an ended
+    session is deleted. The caller commits."""
     if not token.startswith("j"):
         return None
     row = db.get(JobCandidateSessionRow, _digest(token))
@@ -103,6 +115,7 @@ def find_session(db: Session, token: str, now: datetime) -> JobCandidateRow | No
         db.delete(row)
         db.flush()
         return None
+    row.expires_at = _ends(_aware(row.created_at), now, timeouts)
     return db.get(JobCandidateRow, row.candidate_id)
 
 
@@ -252,4 +265,5 @@ def purge(db: Session, now: datetime, today: date, cv_folder: Path) -> Purge:
         JobCandidateRow.email_verified_at.is_(None), JobCandidateRow.created_at < unverified_before(now),
         JobCandidateRow.last_active_at >= cutoff)))
     files = sum(erase(db, row, cv_folder) for row in [*stale, *unverified])
+    db.execute(delete(JobCandidateSessionRow).where(JobCandidateSessionRow.expires_at <= now))  # ended sessions
     return Purge(len(stale), len(unverified), files)

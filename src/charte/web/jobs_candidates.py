@@ -37,7 +37,7 @@ from charte.store.job_candidates import (
 from charte.store.job_offers import facts_of
 from charte.store.job_rows import JobCohortRow, JobOfferRow
 from charte.store.job_workstudy import cohorts
-from charte.web.deps import CsrfChecked, LanguageDep, SessionDep, SettingsDep
+from charte.web.deps import CsrfChecked, LanguageDep, SessionDep, SettingsDep, timeouts
 from charte.web.jobs_glue import (
     CANDIDATE_COOKIE,
     Candidate,
@@ -121,7 +121,7 @@ def verify_email(request: Request, token: str, db: SessionDep, lang: LanguageDep
     row = verify(db, token[:100], now(request))
     if row is None:
         raise HTTPException(404, "this link is not valid (already used, or the account was deleted)")
-    session_token = open_session(db, row, now(request))
+    session_token = open_session(db, row, now(request), timeouts(request.app.state.settings))
     db.commit()
     response = RedirectResponse("/emplois/profil", 303)
     set_candidate_cookie(request, response, session_token)
@@ -143,7 +143,7 @@ def sign_in(request: Request, db: SessionDep, lang: LanguageDep, email: Annotate
     if row is None:
         return render(request, lang, "jobs_sign_in.html", status_code=401, next=_safe_next(suite), email=email[:254],
                       error=lang.gettext("Unknown e-mail, wrong password, or an address not yet confirmed."))
-    token = open_session(db, row, now(request))
+    token = open_session(db, row, now(request), timeouts(request.app.state.settings))
     db.commit()
     response = RedirectResponse(_safe_next(suite), 303)
     set_candidate_cookie(request, response, token)

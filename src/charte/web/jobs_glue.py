@@ -5,7 +5,8 @@ token, e-mail, rate limits and rendering — in one small module on the applicat
 - **Forms' security token**: the application's CSRF token (:func:`charte.web.security.csrf_token`, an HMAC of
   the ``charte_session`` token); a candidate's sign-in and sign-out also renew that token.
 - **Candidate session**: the ``charte_candidate`` cookie holds a random token; its SHA-256 names a row of
-  ``job_candidate_session`` (:mod:`charte.store.job_candidates`). ``HttpOnly``, ``SameSite=Lax``, ``Secure``
+  ``job_candidate_session`` (:mod:`charte.store.job_candidates`), ending with the members' idle and absolute
+  timeouts (``CHARTE_SESSION_IDLE_SECONDS``, ``CHARTE_SESSION_MAX_SECONDS``). ``HttpOnly``, ``SameSite=Lax``, ``Secure``
   behind TLS (``CHARTE_COOKIE_SECURE``), limited to ``/emplois``.
 - **E-mail**: the application's mailer (``app.state.mailer``, :class:`charte.web.mail.Mailer` on the SMTP server
   of ``CHARTE_SMTP_URL``, shared with the invitations). Without one nothing is sent: the message goes to the
@@ -36,7 +37,7 @@ from charte.jobs.reference_jobs import ReferenceJobs, reference_jobs
 from charte.store.job_candidates import find_session
 from charte.store.job_rows import JobCandidateRow
 from charte.store.throttle import login_failed, login_succeeded, spend, wait_before_login
-from charte.web.deps import SessionDep
+from charte.web.deps import SessionDep, timeouts
 from charte.web.i18n import Language
 from charte.web.mail import Mailer, MailError
 from charte.web.pages import render as app_render
@@ -89,7 +90,8 @@ def render(request: Request, lang: Language, template: str, viewer: Any = None, 
 
 def _candidate(request: Request, db: Session) -> JobCandidateRow | None:
     token = request.cookies.get(CANDIDATE_COOKIE, "")
-    found = find_session(db, token, now(request)) if token else None
+    found = find_session(db, token, now(request), timeouts(request.app.state.settings)) if token else None
+    db.commit()  # the session's new end, or its deletion
     request.state.candidate = found
     return found
 
