@@ -61,6 +61,7 @@ class World:
     user_ids: dict[str, str] = field(default_factory=dict)  # login key -> user id
     token_ids: dict[str, str] = field(default_factory=dict)  # organisation key -> id of a token to revoke
     invitation: str = ""  # a pending invitation's token (a new trade-body member)
+    job_board: dict[str, str] = field(default_factory=dict)  # ids of the job board's objects (issue 22)
 
 
 def csrf_of(html: str) -> str:

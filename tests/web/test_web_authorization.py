@@ -168,6 +168,31 @@ def dispute_mediator(role: str, obj: str | None) -> Outcome:
     return "allow" if standing == "mediator" and manager(role) else 403
 
 
+def job_member_reader(role: str, obj: str | None) -> Outcome:
+    """The job board's member pages (issue 22): a member organisation's users, on its own offers and the
+    applications to them; 404 for anyone else, the same as for a missing object."""
+    if role not in ("provider", "provider_reader"):
+        return 404
+    return 404 if obj == "foreign" else "allow"
+
+
+def job_member_writer(role: str, obj: str | None) -> Outcome:
+    if role == "provider_reader":
+        return 403
+    return job_member_reader(role, obj)
+
+
+def job_trade_body(role: str, obj: str | None) -> Outcome:
+    """Moderation and the work-study dashboard: the trade body only (404 for everybody else)."""
+    return "allow" if role == "trade_body" else 404
+
+
+def job_candidate(role: str, obj: str | None) -> Outcome:
+    """A candidate's own pages: no member is a candidate (candidates sign in with their own account, on
+    ``/emplois/connexion``), so every role is sent there; the candidates' side is tested in test_web_jobs.py."""
+    return 303
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -181,6 +206,7 @@ class Route:
     fresh_session: bool = False  # the probe ends the session: run it on a session of its own
     anonymous: Outcome | None = None  # what anonymous gets when not the default (303 to /login, 401 on the API)
     query: str = ""  # appended to the probe's path
+    sign_in: str = "/login"  # where a 303 refusal sends
 
     @property
     def api(self) -> bool:
@@ -269,6 +295,49 @@ ROUTES = (
           json={"period": "13-2026"}),
     Route("GET", "/api/contracts/{contract_id}/settlements/{period}", contract_reader, (200, "inputs_sha256"),
           CONTRACT),
+    # the job board (issue 22): public offers and candidates' accounts
+    Route("GET", "/emplois", public, (200, 'data-testid="offers"'), anonymous="allow"),
+    Route("GET", "/emplois/communes", public, (200, ""), anonymous="allow"),
+    Route("GET", "/emplois/offres/{offer_id}", public, (200, "application/ld+json"), ("own",), anonymous="allow"),
+    Route("POST", "/emplois/offres/{offer_id}/signaler", public, (303, ""), ("own",), data={"reason": "other"},
+          anonymous="allow"),
+    Route("GET", "/emplois/inscription", public, (200, "consent"), anonymous="allow"),
+    Route("POST", "/emplois/inscription", public, (422, "problem-email"), data={"email": "x"}, anonymous="allow"),
+    Route("GET", "/emplois/verifier/{token}", public, (404, "<h1>"), anonymous="allow"),
+    Route("GET", "/emplois/connexion", public, (200, "csrf_token"), anonymous="allow"),
+    Route("POST", "/emplois/connexion", public, (401, "password"),
+          data={"email": "nobody.{role}@example.fr", "password": "x"}, anonymous="allow"),
+    Route("POST", "/emplois/deconnexion", public, (303, ""), anonymous="allow"),
+    Route("GET", "/emplois/profil", job_candidate, (200, ""), sign_in="/emplois/connexion"),
+    Route("POST", "/emplois/profil", job_candidate, (422, ""), sign_in="/emplois/connexion"),
+    Route("GET", "/emplois/espace", job_candidate, (200, ""), sign_in="/emplois/connexion"),
+    Route("POST", "/emplois/offres/{offer_id}/postuler", job_candidate, (200, ""), ("own",),
+          sign_in="/emplois/connexion"),
+    Route("GET", "/emplois/compte/export", job_candidate, (200, ""), sign_in="/emplois/connexion"),
+    Route("POST", "/emplois/compte/supprimer", job_candidate, (422, ""), sign_in="/emplois/connexion"),
+    # the job board: members' offers and the applications to them
+    Route("GET", "/emplois/gestion", job_member_reader, (200, 'data-testid="our-offers"')),
+    Route("GET", "/emplois/gestion/nouvelle", job_member_writer, (200, "csrf_token")),
+    Route("POST", "/emplois/gestion/nouvelle", job_member_writer, (422, "problem-job_id"), data={"title": ""}),
+    Route("GET", "/emplois/gestion/offres/{offer_id}", job_member_reader, (200, "<h1>"), ("own", "foreign")),
+    Route("POST", "/emplois/gestion/offres/{offer_id}/retirer", job_member_writer, (303, ""),
+          ("withdrawable", "foreign")),
+    Route("POST", "/emplois/gestion/candidatures/{application_id}", job_member_writer, (422, "<h1>"),
+          ("own", "foreign"), data={"status": "maybe"}),
+    Route("GET", "/emplois/gestion/candidatures/{application_id}/cv", job_member_reader, (200, "%PDF"),
+          ("own", "foreign")),
+    Route("POST", "/emplois/gestion/offres/{offer_id}/inviter/{candidate_id}", job_member_writer, (200, "<h1>"),
+          ("own", "foreign")),
+    # the job board: the trade body's moderation and work-study dashboard
+    Route("GET", "/emplois/moderation", job_trade_body, (200, "<h1>")),
+    Route("POST", "/emplois/moderation/offres/{offer_id}", job_trade_body, (422, "<h1>"), ("own",),
+          data={"action": "nope"}),
+    Route("POST", "/emplois/moderation/signalements/{report_id}", job_trade_body, (303, ""),
+          data={"action": "dismiss"}),
+    Route("GET", "/emplois/alternance", job_trade_body, (200, 'data-testid="work-study-table"')),
+    Route("GET", "/emplois/alternance.csv", job_trade_body, (200, "ville")),
+    Route("POST", "/emplois/alternance/promotions", job_trade_body, (422, "problem-school"), data={"school": ""}),
+    Route("POST", "/emplois/alternance/placements", job_trade_body, (422, "AAAA-MM-JJ"), data={"placed_on": "x"}),
 )
 # issue 16 — disputes: the contract's dispute (A's with the mediator invited), its attachment and what-if
 D = "/contracts/{contract_id}/disputes/{dispute_id}"
@@ -365,6 +434,11 @@ def _fill(route: Route, world: World, role: str, obj: str | None,
               "code": "fr", "token": world.invitation, "fmt": "csv", "token_id": token_of.get(obj or "", ""),
               "user_id": user_of.get(obj or "own", ""), "organisation_id": world.orgs["provider"], "siren": RELAIS,
               **disputes.get(obj or "", {})}
+              "user_id": user_of.get(obj or "own", ""), "organisation_id": world.orgs["provider"], "siren": RELAIS}
+    if route.path.startswith("/emplois/"):
+        board = world.job_board
+        values |= {"offer_id": board[f"offer_{obj}"] if obj else "", "application_id": board.get(f"application_{obj}",
+                   ""), "candidate_id": board["candidate"], "report_id": board["report"]}
     if route.path.endswith("/invoice"):
         values["period"] = "2099-01"
     path = route.path
@@ -383,6 +457,56 @@ def relais_member(world: World) -> None:
     folder = world.data_dir / "observatory"
     MemberRegistry.load(folder).with_member(Member(company="Relais Contact SAS", siren=RELAIS,
                                                    member_since=date(2012, 1, 1))).save(folder)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def job_board(world: World, relais_member: None) -> None:
+    """Offers of the demo provider (a member: one open, one to withdraw) and of another provider, a candidate who
+    agreed to be found and applied to both with a CV, and a report: the objects of the job board's routes."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from tests.web.jobs_world import PDF, WORK_STUDY_IN_LYON
+
+    from charte.jobs.candidates import parse_profile
+    from charte.jobs.communes import communes
+    from charte.jobs.offers import parse_offer
+    from charte.jobs.reference_jobs import reference_jobs
+    from charte.store import OrganisationRow, transaction
+    from charte.store.job_candidates import apply, register, report, save_profile, verify
+    from charte.store.job_offers import post_offer
+
+    moment = datetime.now(UTC)
+    today = moment.astimezone(ZoneInfo("Europe/Paris")).date()
+    form = {**WORK_STUDY_IN_LYON, "start_on": (today + timedelta(days=30)).isoformat(),
+            "expires_on": (today + timedelta(days=60)).isoformat()}
+    offer, problems = parse_offer(form, today, communes(), reference_jobs())
+    assert offer is not None, problems
+    board: dict[str, str] = {}
+    with transaction(world.app.state.sessions) as session:
+        rows = {}
+        for key, organisation in (("own", "provider"), ("withdrawable", "provider"), ("foreign", "other_provider")):
+            row, _ = post_offer(session, session.get(OrganisationRow, world.orgs[organisation]), key, offer,
+                                communes(), None, moment)
+            row.status = "open"
+            rows[key] = row
+        candidate, token = register(session, "matrice@example.org", "une longue phrase", "fr", moment)
+        verify(session, token, moment)
+        profile, problems = parse_profile({"first_name": "Inès", "functions": ["service"], "city_1": "Lyon",
+                                           "radius_km": "20", "available_from": today.isoformat(),
+                                           "contracts": ["apprenticeship"], "languages": ["fr"],
+                                           "shifts": ["weekdays"], "work_study": "on", "searchable": "on"},
+                                          communes())
+        assert profile is not None, problems
+        save_profile(session, candidate, profile, None, moment)
+        for key in ("own", "foreign"):
+            application = apply(session, candidate, rows[key], "Bonjour", PDF, "cv.pdf",
+                                world.data_dir / "jobs" / "cv", today, moment)
+            board[f"application_{key}"] = application.id
+        board["report"] = report(session, candidate, rows["own"], "misleading", "", moment).id
+        session.flush()
+        board |= {f"offer_{key}": row.id for key, row in rows.items()} | {"candidate": candidate.id}
+    world.job_board = board
 
 
 @pytest.fixture(scope="module")
@@ -464,7 +588,7 @@ def test_authorization_matrix(world: World, clients: dict[str, TestClient], anon
         assert marker in response.text
     elif want == 303:
         assert response.status_code == 303
-        assert response.headers["location"] == "/login"
+        assert response.headers["location"].partition("?")[0] == route.sign_in
     else:
         assert response.status_code == want, response.text[:400]
     if want == 404 and obj in ("A", "B", "C"):

@@ -46,10 +46,16 @@ def test_serve_demo_prints_the_logins_and_serves_the_settled_demo(tmp_path: Path
     assert "Relais Contact SAS" in contracts and "Énergie Verte SA" in contracts
     other = login(TestClient(served["app"]), "other.client@demo.charte")
     assert 'data-testid="no-contracts"' in other.get("/contracts").text
+    # the job board (issue 22) is generated for the day of the first start, then kept
+    assert "/emplois — 42 offers, 60 candidates" in result.output
+    board = TestClient(served["app"]).get("/emplois?ville=Lyon").text
+    assert board.count('<li><a href="/emplois/offres/') >= 3
     # a restart on the same folder finds its demo (it used to crash with email_taken)
     again = CliRunner().invoke(app, ["serve", "--demo", "--data-dir", str(tmp_path / "d")])
     assert again.exit_code == 0, again.output
     login(TestClient(served["app"]), "provider@demo.charte")
+    assert TestClient(served["app"]).get("/emplois?ville=Lyon").text.count('<li><a href="/emplois/offres/') == \
+        board.count('<li><a href="/emplois/offres/')  # not generated twice
     # a second, fresh demo is a copy of the prepared one: the cache holds one template
     fresh = CliRunner().invoke(app, ["serve", "--demo", "--data-dir", str(tmp_path / "e")])
     assert fresh.exit_code == 0, fresh.output

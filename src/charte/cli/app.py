@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "invoice": ("charte.cli.payments", "Issue invoices and credit notes (Factur-X PDF, CII and UBL XML, XLSX) into a "
                                        "provider's ledger once the official e-invoicing rules accept them; their "
                                        "lifecycle statuses and CDAR messages."),
+    "jobs": ("charte.cli.jobs", "The job board (members' offers, candidates, work-study)."),
     "kpi": ("charte.cli.importing", "KPIs of one activity and month, per interval or rolled up, from the stored "
                                     "facts."),
     "observatory": ("charte.cli.observatory", "The trade body's observatory: member declarations, employment "

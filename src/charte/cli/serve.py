@@ -99,4 +99,9 @@ def _demo_app(host: str, port: int, data_dir: Path | None, settle_demo: bool):  
         console.print(f"  {key:<13} {email}", highlight=False)
     if prepared.provider_token:
         console.print(f"API token of the provider: {prepared.provider_token}", highlight=False)
+    if prepared.job_board:
+        board = prepared.job_board
+        console.print(f"job board: http://{host}:{port}/emplois — {board['offers']} offers, {board['candidates']} "
+                      f"candidates (generated on {board['day']}); candidate login {board['candidate_login']}",
+                      highlight=False)
     return web

@@ -56,3 +56,17 @@ __all__ = [
     "organisation_of_token", "revoke_token", "session_factory", "tokens_of", "transaction", "verify_password",
     "visible_contracts",
 ]
+
+# issue 22 — the job board's rows (imported here so that the metadata and the migrations see them)
+from charte.store.job_rows import (
+    JobApplicationRow,
+    JobCandidateRow,
+    JobCandidateSessionRow,
+    JobCohortRow,
+    JobOfferRow,
+    JobPlacementRow,
+    JobReportRow,
+)
+
+__all__ += ["JobApplicationRow", "JobCandidateRow", "JobCandidateSessionRow", "JobCohortRow", "JobOfferRow",
+            "JobPlacementRow", "JobReportRow"]

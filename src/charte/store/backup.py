@@ -31,7 +31,7 @@ from sqlalchemy.types import Date, DateTime
 from charte.store.database import migrate
 from charte.store.models import Base
 
-SKIPPED_TABLES = ("web_session", "login_throttle")  # ephemeral: everybody signs in again after a restore
+SKIPPED_TABLES = ("web_session", "login_throttle", "job_candidate_session")  # ephemeral: everybody signs in again
 FORMAT = 1
 
 

@@ -130,3 +130,16 @@ def purge_stale(db: Session, now: datetime, older_than: timedelta = timedelta(da
     """Forget counters nobody touched for a month."""
     return int(db.execute(delete(LoginThrottleRow).where(LoginThrottleRow.last_at < now - older_than))
                .rowcount or 0)  # type: ignore[attr-defined]
+
+
+def spend(db: Session, key: str, allowed: int, window: timedelta, now: datetime) -> timedelta:
+    """Count one request of ``key`` (issue 22: account creation, applications, reports), at most ``allowed`` per
+    ``window`` counted from the first: zero when this one is allowed (and counted), else how long to wait. The
+    counter is a row shared by every worker; the caller commits."""
+    row = db.get(LoginThrottleRow, key, with_for_update=True)
+    until = _aware(row.blocked_until) if row is not None else None
+    if until is not None and until > now:
+        return until - now
+    _bump(db, key, Budget(allowed - 1, window, window, window), now)
+    db.flush()
+    return timedelta(0)

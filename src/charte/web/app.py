@@ -23,6 +23,7 @@ from charte.web import (
     api,
     dispute_api,
     dispute_pages,
+    jobs_routes,
     observatory_views,
     pages,
     register_views,
@@ -69,6 +70,7 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     app.state.register_limit = register_views.AddressLimit()
     app.include_router(dispute_pages.router)  # issue 16
     app.include_router(dispute_api.router)
+    jobs_routes.include(app)  # issue 22: the job board
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _: LoginRequired) -> Response:

@@ -6,6 +6,11 @@ of seconds; it is done once into a cache folder (``CHARTE_DEMO_CACHE``, default 
 whose name carries charte's version and the SHA-256 of its own code and data files, so a changed
 charte prepares afresh and a cache never serves stale figures. Each start copies the prepared folder
 (a few MB) into the server's folder.
+
+The job board (issue 22) is dated: its offers open, expire and fill around the day of the start, and
+its candidates' activity is counted back from it. So it is not cached: it is generated into the copied
+folder at the first start of that folder (:func:`charte.web.jobs_demo.seed_job_board`, about two seconds),
+and kept across the restarts of the same folder.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class PreparedDemo:
     logins: dict[str, str] = field(default_factory=dict)
     password: str = ""
     provider_token: str | None = None
+    job_board: dict[str, object] = field(default_factory=dict)  # offers, candidates, candidate_login, day
 
 
 def code_key() -> str:
@@ -68,7 +74,9 @@ def _build(target: Path, settle: bool) -> None:
     write_demo(observatory)
     publish_all(observatory)
     (target / DEMO_TENANTS).write_text(json.dumps({"logins": tenants.logins, "password": tenants.password,
-                                                   "provider_token": tenants.provider_token}), encoding="utf-8")
+                                                   "provider_token": tenants.provider_token,
+                                                   "provider_organisation": tenants.organisations["provider"]}),
+                                       encoding="utf-8")
 
 
 def prepared_template(settle: bool = True) -> Path:
@@ -97,4 +105,27 @@ def demo_folder(data_dir: Path | None, settle: bool = True) -> PreparedDemo:
     if not (folder / DEMO_TENANTS).exists():
         shutil.copytree(prepared_template(settle), folder, dirs_exist_ok=True)
     tenants = json.loads((folder / DEMO_TENANTS).read_text(encoding="utf-8"))
-    return PreparedDemo(folder, dict(tenants["logins"]), str(tenants["password"]), tenants.get("provider_token"))
+    if "job_board" not in tenants and tenants.get("provider_organisation"):
+        tenants["job_board"] = _seed_job_board(folder, str(tenants["provider_organisation"]))
+        (folder / DEMO_TENANTS).write_text(json.dumps(tenants), encoding="utf-8")
+    return PreparedDemo(folder, dict(tenants["logins"]), str(tenants["password"]), tenants.get("provider_token"),
+                        dict(tenants.get("job_board") or {}))
+
+
+def _seed_job_board(folder: Path, provider_organisation: str) -> dict[str, object]:
+    """Today's job board in the demo folder's database (the folder's own SQLite file)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from charte.store import make_engine, session_factory
+    from charte.web import WebSettings
+    from charte.web.jobs_demo import seed_job_board
+
+    day = datetime.now(ZoneInfo("Europe/Paris")).date()
+    engine = make_engine(WebSettings(data_dir=folder, database_url="").effective_database_url())
+    try:
+        board = seed_job_board(session_factory(engine), folder, provider_organisation, day)
+    finally:
+        engine.dispose()
+    return {"offers": board.offers, "candidates": board.candidates, "candidate_login": board.candidate_login,
+            "day": day.isoformat()}

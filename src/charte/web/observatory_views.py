@@ -19,6 +19,7 @@ from charte.charter import AXES, scorecard
 from charte.domain.cells import inert_row
 from charte.domain.law import resolve
 from charte.io.contract_yaml import ContractInvalid, loads_contract
+from charte.jobs.workstudy import school_year
 from charte.observatory import (
     DeclarationProblem,
     DeclarationStore,
@@ -45,7 +46,8 @@ from charte.observatory.publications import charter_published, employment_rows, 
 from charte.reports.charter_followup_report import pdf_of, stacked_shares, trend_lines
 from charte.reports.charts import line_with_target
 from charte.store import visible_contracts
-from charte.web.deps import CsrfChecked, CurrentUser, LanguageDep, SessionDep, SettingsDep, Viewer
+from charte.store.job_workstudy import placements_of_year
+from charte.web.deps import CsrfChecked, CurrentUser, LanguageDep, SessionDep, SettingsDep, Viewer, now
 from charte.web.heavy import download, heavy, off_loop
 from charte.web.i18n import Language
 from charte.web.rendering import render
@@ -64,12 +66,15 @@ def _today() -> date:
 
 
 @router.get("/observatory")
-def barometer_page(request: Request, viewer: CurrentUser, settings: SettingsDep, lang: LanguageDep,
+def barometer_page(request: Request, viewer: CurrentUser, settings: SettingsDep, lang: LanguageDep, db: SessionDep,
                    by: Literal["function", "region", "period"] = "function",
                    measure: Literal["headcount", "hires"] = "headcount", period: str | None = None) -> HTMLResponse:
     rows = employment_rows(observatory_folder(settings.data_dir))
+    # issue 22: the job board's work-study placements of the school year, disclosure-controlled by host company
+    work_study = placements_of_year(db, school_year(now(request).astimezone(PARIS).date()))
     if not rows:
-        return render(request, lang, "observatory.html", viewer, table=None)
+        return render(request, lang, "observatory.html", viewer, table=None, work_study=work_study,
+                      rules=DisclosureRules())
     periods = sorted({r["period"] for r in rows})
     if period is not None and period not in periods:
         raise HTTPException(404, "no such period")
@@ -83,7 +88,7 @@ def barometer_page(request: Request, viewer: CurrentUser, settings: SettingsDep,
         values = [None if (share := table.shares.get(p)) is None else float(share) for p in periods]
         chart = line_with_target(periods, values, float(target), lang.gettext("share of jobs in France"))
     return render(request, lang, "observatory.html", viewer, table=table, periods=periods, by=by, measure=measure,
-                  measures=MEASURES, chart=chart, rules=DisclosureRules(),
+                  measures=MEASURES, chart=chart, rules=DisclosureRules(), work_study=work_study,
                   publications=load_publications(observatory_folder(settings.data_dir), "employment"))
 
 
