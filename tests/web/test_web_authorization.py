@@ -434,7 +434,6 @@ def _fill(route: Route, world: World, role: str, obj: str | None,
               "code": "fr", "token": world.invitation, "fmt": "csv", "token_id": token_of.get(obj or "", ""),
               "user_id": user_of.get(obj or "own", ""), "organisation_id": world.orgs["provider"], "siren": RELAIS,
               **disputes.get(obj or "", {})}
-              "user_id": user_of.get(obj or "own", ""), "organisation_id": world.orgs["provider"], "siren": RELAIS}
     if route.path.startswith("/emplois/"):
         board = world.job_board
         values |= {"offer_id": board[f"offer_{obj}"] if obj else "", "application_id": board.get(f"application_{obj}",
