@@ -135,3 +135,84 @@ def _axes(labels: Sequence[str], step: float, h: float, top: float, y: Callable[
         out.append(f'<line x1="0" x2="{step * len(labels):.1f}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
                    f'<text x="-6" y="{y(v) + 4:.1f}" class="ytick">{text}</text>')
     return out
+
+
+def waterfall(steps: Sequence[tuple[str, float]], total_label: str, title: str, *, lang: str = "fr",
+              words: Mapping[str, str] | None = None) -> str:
+    """From the base amount to the total: each step a floating bar (up green, down red), the total a full bar.
+
+    ``steps`` are (label, amount) in the order the settlement applies them (the base first)."""
+    if not steps:
+        return ""
+    w_ = {"up": "hausse", "down": "baisse", "total": total_label, **(words or {})}
+    running, tops = 0.0, []
+    for _, amount in steps:
+        tops.append((running, running + amount))
+        running += amount
+    bars = [*tops, (0.0, running)]
+    labels = [label for label, _ in steps] + [total_label]
+    top = max(max(a, b) for a, b in bars) * 1.08 or 1.0
+    low = min(0.0, *(min(a, b) for a, b in bars))
+    w = WIDTH - PAD_L - PAD_R
+    h = HEIGHT - PAD_T - PAD_B
+    y = _scale(low, top, h, flip=True)
+    step = w / len(bars)
+    parts = _open(title)
+    parts.append(_legend([("bar", w_["total"]), ("bar up", w_["up"]), ("bar down", w_["down"])]))
+    parts.append(f'<g transform="translate({PAD_L},{PAD_T})">')
+    for i, ((a, b), label) in enumerate(zip(bars, labels, strict=True)):
+        last = i == len(bars) - 1
+        cls = "bar" if last or i == 0 else ("bar up" if b >= a else "bar down")
+        amount = b - a if not last else b
+        parts.append(f'<rect x="{i * step + step * 0.15:.1f}" y="{y(max(a, b)):.1f}" width="{step * 0.7:.1f}" '
+                     f'height="{max(abs(y(a) - y(b)), 1):.1f}" class="{cls}"><title>{escape(label)} : '
+                     f'{formats.money(f"{amount:.2f}", lang)}</title></rect>')
+        if not last:
+            parts.append(f'<line x1="{i * step + step * 0.85:.1f}" x2="{(i + 1) * step + step * 0.15:.1f}" '
+                         f'y1="{y(b):.1f}" y2="{y(b):.1f}" class="axis"/>')
+    out = [f'<line x1="0" x2="{w:.1f}" y1="{y(0):.1f}" y2="{y(0):.1f}" class="axis"/>']
+    for i, label in enumerate(labels):
+        short = label if len(label) * 6 < step else label[: max(int(step / 6) - 1, 3)] + "…"
+        out.append(f'<text x="{i * step + step / 2:.1f}" y="{h + 16}" class="tick">{escape(short)}</text>')
+    for k in range(5):
+        v = low + (top - low) * k / 4
+        out.append(f'<text x="-6" y="{y(v) + 4:.1f}" class="ytick">{formats.number(v, 0, lang)}</text>')
+    parts.extend(out)
+    parts.append("</g></svg>")
+    return "".join(parts)
+
+
+def hbars(rows: Sequence[tuple[str, float | None, str]], title: str, *, lang: str = "fr",
+          words: Mapping[str, str] | None = None) -> str:
+    """One horizontal bar per row; a withheld value (statistical secret) drawn as a hatched stub with its mark.
+
+    ``rows`` are (label, value or None when withheld, mark such as ``(s)``)."""
+    if not rows:
+        return ""
+    w_ = {"value": "valeur publiée", "withheld": "secret statistique", **(words or {})}
+    left, width, bar_h, gap = 190, WIDTH, 18, 6
+    height = PAD_T + len(rows) * (bar_h + gap) + 20
+    top = max([v for _, v, _ in rows if v is not None] + [1.0]) * 1.1
+    span = width - left - 70
+    ident = f"chart-{next(_ids)}"
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{ident}" class="chart">'
+             f'<title id="{ident}">{escape(title)}</title>']
+    parts.append('<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+                 'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+                 '<line x1="0" y1="0" x2="0" y2="6" stroke="#777" stroke-width="2"/></pattern></defs>')
+    parts.append(_legend([("bar", w_["value"]), ("withheld", w_["withheld"])]))
+    for i, (label, value, mark) in enumerate(rows):
+        y0 = PAD_T + i * (bar_h + gap)
+        parts.append(f'<text x="{left - 8}" y="{y0 + 13}" class="ytick">{escape(label)}</text>')
+        if value is None:
+            parts.append(f'<rect x="{left}" y="{y0}" width="40" height="{bar_h}" class="withheld">'
+                         f'<title>{escape(label)} : {escape(mark)}</title></rect>'
+                         f'<text x="{left + 46}" y="{y0 + 13}" class="label">{escape(mark)}</text>')
+            continue
+        length = value / top * span
+        parts.append(f'<rect x="{left}" y="{y0}" width="{max(length, 1):.1f}" height="{bar_h}" class="bar">'
+                     f'<title>{escape(label)} : {formats.number(value, 0, lang)}</title></rect>'
+                     f'<text x="{left + length + 6:.1f}" y="{y0 + 13}" class="label">'
+                     f'{formats.number(value, 0, lang)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

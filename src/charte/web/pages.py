@@ -34,7 +34,15 @@ from charte.web.heavy import heavy, off_loop
 from charte.web.i18n import N_, PARIS, Language
 from charte.web.rendering import render
 from charte.web.scorecard_views import scorecard_context
-from charte.web.settlement_views import bank_view, charts, lines_view, notes_view, results_view, totals_view
+from charte.web.settlement_views import (
+    bank_view,
+    charts,
+    lines_view,
+    notes_view,
+    results_view,
+    totals_view,
+    waterfall_view,
+)
 from charte.web.workflows import (
     WorkflowError,
     decide_contract,
@@ -249,7 +257,7 @@ def settlement_page(request: Request, contract_id: str, period: str, viewer: Cur
                   charts=charts(facts_folder(settings.data_dir, access.contract), access.contract.yaml_text,
                                 row.period, lang), access=access,
                   invoices=invoices_of(settings.data_dir, access.contract, row.period),
-                  bank=bank_view(access.contract.yaml_text))
+                  bank=bank_view(access.contract.yaml_text), waterfall=waterfall_view(document, lang))
 
 
 @router.post("/contracts/{contract_id}/settlements/{period}/invoice", dependencies=[CsrfChecked])

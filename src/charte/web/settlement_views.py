@@ -7,6 +7,7 @@ The page computes no amount: every figure comes from the settlement JSON the eng
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from charte.demo.daily import daily
 from charte.domain.calendar import Month
 from charte.domain.formats import short_day
 from charte.io.contract_yaml import loads_contract
-from charte.reports.charts import bars_with_band, data_table, line_with_target
+from charte.reports.charts import bars_with_band, data_table, line_with_target, waterfall
 from charte.web.i18n import N_, Language, language
 from charte.web.phrases import phrase
 
@@ -65,6 +66,33 @@ def results_view(document: dict[str, Any], lang: Language) -> list[dict[str, Any
         "met": r.get("met"), "status": r.get("status"), "evaluation": r.get("evaluation"),
         "excluded_intervals": r.get("excluded_intervals"), "adjusted_count": r.get("adjusted_count"),
     } for r in document.get("service_results", [])]
+
+
+STEP_NAMES = {"service": N_("services"), "fixed_fee": N_("fixed fees"), "success_fee": N_("success fees"),
+              "minimum_billing": N_("minimum billing"), "malus": N_("maluses"), "bonus": N_("bonuses"),
+              "cap_adjustment": N_("caps")}
+
+
+def waterfall_view(document: dict[str, Any], lang: Language) -> str:
+    """From the base (services and fees) to the total excluding VAT, one step per kind of line in the order the
+    settlement applies them, with the same figures as a table. Sums the settlement's own amounts (exact cents)."""
+    _ = lang.gettext
+    sums: dict[str, Decimal] = {}
+    for line in document.get("lines", []):
+        kind = str(line.get("kind", "service"))
+        kind = kind if kind in STEP_NAMES else "service"
+        sums[kind] = sums.get(kind, Decimal(0)) + Decimal(str(line["amount"]))
+    if len(sums) < 2:
+        return ""
+    steps = [(_(STEP_NAMES[k]), sums[k]) for k in STEP_NAMES if k in sums]
+    total = sum((a for _k, a in steps), Decimal(0))
+    title = _("From the base amount to the total excluding VAT")
+    svg = waterfall([(label, float(a)) for label, a in steps], _("total excluding VAT"), title, lang=lang.code,
+                    words={"up": _("increase"), "down": _("decrease")})
+    table = data_table(title, [_("Step"), _("Amount")],
+                       [[label, lang.money(a)] for label, a in steps] + [[_("total excluding VAT"), lang.money(total)]],
+                       _("The figures of the chart"))
+    return svg + table
 
 
 @lru_cache(maxsize=64)
