@@ -66,7 +66,8 @@ def test_observatory_declaration_upload(tmp_path: Path) -> None:
     response = client.post("/observatory/declare", data={"csrf_token": csrf.group(1)},
                            files={"csv_file": ("d.csv", bad.encode(), "text/csv")})
     assert response.status_code == 422
-    assert "d.csv:2: [unknown_function]" in response.text
+    assert "Fonction inconnue" in response.text and "d.csv:2" in response.text  # the sentence, then where
+    assert "[unknown_function]" in response.text  # the code, in the details
     other = HEADER + "552100554,2025-S2,Brest,FR,Bretagne,service,employee,10,1,0,0\n"
     response = client.post("/observatory/declare", data={"csrf_token": csrf.group(1)},
                            files={"csv_file": ("d.csv", other.encode(), "text/csv")})

@@ -222,6 +222,7 @@ ROUTES = (
     Route("POST", "/login", public, (401, "login"), data={"email": "nobody.{role}@example.fr", "password": "x"},
           anonymous="allow"),
     Route("GET", "/language/{code}", public, (303, ""), anonymous="allow"),
+    Route("GET", "/favicon.ico", public, (200, "<svg"), anonymous="allow"),
     Route("GET", "/invitations/{token}", public, (200, "Fédération régionale"), anonymous="allow"),
     Route("POST", "/invitations/{token}", public, (422, "passwords_differ"),
           data={"password": "a long password 1", "confirm": "another one 2"}, anonymous="allow"),
@@ -253,7 +254,7 @@ ROUTES = (
           data={"mediator": "nope"}),
     # API tokens and members of one's organisation
     Route("GET", "/tokens", party_manager, (200, "label")),
-    Route("POST", "/tokens", party_manager, (422, "days"), data={"label": "matrix", "days": "7"}),
+    Route("POST", "/tokens", party_manager, (422, "durée"), data={"label": "matrix", "days": "7"}),
     Route("POST", "/tokens/{token_id}/revoke", party_manager, (303, ""), ("own", "foreign")),
     Route("GET", "/members", tenant_manager, (200, "/members/invite")),
     Route("POST", "/members/invite", tenant_manager, (422, "invalid_email"), data={"email": "x", "role": "reader"}),
@@ -265,7 +266,7 @@ ROUTES = (
     Route("POST", "/admin/organisations/{organisation_id}/invite", administrator, (422, "organisation_has_members"),
           data={"manager_email": "m@x.fr"}),
     Route("POST", "/admin/users/{user_id}/active", administrator, (422, "propre compte"), data={"active": "false"}),
-    Route("GET", "/admin/audit.csv", administrator, (200, "at,user_id")),
+    Route("GET", "/admin/audit.csv", administrator, (200, "horodatage,utilisateur")),
     # the observatory
     Route("GET", "/observatory", signed_in, (200, "<h1>")),
     Route("GET", "/observatory/barometer.{fmt}", signed_in, (200, "tableau,mesure")),

@@ -75,6 +75,9 @@ def _notice(ev: Evidence) -> Finding:
                    contract_rule=cited)
 
 
+_UNITS_FR = {"day": "jour", "week": "semaine", "month": "mois", "year": "an"}
+
+
 def _ramp(ev: Evidence) -> Finding:
     clause = ev.contract.exit
     assert clause is not None
@@ -82,7 +85,13 @@ def _ramp(ev: Evidence) -> Finding:
     if ramp.profile == "none":
         return finding("7", "ramp_down", "fail", "Le contrat prévoit un arrêt sec des volumes.",
                        "The contract plans an abrupt stop of volumes.", REF, profile=ramp.profile)
+    profile_fr = {"linear": "linéaire", "steps": "par paliers"}[ramp.profile]
+    over_fr = "tout le préavis"
+    if ramp.over:
+        plural = "s" if ramp.over.count > 1 and ramp.over.unit != "month" else ""
+        over_fr = f"{ramp.over.count} {_UNITS_FR[ramp.over.unit]}{plural}"
     return finding("7", "ramp_down", "pass",
-                   f"Décroissance {ramp.profile} sur {ramp.over or 'tout le préavis'}.",
-                   f"Ramp-down {ramp.profile} over {ramp.over or 'the whole notice'}.", REF, profile=ramp.profile,
+                   f"Décroissance {profile_fr} des volumes sur {over_fr}.",
+                   f"Volumes ramp down ({ramp.profile}) over {ramp.over or 'the whole notice'}.", REF,
+                   profile=ramp.profile,
                    over=str(ramp.over) if ramp.over else None, minimum_volume=ramp.minimum_volume)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
+from charte.domain import formats
+
 CENT: Final = Decimal("0.01")
 #: The one rounding rule for amounts, applied only by :meth:`Money.rounded`.
 ROUNDING: Final = ROUND_HALF_UP
@@ -127,8 +129,7 @@ class Money:
 
     def format_fr(self) -> str:
         """French layout: narrow no-break space for thousands, comma for decimals: ``1 234,50 €``."""
-        text = f"{round_cents(self.amount):,.2f}"
-        return text.replace(",", "\u202f").replace(".", ",") + "\u00a0€"
+        return formats.money(round_cents(self.amount), "fr")
 
 
 def total(amounts: Iterable[Money]) -> Money:

@@ -37,6 +37,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Literal
 
+from charte.domain import formats
 from charte.domain.calendar import Month
 from charte.domain.contract import Contract
 from charte.domain.contract.parties import EU_MEMBER_STATES, Party, french_vat_number
@@ -150,7 +151,7 @@ class PartyMention:
         Amiens 987 654 324"."""
         if not (self.legal_form and self.share_capital is not None and self.rcs_city and self.siren):
             return None
-        capital = f"{self.share_capital:,.2f}".replace(",", "\u202f").replace(".", ",").removesuffix(",00")
+        capital = formats.number(self.share_capital, 2).removesuffix(",00")
         siren = f"{self.siren[:3]} {self.siren[3:6]} {self.siren[6:]}"
         return f"{self.legal_form} au capital de {capital}\u00a0€ — RCS {self.rcs_city} {siren}"
 
@@ -264,11 +265,11 @@ class PaymentConditions:
 
 
 def _pct_fr(rate: Decimal) -> str:
-    return f"{(rate * 100).quantize(Decimal('0.01'))}".replace(".", ",") + "\u00a0%"
+    return formats.percent(rate, 2)
 
 
 def _eur_fr(amount: Decimal) -> str:
-    return f"{round_cents(amount):,.2f}".replace(",", "\u202f").replace(".", ",") + "\u00a0€"
+    return formats.money(round_cents(amount))
 
 
 @dataclass(frozen=True)

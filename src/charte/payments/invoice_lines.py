@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
+from charte.domain import formats
 from charte.domain.money import round_cents
 
 #: settlement unit → (French unit label, UN/ECE Recommendation 20 code)
@@ -106,7 +107,7 @@ def designation(kind: str, label: str, figures: Mapping[str, Any], activity_name
 
 
 def _int_fr(value: Any) -> str:
-    return f"{Decimal(str(value)):,.0f}".replace(",", "\u202f")
+    return formats.number(Decimal(str(value)), 0)
 
 
 def document_line(kind: str, label: str, quantity: Decimal, unit: str, unit_price: Decimal, amount: Decimal,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from charte.domain import formats
 from charte.payments.invoice import Invoice, PartyMention
 
 _ENV = Environment(loader=PackageLoader("charte.reports", "templates"), autoescape=select_autoescape(["html"]))
@@ -22,16 +23,16 @@ _ENV.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
 
 
 def _fr(value: Decimal, places: int = 2) -> str:
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    return formats.number(value, places)
 
 
 def _eur(value: Decimal) -> str:
-    return _fr(value) + "\u00a0€"
+    return formats.money(value)
 
 
 def _pct(rate: Decimal) -> str:
-    return f"{(rate * 100).normalize():f}".replace(".", ",") + "\u00a0%"
+    places = max(0, -(rate * 100).normalize().as_tuple().exponent)  # type: ignore[operator]
+    return formats.percent(rate, places)
 
 
 def _places(value: Decimal) -> int:

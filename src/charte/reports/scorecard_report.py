@@ -8,6 +8,7 @@ scorecard's figures; it computes nothing but the drawing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -17,13 +18,21 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from charte.charter import Scorecard
 from charte.charter.findings import AXES
+from charte.domain.formats import money
 from charte.reports.charts import bars_with_band, line_with_target
 
 VERDICT_WORDS = {"pass": ("conforme", "pass"), "warn": ("à surveiller", "warn"), "fail": ("non conforme", "fail"),
                  "not_enough_data": ("données insuffisantes", "not enough data")}
 
 
-def _forecast_chart(card: Scorecard, contract_band: tuple[float, float] | None, horizon: str | None) -> str:
+FLOOR_WORDS = {"agent": "salaire chargé", "supervision": "encadrement", "overheads": "frais de structure",
+               "margin": "marge", "floor": "plancher / h prod.", "title": "plancher de coût",
+               "per_hour": "€ / h"}
+
+
+def forecast_chart(card: Scorecard, contract_band: tuple[float, float] | None, horizon: str | None, *,
+                   lang: str = "fr", title: str | None = None, words: Mapping[str, str] | None = None) -> str:
+    """The months' actual volume against the reference forecast and its band (axis 1)."""
     if contract_band is None or horizon is None:
         return ""
     labels, actual, forecast = [], [], []
@@ -34,10 +43,13 @@ def _forecast_chart(card: Scorecard, contract_band: tuple[float, float] | None, 
             actual.append(float(sum(a.actual_volume for a in rows)))
             forecast.append(float(sum((a.forecast_volume for a in rows), Decimal(0))))
     return bars_with_band(labels, actual, forecast, contract_band[0], contract_band[1],
-                          f"Volume réel et prévision {horizon} par mois") if labels else ""
+                          title or f"Volume réel et prévision {horizon} par mois", lang=lang,
+                          words=words) if labels else ""
 
 
-def _service_charts(card: Scorecard) -> list[str]:
+def service_charts(card: Scorecard, *, lang: str = "fr", title: str = "{commitment} par mois",
+                   words: Mapping[str, str] | None = None) -> list[str]:
+    """Each measured commitment's monthly result against its target (axis 2)."""
     charts = []
     commitments = sorted({(r.commitment, r.metric) for m in card.history for r in m.results if r.result is not None})
     for commitment, metric in commitments:
@@ -46,11 +58,21 @@ def _service_charts(card: Scorecard) -> list[str]:
         rows = {m.period: next((r for r in m.results if r.commitment == commitment), None) for m in card.history}
         values = [float(r.result) if r is not None and r.result is not None else None for r in rows.values()]
         target = next(float(r.target) for r in rows.values() if r is not None)
-        charts.append(line_with_target(list(rows), values, target, f"{commitment} par mois"))
+        charts.append(line_with_target(list(rows), values, target, title.format(commitment=commitment), lang=lang,
+                                       words=words))
     return charts
 
 
-def _floor_chart(card: Scorecard, prices: list[tuple[str, float]]) -> str:
+def floor_prices(card: Scorecard) -> list[tuple[str, float]]:
+    """(activity, price per productive hour) of each activity the floor check of axis 4 priced."""
+    return [(f.item.removeprefix("price_floor[").removesuffix("]"), float(f.figures["price_per_productive_hour"]))
+            for f in card.of_axis("4") if "price_per_productive_hour" in f.figures]
+
+
+def floor_chart(card: Scorecard, prices: list[tuple[str, float]], *, lang: str = "fr",
+                words: Mapping[str, str] | None = None) -> str:
+    """The cost floor's components stacked, and each activity's price per productive hour against it (axis 4)."""
+    w_ = {**FLOOR_WORDS, **(words or {})}
     floor = card.floor
     if floor is None:
         return ""
@@ -63,14 +85,18 @@ def _floor_chart(card: Scorecard, prices: list[tuple[str, float]]) -> str:
     def x(v: float) -> float:
         return left + v / top * (width - left - 20)
 
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="plancher de coût">']
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(w_["title"])}">'
+             f'<title>{escape(w_["title"])}</title>']
     start = 0.0
-    for name, value, color in (("salaire chargé", agent, "#8fb3e8"), ("encadrement", supervision, "#b2ccff"),
-                               ("frais de structure", overheads, "#d0d5dd"), ("marge", margin, "#d1fadf")):
+    for key, value, color in (("agent", agent, "#8fb3e8"), ("supervision", supervision, "#b2ccff"),
+                              ("overheads", overheads, "#d0d5dd"), ("margin", margin, "#d1fadf")):
         parts.append(f'<rect x="{x(start):.1f}" y="20" width="{x(start + value) - x(start):.1f}" height="28" '
-                     f'fill="{color}"><title>{name} : {value:.2f} €</title></rect>')
+                     f'fill="{color}"><title>{escape(w_[key])} : {money(Decimal(str(round(value, 2))), lang)}</title>'
+                     f'</rect>')
+        if x(start + value) - x(start) > 8 * len(w_[key]):
+            parts.append(f'<text x="{x(start) + 4:.1f}" y="38" class="label">{escape(w_[key])}</text>')
         start += value
-    parts.append('<text x="4" y="39" class="label">plancher / h prod.</text>')
+    parts.append(f'<text x="4" y="39" class="label">{escape(w_["floor"])}</text>')
     parts.append(f'<line x1="{x(float(floor.cost_floor)):.1f}" x2="{x(float(floor.cost_floor)):.1f}" y1="12" '
                  f'y2="{height - 8}" class="target"/>')
     for i, (activity, price) in enumerate(prices):
@@ -78,7 +104,7 @@ def _floor_chart(card: Scorecard, prices: list[tuple[str, float]]) -> str:
         cls = "bar out" if price < float(floor.cost_floor) else "bar"
         parts.append(f'<text x="4" y="{y + 14}" class="label">{escape(activity)}</text>'
                      f'<rect x="{left}" y="{y}" width="{x(price) - left:.1f}" height="18" class="{cls}">'
-                     f'<title>{escape(activity)} : {price:.2f} € / h</title></rect>')
+                     f'<title>{escape(activity)} : {money(Decimal(str(round(price, 2))), lang)} / h</title></rect>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -94,12 +120,10 @@ def render_scorecard_report(card: Scorecard, path: Path, *, band: tuple[float, f
                      "findings": [{"item": f.item, "verdict": f.verdict, "words": VERDICT_WORDS[f.verdict],
                                    "fr": f.reason_fr, "en": f.reason_en, "reference": f.reference}
                                   for f in card.of_axis(axis)]})
-    prices = [(f.item.removeprefix("price_floor[").removesuffix("]"), float(f.figures["price_per_productive_hour"]))
-              for f in card.of_axis("4") if "price_per_productive_hour" in f.figures]
     html = env.get_template("scorecard.html").render(
         card=card, axes=axes, floor=card.floor.as_dict() if card.floor else None,
-        forecast_chart=_forecast_chart(card, band, horizon), service_charts=_service_charts(card),
-        floor_chart=_floor_chart(card, prices),
+        forecast_chart=forecast_chart(card, band, horizon), service_charts=service_charts(card),
+        floor_chart=floor_chart(card, floor_prices(card)),
     )
     path.write_text(html, encoding="utf-8")
     return path

@@ -11,25 +11,25 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from charte.domain import formats
 from charte.settle import Settlement
 from charte.settle.explain import explain
 
 
 def _eur(value: Decimal) -> str:
-    text = f"{value:,.2f}"
-    return text.replace(",", "\u202f").replace(".", ",") + "\u00a0€"
+    return formats.money(value)
 
 
 def _pct(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return f"{value * 100:.2f}".replace(".", ",") + "\u00a0%"
+    return formats.percent(value, 2)
 
 
 def _qty(value: Decimal) -> str:
     """Significant decimals (2 to 6): the line's quantity × unit price is its amount."""
     places = min(6, max(2, -value.normalize().as_tuple().exponent))  # type: ignore[operator]
-    return f"{value:,.{places}f}".replace(",", "\u202f").replace(".", ",")
+    return formats.number(value, places)
 
 
 def _result_view(r: Any) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
+from charte.domain import formats
 from charte.domain.money import round_cents
 from charte.settle.lines import InvoiceLine
 
@@ -46,17 +47,13 @@ PATIENCE = {
 DIVIDED = {"fr": {3600: "s ÷ 3 600", 60: "s ÷ 60"}, "en": {3600: "s ÷ 3,600", 60: "s ÷ 60"}}
 
 
-def _group(text: str, lang: Language) -> str:
-    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
-
-
 def _x(value: Any, lang: Language, min_places: int = 0) -> str:
     """A figure printed exactly: every significant decimal, at least ``min_places``."""
     if value is None:
         return "—"
     number = Decimal(str(value))
     places = max(min_places, -number.normalize().as_tuple().exponent)  # type: ignore[operator]
-    return _group(f"{number.quantize(Decimal(1).scaleb(-places)):,f}", lang)
+    return formats.number(number.quantize(Decimal(1).scaleb(-places)), places, lang)
 
 
 def _r(value: Any, lang: Language) -> str:
@@ -64,14 +61,14 @@ def _r(value: Any, lang: Language) -> str:
     number = Decimal(str(value))
     if -number.normalize().as_tuple().exponent <= 6:  # type: ignore[operator]
         return _x(number, lang)
-    return "≈\u00a0" + _group(f"{number.quantize(Decimal('0.000001')):,f}", lang)
+    return "≈\u00a0" + formats.number(number.quantize(Decimal("0.000001")), 6, lang)
 
 
 def _n(value: Any, lang: Language, places: int = 2) -> str:
     """A figure rounded for reading (counts, volumes); never an operand of the calculation."""
     if value is None:
         return "—"
-    return _group(f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-places)):,f}", lang)
+    return formats.number(Decimal(str(value)).quantize(Decimal(1).scaleb(-places)), places, lang)
 
 
 def _pct(value: Any, lang: Language) -> str:

@@ -167,7 +167,7 @@ def new_password(request: Request, viewer: CurrentUser, session: SessionDep, lan
         change_password(session, viewer.user, current, password)
     except AccountError as error:
         session.rollback()
-        return _account(request, session, viewer, lang, status_code=422, error=f"[{error.code}] {error}")
+        return _account(request, session, viewer, lang, status_code=422, error=lang.problem(error.code, str(error)))
     ended = close_sessions_of(session, viewer.user.id, keep_token=cookie_session(request).token)
     audit(session, "password_changed", user_id=viewer.user.id, organisation_id=viewer.organisation.id,
           detail=f"{ended} other session(s) ended")
@@ -208,7 +208,7 @@ def new_token(request: Request, viewer: CurrentUser, session: SessionDep, lang: 
               label: Annotated[str, Form()] = "", days: Annotated[int, Form()] = 90) -> HTMLResponse:
     _party_manager(viewer)
     if days not in TOKEN_VALIDITY_DAYS:
-        raise HTTPException(422, f"days: expected one of {', '.join(map(str, TOKEN_VALIDITY_DAYS))}")
+        raise HTTPException(422, "the validity must be one of the durations offered")
     issued = issue_token(session, viewer.organisation, label[:200], valid_for=timedelta(days=days),
                          created_by=viewer.user_id, now=now(request))
     audit(session, "api_token_issued", user_id=viewer.user_id, organisation_id=viewer.organisation.id,
@@ -279,7 +279,7 @@ def invite(request: Request, viewer: CurrentUser, session: SessionDep, lang: Lan
         issued = invite_colleague(session, viewer.organisation, email, role, viewer.user.id, now(request))
     except AccountError as error:
         session.rollback()
-        return _members(request, session, viewer, lang, status_code=422, error=f"[{error.code}] {error}")
+        return _members(request, session, viewer, lang, status_code=422, error=lang.problem(error.code, str(error)))
     audit(session, "member_invited", user_id=viewer.user_id, organisation_id=viewer.organisation.id,
           target=issued.row.email, detail=role)
     session.commit()
@@ -295,7 +295,7 @@ def remove(request: Request, user_id: str, viewer: CurrentUser, session: Session
             raise HTTPException(404, "no such member")
     except AccountError as error:
         session.rollback()
-        return _members(request, session, viewer, lang, status_code=422, error=f"[{error.code}] {error}")
+        return _members(request, session, viewer, lang, status_code=422, error=lang.problem(error.code, str(error)))
     audit(session, "member_removed", user_id=viewer.user_id, organisation_id=viewer.organisation.id, target=user_id)
     session.commit()
     return RedirectResponse("/members", 303)
@@ -335,7 +335,7 @@ def accept(request: Request, token: str, session: SessionDep, lang: LanguageDep,
         return render(request, lang, "invitation.html", status_code=422, invitation=row,
                       organisation=session.get(OrganisationRow, row.organisation_id),
                       exists=session.scalar(select(UserRow).where(UserRow.email == row.email)) is not None,
-                      signed_in=_signed_in_user(request, session), error=f"[{error.code}] {error}")
+                      signed_in=_signed_in_user(request, session), error=lang.problem(error.code, str(error)))
     audit(session, "invitation_accepted", user_id=user.id, organisation_id=organisation.id, target=row.id)
     session.refresh(user)
     _start_session(request, session, user, organisation)

@@ -72,7 +72,7 @@ def new_organisation(request: Request, viewer: CurrentUser, session: SessionDep,
         issued = invite_first_manager(session, organisation, manager_email, viewer.user_id, now(request))
     except AccountError as error:
         session.rollback()
-        return _page(request, session, viewer, lang, status_code=422, error=f"[{error.code}] {error}")
+        return _page(request, session, viewer, lang, status_code=422, error=lang.problem(error.code, str(error)))
     audit(session, "admin.organisation_created", user_id=viewer.user_id, organisation_id=viewer.organisation.id,
           target=organisation.id, detail=f"{kind} {organisation.name} SIREN {organisation.siren or '-'}")
     audit(session, "admin.first_manager_invited", user_id=viewer.user_id, organisation_id=viewer.organisation.id,
@@ -94,7 +94,7 @@ def reinvite(request: Request, organisation_id: str, viewer: CurrentUser, sessio
         issued = invite_first_manager(session, organisation, manager_email, viewer.user_id, now(request))
     except AccountError as error:
         session.rollback()
-        return _page(request, session, viewer, lang, status_code=422, error=f"[{error.code}] {error}")
+        return _page(request, session, viewer, lang, status_code=422, error=lang.problem(error.code, str(error)))
     audit(session, "admin.first_manager_invited", user_id=viewer.user_id, organisation_id=viewer.organisation.id,
           target=organisation.id, detail=issued.row.email)
     session.commit()
@@ -120,12 +120,13 @@ def set_active(user_id: str, viewer: CurrentUser, session: SessionDep,
 
 
 @router.get("/admin/audit.csv")
-def audit_export(viewer: CurrentUser, session: SessionDep) -> Response:
-    """The administrators' actions as CSV (text cells made inert, :mod:`charte.domain.cells`)."""
+def audit_export(viewer: CurrentUser, session: SessionDep, lang: LanguageDep) -> Response:
+    """The administrators' actions as CSV (text cells made inert, :mod:`charte.domain.cells`); the header row in
+    the reader's language, the actions as their stable codes."""
     _admin_only(viewer)
     rows = session.scalars(select(AuditLogRow).where(AuditLogRow.action.like("admin.%")).order_by(AuditLogRow.id))
     buffer = io.StringIO()
-    write_csv_rows(buffer, ("at", "user_id", "action", "target", "detail"),
+    write_csv_rows(buffer, tuple(lang.gettext(f"column:{c}") for c in ("at", "user_id", "action", "target", "detail")),
                    ([r.at.isoformat(), r.user_id or "", r.action, r.target, r.detail] for r in rows))
     audit(session, "admin.audit_exported", user_id=viewer.user_id, organisation_id=viewer.organisation.id)
     session.commit()

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from importlib import resources
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -29,11 +30,11 @@ from charte.web import (
     register_views,
 )
 from charte.web.config import WebSettings
-from charte.web.deps import LoginRequired, current_language
+from charte.web.deps import LoginRequired, current_language, current_viewer
 from charte.web.heavy import HeavySlots
 from charte.web.i18n import LANGUAGES
 from charte.web.mail import Mailer
-from charte.web.security import SessionCookies, csrf_token
+from charte.web.security import SessionCookies, cookie_session, csrf_token
 
 
 def create_app(settings: WebSettings | None = None, *, engine: Engine | None = None,
@@ -60,6 +61,12 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
                                       autoescape=select_autoescape(["html"]))
     app.add_middleware(SessionCookies, secure=settings.cookie_secure, languages=LANGUAGES)
     app.mount("/static", StaticFiles(packages=[("charte.web", "static")]), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon() -> Response:
+        """Browsers ask for /favicon.ico whatever the page says: the same SVG icon as the pages' ``<link>``."""
+        icon = resources.files("charte.web").joinpath("static", "favicon.svg").read_bytes()
+        return Response(icon, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
     app.include_router(account_pages.router)
     app.include_router(pages.router)
     app.include_router(admin_pages.router)
@@ -99,8 +106,14 @@ def _jsonable(errors: Any) -> Any:
 
 
 def _error_page(request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    """The error page in the reader's language, with the signed-in header (navigation, who, sign out) kept."""
     lang = current_language(request)
-    html = request.app.state.templates.get_template("error.html").render(
-        _=lang.gettext, lang=lang, viewer=None, status=status, detail=lang.gettext(detail), csrf=csrf_token(request),
-        path=request.url.path, languages=LANGUAGES)
+    with request.app.state.sessions() as session:
+        try:
+            viewer = current_viewer(request, session) if cookie_session(request).token else None
+        except LoginRequired:
+            viewer = None
+        html = request.app.state.templates.get_template("error.html").render(
+            _=lang.gettext, lang=lang, viewer=viewer, status=status, detail=lang.gettext(detail),
+            csrf=csrf_token(request), path=request.url.path, languages=LANGUAGES)
     return HTMLResponse(html, status_code=status, headers=headers)

@@ -44,7 +44,7 @@ from charte.observatory.charter_followup import (
 from charte.observatory.charter_followup import write_xlsx as charter_xlsx
 from charte.observatory.publications import charter_published, employment_rows, load_publications, published_table
 from charte.reports.charter_followup_report import pdf_of, stacked_shares, trend_lines
-from charte.reports.charts import line_with_target
+from charte.reports.charts import hbars, line_with_target
 from charte.store import visible_contracts
 from charte.store.job_workstudy import placements_of_year
 from charte.web.deps import CsrfChecked, CurrentUser, LanguageDep, SessionDep, SettingsDep, Viewer, now
@@ -82,11 +82,21 @@ def barometer_page(request: Request, viewer: CurrentUser, settings: SettingsDep,
     if table is None:
         raise HTTPException(404, "no such table")
     chart = ""
+    if by != "period":
+        column = "total" if "total" in table.columns else table.columns[-1]
+        cells = [(lang.gettext(r), table.cells[(r, column)]) for r in table.rows if (r, column) in table.cells]
+        chart = hbars([(label, None if cell.value is None else float(cell.value), cell.mark) for label, cell in cells],
+                      lang.gettext("%s by %s (%s)") % (lang.gettext(measure), lang.gettext(by), lang.gettext(column)),
+                      lang=lang.code, words={"value": lang.gettext("published value"),
+                                             "withheld": lang.gettext("withheld (statistical secret)")})
     if by == "period":
         # 2010 charter: jobs located in France; 50% for providers in the press of the time (law table).
         target = resolve("practice.staff_in_france_provider", date.today()).value
         values = [None if (share := table.shares.get(p)) is None else float(share) for p in periods]
-        chart = line_with_target(periods, values, float(target), lang.gettext("share of jobs in France"))
+        chart = line_with_target(periods, values, float(target), lang.gettext("share of jobs in France"),
+                                 lang=lang.code, words={"value": lang.gettext("share of jobs in France"),
+                                                        "target": lang.gettext("2010 charter"),
+                                                        "miss": lang.gettext("under the 2010 charter's 50 %")})
     return render(request, lang, "observatory.html", viewer, table=table, periods=periods, by=by, measure=measure,
                   measures=MEASURES, chart=chart, rules=DisclosureRules(), work_study=work_study,
                   publications=load_publications(observatory_folder(settings.data_dir), "employment"))

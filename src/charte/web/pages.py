@@ -31,9 +31,18 @@ from charte.web.deps import (
     now,
 )
 from charte.web.heavy import heavy, off_loop
-from charte.web.i18n import PARIS, Language
+from charte.web.i18n import N_, PARIS, Language
 from charte.web.rendering import render
-from charte.web.settlement_views import charts, lines_view, results_view, totals_view
+from charte.web.scorecard_views import scorecard_context
+from charte.web.settlement_views import (
+    bank_view,
+    charts,
+    lines_view,
+    notes_view,
+    results_view,
+    totals_view,
+    waterfall_view,
+)
 from charte.web.workflows import (
     WorkflowError,
     decide_contract,
@@ -45,7 +54,7 @@ from charte.web.workflows import (
     receive_file,
     record_payment,
     record_upload,
-    scorecard_html,
+    scorecard_view,
     settle_month,
     settlement_document,
     settlements_of,
@@ -179,6 +188,7 @@ def contract_page(request: Request, contract_id: str, viewer: CurrentUser, sessi
                   facts=summarise_facts(facts_folder(settings.data_dir, access.contract)),
                   settlements=settlements_of(session, access.contract),
                   shares=shares if access.is_party else [],
+                  invitation=next((s for s in shares if s.mediator_organisation_id == viewer.organisation.id), None),
                   mediators=_organisations(session, "mediator") if access.may_share else [])
 
 
@@ -227,7 +237,7 @@ def settle_page(request: Request, contract_id: str, viewer: CurrentUser, session
     except WorkflowError as error:
         session.rollback()
         return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
-                      period=period, status_code=422)
+                      period=period, heading=N_("The month was not settled"), status_code=422)
     session.commit()
     return RedirectResponse(f"/contracts/{contract_id}/settlements/{row.period}", 303)
 
@@ -243,17 +253,19 @@ def settlement_page(request: Request, contract_id: str, period: str, viewer: Cur
     names = _names(session, [access.contract])
     return render(request, lang, "settlement.html", viewer, c=access.contract, row=row, doc=document, names=names,
                   lines=lines_view(document, lang), totals=totals_view(document, lang),
-                  results=results_view(document, lang),
+                  results=results_view(document, lang), notes=notes_view(document, lang),
                   charts=charts(facts_folder(settings.data_dir, access.contract), access.contract.yaml_text,
                                 row.period, lang), access=access,
-                  invoices=invoices_of(settings.data_dir, access.contract, row.period))
+                  invoices=invoices_of(settings.data_dir, access.contract, row.period),
+                  bank=bank_view(access.contract.yaml_text), waterfall=waterfall_view(document, lang))
 
 
 @router.post("/contracts/{contract_id}/settlements/{period}/invoice", dependencies=[CsrfChecked])
 def issue_invoice_page(request: Request, contract_id: str, period: str, viewer: CurrentUser, session: SessionDep,
                        lang: LanguageDep, settings: SettingsDep) -> Response:
     return _provider_action(
-        request, lang, viewer, session, contract_id, period, "only the provider's manager issues an invoice",
+        request, lang, viewer, session, contract_id, period, N_("only the provider's manager issues an invoice"),
+        N_("The invoice was not issued"),
         lambda access: issue_invoice(session, access, period, settings.data_dir, viewer.organisation, date.today(),
                                      viewer.user_id))
 
@@ -265,13 +277,13 @@ def record_payment_page(request: Request, contract_id: str, period: str, viewer:
                         reference: Annotated[str, Form()] = "") -> Response:
     return _provider_action(
         request, lang, viewer, session, contract_id, period,
-        "only the provider's manager records the payments it receives",
+        N_("only the provider's manager records the payments it receives"), N_("The payment was not recorded"),
         lambda access: record_payment(session, access, period, number, on, amount, reference, settings.data_dir,
                                       viewer.organisation, viewer.user_id, today=now(request).astimezone(PARIS).date()))
 
 
 def _provider_action(request: Request, lang: Language, viewer: Viewer, session: Session, contract_id: str,
-                     period: str, forbidden: str, action: Callable[[Any], object]) -> Response:
+                     period: str, forbidden: str, heading: str, action: Callable[[Any], object]) -> Response:
     """Run one of the provider manager's actions on a settled month: all or nothing, problems shown."""
     access = contract_or_404(session, viewer, contract_id)
     if not access.may_settle:
@@ -282,7 +294,7 @@ def _provider_action(request: Request, lang: Language, viewer: Viewer, session: 
     except WorkflowError as error:
         session.rollback()
         return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
-                      period=period, status_code=422)
+                      period=period, heading=heading, status_code=422)
     session.commit()
     return RedirectResponse(f"/contracts/{contract_id}/settlements/{period}", 303)
 
@@ -305,14 +317,16 @@ def scorecard_page(request: Request, contract_id: str, viewer: CurrentUser, sess
     access = contract_or_404(session, viewer, contract_id)
     try:
         with heavy(request):
-            return HTMLResponse(scorecard_html(session, access.contract))
+            view = scorecard_view(session, access.contract)
+            context = scorecard_context(view, lang)
+        return render(request, lang, "scorecard.html", viewer, c=access.contract, **context)
     except WorkflowError as error:
         return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
-                      period="", status_code=422)
+                      period="", heading=N_("The charter scorecard cannot be drawn yet"), status_code=422)
 
 
 @router.post("/contracts/{contract_id}/shares", dependencies=[CsrfChecked])
-def share(request: Request, contract_id: str, viewer: CurrentUser, session: SessionDep,
+def share(request: Request, contract_id: str, viewer: CurrentUser, session: SessionDep, lang: LanguageDep,
           mediator: Annotated[str, Form()] = "") -> Response:
     access = contract_or_404(session, viewer, contract_id)
     if not access.may_share:
@@ -321,6 +335,7 @@ def share(request: Request, contract_id: str, viewer: CurrentUser, session: Sess
         share_with_mediator(session, access, mediator, viewer.organisation, viewer.user_id)
     except WorkflowError as error:
         session.rollback()
-        raise HTTPException(422, error.problems[0][2]) from None
+        return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
+                      period="", heading=N_("The mediator was not invited"), status_code=422)
     session.commit()
     return RedirectResponse(f"/contracts/{contract_id}", 303)

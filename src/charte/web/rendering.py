@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from charte.web.i18n import LANGUAGES, Language
+from charte.web.phrases import phrase
 from charte.web.security import csrf_token
 
 
@@ -17,5 +18,5 @@ def render(request: Request, lang: Language, template: str, viewer: Any = None, 
     env = request.app.state.templates
     html = env.get_template(template).render(
         _=lang.gettext, lang=lang, viewer=viewer, csrf=csrf_token(request), path=request.url.path,
-        languages=LANGUAGES, **context)
+        languages=LANGUAGES, phrase=lambda text: phrase(text, lang), **context)
     return HTMLResponse(html, status_code=status_code, headers=headers)

@@ -7,6 +7,7 @@ The page computes no amount: every figure comes from the settlement JSON the eng
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,26 @@ import pyarrow.parquet as pq
 
 from charte.demo.daily import daily
 from charte.domain.calendar import Month
+from charte.domain.formats import short_day
 from charte.io.contract_yaml import loads_contract
-from charte.reports.charts import bars_with_band, line_with_target
-from charte.web.i18n import Language
+from charte.reports.charts import bars_with_band, data_table, line_with_target, waterfall
+from charte.web.i18n import N_, Language, language
+from charte.web.phrases import phrase
+
+#: What each metric of a service commitment measures, in words (the contract's ``metric``).
+METRICS = {"service_level": N_("Service level"), "answer_rate": N_("Answer rate"), "asa": N_("Average speed of answer"),
+           "abandonment": N_("Abandonment rate"), "response_time": N_("Response time"),
+           "quality_score": N_("Quality score"), "fcr": N_("First-contact resolution"),
+           "conversion": N_("Conversion rate")}
+#: How the result was judged (the commitment's ``evaluation``).
+EVALUATIONS = {"raw": N_("as measured"), "fair": N_("fair evaluation (intervals out of the forecast band set aside)"),
+               "achievable": N_("against what the staffing could achieve")}
 
 
 def lines_view(document: dict[str, Any], lang: Language) -> list[dict[str, Any]]:
     return [{
-        "number": line["number"], "label": line["label"], "clause": line["clause"], "unit": line["unit"],
+        "number": line["number"], "label": line["label"], "clause": line["clause"],
+        "unit": phrase(line["unit"], lang),
         "quantity": lang.number(line["quantity"]), "unit_price": lang.number(line["unit_price"], 4),
         "amount": lang.money(line["amount"]), "negative": str(line["amount"]).startswith("-"),
         "explanation": line["explanation_fr"] if lang.code == "fr" else line["explanation_en"],
@@ -46,11 +59,60 @@ def results_view(document: dict[str, Any], lang: Language) -> list[dict[str, Any
 
     return [{
         "commitment": r.get("commitment"), "activity": r.get("activity"), "metric": r.get("metric"),
+        "metric_name": lang.gettext(METRICS.get(r.get("metric", ""), "commitment")),
+        "evaluation_name": lang.gettext(EVALUATIONS.get(r.get("evaluation", ""), "as measured")),
         "target": show(r.get("target"), r.get("metric", "")), "raw": show(r.get("raw"), r.get("metric", "")),
         "fair": show(r.get("fair"), r.get("metric", "")), "result": show(r.get("result"), r.get("metric", "")),
         "met": r.get("met"), "status": r.get("status"), "evaluation": r.get("evaluation"),
         "excluded_intervals": r.get("excluded_intervals"), "adjusted_count": r.get("adjusted_count"),
     } for r in document.get("service_results", [])]
+
+
+STEP_NAMES = {"service": N_("services"), "fixed_fee": N_("fixed fees"), "success_fee": N_("success fees"),
+              "minimum_billing": N_("minimum billing"), "malus": N_("maluses"), "bonus": N_("bonuses"),
+              "cap_adjustment": N_("caps")}
+
+
+def waterfall_view(document: dict[str, Any], lang: Language) -> str:
+    """From the base (services and fees) to the total excluding VAT, one step per kind of line in the order the
+    settlement applies them, with the same figures as a table. Sums the settlement's own amounts (exact cents)."""
+    _ = lang.gettext
+    sums: dict[str, Decimal] = {}
+    for line in document.get("lines", []):
+        kind = str(line.get("kind", "service"))
+        kind = kind if kind in STEP_NAMES else "service"
+        sums[kind] = sums.get(kind, Decimal(0)) + Decimal(str(line["amount"]))
+    if len(sums) < 2:
+        return ""
+    steps = [(_(STEP_NAMES[k]), sums[k]) for k in STEP_NAMES if k in sums]
+    total = sum((a for _k, a in steps), Decimal(0))
+    title = _("From the base amount to the total excluding VAT")
+    svg = waterfall([(label, float(a)) for label, a in steps], _("total excluding VAT"), title, lang=lang.code,
+                    words={"up": _("increase"), "down": _("decrease")})
+    table = data_table(title, [_("Step"), _("Amount")],
+                       [[label, lang.money(a)] for label, a in steps] + [[_("total excluding VAT"), lang.money(total)]],
+                       _("The figures of the chart"))
+    return svg + table
+
+
+@lru_cache(maxsize=64)
+def bank_view(yaml_text: str) -> tuple[str, str] | None:
+    """The provider's bank account the invoice is paid on (IBAN grouped by four, BIC), from the contract: both were
+    checked by python-stdnum when the contract was read (:mod:`charte.domain.contract.parties`)."""
+    from stdnum import iban
+
+    try:
+        provider = loads_contract(yaml_text).provider
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not provider.iban:
+        return None
+    return str(iban.format(provider.iban)), provider.bic or ""
+
+
+def notes_view(document: dict[str, Any], lang: Language) -> list[str]:
+    """The settlement's notes as sentences in the reader's language (:mod:`charte.web.phrases`)."""
+    return [phrase(str(note), lang) for note in document.get("notes", [])]
 
 
 def _table(folder: Path, stem: str) -> pa.Table | None:
@@ -59,15 +121,20 @@ def _table(folder: Path, stem: str) -> pa.Table | None:
 
 
 @lru_cache(maxsize=64)
-def _charts(folder: str, mtime: float, yaml_text: str, period: str, lang: str) -> tuple[tuple[str, str, str], ...]:
+def _charts(folder: str, mtime: float, yaml_text: str, period: str, code: str) -> tuple[tuple[str, str, str], ...]:
     base = Path(folder)
     report, forecasts, staffing = (_table(base, s) for s in ("interval_report", "forecasts", "staffing"))
     if report is None or forecasts is None or staffing is None:
         return ()
     month = Month.parse(period)
+    lang = language(code)
+    _ = lang.gettext
     contract = loads_contract(yaml_text).as_of(month.first_day)
     band = contract.forecasts.band if contract.forecasts else None
     under, over = (float(band.under), float(band.over)) if band else (0.1, 0.1)
+    band_words = {"actual": _("volume offered"), "forecast": _("M-1 forecast"), "band": _("tolerance band"),
+                  "out": _("out of the band")}
+    target_words = {"value": _("service level"), "target": _("target"), "miss": _("under the target")}
     out = []
     for activity in sorted(set(report.column("activity").to_pylist())):
         commitment = next((c for c in contract.service_commitments
@@ -80,16 +147,27 @@ def _charts(folder: str, mtime: float, yaml_text: str, period: str, lang: str) -
 
         days = [d for d in daily(only(report), only(forecasts), only(staffing), threshold)
                 if (d.day.year, d.day.month) == (month.year, month.month)]
-        labels = [f"{d.day:%d/%m}" for d in days]
+        labels = [short_day(d.day, code) for d in days]
+        volume_title = _("%s: volume offered per day and the M-1 forecast with its tolerance band") % activity
         volume = bars_with_band(labels, [float(d.offered) for d in days], [float(d.forecast_m1) for d in days],
-                                under, over, f"{activity}: volume / forecast")
-        service = line_with_target(labels, [d.service_level for d in days], target, f"{activity}: service level")
+                                under, over, volume_title, lang=code, words=band_words) + data_table(
+            volume_title, [_("Day"), _("volume offered"), _("M-1 forecast"), _("band low"), _("band high")],
+            [[lang.day(d.day), lang.number(d.offered, 0), lang.number(d.forecast_m1, 0),
+              lang.number(float(d.forecast_m1) * (1 - under), 0), lang.number(float(d.forecast_m1) * (1 + over), 0)]
+             for d in days], _("The figures of the chart"))
+        service_title = _("%s: service level per day against the target") % activity
+        service = line_with_target(labels, [d.service_level for d in days], target, service_title, lang=code,
+                                   words=target_words) + data_table(
+            service_title, [_("Day"), _("service level"), _("target")],
+            [[lang.day(d.day), "—" if d.service_level is None else lang.percent(d.service_level, 1),
+              lang.percent(target, 1)] for d in days], _("The figures of the chart"))
         out.append((activity, volume, service))
     return tuple(out)
 
 
 def charts(folder: Path, yaml_text: str, period: str, lang: Language) -> list[tuple[str, str, str]]:
-    """(activity, volume-vs-forecast SVG, service-level SVG) per activity; empty when the facts do not allow it."""
+    """(activity, volume-vs-forecast chart, service-level chart) per activity, each SVG followed by its figures as a
+    table; empty when the facts do not allow it."""
     marker = folder / "interval_report.parquet"
     if not marker.exists():
         return []

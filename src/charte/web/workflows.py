@@ -9,7 +9,6 @@ import json
 import re
 import secrets
 import shutil
-import tempfile
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from charte.charter import scorecard
+from charte.charter import Scorecard, scorecard
 from charte.domain.calendar import CalendarError, Month
 from charte.domain.contract import Contract
 from charte.io.contract_yaml import ContractInvalid, check_contract_text, line_of, loads_contract
@@ -33,7 +32,6 @@ from charte.io.settlement_files import load_facts, settlement_facts
 from charte.io.sniff import HEAD_BYTES, content_problem
 from charte.payments import InvoiceError, Ledger, LedgerError, invoice_from_settlement_json
 from charte.reports.invoice_pdf import write_invoice_files
-from charte.reports.scorecard_report import render_scorecard_report
 from charte.settle import SettlementError, settle
 from charte.settle.explain import explain
 from charte.store import (
@@ -444,9 +442,18 @@ def invoice_file(data_dir: Path, contract: ContractRow, name: str) -> Path | Non
     return path if path.is_file() else None
 
 
-def scorecard_html(session: Session, contract: ContractRow) -> str:
-    """The charter scorecard (eight SP2C axes) of the contract on its settled months, judged the first day
-    after the last settled month, as the standalone page :mod:`charte.reports.scorecard_report` renders."""
+@dataclass(frozen=True)
+class ScorecardView:
+    """The charter scorecard of a contract and what its charts need (the contract's band and reference horizon)."""
+
+    card: Scorecard
+    band: tuple[float, float] | None
+    horizon: str | None
+
+
+def scorecard_view(session: Session, contract: ContractRow) -> ScorecardView:
+    """The charter scorecard (eight SP2C axes and the 2010 charter) of the contract on its settled months, judged
+    the first day after the last settled month."""
     history = [json.loads(r.settlement_json) for r in reversed(settlements_of(session, contract))]
     if not history:
         raise WorkflowError([("not_settled", contract.contract_id, "no settled month yet: nothing to judge")])
@@ -457,10 +464,7 @@ def scorecard_html(session: Session, contract: ContractRow) -> str:
         version = terms.as_of(today) if today >= terms.term.start else terms
         band = version.forecasts.band if version.forecasts else None
         horizon = (band.horizon or version.forecasts.reference_horizon.name) if band and version.forecasts else None
-        with tempfile.TemporaryDirectory() as folder:
-            path = render_scorecard_report(card, Path(folder) / "scorecard.html", horizon=horizon,
-                                           band=(float(band.under), float(band.over)) if band else None)
-            return path.read_text(encoding="utf-8")
+        return ScorecardView(card, (float(band.under), float(band.over)) if band else None, horizon)
     except (ContractInvalid, KeyError, ValueError, TypeError, AttributeError) as error:
         raise WorkflowError([("scorecard_unavailable", contract.contract_id, f"{type(error).__name__}: {error}")]) \
             from None

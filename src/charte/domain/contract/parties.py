@@ -28,6 +28,7 @@ from typing import Annotated, Final, Literal
 from babel import Locale
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
+from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
@@ -128,11 +129,21 @@ def _iban(text: str) -> str:
                                   {"found": repr(text), "why": str(error).rstrip(".")}) from None
 
 
+def _bic(text: str) -> str:
+    """A BIC (ISO 9362) checked by python-stdnum: 8 or 11 characters, bank code, a real country code, location."""
+    try:
+        return str(stdnum_bic.validate(text))
+    except StdnumError as error:
+        raise PydanticCustomError("invalid_bic", "BIC {found} is not valid ({why}); expected e.g. 'BNPAFRPPXXX'",
+                                  {"found": repr(text), "why": str(error).rstrip(".")}) from None
+
+
 Siren = Annotated[str, AfterValidator(_siren)]
 Siret = Annotated[str, AfterValidator(_siret)]
 Country = Annotated[str, AfterValidator(_country)]
 VatNumber = Annotated[str, AfterValidator(_vat_number)]
 Iban = Annotated[str, AfterValidator(_iban)]
+Bic = Annotated[str, AfterValidator(_bic)]
 
 
 def french_vat_number(siren: str) -> str:
@@ -240,7 +251,8 @@ class Provider(Party):
 
     siren: Siren = Field(description="the provider's SIREN (BT-30)")
     iban: Iban | None = Field(default=None, description="account the client pays to (BT-84)")
-    bic: str | None = Field(default=None, pattern=r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+    bic: Bic | None = Field(default=None, pattern=r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$",
+                             description="the bank's BIC (BT-86), checked by python-stdnum")
     sites: tuple[Site, ...] = Field(min_length=1)
 
     def site(self, name: str) -> Site:

@@ -6,3 +6,10 @@ document.addEventListener("htmx:xhr:progress", function (event) {
     bar.value = Math.round(event.detail.loaded / event.detail.total * 100);
   }
 });
+
+// "Print" buttons (the scorecard): no inline script on the pages.
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("button.print")) {
+    window.print();
+  }
+});
