@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_i22_jobs"
-down_revision = "0002_i17_web_security"
+revision = "0004_i22_jobs"
+down_revision = "0003_i16_disputes"
 branch_labels = None
 depends_on = None
 
