@@ -1,7 +1,7 @@
 """job board: offers, candidates, applications, reports, work-study cohorts and placements (issue 22)
 
-Revision ID: 0003_i22_jobs
-Revises: 0002_i17_web_security
+Revision ID: 0004_i22_jobs
+Revises: 0003_i16_disputes
 """
 
 from __future__ import annotations
