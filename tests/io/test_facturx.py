@@ -2,11 +2,10 @@ from datetime import date
 
 import pytest
 from lxml import etree
-from tests.payments.payments_fixtures import draft
+from tests.payments.payments_fixtures import draft, memory_ledger
 
 from charte.io.facturx import FacturXError, check_xsd, cii_xml, facturx_pdf, xml_from_pdf
 from charte.payments.invoice import credit_note_for
-from charte.payments.ledger import Ledger
 from charte.reports.invoice_pdf import invoice_pdf
 
 RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
@@ -14,7 +13,7 @@ RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformation
 
 @pytest.fixture
 def issued(tmp_path):
-    ledger = Ledger(tmp_path, "987654324")
+    ledger = memory_ledger("987654324")
     invoice = ledger.issue(draft())
     return ledger, invoice
 

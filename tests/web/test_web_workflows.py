@@ -66,7 +66,7 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     issued = provider.post(f"{location}/invoice", data={"csrf_token": token}, follow_redirects=False)
     assert issued.status_code == 303, issued.text[:500]
     again = provider.post(f"{location}/invoice", data={"csrf_token": token})
-    assert again.status_code == 422 and "invoice_already_issued" in again.text
+    assert again.status_code == 422 and "settlement_already_invoiced" in again.text and "F000001" in again.text
     page = client.get(location).text
     assert 'data-testid="invoice-number">F000001<' in page
     pdf = client.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.pdf")
@@ -81,9 +81,12 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     # the provider records a part payment; the client sees what is still owed
     total_ttc = demo.settlement.total_including_vat
     payments = f"{location}/payments"
-    refused = provider.post(payments, data={"csrf_token": token, "number": "F000001", "on": "2099-01-01",
+    refused = provider.post(payments, data={"csrf_token": token, "number": "F000001", "on": date.today().isoformat(),
                                             "amount": str(total_ttc + 1)})
     assert refused.status_code == 422 and "payment_exceeds_balance" in refused.text
+    future = provider.post(payments, data={"csrf_token": token, "number": "F000001", "on": "2099-01-01",
+                                           "amount": "10.00"})
+    assert future.status_code == 422 and "payment_in_future" in future.text
     assert client.post(payments, data={"csrf_token": client_token, "number": "F000001", "on": "2099-01-01",
                                        "amount": "1000.00"}).status_code == 403
     paid = provider.post(payments, data={"csrf_token": token, "number": "F000001", "on": date.today().isoformat(),

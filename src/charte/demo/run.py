@@ -37,7 +37,7 @@ from charte.domain.records import Channel
 from charte.io.canonical import write_csv, write_parquet
 from charte.io.contract_yaml import check_contract_file, load_contract
 from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
-from charte.payments import Ledger, invoice_from_settlement
+from charte.payments import invoice_from_settlement
 from charte.reports.demo_report import ActivityView, render_demo_report
 from charte.reports.invoice_pdf import write_invoice_files
 from charte.reports.scorecard_report import render_scorecard_report
@@ -126,11 +126,15 @@ def _scorecard(out_dir: Path, contract: Contract, month: Month, settlement: Sett
 
 def _issue_invoice(out_dir: Path, contract: Contract, month: Month, settlement: Settlement) -> tuple[str, ...]:
     """Issue the settled month's invoice (first day of the next month) in a fresh demo ledger; write its files."""
-    ledger_root = out_dir / "ledger"
-    shutil.rmtree(ledger_root, ignore_errors=True)
+    from charte.store.books import open_books
+
+    (out_dir / "charte.db").unlink(missing_ok=True)
+    shutil.rmtree(out_dir / "charte-files", ignore_errors=True)
+    books = open_books(out_dir / "charte.db")
     draft = invoice_from_settlement(contract, settlement, month.next().first_day)
-    issued = Ledger(ledger_root, contract.provider.siren).issue(draft)
-    return write_invoice_files(issued, out_dir)
+    issued = books.ledger(contract.provider.siren).issue(draft, today=month.next().first_day)
+    books.close()
+    return write_invoice_files(issued, out_dir, overwrite=True)
 
 
 def _settle(

@@ -139,9 +139,15 @@ def load_index_values(path: Path) -> list[IndexValue]:
     return values
 
 
-def _optional(folder: Path, name: str) -> list[dict[str, str]]:
-    path = folder / name
-    return _csv_rows(path) if path.exists() else []
+def kpis_from_csv(path: Path) -> list[MeasuredKpi]:
+    """Measured KPIs from a CSV ``activity,commitment,value[,sample]``."""
+    return [MeasuredKpi(r["activity"], r["commitment"], D(r["value"]), int(r["sample"]) if r.get("sample") else None)
+            for r in _csv_rows(path)]
+
+
+def successes_from_csv(path: Path) -> list[Successes]:
+    """Successes of commercial activities from a CSV ``activity,count[,value_sold]``."""
+    return [Successes(r["activity"], int(r["count"]), D(r.get("value_sold") or "0")) for r in _csv_rows(path)]
 
 
 def load_facts(folder: Path, *, index_values: Iterable[IndexValue] = ()) -> Facts:
@@ -159,10 +165,8 @@ def load_facts(folder: Path, *, index_values: Iterable[IndexValue] = ()) -> Fact
         staffing=staffing_blocks(staffing_table, minutes) if staffing_table is not None else (),
         incidents=incidents(folder / "incidents.csv") if (folder / "incidents.csv").exists() else (),
         index_values=index,
-        kpis=[MeasuredKpi(r["activity"], r["commitment"], D(r["value"]), int(r["sample"]) if r.get("sample") else None)
-              for r in _optional(folder, "kpis.csv")],
-        successes=[Successes(r["activity"], int(r["count"]), D(r.get("value_sold") or "0"))
-                   for r in _optional(folder, "successes.csv")],
+        kpis=kpis_from_csv(folder / "kpis.csv") if (folder / "kpis.csv").exists() else (),
+        successes=successes_from_csv(folder / "successes.csv") if (folder / "successes.csv").exists() else (),
     )
 
 

@@ -157,6 +157,7 @@ class Invoice:
     total_including_vat: Decimal
     payment: PaymentConditions
     corrects: str | None = None
+    corrects_issue_date: date | None = None   # BT-26: the corrected invoice's date
     reason: str | None = None
     settlement_sha256: str | None = None
     operation_category: str = OPERATION_CATEGORY
@@ -199,7 +200,9 @@ class Invoice:
                 penalty_rule=p["penalty_rule"], penalty_points=_opt(p["penalty_points"]),
                 penalty_fixed_rate=_opt(p["penalty_fixed_rate"]), recovery_indemnity=D(p["recovery_indemnity"]),
                 early_payment_discount=_opt(p.get("early_payment_discount"))),
-            corrects=doc.get("corrects"), reason=doc.get("reason"), settlement_sha256=doc.get("settlement_sha256"),
+            corrects=doc.get("corrects"), reason=doc.get("reason"),
+            corrects_issue_date=date.fromisoformat(doc["corrects_issue_date"]) if doc.get("corrects_issue_date")
+            else None, settlement_sha256=doc.get("settlement_sha256"),
             operation_category=doc.get("operation_category", OPERATION_CATEGORY),
             vat_on_debits=bool(doc.get("vat_on_debits", False)), currency=doc.get("currency", "EUR"),
             notes=tuple(doc.get("notes", ())),
@@ -323,4 +326,5 @@ def credit_note_for(invoice: Invoice, issue_date: date, reason: str) -> Invoice:
     if not reason.strip():
         raise InvoiceError("credit_note_without_reason", "a credit note needs a reason (what it corrects)")
     return replace(invoice, kind="credit_note", number=None, issue_date=issue_date, corrects=invoice.number,
-                   reason=reason.strip(), payment=replace(invoice.payment, due_date=issue_date))
+                   corrects_issue_date=invoice.issue_date, reason=reason.strip(),
+                   payment=replace(invoice.payment, due_date=issue_date))

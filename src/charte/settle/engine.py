@@ -31,6 +31,7 @@ from charte.domain.contract import Contract
 from charte.domain.money import round_cents
 from charte.settle.billable import billable_quantity, is_unit_priced, service_lines, success_fee_lines
 from charte.settle.bonus_malus import bonus_malus_lines
+from charte.settle.evidence import Evidence
 from charte.settle.facts import Facts, ForecastSeries, IntervalBlock, Problem, SettlementError, StaffingBlock
 from charte.settle.forecast_accuracy import Accuracy, accuracy
 from charte.settle.indexation import PriceRevision, price_revision
@@ -61,9 +62,11 @@ class Settlement:
     notes: tuple[str, ...]
     inputs_sha256: str
     engine: str = ENGINE_VERSION
+    evidence: Evidence | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        evidence = {"evidence": self.evidence.as_dict()} if self.evidence is not None else {}
+        return {**evidence,
             "engine": self.engine, "contract": self.contract, "amendments_applied": list(self.contract_version),
             "period": self.period, "inputs_sha256": self.inputs_sha256,
             "lines": [line.as_dict() for line in self.lines],
@@ -81,12 +84,15 @@ class Settlement:
         return json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 
 
-def inputs_digest(contract: Contract, period: Month, facts: Facts) -> str:
-    """SHA-256 of the engine version, the contract document, the period and the facts."""
+def inputs_digest(contract: Contract, period: Month, facts: Facts, evidence: Evidence | None = None) -> str:
+    """SHA-256 of the engine version, the contract document, the period, the facts and, when given, the evidence
+    block (files by hash, reference-data and software versions: :mod:`charte.settle.evidence`)."""
     h = hashlib.sha256(ENGINE_VERSION.encode())
     h.update(json.dumps(contract.document(), sort_keys=True, default=str, ensure_ascii=False).encode())
     h.update(str(period).encode())
     h.update(facts.digest().encode())
+    if evidence is not None:
+        h.update(json.dumps(evidence.as_dict(), sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()
 
 
@@ -148,9 +154,10 @@ def _check_forecasts(contract: Contract, period: Month, facts: Facts, problems: 
                                         f"and minimum billing are checked against it"))
 
 
-def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
-    """Settle ``period`` of ``contract`` on ``facts`` (passes in the module docstring)."""
-    digest = inputs_digest(contract, period, facts)
+def settle(contract: Contract, period: Month, facts: Facts, *, evidence: Evidence | None = None) -> Settlement:
+    """Settle ``period`` of ``contract`` on ``facts`` (passes in the module docstring); ``evidence`` (what the facts
+    were read from) is recorded in the settlement and its input hash."""
+    digest = inputs_digest(contract, period, facts, evidence)
     version = contract.as_of(period.first_day)
     problems: list[Problem] = []
     notes: list[str] = []
@@ -190,6 +197,7 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
         total_excluding_vat=total, vat_rate=vat_rate, vat=vat, total_including_vat=total + vat,
         indexation=revision, minimum_billing=tuple(checks), service_results=tuple(results),
         forecast_accuracy=tuple(_accuracies(version, month)), notes=tuple(notes), inputs_sha256=digest,
+        evidence=evidence,
     )
 
 

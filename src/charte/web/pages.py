@@ -37,17 +37,14 @@ from charte.web.deps import (
     contract_or_404,
 )
 from charte.web.i18n import LANGUAGES, Language
+from charte.web.invoicing import invoice_file, invoices_of, issue_invoice, record_payment
 from charte.web.security import csrf_token
 from charte.web.settlement_views import charts, lines_view, results_view, totals_view
 from charte.web.workflows import (
     WorkflowError,
     facts_folder,
-    invoice_file,
-    invoices_of,
-    issue_invoice,
     latest_settlement,
     receive_file,
-    record_payment,
     record_upload,
     scorecard_html,
     settle_month,
@@ -282,7 +279,7 @@ def settlement_page(request: Request, contract_id: str, period: str, viewer: Cur
                   results=results_view(document, lang),
                   charts=charts(facts_folder(settings.data_dir, access.contract), access.contract.yaml_text,
                                 row.period, lang), access=access,
-                  invoices=invoices_of(settings.data_dir, access.contract, row.period))
+                  invoices=invoices_of(session, settings.data_dir, access.contract, row.period))
 
 
 @router.post("/contracts/{contract_id}/settlements/{period}/invoice", dependencies=[CsrfChecked])

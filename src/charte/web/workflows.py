@@ -11,7 +11,6 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,12 +21,9 @@ from sqlalchemy.orm import Session
 
 from charte.charter import scorecard
 from charte.domain.calendar import CalendarError, Month
-from charte.domain.contract import Contract
 from charte.io.contract_yaml import ContractInvalid, check_contract_text, loads_contract
 from charte.io.contract_yaml import Problem as ContractProblem
 from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values
-from charte.payments import InvoiceError, Ledger, LedgerError, invoice_from_settlement_json
-from charte.reports.invoice_pdf import write_invoice_files
 from charte.reports.scorecard_report import render_scorecard_report
 from charte.settle import SettlementError, settle
 from charte.settle.explain import explain
@@ -262,102 +258,7 @@ def remove_facts(data_dir: Path, contract: ContractRow) -> None:
     shutil.rmtree(facts_folder(data_dir, contract), ignore_errors=True)
 
 
-# ---------------------------------------------------------------- invoices (charte.payments), scorecard
-
-INVOICE_FILE = re.compile(r"(invoice|credit-note)-[A-Za-z0-9_-]{1,40}\.(pdf|xml|xlsx)")
-
-
-def invoices_folder(data_dir: Path, contract: ContractRow) -> Path:
-    return data_dir / "invoices" / contract.id
-
-
-def _ledger(data_dir: Path, contract: ContractRow, siren: str) -> Ledger:
-    """The provider organisation's ledger (one numbering sequence per provider organisation)."""
-    return Ledger(data_dir / "ledgers" / contract.provider_organisation_id, siren)
-
-
-@lru_cache(maxsize=256)
-def _terms(yaml_text: str) -> Contract:
-    """The contract of a stored (hence valid) YAML text, parsed once per text."""
-    return loads_contract(yaml_text, "contract.yaml")
-
-
-def invoices_of(data_dir: Path, contract: ContractRow, period: str, as_of: date | None = None) -> list[dict[str, Any]]:
-    """The documents issued for this contract and month: number, kind, the files to download and, for an
-    invoice, where it stands on ``as_of`` (paid, outstanding, days late, late interest: charte.payments)."""
-    if not (data_dir / "ledgers" / contract.provider_organisation_id).exists():
-        return []
-    try:
-        terms = _terms(contract.yaml_text)
-        ledger = _ledger(data_dir, contract, terms.provider.siren)
-        documents, payments = ledger.documents(), ledger.payments()
-    except (ContractInvalid, LedgerError, OSError, ValueError, KeyError):
-        return []
-    folder = invoices_folder(data_dir, contract)
-    out: list[dict[str, Any]] = []
-    for doc in documents:
-        if doc.contract != terms.id or doc.period != period or doc.number is None:
-            continue
-        stem = ("credit-note-" if doc.kind == "credit_note" else "invoice-") + doc.number
-        files = [f"{stem}.{ext}" for ext in ("pdf", "xml", "xlsx") if (folder / f"{stem}.{ext}").exists()]
-        entry: dict[str, Any] = {"number": doc.number, "kind": str(doc.kind), "issue_date": doc.issue_date,
-                                 "total": str(doc.total_including_vat), "files": files, "status": None}
-        if doc.kind == "invoice":
-            entry["status"] = ledger.status(doc, as_of or date.today(), known=(documents, payments))
-        out.append(entry)
-    return out
-
-
-def record_payment(session: Session, access: Access, period: str, number: str, on: str, amount: str,
-                   reference: str, data_dir: Path, organisation: OrganisationRow, user_id: str | None = None) -> None:
-    """Record a payment received against an invoice of this contract and month (charte.payments.Ledger rules:
-    positive, whole cents, not before the invoice, not above what is still owed)."""
-    if number not in {i["number"] for i in invoices_of(data_dir, access.contract, period) if i["kind"] == "invoice"}:
-        raise WorkflowError([("unknown_invoice", number or "(none)", f"expected an invoice of {period}")])
-    try:
-        day = date.fromisoformat(on.strip())
-    except ValueError:
-        raise WorkflowError([("invalid_date", on or "(none)", "expected a date YYYY-MM-DD")]) from None
-    try:
-        _ledger(data_dir, access.contract, _terms(access.contract.yaml_text).provider.siren).record_payment(
-            number, day, amount.strip().replace(",", "."), reference[:200])
-    except LedgerError as error:
-        raise WorkflowError([(error.code, number, str(error))]) from None
-    audit(session, "payment_recorded", user_id=user_id, organisation_id=organisation.id, target=access.contract.id,
-          detail=f"{number} {day.isoformat()} {amount}")
-
-
-def issue_invoice(session: Session, access: Access, period: str, data_dir: Path, organisation: OrganisationRow,
-                  issue_date: date, user_id: str | None = None) -> str:
-    """Issue the invoice of a settled month in the provider's ledger (next number) and write its Factur-X PDF,
-    CII XML and XLSX; refuses a second invoice for the same month. Returns the invoice number."""
-    row = latest_settlement(session, access.contract, period)
-    if row is None:
-        raise WorkflowError([("not_settled", period, "settle the month before issuing its invoice")])
-    try:
-        terms = loads_contract(access.contract.yaml_text, "contract.yaml")
-        if any(i["kind"] == "invoice" for i in invoices_of(data_dir, access.contract, row.period)):
-            raise WorkflowError([("invoice_already_issued", period, "this month's invoice is already issued; "
-                                                                    "issue a credit note to correct it")])
-        draft = invoice_from_settlement_json(terms, json.loads(row.settlement_json), issue_date)
-        issued = _ledger(data_dir, access.contract, terms.provider.siren).issue(draft)
-    except (InvoiceError, LedgerError) as error:
-        raise WorkflowError([(getattr(error, "code", "invoice_refused"), period, str(error))]) from None
-    except (ContractInvalid, KeyError, ValueError) as error:
-        raise WorkflowError([("invoice_refused", period, f"{type(error).__name__}: {error}")]) from None
-    write_invoice_files(issued, invoices_folder(data_dir, access.contract))
-    audit(session, "invoice_issued", user_id=user_id, organisation_id=organisation.id, target=access.contract.id,
-          detail=f"{row.period} {issued.number}")
-    return str(issued.number)
-
-
-def invoice_file(data_dir: Path, contract: ContractRow, name: str) -> Path | None:
-    """The path of a downloadable invoice file of the contract, or ``None`` (unknown or malformed name)."""
-    if INVOICE_FILE.fullmatch(name) is None:
-        return None
-    path = invoices_folder(data_dir, contract) / name
-    return path if path.is_file() else None
-
+# ---------------------------------------------------------------- scorecard
 
 def scorecard_html(session: Session, contract: ContractRow) -> str:
     """The charter scorecard (eight SP2C axes) of the contract on its settled months, judged the first day

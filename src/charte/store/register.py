@@ -1,0 +1,292 @@
+"""The register of evidence: every file of facts submitted for a contract and month, versioned, timestamped, chained.
+
+A submission names the contract (its key: the contract's id on the command line, its stored
+row in the web application), the month, the kind of fact and the file. The register
+
+1. refuses a party submitting the other party's kind of fact (:data:`charte.io.evidence.FACT_KINDS`);
+2. checks the file's content and reads it as the settlement will, listing every problem
+   (:func:`charte.io.evidence.check_evidence`) — a refused file leaves no trace;
+3. keeps the file under its SHA-256 (:class:`~charte.io.evidence.EvidenceObjects`), never
+   overwriting anything;
+4. records the submission — kind, version (1, 2, … per contract, month and kind), hash, who
+   submitted it (party, person or system), when (the register's clock, UTC; ``declared`` when the
+   time is the submitter's word, e.g. historical files loaded afterwards or the demo's simulated
+   calendar) — as the next entry of the contract's hash chain (:mod:`charte.store.chain`), under
+   the database's write lock. Entries can be neither updated nor deleted (triggers).
+
+Submitting the same bytes again for the same month and kind adds nothing. A later version of a
+kind supersedes the earlier one for the settlement (the earlier stays, visible); every forecast
+version stays in play, each counting only where it was submitted before the horizon's deadline
+(chosen in the settlement: ``charte.settle``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, ForeignKeyConstraint, Index, String, Text, func, insert, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from charte.domain.calendar import Month
+from charte.domain.contract import Contract
+from charte.domain.hash_chain import ChainBreak, ChainedEntry, entry_hash, verify_chain
+from charte.io.evidence import (
+    FACT_KINDS,
+    EvidenceObjects,
+    EvidenceRejected,
+    KeptFile,
+    Staged,
+    check_evidence,
+    parse_instant,
+    submitted_instant,
+)
+from charte.io.faults import fault_point
+from charte.settle.facts import Problem
+from charte.store.chain import ChainBehindWitness, Witness, lock_head, move_head, read_head
+from charte.store.database import read_snapshot, write_transaction
+from charte.store.models import Base, now
+
+
+class EvidenceRow(Base):
+    """One submission to the register (immutable: see the module docstring)."""
+
+    __tablename__ = "evidence_submission"
+    __table_args__ = (
+        Index("uq_evidence_submission_version", "contract_key", "period", "kind", "version", unique=True),
+        ForeignKeyConstraint(["chain"], ["chain_head.chain"]),
+    )
+
+    contract_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    chain: Mapped[str] = mapped_column(String(300))
+    period: Mapped[str] = mapped_column(String(7))
+    kind: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column()
+    file_name: Mapped[str] = mapped_column(String(300))
+    file_format: Mapped[str] = mapped_column(String(10))
+    party: Mapped[str] = mapped_column(String(20))
+    submitted_by: Mapped[str] = mapped_column(String(300))
+    organisation_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    submitted_at: Mapped[str] = mapped_column(String(40))      # UTC, ISO 8601 with Z (as hashed)
+    time_source: Mapped[str] = mapped_column(String(10))       # clock | declared
+    summary: Mapped[str] = mapped_column(Text)                 # JSON: rows, activities, first, last, horizons
+    payload: Mapped[str] = mapped_column(Text)                 # canonical JSON of the entry (hashed)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(default=now)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One version of one kind of fact, as the register recorded it."""
+
+    contract: str
+    period: str
+    kind: str
+    version: int
+    sha256: str
+    size: int
+    file_name: str
+    file_format: str
+    party: str
+    submitted_by: str
+    submitted_at: str
+    time_source: str
+    summary: dict[str, Any] = field(default_factory=dict)
+    organisation_id: str | None = None
+    position: int = 0
+
+    @property
+    def instant(self) -> datetime:
+        return parse_instant(self.submitted_at)
+
+    def payload(self) -> dict[str, Any]:
+        return {"contract": self.contract, "period": self.period, "kind": self.kind, "version": self.version,
+                "sha256": self.sha256, "size": self.size, "file_name": self.file_name,
+                "file_format": self.file_format, "party": self.party, "submitted_by": self.submitted_by,
+                "organisation_id": self.organisation_id, "submitted_at": self.submitted_at,
+                "time_source": self.time_source, "summary": self.summary}
+
+
+def _submission(row: Any) -> Submission:
+    return Submission(row.contract_key, row.period, row.kind, row.version, row.sha256, row.size, row.file_name,
+                      row.file_format, row.party, row.submitted_by, row.submitted_at, row.time_source,
+                      json.loads(row.summary), row.organisation_id, row.position)
+
+
+class Register:
+    """The register kept in ``engine`` with its files under ``root`` (``objects/``, ``witness/``)."""
+
+    def __init__(self, engine: Engine, root: Path) -> None:
+        self.engine = engine
+        self.root = Path(root)
+        self.objects = EvidenceObjects(self.root / "objects")
+
+    def _witness(self, contract_key: str) -> Witness:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in contract_key)
+        return Witness(self.root / "witness" / safe, f"register:{contract_key}")
+
+    # ------------------------------------------------------------ submitting
+
+    def submit_file(self, path: Path, **details: Any) -> tuple[Submission, bool]:
+        """:meth:`submit` a file on disk (its name is the file's unless ``file_name`` is given)."""
+        details.setdefault("file_name", path.name)
+        return self.submit(self.objects.stage_file(path), **details)
+
+    def submit(self, staged: Staged, *, contract: Contract, contract_key: str, period: Month, kind: str,
+               file_name: str, party: str, submitted_by: str, organisation_id: str | None = None,
+               declared_at: datetime | None = None) -> tuple[Submission, bool]:
+        """Check and keep a staged file as the next version of ``kind`` for ``period``; ``(submission, added)``.
+
+        ``added`` is false when the same bytes are already the latest version (nothing recorded).
+        :class:`~charte.io.evidence.EvidenceRejected` lists every problem; nothing is kept then.
+        """
+        try:
+            problems = _who_problems(kind, party, file_name, declared_at)
+            if problems:
+                raise EvidenceRejected(problems)
+            file_format, summary = check_evidence(staged.path, file_name, kind, contract, period)
+        except BaseException:
+            self.objects.discard(staged)
+            raise
+        self.objects.commit(staged)
+        fault_point("register.after_object")
+        chain = f"register:{contract_key}"
+        witness = self._witness(contract_key)
+        try:
+            with write_transaction(self.engine) as connection:
+                position, head = lock_head(connection, chain)
+                witness.check_not_ahead(position)
+                latest = connection.execute(
+                    select(EvidenceRow.__table__).where(EvidenceRow.contract_key == contract_key,
+                                              EvidenceRow.period == str(period), EvidenceRow.kind == kind)
+                    .order_by(EvidenceRow.version.desc()).limit(1)).first()
+                if latest is not None and latest.sha256 == staged.sha256:
+                    return _submission(latest), False
+                submission = Submission(
+                    contract_key, str(period), kind, (latest.version if latest else 0) + 1, staged.sha256,
+                    staged.size, Path(file_name).name[:300], file_format, party, submitted_by[:300],
+                    submitted_instant(declared_at or datetime.now(UTC)), "declared" if declared_at else "clock",
+                    summary.as_dict(), organisation_id, position + 1)
+                payload = submission.payload()
+                digest = entry_hash(head, payload)
+                connection.execute(insert(EvidenceRow).values(
+                    contract_key=contract_key, position=position + 1, chain=chain, period=submission.period,
+                    kind=kind, version=submission.version, sha256=submission.sha256, size=submission.size,
+                    file_name=submission.file_name, file_format=file_format, party=party,
+                    submitted_by=submission.submitted_by, organisation_id=organisation_id,
+                    submitted_at=submission.submitted_at, time_source=submission.time_source,
+                    summary=json.dumps(submission.summary, sort_keys=True, ensure_ascii=False),
+                    payload=json.dumps(payload, sort_keys=True, ensure_ascii=False), previous_hash=head,
+                    entry_hash=digest, recorded_at=now()))
+                move_head(connection, chain, position + 1, digest)
+                fault_point("register.before_commit")
+        except ChainBehindWitness as error:
+            raise EvidenceRejected([Problem("register_behind_witness", contract_key, str(error))]) from None
+        fault_point("register.after_commit")
+        self.sync_witness(contract_key)
+        return submission, True
+
+    def sync_witness(self, contract_key: str) -> None:
+        entries = self._entries(contract_key)
+        witness = self._witness(contract_key)
+        witness.record(entries[witness.missing_since(len(entries)) - 1:])
+
+    # ------------------------------------------------------------ reading
+
+    def _rows(self, contract_key: str) -> list[Any]:
+        with read_snapshot(self.engine) as connection:
+            return list(connection.execute(select(EvidenceRow.__table__).where(EvidenceRow.contract_key == contract_key)
+                                           .order_by(EvidenceRow.position)).all())
+
+    def _entries(self, contract_key: str) -> list[ChainedEntry]:
+        return [ChainedEntry(r.position, r.previous_hash, r.entry_hash, json.loads(r.payload))
+                for r in self._rows(contract_key)]
+
+    def versions(self, contract_key: str, period: str | None = None, kind: str | None = None) -> list[Submission]:
+        """Every submission for the contract (and month, kind), in the order received."""
+        return [_submission(r) for r in self._rows(contract_key)
+                if (period is None or r.period == period) and (kind is None or r.kind == kind)]
+
+    def periods(self, contract_key: str) -> list[str]:
+        with read_snapshot(self.engine) as connection:
+            return sorted(connection.execute(select(EvidenceRow.period).where(EvidenceRow.contract_key == contract_key)
+                                             .group_by(EvidenceRow.period)).scalars().all(), reverse=True)
+
+    def in_play(self, contract_key: str, period: str) -> list[Submission]:
+        """What a settlement of the month reads: the latest version of each kind, and every forecast version."""
+        chosen: dict[str, Submission] = {}
+        forecasts: list[Submission] = []
+        for submission in self.versions(contract_key, period):
+            if FACT_KINDS[submission.kind].versions == "all":
+                forecasts.append(submission)
+            else:
+                chosen[submission.kind] = submission
+        return sorted(chosen.values(), key=lambda s: s.kind) + forecasts
+
+    def find(self, contract_key: str, period: str, kind: str, version: int) -> Submission | None:
+        with read_snapshot(self.engine) as connection:
+            row = connection.execute(select(EvidenceRow.__table__).where(
+                EvidenceRow.contract_key == contract_key, EvidenceRow.period == period, EvidenceRow.kind == kind,
+                EvidenceRow.version == version)).first()
+        return _submission(row) if row is not None else None
+
+    def kept(self, submissions: Sequence[Submission]) -> list[KeptFile]:
+        """The kept files of ``submissions``, for :func:`charte.io.evidence.facts_from_files`."""
+        return [KeptFile(s.kind, self.objects.path(s.sha256), s.file_format, s.instant)  # type: ignore[arg-type]
+                for s in submissions]
+
+    def count(self) -> int:
+        with read_snapshot(self.engine) as connection:
+            return int(connection.execute(select(func.count()).select_from(EvidenceRow)).scalar_one())
+
+    # ------------------------------------------------------------ checking
+
+    def verify(self, contract_key: str) -> list[ChainBreak]:
+        """Every break of the contract's chain, its witness folder and its kept files (missing or altered)."""
+        with read_snapshot(self.engine) as connection:
+            rows = list(connection.execute(select(EvidenceRow.__table__).where(EvidenceRow.contract_key == contract_key)
+                                           .order_by(EvidenceRow.position)).all())
+            head = read_head(connection, f"register:{contract_key}")
+        entries = [ChainedEntry(r.position, r.previous_hash, r.entry_hash, json.loads(r.payload)) for r in rows]
+        breaks = verify_chain(entries, head) + self._witness(contract_key).compare(entries)
+        for row in rows:
+            if _submission(row).payload() != json.loads(row.payload):
+                breaks.append(ChainBreak("columns_edited", row.position, f"submission {row.position}'s columns "
+                                         "differ from its hashed content"))
+            if not self.objects.intact(row.sha256):
+                breaks.append(ChainBreak("file_missing_or_altered", row.position,
+                                         f"{row.kind} v{row.version} of {row.period} ({row.file_name}): the kept file "
+                                         f"{self.objects.path(row.sha256)} is missing or no longer hashes to "
+                                         f"{row.sha256[:12]}…"))
+        return breaks
+
+
+def _who_problems(kind: str, party: str, file_name: str, declared_at: datetime | None) -> list[Problem]:
+    fact = FACT_KINDS.get(kind)
+    if fact is None:
+        return [Problem("unknown_fact_kind", file_name, f"kind {kind!r}: expected one of {', '.join(FACT_KINDS)}")]
+    if party not in ("client", "provider"):
+        return [Problem("not_a_party", file_name, f"submitted as {party!r}; only the client or the provider "
+                                                  "submits facts")]
+    if not fact.owned_by(party):
+        return [Problem("not_your_fact", file_name,
+                        f"{fact.label_en} are the {fact.owner}'s to submit; the {party} cannot submit them")]
+    if declared_at is not None:
+        if declared_at.tzinfo is None:
+            return [Problem("naive_instant", file_name, f"declared time {declared_at.isoformat()} has no zone")]
+        if declared_at > datetime.now(UTC):
+            return [Problem("declared_in_future", file_name,
+                            f"declared time {declared_at.isoformat()} is in the future; a submission cannot be "
+                            "dated after it reached the register")]
+    return []
+
+
+__all__ = ["EvidenceRow", "Register", "Submission"]
