@@ -43,8 +43,20 @@ def test_charte_settle_prints_writes_json_and_html(demo, tmp_path):
         "--json", str(out_json), "--html", str(out_html)])
     assert result.exit_code == 0, result.output
     assert "Total including VAT" in result.output and "ILLUSTRATIVE" in result.output
-    assert out_json.read_text() == (demo.out_dir / "settlement.json").read_text()  # same inputs, same bytes
     assert "<table>" in out_html.read_text()
+    # the same facts read from the folder or through the demo's register: the same settlement, the register's
+    # adding its evidence block (hence another input hash); from the register again: the same bytes
+    from_folder = json.loads(out_json.read_text())
+    from_register = json.loads((demo.out_dir / "settlement.json").read_text())
+    assert "evidence" not in from_folder and "evidence" in from_register
+    ignored = ("evidence", "inputs_sha256")
+    assert {k: v for k, v in from_folder.items() if k not in ignored} == \
+        {k: v for k, v in from_register.items() if k not in ignored}
+    again = CliRunner().invoke(app, ["settle", "--contract", str(default_contract_path()), "--period", "2026-10",
+                                     "--register", "--db", str(demo.out_dir / "charte.db"),
+                                     "--json", str(tmp_path / "again.json")])
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / "again.json").read_text() == (demo.out_dir / "settlement.json").read_text()
 
 
 def test_charte_settle_fails_whole_with_every_problem(demo, tmp_path):

@@ -7,6 +7,7 @@ from charte.cli import importing as _importing  # noqa: F401  (registers import,
 from charte.cli import observatory as _observatory  # noqa: F401  (registers observatory ...)
 from charte.cli import payments as _payments  # noqa: F401  (registers invoice, payments, exit)
 from charte.cli import plan as _plan  # noqa: F401  (registers plan, forecast evaluate)
+from charte.cli import register as _register  # noqa: F401  (registers register submit/list/verify, verify)
 from charte.cli import scorecard as _scorecard  # noqa: F401  (registers scorecard)
 from charte.cli import serve as _serve  # noqa: F401  (registers serve)
 from charte.cli import settle as _settle  # noqa: F401  (registers settle)

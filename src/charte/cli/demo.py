@@ -72,6 +72,13 @@ def demo(
         console.print(settlement_table(result.settlement, "fr", explanations=False))
         console.print(results_table(result.settlement))
         console.print("[dim]Indexation : série Syntec ILLUSTRATIVE (pas l'indice publié).[/dim]")
+    if result.submissions:
+        console.print(f"Registre des preuves : {result.submissions} dépôts dans {result.database}", markup=False)
+    if result.verified is not None:
+        replayed = "identique à l'octet près" if result.verified else "DIFFÉRENT"
+        console.print(f"Rejeu du règlement depuis le registre : {replayed} (charte verify "
+                      f"{result.out_dir / 'settlement.json'} --db {result.database})", markup=False,
+                      style="green" if result.verified else "red")
     if result.invoice_files:
         console.print("Facture (Factur-X EN 16931, PDF/A-3) : " + ", ".join(result.invoice_files), markup=False)
     for issue in result.settlement_problems:

@@ -97,7 +97,7 @@ def issue_command(
     existing number is named), the date is in the future or before the month's end, or the
     ledger does not vouch for itself.
     """
-    console = Console()
+    console = Console(soft_wrap=True)
     if demo:
         from charte.demo.run import run_demo
 
@@ -148,7 +148,7 @@ def credit_note_command(
     issue_date: Annotated[str | None, typer.Option("--date", help="Issue date YYYY-MM-DD (default: today).")] = None,
 ) -> None:
     """Correct an issued invoice with a credit note naming it and its date: in full, some lines, or an amount."""
-    console = Console()
+    console = Console(soft_wrap=True)
     if line and amount is not None:
         console.print("give --line or --amount, not both", markup=False)
         raise typer.Exit(2)
@@ -179,7 +179,7 @@ def files_command(
     files: FilesOpt = None,
 ) -> None:
     """Write again the files of an issued document, from the ledger (e.g. after a crash while writing them)."""
-    console = Console()
+    console = Console(soft_wrap=True)
     try:
         document = _books(db, files).ledger(provider).document(number)
         written = write_invoice_files(document, out)
@@ -205,7 +205,7 @@ def payments_command(
     """Per invoice: due date, paid, outstanding, days late, interest owed, indemnity (read from the ledger)."""
     if ctx.invoked_subcommand is not None:
         return
-    console = Console()
+    console = Console(soft_wrap=True)
     if provider is None:
         console.print("give --provider (the provider's SIREN)", markup=False)
         raise typer.Exit(2)
@@ -243,7 +243,7 @@ def record_command(
     reference: Annotated[str, typer.Option(help="Bank reference.")] = "",
 ) -> None:
     """Record a (partial) payment; refused payments record nothing and exit 1."""
-    console = Console()
+    console = Console(soft_wrap=True)
     day = _day(on, "--date", console)
     try:
         value = D(amount)
@@ -266,7 +266,7 @@ def ledger_verify_command(
 
     from charte.store.ledger import LedgerEntryRow
 
-    console = Console()
+    console = Console(soft_wrap=True)
     books = _books(db, files)
     names = list(provider or [])
     if not names:
@@ -298,7 +298,7 @@ def exit_plan_command(
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the ramp-down table here.")] = None,
 ) -> None:
     """Notice owed (L442-1 II) and the month-by-month ramp-down table."""
-    console = Console()
+    console = Console(soft_wrap=True)
     day = _day(notice_date, "--notice-date", console)
     volumes: dict[str, Decimal] = {}
     for item in baseline or []:

@@ -60,14 +60,21 @@ def results_table(settlement: Settlement) -> Table:
 def settle_command(
     contract: Annotated[Path, typer.Option(help="Contract YAML.")],
     period: Annotated[str, typer.Option(help="Month to settle, YYYY-MM.")],
-    facts: Annotated[Path, typer.Option(help="Folder of facts (interval_report, forecasts, staffing, incidents…).")],
+    facts: Annotated[Path | None, typer.Option(help="Folder of facts (interval_report, forecasts, staffing, "
+                                                    "incidents…).")] = None,
     index: Annotated[Path | None, typer.Option(help="Index values CSV (series,month,value); default: the "
                                                     "illustrative Syntec series shipped with charte.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the settlement JSON here.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the settlement HTML page here.")] = None,
     lang: Annotated[str, typer.Option(help="Language of the explanations: fr or en.")] = "en",
+    register: Annotated[bool, typer.Option(help="Settle from the register of evidence (--db) instead of a folder; "
+                                                "the settlement's evidence block then lets anyone replay it "
+                                                "(charte verify).")] = False,
+    db: Annotated[str | None, typer.Option("--db", envvar="CHARTE_DB", help="Register database (with --register; "
+                                                                             "default charte.db).")] = None,
 ) -> None:
-    """Settle a month: invoice lines, each explained; totals; the hash of the inputs."""
+    """Settle a month: invoice lines, each explained; totals; the hash of the inputs (and, from the register,
+    the evidence it rests on)."""
     console = Console()
     try:
         month = Month.parse(period)
@@ -77,10 +84,21 @@ def settle_command(
     if lang not in ("fr", "en"):
         console.print("--lang: expected fr or en", markup=False)
         raise typer.Exit(2)
+    if (facts is None) == (not register):
+        console.print("give --facts FOLDER or --register (not both)", markup=False)
+        raise typer.Exit(2)
     try:
         loaded = load_contract(contract)
-        index_values = load_index_values(index or illustrative_syntec_path())
-        result = settle(loaded, month, load_facts(facts, index_values=index_values))
+        if register:
+            from charte.store.books import open_books
+            from charte.store.replay import settle_from_register
+
+            result = settle_from_register(open_books(db).register(), contract.read_text(encoding="utf-8"),
+                                          loaded.id, month, index=index)
+        else:
+            assert facts is not None
+            index_values = load_index_values(index or illustrative_syntec_path())
+            result = settle(loaded, month, load_facts(facts, index_values=index_values))
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False, highlight=False)

@@ -4,12 +4,17 @@
 2. generate a realistic month of facts for each inbound voice activity;
 3. write them in the canonical schemas (Parquet and CSV) with a manifest of hashes;
 4. write an HTML report and return the figures for the terminal summary;
-5. settle the month (``charte.settle``) from the files just written, with the illustrative Syntec
-   series, and write ``settlement.json`` and ``settlement.html``;
-6. issue the month's invoice on the first day of the next month in a fresh ledger under
-   ``ledger/`` (``charte.payments``; the folder is reset so a rerun gives the same number) and
-   write it as Factur-X PDF, CII XML and XLSX beside the other files;
-7. score the contract and its settled month against the charters (``charte.charter``) on the first
+5. submit the facts to a fresh **register of evidence** (``charte.db`` and ``charte-files/`` in the
+   output folder) as each party would have, on the demo's calendar: the client's M-1 forecast on
+   the day it was issued, each week's W-1 forecast, its CRM outage the day it happened; the
+   provider's interval report, staffing and contact records on the first day of the next month
+   (times *declared*, since the calendar is simulated);
+6. settle the month from the register (``charte.store.replay``), with the illustrative Syntec
+   series, and write ``settlement.json`` (with its evidence block) and ``settlement.html``;
+7. issue the month's invoice on the first day of the next month in the fresh ledger of the same
+   database (``charte.payments`` rules) and write it as Factur-X PDF, CII XML and XLSX;
+8. replay the settlement from the register, as a mediator would (``charte verify``);
+9. score the contract and its settled month against the charters (``charte.charter``) on the first
    day of the next month, with the month's measured AHT, and write ``scorecard.json`` and
    ``scorecard.html``.
 """
@@ -17,32 +22,39 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 from babel.dates import format_date
 
 from charte.charter import Scorecard, scorecard
 from charte.demo.daily import Day, daily
 from charte.demo.month import Assumptions, DemoMonth, ServiceTarget, generate_month
-from charte.domain.calendar import Month
+from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import Contract
 from charte.domain.records import Channel
 from charte.io.canonical import write_csv, write_parquet
 from charte.io.contract_yaml import check_contract_file, load_contract
-from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
+from charte.io.settlement_files import write_settlement_json
 from charte.payments import invoice_from_settlement
 from charte.reports.demo_report import ActivityView, render_demo_report
 from charte.reports.invoice_pdf import write_invoice_files
 from charte.reports.scorecard_report import render_scorecard_report
 from charte.reports.settlement_report import render_settlement_report
-from charte.settle import Settlement, SettlementError, settle
+from charte.settle import Settlement, SettlementError
+from charte.store.books import Books, open_books
+from charte.store.register import Register
+from charte.store.replay import replay, settle_from_register
 
 DEFAULT_CONTRACT = "service-client-energie.yaml"
 DEFAULT_MONTH = Month(2026, 10)
@@ -68,6 +80,9 @@ class DemoResult:
     settlement_problems: tuple[str, ...] = ()
     invoice_files: tuple[str, ...] = ()
     scorecard: Scorecard | None = None
+    submissions: int = 0
+    verified: bool | None = None
+    database: Path | None = None
 
 
 def _service_target(contract: Contract, activity: str) -> ServiceTarget:
@@ -97,8 +112,15 @@ def run_demo(
                                   target.threshold_seconds)
     files = _write_facts(out_dir, months)
     report = _write_report(out_dir, version, month, months, days, files, seed, warnings)
-    settlement, problems, settlement_files = _settle(out_dir, contract, month)
-    invoice_files = _issue_invoice(out_dir, contract, month, settlement) if settlement is not None else ()
+    books = _fresh_books(out_dir)
+    register = books.register(clock=lambda: _paris(month.next().first_day, 10))
+    submissions = _submit(register, version, month, months, path.read_text(encoding="utf-8"))
+    settlement, problems, settlement_files = _settle(out_dir, register, path.read_text(encoding="utf-8"), contract,
+                                                     month)
+    invoice_files = _issue_invoice(out_dir, books, contract, month, settlement) if settlement is not None else ()
+    verified = (replay(register, (out_dir / "settlement.json").read_text(encoding="utf-8")).identical
+                if settlement is not None else None)
+    books.close()
     card, scorecard_files = _scorecard(out_dir, contract, month, settlement, months)
     files = (*files, *settlement_files, *invoice_files, *scorecard_files)
     manifest = {
@@ -107,7 +129,61 @@ def run_demo(
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return DemoResult(version, month, out_dir, report, tuple(months), days, (*files, "manifest.json"), warnings,
-                      settlement, problems, invoice_files, card)
+                      settlement, problems, invoice_files, card, submissions, verified, out_dir / "charte.db")
+
+
+def _paris(day: object, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), PARIS)  # type: ignore[arg-type]
+
+
+def _fresh_books(out_dir: Path) -> Books:
+    """A new register and ledger in the output folder (a rerun starts over: same numbers, same bytes)."""
+    for path in out_dir.glob("charte.db*"):
+        path.unlink()
+    shutil.rmtree(out_dir / "charte-files", ignore_errors=True)
+    return open_books(out_dir / "charte.db")
+
+
+def _parquet_bytes(table: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
+def _submit(register: Register, contract: Contract, month: Month, months: list[DemoMonth], contract_text: str) -> int:
+    """Submit the month's facts as the parties would have, on the demo's calendar (module docstring)."""
+    if not months:
+        return 0
+    key, count = contract.id, 0
+    client, provider = f"{contract.client.name} (demo)", f"{contract.provider.name} (demo)"
+
+    def send(data: bytes, name: str, kind: str, party: str, who: str, at: datetime) -> None:
+        nonlocal count
+        register.submit(register.objects.stage_chunks([data]), contract=contract, contract_key=key, period=month,
+                        kind=kind, file_name=name, party=party, submitted_by=who, declared_at=at)
+        count += 1
+
+    forecasts = _concat([m.forecasts for m in months])
+    issues = sorted({(h, str(d)) for h, d in zip(forecasts.column("horizon").to_pylist(),
+                                                 forecasts.column("issued_on").to_pylist(), strict=True)},
+                    key=lambda item: (item[1], item[0]))
+    for horizon, issued in issues:
+        mask = pc.and_(pc.equal(forecasts.column("horizon"), horizon),
+                       pc.equal(pc.cast(forecasts.column("issued_on"), pa.string()), issued))
+        send(_parquet_bytes(forecasts.filter(mask)), f"forecasts-{horizon}-{issued}.parquet", "forecasts", "client",
+             client, _paris(datetime.fromisoformat(issued).date(), 9))
+    incidents = [i for m in months for i in m.incidents]
+    if incidents:
+        buffer = io.BytesIO()
+        pacsv.write_csv(_incidents_table(months), buffer)
+        send(buffer.getvalue(), "incidents.csv", "incidents", "client", client,
+             max(i.end for i in incidents).astimezone(UTC) + timedelta(hours=2))
+    closing = _paris(month.next().first_day, 8)
+    for kind, table in (("interval_report", _concat([m.interval_report for m in months])),
+                        ("staffing", _concat([m.staffing for m in months])),
+                        ("contact_records", _concat([m.records for m in months]))):
+        send(_parquet_bytes(table), f"{kind}.parquet", kind, "provider", provider, closing)
+    return count
 
 
 def _scorecard(out_dir: Path, contract: Contract, month: Month, settlement: Settlement | None,
@@ -124,26 +200,20 @@ def _scorecard(out_dir: Path, contract: Contract, month: Month, settlement: Sett
     return card, ("scorecard.json", "scorecard.html")
 
 
-def _issue_invoice(out_dir: Path, contract: Contract, month: Month, settlement: Settlement) -> tuple[str, ...]:
-    """Issue the settled month's invoice (first day of the next month) in a fresh demo ledger; write its files."""
-    from charte.store.books import open_books
-
-    (out_dir / "charte.db").unlink(missing_ok=True)
-    shutil.rmtree(out_dir / "charte-files", ignore_errors=True)
-    books = open_books(out_dir / "charte.db")
+def _issue_invoice(out_dir: Path, books: Books, contract: Contract, month: Month,
+                   settlement: Settlement) -> tuple[str, ...]:
+    """Issue the settled month's invoice (first day of the next month) in the demo's fresh ledger; write its files."""
     draft = invoice_from_settlement(contract, settlement, month.next().first_day)
     issued = books.ledger(contract.provider.siren).issue(draft, today=month.next().first_day)
-    books.close()
     return write_invoice_files(issued, out_dir, overwrite=True)
 
 
 def _settle(
-    out_dir: Path, contract: Contract, month: Month,
+    out_dir: Path, register: Register, contract_text: str, contract: Contract, month: Month,
 ) -> tuple[Settlement | None, tuple[str, ...], tuple[str, ...]]:
-    """Settle the generated month from its files (illustrative Syntec values); problems instead of a settlement."""
+    """Settle the generated month from the register (illustrative Syntec values); problems instead of a settlement."""
     try:
-        facts = load_facts(out_dir, index_values=load_index_values(illustrative_syntec_path()))
-        settlement = settle(contract, month, facts)
+        settlement = settle_from_register(register, contract_text, contract.id, month)
     except SettlementError as error:
         return None, tuple(p.format() for p in error.problems), ()
     write_settlement_json(settlement, out_dir / "settlement.json")
@@ -170,7 +240,13 @@ def _write_facts(out_dir: Path, months: list[DemoMonth]) -> tuple[str, ...]:
         write_parquet(table, out_dir / f"{stem}.parquet")
         write_csv(table, out_dir / f"{stem}.csv")
         names += [f"{stem}.parquet", f"{stem}.csv"]
-    incidents = pa.table({
+    pacsv.write_csv(_incidents_table(months), out_dir / "incidents.csv")
+    (out_dir / "assumptions.json").write_text(json.dumps(asdict(months[0].assumptions), indent=2) + "\n")
+    return (*names, "incidents.csv", "assumptions.json")
+
+
+def _incidents_table(months: list[DemoMonth]) -> pa.Table:
+    return pa.table({
         "activity": [i.activity for m in months for i in m.incidents],
         "kind": [i.kind for m in months for i in m.incidents],
         "side": [i.side for m in months for i in m.incidents],
@@ -178,9 +254,6 @@ def _write_facts(out_dir: Path, months: list[DemoMonth]) -> tuple[str, ...]:
         "end": pa.array([i.end for m in months for i in m.incidents], pa.timestamp("us", tz="UTC")),
         "description": [i.description for m in months for i in m.incidents],
     })
-    pacsv.write_csv(incidents, out_dir / "incidents.csv")
-    (out_dir / "assumptions.json").write_text(json.dumps(asdict(months[0].assumptions), indent=2) + "\n")
-    return (*names, "incidents.csv", "assumptions.json")
 
 
 def _write_report(

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -67,7 +68,8 @@ class FactKind:
 
     ``versions``: ``latest`` — a new submission supersedes the previous one for the month;
     ``all`` — every version is kept in play (forecasts: which one counts for a period depends on
-    when it was submitted, against the horizon's deadline).
+    when it was submitted, against the horizon's deadline). ``settles``: whether the settlement
+    reads it (contact records are kept as evidence of the interval figures, not read by it).
     """
 
     name: str
@@ -76,6 +78,7 @@ class FactKind:
     versions: Literal["latest", "all"]
     label_en: str
     label_fr: str
+    settles: bool = True
 
     def owned_by(self, party: str) -> bool:
         return self.owner in ("either", party)
@@ -85,7 +88,7 @@ FACT_KINDS: Mapping[str, FactKind] = {k.name: k for k in (
     FactKind("interval_report", "provider", ("parquet", "csv"), "latest", "ACD interval report",
              "rapport d'intervalles ACD"),
     FactKind("contact_records", "provider", ("parquet", "csv"), "latest", "contact records",
-             "enregistrements de contacts"),
+             "enregistrements de contacts", settles=False),
     FactKind("staffing", "provider", ("parquet", "csv"), "latest", "staffing plan", "planning des effectifs"),
     FactKind("kpis", "provider", ("csv",), "latest", "measured KPIs (quality, FCR…)",
              "indicateurs mesurés (qualité, FCR…)"),
@@ -254,7 +257,7 @@ def _contact_records(table: pa.Table, where: str) -> np.ndarray:
     if not pa.types.is_timestamp(column.type) or column.type.tz is None:
         raise SettlementError([Problem("naive_instant", where, f"`arrived_at` is {column.type}; expected instants "
                                                                "with their zone (timestamp with tz)")])
-    values: np.ndarray = column.cast(pa.timestamp("s", tz="UTC")).to_numpy(zero_copy_only=False)
+    values: np.ndarray = pc.cast(column, pa.timestamp("s", tz="UTC"), safe=False).to_numpy(zero_copy_only=False)
     return values.astype("datetime64[s]").astype(np.int64)
 
 

@@ -11,7 +11,9 @@ are opened.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -35,8 +37,8 @@ class Books:
         """The ledger ``book`` (the provider's SIREN on the command line) with its witness folder."""
         return SqlLedger(self.engine, book, siren or book, self.files / "ledger" / book)
 
-    def register(self) -> Register:
-        return Register(self.engine, self.files / "register")
+    def register(self, clock: Callable[[], datetime] | None = None) -> Register:
+        return Register(self.engine, self.files / "register", clock)
 
     def close(self) -> None:
         self.engine.dispose()

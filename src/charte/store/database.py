@@ -82,7 +82,8 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
         return
     import fcntl
 
-    path = Path(str(engine.url.database)).with_suffix(".migrating.lock")
+    database = Path(str(engine.url.database))
+    path = database.with_name(f".{database.name}.migrating")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

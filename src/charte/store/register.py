@@ -23,7 +23,7 @@ version stays in play, each counting only where it was submitted before the hori
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import Engine, ForeignKeyConstraint, Index, String, Text, func, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from charte.domain.calendar import Month
+from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import Contract
 from charte.domain.hash_chain import ChainBreak, ChainedEntry, entry_hash, verify_chain
 from charte.io.evidence import (
@@ -124,10 +124,12 @@ def _submission(row: Any) -> Submission:
 class Register:
     """The register kept in ``engine`` with its files under ``root`` (``objects/``, ``witness/``)."""
 
-    def __init__(self, engine: Engine, root: Path) -> None:
+    def __init__(self, engine: Engine, root: Path, clock: Callable[[], datetime] | None = None) -> None:
+        """``clock``: the register's time (UTC now; the demo's simulated calendar passes its own)."""
         self.engine = engine
         self.root = Path(root)
         self.objects = EvidenceObjects(self.root / "objects")
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     def _witness(self, contract_key: str) -> Witness:
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in contract_key)
@@ -149,7 +151,7 @@ class Register:
         :class:`~charte.io.evidence.EvidenceRejected` lists every problem; nothing is kept then.
         """
         try:
-            problems = _who_problems(kind, party, file_name, declared_at)
+            problems = _who_problems(kind, party, file_name, declared_at, self.clock())
             if problems:
                 raise EvidenceRejected(problems)
             file_format, summary = check_evidence(staged.path, file_name, kind, contract, period)
@@ -173,7 +175,7 @@ class Register:
                 submission = Submission(
                     contract_key, str(period), kind, (latest.version if latest else 0) + 1, staged.sha256,
                     staged.size, Path(file_name).name[:300], file_format, party, submitted_by[:300],
-                    submitted_instant(declared_at or datetime.now(UTC)), "declared" if declared_at else "clock",
+                    submitted_instant(declared_at or self.clock()), "declared" if declared_at else "clock",
                     summary.as_dict(), organisation_id, position + 1)
                 payload = submission.payload()
                 digest = entry_hash(head, payload)
@@ -221,10 +223,13 @@ class Register:
                                              .group_by(EvidenceRow.period)).scalars().all(), reverse=True)
 
     def in_play(self, contract_key: str, period: str) -> list[Submission]:
-        """What a settlement of the month reads: the latest version of each kind, and every forecast version."""
+        """What a settlement of the month reads: the latest version of each kind it reads, and every forecast
+        version."""
         chosen: dict[str, Submission] = {}
         forecasts: list[Submission] = []
         for submission in self.versions(contract_key, period):
+            if not FACT_KINDS[submission.kind].settles:
+                continue
             if FACT_KINDS[submission.kind].versions == "all":
                 forecasts.append(submission)
             else:
@@ -269,7 +274,8 @@ class Register:
         return breaks
 
 
-def _who_problems(kind: str, party: str, file_name: str, declared_at: datetime | None) -> list[Problem]:
+def _who_problems(kind: str, party: str, file_name: str, declared_at: datetime | None,
+                  now: datetime) -> list[Problem]:
     fact = FACT_KINDS.get(kind)
     if fact is None:
         return [Problem("unknown_fact_kind", file_name, f"kind {kind!r}: expected one of {', '.join(FACT_KINDS)}")]
@@ -282,11 +288,75 @@ def _who_problems(kind: str, party: str, file_name: str, declared_at: datetime |
     if declared_at is not None:
         if declared_at.tzinfo is None:
             return [Problem("naive_instant", file_name, f"declared time {declared_at.isoformat()} has no zone")]
-        if declared_at > datetime.now(UTC):
+        if declared_at > now:
             return [Problem("declared_in_future", file_name,
                             f"declared time {declared_at.isoformat()} is in the future; a submission cannot be "
                             "dated after it reached the register")]
     return []
 
 
-__all__ = ["EvidenceRow", "Register", "Submission"]
+
+
+@dataclass(frozen=True)
+class VersionStanding:
+    """Where one version stands for its month: in play, superseded, or (forecasts) against the deadline."""
+
+    submission: Submission
+    standing: str                      # in_play | superseded | on_time | late | not_settled
+    detail: str = ""
+    deadline: str | None = None        # ISO date (Paris), forecasts only
+
+    @property
+    def local_time(self) -> str:
+        """The submission time in Paris, as shown to people (stored in UTC)."""
+        return self.submission.instant.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def standings(contract: Contract | None, submissions: Sequence[Submission]) -> list[VersionStanding]:
+    """Each submission's standing (newest first). A forecast version is compared with the deadline of the first
+    day of its month it covers (``issued_before`` that day, until 24:00 Paris): later days have later deadlines, so
+    a late version may still count for them — which version counts for each period is the settlement's choice."""
+    latest: dict[tuple[str, str], int] = {}
+    for s in submissions:
+        latest[(s.period, s.kind)] = max(latest.get((s.period, s.kind), 0), s.version)
+    out = []
+    for s in sorted(submissions, key=lambda s: s.position, reverse=True):
+        fact = FACT_KINDS.get(s.kind)
+        if fact is not None and not fact.settles:
+            out.append(VersionStanding(s, "not_settled", "kept as evidence; the settlement does not read it"))
+        elif fact is not None and fact.versions == "all":
+            out.append(_forecast_standing(contract, s))
+        elif s.version == latest[(s.period, s.kind)]:
+            out.append(VersionStanding(s, "in_play", "latest version of the month"))
+        else:
+            out.append(VersionStanding(s, "superseded", f"superseded by version {latest[(s.period, s.kind)]}"))
+    return out
+
+
+def _forecast_standing(contract: Contract | None, s: Submission) -> VersionStanding:
+    clause = contract.forecasts if contract is not None else None
+    month = Month.parse(s.period)
+    first = month.first_day
+    if s.summary.get("first"):
+        covered = parse_instant(str(s.summary["first"])).astimezone(PARIS).date()
+        first = max(first, covered) if covered <= month.last_day else first
+    late: list[str] = []
+    deadlines: list[str] = []
+    for name in s.summary.get("horizons", []):
+        try:
+            horizon = clause.horizon(name) if clause is not None else None
+        except KeyError:
+            horizon = None
+        if horizon is None:
+            continue
+        deadline = horizon.issued_before.before(first)
+        deadlines.append(f"{name}: {deadline.isoformat()}")
+        if s.instant.astimezone(PARIS).date() > deadline:
+            late.append(f"{name} (deadline {deadline.isoformat()} for {first.isoformat()})")
+    if late:
+        return VersionStanding(s, "late", "submitted after the deadline of " + ", ".join(late)
+                               + "; counts only for periods whose own deadline it meets", ", ".join(deadlines))
+    return VersionStanding(s, "on_time", "submitted before its horizon's deadline", ", ".join(deadlines) or None)
+
+
+__all__ = ["EvidenceRow", "Register", "Submission", "VersionStanding", "standings"]

@@ -1,0 +1,150 @@
+"""Settling a month from the register, and replaying a settlement to check it (what a mediator does).
+
+:func:`settle_from_register` reads what the register holds for a contract and month — the latest
+version of each kind of fact and every forecast version, each issued when the register received
+it — keeps the contract's text and the reference series under their hash, and settles with the
+evidence block filled (:mod:`charte.settle.evidence`).
+
+:func:`replay` takes a settlement's JSON, fetches from the register exactly the versions its
+evidence block names (refusing any whose hash or submission time the register does not confirm),
+recomputes with the software installed now, and compares the bytes: identical, or the differing
+lines (a unified diff). Software versions that differ show in that diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from charte.domain.calendar import CalendarError, Month
+from charte.io.contract_yaml import ContractInvalid, loads_contract
+from charte.io.evidence import FACT_KINDS, facts_from_files, software_versions
+from charte.io.settlement_files import illustrative_syntec_path, load_index_values
+from charte.settle import Settlement, SettlementError, settle
+from charte.settle.evidence import Evidence, EvidenceInput, ReferenceData
+from charte.settle.facts import Problem
+from charte.store.register import Register, Submission
+
+ILLUSTRATIVE_NOTE = "ILLUSTRATIVE series shipped with charte, not the published index"
+
+
+def _note(submission: Submission) -> str:
+    if FACT_KINDS[submission.kind].versions == "all":
+        return "forecast version: counts for the periods whose deadline it meets (submitted_at)"
+    return "latest version of the month"
+
+
+def evidence_inputs(submissions: list[Submission]) -> tuple[EvidenceInput, ...]:
+    return tuple(EvidenceInput(kind=s.kind, version=s.version, sha256=s.sha256, file_name=s.file_name, party=s.party,
+                               submitted_by=s.submitted_by, submitted_at=s.submitted_at, time_source=s.time_source,
+                               note=_note(s)) for s in submissions)
+
+
+def reference_series(register: Register, index: Path | None) -> ReferenceData:
+    """The index series file used (``index`` or the illustrative Syntec series), kept under its hash."""
+    path = index or illustrative_syntec_path()
+    data = path.read_bytes()
+    sha = register.objects.put_bytes(data)
+    source = f"{path.name} ({ILLUSTRATIVE_NOTE})" if index is None else path.name
+    return ReferenceData("index_values", f"sha256:{sha[:12]}", sha, source)
+
+
+def settle_from_register(register: Register, contract_text: str, contract_key: str, month: Month, *,
+                         index: Path | None = None) -> Settlement:
+    """Settle ``month`` on what the register holds (see the module docstring); :class:`SettlementError` otherwise.
+
+    Index values: the month's ``index_values`` submissions when there are any; else ``index`` (a
+    CSV ``series,month,value``); else the ILLUSTRATIVE Syntec series shipped with charte.
+    """
+    contract = loads_contract(contract_text, "contract.yaml")
+    submissions = register.in_play(contract_key, str(month))
+    if not any(s.kind == "interval_report" for s in submissions):
+        raise SettlementError([Problem("no_evidence", f"register {contract_key} {month}",
+                                       f"no interval report is registered for {month}; submit the month's facts "
+                                       "first (charte register submit)")])
+    contract_sha = register.objects.put_bytes(contract_text.encode("utf-8"))
+    references: tuple[ReferenceData, ...] = ()
+    index_values = []
+    if not any(s.kind == "index_values" for s in submissions):
+        reference = reference_series(register, index)
+        references = (reference,)
+        index_values = load_index_values(register.objects.path(reference.sha256))
+    facts = facts_from_files(register.kept(submissions), index_values)
+    evidence = Evidence(register=contract_key, contract_sha256=contract_sha, inputs=evidence_inputs(submissions),
+                        reference_data=references, software=software_versions())
+    return settle(contract, month, facts, evidence=evidence)
+
+
+@dataclass
+class Replay:
+    """The outcome of a replay: identical or not, the differing lines, and what stopped it (if anything)."""
+
+    identical: bool
+    differences: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    recomputed: str = ""
+    replayed_at: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"identical": self.identical, "differences": self.differences,
+                "problems": [{"code": p.code, "where": p.where, "message": p.message} for p in self.problems],
+                "replayed_at": self.replayed_at}
+
+
+def replay(register: Register, settlement_text: str, *, name: str = "settlement") -> Replay:
+    """Recompute a settlement from the register and compare (see the module docstring)."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        document = json.loads(settlement_text)
+        evidence = Evidence.from_dict(document["evidence"])
+        month = Month.parse(document["period"])
+    except (ValueError, KeyError, TypeError, CalendarError) as error:
+        return Replay(False, problems=[Problem("no_evidence", name, f"not a settlement with an evidence block "
+                                               f"({type(error).__name__}: {error}); only a settlement made from the "
+                                               "register (charte settle --register) can be replayed")],
+                      replayed_at=stamp)
+    problems: list[Problem] = []
+    submissions: list[Submission] = []
+    for item in evidence.inputs:
+        found = register.find(evidence.register, str(month), item.kind, item.version)
+        if found is None:
+            problems.append(Problem("evidence_not_in_register", f"{item.kind} v{item.version}",
+                                    f"the register holds no {item.kind} version {item.version} for "
+                                    f"{evidence.register} {month}"))
+        elif (found.sha256, found.submitted_at) != (item.sha256, item.submitted_at):
+            problems.append(Problem("evidence_differs", f"{item.kind} v{item.version}",
+                                    f"the settlement says {item.sha256[:12]}… submitted {item.submitted_at}; the "
+                                    f"register says {found.sha256[:12]}… submitted {found.submitted_at}"))
+        elif not register.objects.intact(found.sha256):
+            problems.append(Problem("evidence_file_missing", f"{item.kind} v{item.version}",
+                                    f"the kept file {register.objects.path(found.sha256)} is missing or altered"))
+        else:
+            submissions.append(found)
+    for sha, what in [(evidence.contract_sha256, "contract"), *((r.sha256, r.name) for r in evidence.reference_data)]:
+        if not register.objects.intact(sha):
+            problems.append(Problem("evidence_file_missing", what, f"no intact file {sha[:12]}… in the register"))
+    if problems:
+        return Replay(False, problems=problems, replayed_at=stamp)
+    try:
+        contract = loads_contract(register.objects.read_bytes(evidence.contract_sha256).decode("utf-8"))
+        index_values = [v for r in evidence.reference_data if r.name == "index_values"
+                        for v in load_index_values(register.objects.path(r.sha256))]
+        facts = facts_from_files(register.kept(submissions), index_values)
+        again = Evidence(evidence.register, evidence.contract_sha256, evidence_inputs(submissions),
+                         evidence.reference_data, software_versions())
+        recomputed = settle(contract, month, facts, evidence=again).to_json()
+    except SettlementError as error:
+        return Replay(False, problems=list(error.problems), replayed_at=stamp)
+    except ContractInvalid as error:
+        return Replay(False, problems=[Problem("contract_invalid", "contract", str(error))], replayed_at=stamp)
+    differences = list(difflib.unified_diff(settlement_text.splitlines(), recomputed.splitlines(),
+                                            f"{name} (as given)", f"{name} (recomputed from the register)",
+                                            lineterm=""))
+    return Replay(not differences and settlement_text == recomputed, differences, [], recomputed, stamp)
+
+
+__all__ = ["ILLUSTRATIVE_NOTE", "Replay", "evidence_inputs", "reference_series", "replay", "settle_from_register"]
