@@ -50,14 +50,21 @@ class Route:
 ROUTES = (
     Route("contract page", "GET", "/contracts/{cid}", False, True, (200, "contract")),
     Route("upload facts", "POST", "/contracts/{cid}/facts", False, True, (422, "unexpected_file"),
-          files={"files": ("notes.txt", b"x", "text/plain")}),
+          data={"period": "2026-10"}, files={"files": ("notes.txt", b"x", "text/plain")}),
     Route("settle", "POST", "/contracts/{cid}/settle", False, True, (422, "13-2026"), data={"period": "13-2026"}),
     Route("settlement page", "GET", "/contracts/{cid}/settlements/2026-10", False, True, (200, "2026-10")),
     Route("invite mediator", "POST", "/contracts/{cid}/shares", False, True, (422, "mediator"),
           data={"mediator": "nope"}),
     Route("api contract", "GET", "/api/contracts/{cid}", True, True, (200, "contract_id")),
     Route("api upload facts", "POST", "/api/contracts/{cid}/facts", True, True, (422, "unexpected_file"),
-          files={"files": ("notes.txt", b"x", "text/plain")}),
+          data={"period": "2026-10"}, files={"files": ("notes.txt", b"x", "text/plain")}),
+    Route("api register", "GET", "/api/contracts/{cid}/register", True, True, (200, "[")),
+    Route("api replay", "GET", "/api/contracts/{cid}/settlements/2026-10/replay", True, True,
+          (200, "evidence_not_in_register")),
+    Route("replay page", "GET", "/contracts/{cid}/settlements/2026-10/replay", False, True,
+          (200, "evidence_not_in_register")),
+    Route("credit note", "POST", "/contracts/{cid}/settlements/2026-10/credit-notes", False, True,
+          (422, "unknown_invoice"), data={"number": "F999999", "reason": "test"}),
     Route("api settle", "POST", "/api/contracts/{cid}/settlements", True, True, (422, "invalid_period"),
           json={"period": "13-2026"}),
     Route("api settlement", "GET", "/api/contracts/{cid}/settlements/2026-10", True, True, (200, "inputs_sha256")),
@@ -92,7 +99,7 @@ def expected(route: Route, role: str, contract: str | None) -> int | str:
         write = route.method == "POST"
         if not write:
             return "allow"
-        if "settle" in route.name or route.name in ("issue invoice", "record payment"):
+        if "settle" in route.name or route.name in ("issue invoice", "record payment", "credit note"):
             return "allow" if s == "provider" and is_manager(role) else 403
         return "allow" if s in ("provider", "client") and is_manager(role) else 403
     if route.name in ("contracts list", "api list"):
@@ -121,7 +128,7 @@ def test_the_matrix_covers_every_route_of_the_application() -> None:
               for method in getattr(route, "methods", ()) if method != "HEAD"}
     public = {("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/language/{code}")}
     assert served - public == declared
-    assert len(CASES) == 206 + 4 * 8 * 2
+    assert len(CASES) == 206 + 4 * 8 * 2 + 2 * 8 * 2 + 2 * 7 * 2
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,13 @@ mediator complete the cast, with a platform administrator. Every demo user's pas
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from charte.domain.calendar import Month
+from charte.io.contract_yaml import loads_contract
 from charte.store import (
     OrganisationRow,
     add_member,
@@ -23,7 +24,8 @@ from charte.store import (
     issue_token,
     transaction,
 )
-from charte.web.workflows import facts_folder, record_upload, settle_month, store_contract
+from charte.store.books import open_books
+from charte.web.workflows import register_of, settle_month, store_contract
 
 DEMO_PASSWORD = "demo-charte-2026"
 
@@ -36,7 +38,10 @@ CAST: tuple[tuple[str, str, str, str | None], ...] = (
     ("mediator", "Médiation des entreprises", "mediator", None),
     ("admin", "Exploitation charte", "admin", None),
 )
-FACT_FILES = ("interval_report.parquet", "forecasts.parquet", "staffing.parquet", "incidents.csv")
+#: The demo's files of facts, by the party that submits them.
+PROVIDER_FILES = ("interval_report.parquet", "staffing.parquet")
+CLIENT_FILES = ("forecasts.parquet", "incidents.csv")
+FACT_FILES = PROVIDER_FILES + CLIENT_FILES
 
 
 @dataclass
@@ -51,7 +56,8 @@ class DemoTenants:
 def seed_demo(sessions: sessionmaker[Session], data_dir: Path, *, contract_text: str | None = None,
               demo_dir: Path | None = None, period: str | None = None) -> DemoTenants:
     """Create the cast; with ``contract_text``, store the contract between provider and client; with
-    ``demo_dir`` (a ``charte demo`` folder), copy its facts; with ``period``, settle that month."""
+    ``demo_dir`` (a ``charte demo`` folder), submit its register's facts to the application's register as the
+    demo did (same files, same declared times, same parties); with ``period``, settle that month."""
     tenants = DemoTenants()
     with transaction(sessions) as session:
         for key, name, kind, siren in CAST:
@@ -74,20 +80,32 @@ def _with_contract(sessions: sessionmaker[Session], data_dir: Path, tenants: Dem
             return tenants
         row, _ = store_contract(session, contract_text, provider, tenants.organisations["client"])
         assert row is not None, "the demo contract must be valid"
-        tenants.contract_id = row.id
-        access = contract_access(session, provider, row.id)
-        assert access is not None
-        if demo_dir is not None:
-            folder = facts_folder(data_dir, row)
-            folder.mkdir(parents=True, exist_ok=True)
-            copied = {}
-            for name in FACT_FILES:
-                shutil.copyfile(demo_dir / name, folder / name)
-                copied[name] = "copied from the demo"
-            record_upload(session, access, copied, provider)
-            if period is not None:
-                settle_month(session, access, period, data_dir, provider)
+        tenants.contract_id = contract_row_id = row.id
+    if demo_dir is not None:
+        with transaction(sessions) as session:
+            _submit_demo_register(session, data_dir, demo_dir, contract_text, contract_row_id, tenants)
+    if demo_dir is not None and period is not None:
+        with transaction(sessions) as session:
+            provider = session.get(OrganisationRow, tenants.organisations["provider"])
+            assert provider is not None
+            access = contract_access(session, provider, contract_row_id)
+            assert access is not None
+            settle_month(session, access, period, data_dir, provider)
     return tenants
 
 
-__all__ = ["CAST", "DEMO_PASSWORD", "DemoTenants", "seed_demo"]
+def _submit_demo_register(session: Session, data_dir: Path, demo_dir: Path, contract_text: str, contract_id: str,
+                          tenants: DemoTenants) -> None:
+    """Every version of the demo's register, submitted again to the application's register (declared times)."""
+    contract = loads_contract(contract_text, "contract.yaml")
+    source = open_books(demo_dir / "charte.db").register()
+    target = register_of(session, data_dir)
+    for submission in source.versions(contract.id):
+        organisation = tenants.organisations["provider" if submission.party == "provider" else "client"]
+        target.submit_file(source.objects.path(submission.sha256), file_name=submission.file_name,
+                           contract=contract, contract_key=contract_id, period=Month.parse(submission.period),
+                           kind=submission.kind, party=submission.party, submitted_by=submission.submitted_by,
+                           organisation_id=organisation, declared_at=submission.instant)
+
+
+__all__ = ["CAST", "CLIENT_FILES", "DEMO_PASSWORD", "FACT_FILES", "PROVIDER_FILES", "DemoTenants", "seed_demo"]

@@ -3,8 +3,8 @@ call :mod:`charte.web.workflows` (which calls the library), and render."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -27,6 +27,7 @@ from charte.store import (
     issue_token,
     visible_contracts,
 )
+from charte.store.ledger import paris_today
 from charte.web.deps import (
     CsrfChecked,
     CurrentUser,
@@ -36,23 +37,28 @@ from charte.web.deps import (
     Viewer,
     contract_or_404,
 )
+from charte.web.evidence import Received, audit_submission, month_of, receive_submission, register_view, web_register
 from charte.web.i18n import LANGUAGES, Language
-from charte.web.invoicing import invoice_file, invoices_of, issue_invoice, record_payment
+from charte.web.invoicing import (
+    invoice_file,
+    invoices_of,
+    issue_credit_note,
+    issue_invoice,
+    live_invoice,
+    record_payment,
+)
 from charte.web.security import csrf_token
-from charte.web.settlement_views import charts, lines_view, results_view, totals_view
+from charte.web.settlement_views import charts, evidence_view, lines_view, results_view, totals_view
 from charte.web.workflows import (
     WorkflowError,
-    facts_folder,
     latest_settlement,
-    receive_file,
-    record_upload,
+    replay_settlement,
     scorecard_html,
     settle_month,
     settlement_document,
     settlements_of,
     share_with_mediator,
     store_contract,
-    summarise_facts,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -211,7 +217,7 @@ def contract_page(request: Request, contract_id: str, viewer: CurrentUser, sessi
     names = {o.id: o.name for o in session.scalars(select(OrganisationRow))}
     return render(request, lang, "contract.html", viewer, access=access, c=access.contract, names=names,
                   numbered=_numbered(access.contract.yaml_text, problems), problems=problems,
-                  facts=summarise_facts(facts_folder(settings.data_dir, access.contract)),
+                  register=register_view(session, settings.data_dir, access.contract),
                   settlements=settlements_of(session, access.contract),
                   shares=shares if access.is_party else [],
                   mediators=_organisations(session, "mediator") if access.may_share else [])
@@ -219,29 +225,30 @@ def contract_page(request: Request, contract_id: str, viewer: CurrentUser, sessi
 
 @router.post("/contracts/{contract_id}/facts", dependencies=[CsrfChecked])
 async def upload_facts(request: Request, contract_id: str, viewer: CurrentUser, session: SessionDep,
-                       lang: LanguageDep, settings: SettingsDep,
+                       lang: LanguageDep, settings: SettingsDep, period: Annotated[str, Form()] = "",
                        files: Annotated[list[UploadFile] | None, File()] = None) -> Response:
+    """Submit files of facts for a month to the register, as the viewer's party (charte.web.evidence)."""
     access = contract_or_404(session, viewer, contract_id)
     if not access.may_upload_facts:
-        raise HTTPException(403, "only a party's manager may upload facts")
-    folder = facts_folder(settings.data_dir, access.contract)
-    received: dict[str, str] = {}
-    errors: list[tuple[str, str, str]] = []
-    for upload in files or []:
-        if not upload.filename:
-            continue
-        try:
-            name, digest = await receive_file(folder, upload.filename, _chunks(upload))
-            received[name] = digest
-        except WorkflowError as error:
-            errors += error.problems
-    if received:
-        record_upload(session, access, received, viewer.organisation, viewer.user_id)
-        session.commit()
-    summary = summarise_facts(folder)
-    return render(request, lang, "facts_result.html", viewer, c=access.contract, received=received, errors=errors,
-                  facts=summary, status_code=200 if (received and not errors) or request.headers.get("hx-request")
-                  else 422)
+        raise HTTPException(403, "only a party's manager may submit facts")
+    received = Received()
+    try:
+        month = month_of(period)
+    except WorkflowError as error:
+        received.problems += error.problems
+    else:
+        register = web_register(session, settings.data_dir, getattr(request.app.state, "register_clock", None))
+        who = viewer.user.email if viewer.user is not None else f"{viewer.organisation.name} (API)"
+        for upload in files or []:
+            if upload.filename:
+                await receive_submission(register, access, month, upload.filename, _chunks(upload), who,
+                                         viewer.organisation.id, received)
+    audit_submission(session, access, viewer.organisation, viewer.user_id, received)
+    session.commit()
+    status = 200 if (received.submissions and not received.problems) or request.headers.get("hx-request") else 422
+    return render(request, lang, "facts_result.html", viewer, c=access.contract, received=received,
+                  errors=received.problems, register=register_view(session, settings.data_dir, access.contract),
+                  status_code=status)
 
 
 async def _chunks(upload: UploadFile, size: int = 1024 * 1024):  # type: ignore[no-untyped-def]
@@ -274,12 +281,26 @@ def settlement_page(request: Request, contract_id: str, period: str, viewer: Cur
         raise HTTPException(404, "no settlement for this period")
     document = settlement_document(row)
     names = {o.id: o.name for o in session.scalars(select(OrganisationRow))}
+    invoices = invoices_of(session, settings.data_dir, access.contract, row.period)
     return render(request, lang, "settlement.html", viewer, c=access.contract, row=row, doc=document, names=names,
                   lines=lines_view(document, lang), totals=totals_view(document, lang),
-                  results=results_view(document, lang),
-                  charts=charts(facts_folder(settings.data_dir, access.contract), access.contract.yaml_text,
-                                row.period, lang), access=access,
-                  invoices=invoices_of(session, settings.data_dir, access.contract, row.period))
+                  results=results_view(document, lang), evidence=evidence_view(document),
+                  charts=charts(settings.data_dir / "register", document, access.contract.yaml_text, row.period,
+                                lang), access=access, invoices=invoices,
+                  live=live_invoice(session, settings.data_dir, access.contract, row.period))
+
+
+@router.get("/contracts/{contract_id}/settlements/{period}/replay")
+def replay_page(request: Request, contract_id: str, period: str, viewer: CurrentUser, session: SessionDep,
+                lang: LanguageDep, settings: SettingsDep) -> HTMLResponse:
+    """The mediator's replay: the stored settlement recomputed from the register, compared byte for byte."""
+    access = contract_or_404(session, viewer, contract_id)
+    row = latest_settlement(session, access.contract, period)
+    if row is None:
+        raise HTTPException(404, "no settlement for this period")
+    outcome = replay_settlement(session, settings.data_dir, row)
+    return render(request, lang, "replay.html", viewer, c=access.contract, row=row, outcome=outcome,
+                  evidence=evidence_view(json.loads(row.settlement_json)))
 
 
 @router.post("/contracts/{contract_id}/settlements/{period}/invoice", dependencies=[CsrfChecked])
@@ -287,8 +308,20 @@ def issue_invoice_page(request: Request, contract_id: str, period: str, viewer: 
                        lang: LanguageDep, settings: SettingsDep) -> Response:
     return _provider_action(
         request, lang, viewer, session, contract_id, period, "only the provider's manager issues an invoice",
-        lambda access: issue_invoice(session, access, period, settings.data_dir, viewer.organisation, date.today(),
+        lambda access: issue_invoice(session, access, period, settings.data_dir, viewer.organisation, paris_today(),
                                      viewer.user_id))
+
+
+@router.post("/contracts/{contract_id}/settlements/{period}/credit-notes", dependencies=[CsrfChecked])
+def credit_note_page(request: Request, contract_id: str, period: str, viewer: CurrentUser, session: SessionDep,
+                     lang: LanguageDep, settings: SettingsDep, number: Annotated[str, Form()] = "",
+                     reason: Annotated[str, Form()] = "", lines: Annotated[str, Form()] = "",
+                     amount: Annotated[str, Form()] = "") -> Response:
+    return _provider_action(
+        request, lang, viewer, session, contract_id, period, "only the provider's manager issues a credit note",
+        lambda access: issue_credit_note(session, access, period, number, reason, settings.data_dir,
+                                         viewer.organisation, paris_today(), lines=lines, amount=amount,
+                                         user_id=viewer.user_id))
 
 
 @router.post("/contracts/{contract_id}/settlements/{period}/payments", dependencies=[CsrfChecked])

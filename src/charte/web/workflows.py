@@ -1,47 +1,36 @@
-"""What the pages and the API do, as plain functions over a session: store a contract, receive facts
-files, settle a month. They call the same library the CLI calls (``charte.io``, ``charte.settle``).
+"""What the pages and the API do, as plain functions over a session: store a contract, share it with a
+mediator, settle a month from the register of evidence. They call the same library the CLI calls
+(``charte.io``, ``charte.settle``, ``charte.store``). Facts go through :mod:`charte.web.evidence`,
+invoices through :mod:`charte.web.invoicing`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-import shutil
 import tempfile
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from charte.charter import scorecard
 from charte.domain.calendar import CalendarError, Month
 from charte.io.contract_yaml import ContractInvalid, check_contract_text, loads_contract
 from charte.io.contract_yaml import Problem as ContractProblem
-from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values
 from charte.reports.scorecard_report import render_scorecard_report
-from charte.settle import SettlementError, settle
+from charte.settle import SettlementError
 from charte.settle.explain import explain
 from charte.store import (
     Access,
     ContractRow,
     ContractShareRow,
-    FactsUploadRow,
     OrganisationRow,
+    Register,
     SettlementRow,
     audit,
 )
-
-#: Facts files a contract accepts (the folder format of ``charte demo``, see charte.io.settlement_files).
-TABULAR_STEMS = ("interval_report", "forecasts", "staffing", "contact_records")
-CSV_ONLY = ("incidents", "kpis", "successes", "index_values")
-MAX_FILE_BYTES = 200 * 1024 * 1024
-_CHUNK = 1024 * 1024
+from charte.store.replay import Replay, replay, settle_from_register
 
 
 class WorkflowError(ValueError):
@@ -50,22 +39,6 @@ class WorkflowError(ValueError):
     def __init__(self, problems: list[tuple[str, str, str]]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"[{c}] {w}: {m}" for c, w, m in problems))
-
-
-def accepted_file_name(name: str) -> str | None:
-    """The canonical name of an uploaded facts file (``interval_report.parquet``…), or ``None``."""
-    base = Path(name or "").name.lower()
-    match = re.fullmatch(r"([a-z_]+)\.(csv|parquet)", base)
-    if match is None:
-        return None
-    stem, suffix = match.groups()
-    if stem in TABULAR_STEMS or (stem in CSV_ONLY and suffix == "csv"):
-        return base
-    return None
-
-
-def facts_folder(data_dir: Path, contract: ContractRow) -> Path:
-    return data_dir / "facts" / contract.id
 
 
 # ---------------------------------------------------------------- contracts
@@ -110,109 +83,39 @@ def share_with_mediator(session: Session, access: Access, mediator_id: str, orga
     return row
 
 
-# ---------------------------------------------------------------- facts
-
-@dataclass
-class FactsSummary:
-    """What the facts folder holds now: files, and what the settlement engine reads from them."""
-
-    files: dict[str, str] = field(default_factory=dict)
-    activities: list[str] = field(default_factory=list)
-    intervals: int = 0
-    forecasts: int = 0
-    staffing: int = 0
-    incidents: int = 0
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-async def receive_file(folder: Path, name: str, chunks: AsyncIterator[bytes]) -> tuple[str, str]:
-    """Stream one uploaded file into ``folder`` (replacing the same stem in either format); name and SHA-256."""
-    canonical = accepted_file_name(name)
-    if canonical is None:
-        raise WorkflowError([("unexpected_file", name or "(no name)", "expected one of "
-                              + ", ".join(f"{s}.csv|.parquet" for s in TABULAR_STEMS) + ", "
-                              + ", ".join(f"{s}.csv" for s in CSV_ONLY))])
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".{canonical}.part"
-    digest = hashlib.sha256()
-    size = 0
-    with partial.open("wb") as out:
-        async for chunk in chunks:
-            size += len(chunk)
-            if size > MAX_FILE_BYTES:
-                out.close()
-                partial.unlink(missing_ok=True)
-                raise WorkflowError([("file_too_large", canonical, f"more than {MAX_FILE_BYTES} bytes")])
-            digest.update(chunk)
-            out.write(chunk)
-    stem = canonical.rsplit(".", 1)[0]
-    for old in (folder / f"{stem}.csv", folder / f"{stem}.parquet"):
-        old.unlink(missing_ok=True)
-    partial.replace(folder / canonical)
-    return canonical, digest.hexdigest()
-
-
-def record_upload(session: Session, access: Access, files: dict[str, str], organisation: OrganisationRow,
-                  user_id: str | None = None) -> FactsUploadRow:
-    row = FactsUploadRow(contract_id=access.contract.id, files_json=json.dumps(files, sort_keys=True),
-                         uploaded_by_organisation_id=organisation.id)
-    session.add(row)
-    session.flush()
-    audit(session, "facts_uploaded", user_id=user_id, organisation_id=organisation.id, target=access.contract.id,
-          detail=", ".join(sorted(files)))
-    return row
-
-
-def summarise_facts(folder: Path) -> FactsSummary:
-    """Read the folder as the settlement will: counts per kind of fact, or the problems found
-    (remembered until a file of the folder changes)."""
-    if not folder.exists():
-        return FactsSummary()
-    state = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()))
-    return _summarise(str(folder), state)
-
-
-@lru_cache(maxsize=128)
-def _summarise(folder_name: str, _state: tuple[tuple[str, int, int], ...]) -> FactsSummary:
-    folder = Path(folder_name)
-    summary = FactsSummary()
-    summary.files = {p.name: f"{p.stat().st_size}" for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
-    if not summary.files:
-        return summary
-    try:
-        facts = load_facts(folder)
-    except SettlementError as error:
-        summary.problems = [(p.code, p.where, p.message) for p in error.problems]
-        return summary
-    except (KeyError, ValueError, TypeError, pa.ArrowException, OSError) as error:
-        summary.problems = [("unreadable_facts", folder.name, f"{type(error).__name__}: {error}")]
-        return summary
-    summary.activities = [b.activity for b in facts.intervals]
-    summary.intervals = sum(len(b) for b in facts.intervals)
-    summary.forecasts = len(facts.forecasts)
-    summary.staffing = len(facts.staffing)
-    summary.incidents = len(facts.incidents)
-    return summary
-
-
 # ---------------------------------------------------------------- settlements
+
+def register_of(session: Session, data_dir: Path) -> Register:
+    """The application's register of evidence (its database, its files under ``<data dir>/register``)."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    return Register(engine, data_dir / "register")
+
 
 def settle_month(session: Session, access: Access, period: str, data_dir: Path, organisation: OrganisationRow,
                  user_id: str | None = None) -> SettlementRow:
-    """Settle ``period`` from the contract's facts folder (index values: the folder's ``index_values.csv``
-    added to the ILLUSTRATIVE Syntec series shipped with charte) and store the result."""
+    """Settle ``period`` from what the register holds for the contract (index values: the month's
+    ``index_values`` submissions, else the ILLUSTRATIVE Syntec series shipped with charte) and store the result
+    with its evidence block. A month whose invoice stands is not settled again: correct it with a credit note
+    (in full, to invoice it again)."""
+    from charte.web.invoicing import live_invoice
+
     try:
         month = Month.parse(period)
     except CalendarError as error:
         raise WorkflowError([("invalid_period", "period", f"expected YYYY-MM; {error}")]) from None
-    folder = facts_folder(data_dir, access.contract)
+    invoiced = live_invoice(session, data_dir, access.contract, str(month))
+    if invoiced is not None:
+        raise WorkflowError([("month_invoiced", str(month),
+                              f"{month} is invoiced by {invoiced['number']} of {invoiced['issue_date']}; a settled and "
+                              "invoiced month changes only through a credit note (in full, to settle and invoice "
+                              "it again)")])
     try:
-        contract = loads_contract(access.contract.yaml_text, "contract.yaml")
-        facts = load_facts(folder, index_values=load_index_values(illustrative_syntec_path()))
-        result = settle(contract, month, facts)
+        result = settle_from_register(register_of(session, data_dir), access.contract.yaml_text,
+                                      access.contract.id, month)
     except SettlementError as error:
         raise WorkflowError([(p.code, p.where, p.message) for p in error.problems]) from None
-    except (KeyError, ValueError, TypeError, pa.ArrowException, OSError) as error:
+    except (ContractInvalid, KeyError, ValueError, TypeError, OSError) as error:
         raise WorkflowError([("unreadable_facts", "facts", f"{type(error).__name__}: {error}")]) from None
     explanations = [{"number": line.number, "fr": explain(line, "fr"), "en": explain(line, "en")}
                     for line in result.lines]
@@ -226,6 +129,11 @@ def settle_month(session: Session, access: Access, period: str, data_dir: Path, 
     audit(session, "month_settled", user_id=user_id, organisation_id=organisation.id, target=access.contract.id,
           detail=f"{month} {result.inputs_sha256}")
     return row
+
+
+def replay_settlement(session: Session, data_dir: Path, row: SettlementRow) -> Replay:
+    """Recompute a stored settlement from the register and compare it byte for byte (the mediator's replay)."""
+    return replay(register_of(session, data_dir), row.settlement_json, name=f"settlement {row.period}")
 
 
 def latest_settlement(session: Session, contract: ContractRow, period: str) -> SettlementRow | None:
@@ -252,10 +160,6 @@ def settlement_document(row: SettlementRow) -> dict[str, Any]:
         found = by_number.get(line.get("number"), {})
         line["explanation_fr"], line["explanation_en"] = found.get("fr", ""), found.get("en", "")
     return document
-
-
-def remove_facts(data_dir: Path, contract: ContractRow) -> None:
-    shutil.rmtree(facts_folder(data_dir, contract), ignore_errors=True)
 
 
 # ---------------------------------------------------------------- scorecard
