@@ -529,7 +529,7 @@ _SECONDS = ("ivr_seconds", "wait_seconds", "talk_seconds", "hold_seconds", "wrap
 
 def contact_checks(columns: dict[str, Any], mapped: set[str], n: int) -> np.ndarray:
     """Rows where :func:`~charte.io.quality.check_contact` finds nothing; fills ``handle_seconds`` as it does."""
-    clean = np.ones(n, dtype=bool)
+    clean = _without_nul(columns, n)
     arrays = {name: _float_column(columns.get(name), n) for name in _SECONDS}
     for name in _SECONDS:
         clean &= ~(arrays[name] < 0)
@@ -578,6 +578,18 @@ def _equals(value: Any, text: str, n: int) -> np.ndarray:
     return _np(pc.equal(value, text))
 
 
+def _without_nul(columns: dict[str, Any], n: int) -> np.ndarray:
+    """Rows whose text values hold no NUL byte (the others go to the row path, which refuses them)."""
+    clean = np.ones(n, dtype=bool)
+    for value in columns.values():
+        if isinstance(value, Constant):
+            if isinstance(value.value, str) and "\x00" in value.value:
+                clean[:] = False
+        elif isinstance(value, pa.Array | pa.ChunkedArray) and pa.types.is_string(value.type):
+            clean &= ~_np(pc.fill_null(pc.match_substring(value, "\x00"), False))
+    return clean
+
+
 def _is_null(value: Any, n: int) -> np.ndarray:
     if value is None:
         return np.ones(n, dtype=bool)
@@ -590,7 +602,7 @@ def interval_checks(columns: dict[str, Any], n: int) -> np.ndarray:
     """Rows where ``_interval_problems`` of the row path finds nothing (else the row path decides)."""
     from charte.domain.calendar import GRANULARITIES
 
-    clean = np.ones(n, dtype=bool)
+    clean = _without_nul(columns, n)
     ints: dict[str, np.ndarray] = {}
     for name, value in columns.items():
         if name.endswith("_seconds"):

@@ -7,7 +7,7 @@ An import never crashes on dirty rows and never drops one silently. Each problem
   the ``reject_file`` policy): unreadable value, missing required value, unknown outcome
   code, a code the mapping marks as spurious (e.g. ``phantom_record``), a local time in a
   DST gap or an ambiguous hour with no offset, a duplicate id, a row with the wrong number
-  of fields;
+  of fields, a NUL byte inside an identifier or any text (the sign of a corrupt or binary export);
 * a **flagged** row is kept and counted: negative duration (the value is dropped, the
   contact kept), answered without agent, abandoned with service time, end before start,
   interval counts that do not add up.
@@ -29,7 +29,7 @@ from typing import Any
 REJECTING: frozenset[str] = frozenset({
     "missing_value", "bad_number", "bad_duration", "bad_timestamp", "bad_date", "unknown_code",
     "dst_gap", "dst_ambiguous", "duplicate_id", "wrong_field_count", "spurious_record", "phantom_record",
-    "negative_count", "bad_interval",
+    "negative_count", "bad_interval", "nul_in_identifier",
 })
 
 #: Row issues that flag the row and keep it.
@@ -140,6 +140,14 @@ _SECONDS = ("ivr_seconds", "wait_seconds", "talk_seconds", "hold_seconds", "wrap
 _COUNTS = ("offered", "handled", "abandoned", "short_abandoned")
 
 
+def check_text(row: int, rec: dict[str, Any], reject: frozenset[str]) -> list[Issue]:
+    """``nul_in_identifier``: a text value (an id, an activity, an agent…) holding a NUL byte is refused, not stored:
+    two ids that differ only after a NUL would be cut to the same text by many tools."""
+    return [issue(row, "nul_in_identifier", name, f"holds a NUL byte at character {value.index(chr(0)) + 1} "
+                  f"({value[:40]!r}); expected printable text", reject)
+            for name, value in rec.items() if isinstance(value, str) and "\x00" in value]
+
+
 def check_contact(row: int, rec: dict[str, Any], mapped: set[str], reject: frozenset[str]) -> list[Issue]:
     """Consistency rules of one contact record (DOMAIN.md KPI definitions); fixes what a flag says it fixes.
 
@@ -148,8 +156,9 @@ def check_contact(row: int, rec: dict[str, Any], mapped: set[str], reject: froze
     * ``answered_without_agent``: answered, but the mapped agent column is empty.
     * ``abandoned_with_service``: abandoned (or ended in the IVR) yet with talk or handle time.
     * ``end_before_start``: first response or closure before arrival: that time is dropped.
+    * ``nul_in_identifier``: :func:`check_text`.
     """
-    out: list[Issue] = []
+    out: list[Issue] = check_text(row, rec, reject)
     for name in _SECONDS:
         value = rec.get(name)
         if value is not None and value < 0:
@@ -180,9 +189,10 @@ def check_interval(row: int, rec: dict[str, Any], reject: frozenset[str]) -> lis
     """Consistency rules of one interval-report row.
 
     Negative counts reject the row; handled + abandoned above offered, or more answered within
-    a threshold than handled, flag it (``counts_inconsistent``). Negative durations are dropped.
+    a threshold than handled, flag it (``counts_inconsistent``). Negative durations are dropped. A NUL byte in
+    a text value rejects it (:func:`check_text`).
     """
-    out: list[Issue] = []
+    out: list[Issue] = check_text(row, rec, reject)
     for name, value in rec.items():
         if (name in _COUNTS or name.startswith("answered_within_")) and value is not None and value < 0:
             out.append(issue(row, "negative_count", name, f"is {value}; expected 0 or more", reject))
