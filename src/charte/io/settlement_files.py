@@ -171,6 +171,17 @@ def load_facts(folder: Path, *, index_values: Iterable[IndexValue] = ()) -> Fact
 
 
 def write_settlement_json(settlement: Settlement, path: Path) -> Path:
-    """Write the canonical JSON of ``settlement`` (byte-identical for the same inputs)."""
-    path.write_text(settlement.to_json(), encoding="utf-8")
+    """Write the canonical JSON of ``settlement`` (byte-identical for the same inputs), atomically: a crash leaves
+    the previous file or the new one, never a truncated settlement."""
+    import os
+
+    from charte.io.faults import fault_point
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(settlement.to_json())
+        handle.flush()
+        os.fsync(handle.fileno())
+    fault_point("settlement.before_replace")
+    os.replace(tmp, path)
     return path

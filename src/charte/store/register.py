@@ -170,28 +170,21 @@ class Register:
                     select(EvidenceRow.__table__).where(EvidenceRow.contract_key == contract_key,
                                               EvidenceRow.period == str(period), EvidenceRow.kind == kind)
                     .order_by(EvidenceRow.version.desc()).limit(1)).first()
-                if latest is not None and latest.sha256 == staged.sha256:
-                    return _submission(latest), False
-                submission = Submission(
-                    contract_key, str(period), kind, (latest.version if latest else 0) + 1, staged.sha256,
-                    staged.size, Path(file_name).name[:300], file_format, party, submitted_by[:300],
-                    submitted_instant(declared_at or self.clock()), "declared" if declared_at else "clock",
-                    summary.as_dict(), organisation_id, position + 1)
-                payload = submission.payload()
-                digest = entry_hash(head, payload)
-                connection.execute(insert(EvidenceRow).values(
-                    contract_key=contract_key, position=position + 1, chain=chain, period=submission.period,
-                    kind=kind, version=submission.version, sha256=submission.sha256, size=submission.size,
-                    file_name=submission.file_name, file_format=file_format, party=party,
-                    submitted_by=submission.submitted_by, organisation_id=organisation_id,
-                    submitted_at=submission.submitted_at, time_source=submission.time_source,
-                    summary=json.dumps(submission.summary, sort_keys=True, ensure_ascii=False),
-                    payload=json.dumps(payload, sort_keys=True, ensure_ascii=False), previous_hash=head,
-                    entry_hash=digest, recorded_at=now()))
-                move_head(connection, chain, position + 1, digest)
-                fault_point("register.before_commit")
+                unchanged = _submission(latest) if latest is not None and latest.sha256 == staged.sha256 else None
+                if unchanged is None:
+                    version = (latest.version if latest is not None else 0) + 1
+                    submission = Submission(
+                        contract_key, str(period), kind, version, staged.sha256, staged.size,
+                        Path(file_name).name[:300], file_format, party, submitted_by[:300],
+                        submitted_instant(declared_at or self.clock()), "declared" if declared_at else "clock",
+                        summary.as_dict(), organisation_id, position + 1)
+                    _insert(connection, chain, head, submission)
+                    fault_point("register.before_commit")
         except ChainBehindWitness as error:
             raise EvidenceRejected([Problem("register_behind_witness", contract_key, str(error))]) from None
+        if unchanged is not None:
+            self.sync_witness(contract_key)
+            return unchanged, False
         fault_point("register.after_commit")
         self.sync_witness(contract_key)
         return submission, True
@@ -272,6 +265,22 @@ class Register:
                                          f"{self.objects.path(row.sha256)} is missing or no longer hashes to "
                                          f"{row.sha256[:12]}…"))
         return breaks
+
+
+def _insert(connection: Any, chain: str, head: str, submission: Submission) -> None:
+    """Insert ``submission`` as the next entry of its contract's chain and move the head (in the write lock)."""
+    payload = submission.payload()
+    digest = entry_hash(head, payload)
+    connection.execute(insert(EvidenceRow).values(
+        contract_key=submission.contract, position=submission.position, chain=chain, period=submission.period,
+        kind=submission.kind, version=submission.version, sha256=submission.sha256, size=submission.size,
+        file_name=submission.file_name, file_format=submission.file_format, party=submission.party,
+        submitted_by=submission.submitted_by, organisation_id=submission.organisation_id,
+        submitted_at=submission.submitted_at, time_source=submission.time_source,
+        summary=json.dumps(submission.summary, sort_keys=True, ensure_ascii=False),
+        payload=json.dumps(payload, sort_keys=True, ensure_ascii=False), previous_hash=head, entry_hash=digest,
+        recorded_at=now()))
+    move_head(connection, chain, submission.position, digest)
 
 
 def _who_problems(kind: str, party: str, file_name: str, declared_at: datetime | None,
