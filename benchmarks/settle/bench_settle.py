@@ -55,8 +55,12 @@ def contract_text(evaluation: str) -> str:
     ab{i}: {{malus: {{per_point: 0.5%}}, bonus: {{per_point: 0.25%, above: 3%}}, cap_malus: 2%, cap_bonus: 1%}}
 """)
     return f"""contract: bench
-client: {{name: Client SA, siren: "123456782"}}
-provider: {{name: Provider SAS, siren: "987654324", sites: [{{name: Amiens, country: FR, staff: 500}}]}}
+client: {{name: Client SA, siren: "123456782", siret: "12345678200010",
+         address: {{street: "12 rue de la Lumière", postcode: "75011", city: Paris}},
+         electronic_address: {{scheme: "0225", id: "123456782"}}}}
+provider: {{name: Provider SAS, legal_form: SAS, share_capital: "250000", rcs_city: Amiens, siren: "987654324",
+           siret: "98765432400019", address: {{street: "3 boulevard de Beauvillé", postcode: "80000", city: Amiens}},
+           electronic_address: {{scheme: "0225", id: "987654324"}}, sites: [{{name: Amiens, country: FR, staff: 500}}]}}
 term: {{start: 2026-01-01, end: 2028-12-31}}
 payment_terms: {{days: 45}}
 activities:

@@ -7,12 +7,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from tests import party_data
+
 from charte.charter import IvrObservation, PaymentRecord, scorecard
 from charte.domain.contract import Contract
 
 GOOD: dict[str, Any] = {
-    "contract": "good", "client": {"name": "C", "siren": "123456782"},
-    "provider": {"name": "P", "siren": "987654324", "sites": [
+    "contract": "good", "client": party_data.client(name="C"),
+    "provider": {**party_data.provider(name="P"), "sites": [
         {"name": "Amiens", "country": "FR", "staff": 100, "contract_staff": 80},
         {"name": "Porto", "country": "PT", "staff": 50, "contract_staff": 20}]},
     "relationship_since": "2020-06-01",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from tests import party_data
 
 from charte.charter import PriceFloorError, cost_floor, floor_parameters, scorecard
 from charte.charter.price_floor import price_per_productive_hour
@@ -15,8 +16,8 @@ from charte.domain.contract import Contract
 
 def contract(price_floor: dict[str, Any] | None, pricing: dict[str, Any] | None = None) -> Contract:
     doc: dict[str, Any] = {
-        "contract": "floor-test", "client": {"name": "C", "siren": "123456782"},
-        "provider": {"name": "P", "siren": "987654324", "sites": [{"name": "Amiens", "country": "FR", "staff": 10}]},
+        "contract": "floor-test", "client": party_data.client(name="C"),
+        "provider": party_data.provider(name="P", sites=[{"name": "Amiens", "country": "FR", "staff": 10}]),
         "term": {"start": "2024-01-01", "end": "2026-12-31"},
         "activities": [{"id": "a", "function": "service", "channel": "voice_inbound",
                         "opening_hours": "Mo-Fr 08:00-20:00",

@@ -28,10 +28,18 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 # A small complete contract: every clause present, so it validates with no finding at all.
 BASE = """\
 contract: test-contract
-client: {name: Client SA, siren: "123456782"}
+client: {name: Client SA, siren: "123456782", siret: "12345678200010",
+         address: {street: "12 rue de la Lumière", postcode: "75011", city: Paris},
+         electronic_address: {scheme: "0225", id: "123456782"}}
 provider:
   name: Provider SAS
+  legal_form: SAS
+  share_capital: "250000"
+  rcs_city: Amiens
   siren: "987654324"
+  siret: "98765432400019"
+  address: {street: "3 boulevard de Beauvillé", postcode: "80000", city: Amiens}
+  electronic_address: {scheme: "0225", id: "987654324"}
   sites:
     - {name: Amiens, country: FR, staff: 100}
     - {name: Porto, country: PT, staff: 50}

@@ -4,6 +4,7 @@ import pytest
 from lxml import etree
 from tests.payments.payments_fixtures import draft, memory_ledger
 
+from charte.io.einvoicing.documents import gate_document
 from charte.io.facturx import FacturXError, check_xsd, cii_xml, facturx_pdf, xml_from_pdf
 from charte.payments.invoice import credit_note_for
 from charte.reports.invoice_pdf import invoice_pdf
@@ -14,7 +15,7 @@ RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformation
 @pytest.fixture
 def issued(tmp_path):
     ledger = memory_ledger("987654324")
-    invoice = ledger.issue(draft())
+    invoice = ledger.issue(draft(), gate_document)
     return ledger, invoice
 
 
@@ -33,7 +34,7 @@ def test_cii_xml_passes_the_en16931_xsd_and_carries_the_figures(issued):
 
 def test_a_credit_note_is_type_381_and_names_the_invoice(issued):
     ledger, invoice = issued
-    note = ledger.issue(credit_note_for(invoice, date(2026, 11, 20), "erreur de période"))
+    note = ledger.issue(credit_note_for(invoice, date(2026, 11, 20), "erreur de période"), gate_document)
     xml = cii_xml(note)
     check_xsd(xml)
     root = etree.fromstring(xml)

@@ -56,11 +56,12 @@ def month_draft(period: str, issue_date: date, contract_id: str | None = None, h
     return replace(base, contract=contract_id) if contract_id else base
 
 
-def memory_ledger(siren: str = "987654324"):  # type: ignore[no-untyped-def]
-    """A ledger in an in-memory SQLite database (migrated): for tests that need one, not its storage."""
+def memory_ledger(siren: str = "987654324", today: date = date(2027, 6, 30)):  # type: ignore[no-untyped-def]
+    """A ledger in an in-memory SQLite database (migrated) whose calendar stands on ``today``: for tests that need
+    a ledger, not its storage."""
     from charte.store import make_engine, migrate
     from charte.store.ledger import SqlLedger
 
     engine = make_engine("sqlite://")
     migrate(engine)
-    return SqlLedger(engine, siren, siren)
+    return SqlLedger(engine, siren, siren, today=lambda: today)

@@ -57,7 +57,7 @@ def test_issue_from_a_settlement_json_then_pay_late(demo_month, tmp_path):
                                   "F000001", "--reason", "geste commercial", "--amount", "100.00", "--out", str(out),
                                   "--date", "2026-11-20"])
     assert partial.exit_code == 0, partial.output
-    assert "issued credit note F000002 on F000001 of 2026-11-02: 120.00 EUR" in partial.output
+    assert "issued credit note F000002 on F000001 — 120.00 EUR" in partial.output and "of 2026-11-02" in partial.output
     rest = total / Decimal("1.2") - 100
     credit = runner.invoke(app, ["invoice", "credit-note", "--ledger", str(ledger), "--provider", SIREN, "--invoice",
                                  "F000001", "--reason", "période erronée", "--out", str(out), "--date", "2026-11-20"])

@@ -1,10 +1,11 @@
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from tests.payments.payments_fixtures import contract, draft, malus_line, service_line
 
-from charte.payments.invoice import InvoiceError, invoice_from_lines, vat_number
+from charte.payments.invoice import Invoice, InvoiceError, invoice_from_lines, missing_mentions, vat_number
 
 
 def test_totals_and_mandatory_mentions():
@@ -22,13 +23,25 @@ def test_totals_and_mandatory_mentions():
     assert invoice.notes == ()  # the sample contract gives both parties' addresses
 
 
-def test_a_missing_provider_address_is_said():
-    sample = contract()
-    without = sample.model_copy(update={"provider": sample.provider.model_copy(update={"address": None})})
-    invoice = invoice_from_lines(without, "2026-10", [service_line(1, "100", "28.50")], Decimal("0.20"),
-                                 date(2026, 11, 2))
-    assert invoice.notes == ("mention obligatoire manquante : adresse du prestataire "
-                             "(ajouter `provider.address` au contrat)",)
+def test_a_document_without_its_mandatory_mentions_is_refused():
+    # A valid contract cannot lack them (charte validate refuses it); a document built otherwise is checked too.
+    invoice = draft()
+    assert missing_mentions(invoice) == []
+    stripped = replace(invoice, seller=replace(invoice.seller, address=None, electronic_address=None),
+                       buyer=replace(invoice.buyer, siret=None))
+    missing = missing_mentions(stripped)
+    assert any("`provider.address`" in m for m in missing)
+    assert any("`provider.electronic_address`" in m for m in missing)
+    assert any("`client.siret`" in m for m in missing)
+    assert len(missing) == 3
+
+
+def test_the_buyer_purchase_order_and_billing_mode_are_carried():
+    invoice = draft()
+    assert invoice.purchase_order == "EV-ACH-2026-0457"   # client.purchase_order of the sample contract
+    assert invoice.billing_mode == "S1"
+    assert invoice.vat_mention == "TVA exigible à l'encaissement (prestation de services)"
+    assert invoice.seller.registration() == "SAS au capital de 250\u202f000\u00a0€ — RCS Amiens 987 654 324"
 
 
 def test_a_contractual_rate_mentions_the_floor():
@@ -70,3 +83,18 @@ def test_a_month_totalling_nothing_is_not_invoiced():
 def test_an_invoice_dated_before_its_month_is_refused():
     with pytest.raises(InvoiceError, match="invoice_before_period"):
         draft(date(2026, 9, 30))
+
+
+def test_a_document_issued_before_the_e_invoicing_fields_still_reads():
+    # the journal of the first wave: addresses as one text, lines without their printed form
+    old = draft().numbered("F000001").as_dict()
+    old["seller"] = {"name": "Relais Contact SAS", "siren": "987654324", "address": "3 bd de Beauvillé, 80000 Amiens"}
+    old["buyer"] = {"name": "Énergie Verte SA", "siren": "123456782", "address": None}
+    for item in old["items"]:
+        for key in ("designation", "billed_quantity", "net_price", "unit_label", "unit_code", "vat_category"):
+            del item[key]
+    back = Invoice.from_dict(old)
+    assert back.seller.address is not None and back.seller.address.street == "3 bd de Beauvillé, 80000 Amiens"
+    assert back.seller.vat_id == "FR14987654324" and back.buyer.address is None
+    assert (back.items[0].billed_quantity, back.items[0].net_price, back.items[0].unit_label) == (
+        Decimal(100), Decimal("28.50"), "heure")

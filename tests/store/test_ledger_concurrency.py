@@ -4,6 +4,7 @@ Each process tries to invoice the same twelve contract-months (two contracts × 
 own order, all dated 1 July 2026. Whatever the interleaving, the ledger must end with exactly
 twelve invoices numbered F000001…F000012 without a gap, one per contract-month, every other
 attempt refused with a reason naming the invoice that exists — and a chain that verifies.
+(The e-invoicing gate is replaced by one accepting everything: what is tested is the ledger's lock.)
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ for contract, month in work:
     settled = f"{{contract}}-{{month}}".ljust(64, "0")
     draft = month_draft(month, date(2026, 7, 1), contract_id=contract, settlement=settled)
     try:
-        issued = ledger.issue(draft, today=date(2026, 7, 1))
+        issued = ledger.issue(draft, lambda document: None, today=date(2026, 7, 1))
         print(json.dumps({{"ok": issued.number, "contract": contract, "month": month}}), flush=True)
     except LedgerError as error:
         print(json.dumps({{"refused": error.code, "message": str(error)}}), flush=True)
@@ -95,7 +96,8 @@ def test_an_issuer_killed_mid_issue_leaves_a_consistent_ledger(point: str, tmp_p
     engine = make_engine(url)
     migrate(engine)
     witness = tmp_path / "witness"
-    SqlLedger(engine, SIREN, SIREN, witness).issue(month_draft("2026-05", date(2026, 7, 1)), today=date(2026, 7, 1))
+    SqlLedger(engine, SIREN, SIREN, witness).issue(month_draft("2026-05", date(2026, 7, 1)), lambda document: None,
+                                                   today=date(2026, 7, 1))
     child = subprocess.run([sys.executable, "-c", CHILD, url, str(witness), "0"], check=False, cwd=ROOT, input="go\n",
                            env={**os.environ, "PYTHONPATH": str(ROOT), "CHARTE_FAULT_AT": point},
                            capture_output=True, text=True, timeout=300)
@@ -104,7 +106,8 @@ def test_an_issuer_killed_mid_issue_leaves_a_consistent_ledger(point: str, tmp_p
     assert ledger.verify() == []
     numbers = [d.number for d in ledger.documents()]
     assert numbers == (["F000001"] if point == "ledger.before_commit" else ["F000001", "F000002"])
-    nxt = ledger.issue(month_draft("2026-06", date(2026, 7, 1), contract_id="after"), today=date(2026, 7, 1))
+    nxt = ledger.issue(month_draft("2026-06", date(2026, 7, 1), contract_id="after"), lambda document: None,
+                       today=date(2026, 7, 1))
     assert nxt.number == f"F{len(numbers) + 1:06d}"
     assert sorted(p.name for p in witness.glob("*.json")) == [f"{n:08d}.json" for n in range(1, len(numbers) + 2)]
     engine.dispose()

@@ -123,6 +123,11 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     seen_by_client = client.get(location).text
     assert f'data-testid="paid">{language("fr").money(Decimal("1000.00"))}<' in seen_by_client
     assert f'data-testid="outstanding">{language("fr").money(total_ttc - 1000)}<' in seen_by_client
+    # issue 15: the lifecycle (Déposée on issue, Encaissée with the amount received) and the UBL file
+    assert 'data-status="200">' in seen_by_client and "Déposée (200)" in seen_by_client
+    assert 'data-status="212">' in seen_by_client and "montant encaissé" in seen_by_client
+    ubl = client.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.ubl.xml")
+    assert ubl.status_code == 200 and b"<cbc:ProfileID>S1</cbc:ProfileID>" in ubl.content
     # a partial credit note on the invoice: it names F000001 and its date; the month stays invoiced
     credited = provider.post(f"{location}/credit-notes", data={"csrf_token": token, "number": "F000001",
                                                                "reason": "geste commercial", "amount": "100,00"},

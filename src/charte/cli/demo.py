@@ -80,7 +80,8 @@ def demo(
                       f"{result.out_dir / 'settlement.json'} --db {result.database})", markup=False,
                       style="green" if result.verified else "red")
     if result.invoice_files:
-        console.print("Facture (Factur-X EN 16931, PDF/A-3) : " + ", ".join(result.invoice_files), markup=False)
+        console.print("Facture (Factur-X EN 16931 PDF/A-3, CII, UBL, XLSX ; statut CDAR), conforme aux règles "
+                      "EN 16931 et BR-FR : " + ", ".join(result.invoice_files), markup=False)
     for issue in result.settlement_problems:
         console.print(f"settlement: {issue}", style="red", markup=False)
     if result.scorecard is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -20,9 +20,13 @@ from rich.console import Console
 from rich.table import Table
 
 from charte.cli.app import app
+from charte.domain.calendar import PARIS
 from charte.domain.money import D, MoneyError
 from charte.exit import NoticeError, assess_notice, ramp_down_plan
+from charte.io.cdar import write_cdar_messages
 from charte.io.contract_yaml import ContractInvalid, load_contract
+from charte.io.einvoicing import DocumentRefusedError
+from charte.io.einvoicing.documents import gate_document
 from charte.payments import (
     DEFAULT_RATES,
     Invoice,
@@ -30,18 +34,19 @@ from charte.payments import (
     LedgerError,
     RateBook,
     ReferenceRateError,
-    credit_amount,
-    credit_lines,
     credit_note_for,
     invoice_from_settlement_json,
     load_rates_csv,
 )
 from charte.payments.ledger import DEFAULT_SERIES
+from charte.payments.lifecycle import LifecycleError, Status, StatusEvent
 from charte.reports.invoice_pdf import write_invoice_files
 from charte.store.books import Books, open_books
 from charte.store.ledger import paris_today
 
-invoice_app = typer.Typer(help="Issue invoices and credit notes (Factur-X PDF, XML, XLSX) into a provider's ledger.",
+invoice_app = typer.Typer(help="Issue invoices and credit notes (Factur-X PDF, CII and UBL XML, XLSX) into a "
+                                 "provider's ledger once the official e-invoicing rules accept them; their "
+                                 "lifecycle statuses and CDAR messages.",
                           no_args_is_help=True)
 payments_app = typer.Typer(help="Payments, days late and late interest per invoice (L441-10).",
                            invoke_without_command=True)
@@ -79,7 +84,7 @@ def _books(db: str | None, files: Path | None) -> Books:
 
 @invoice_app.command("issue")
 def issue_command(
-    out: Annotated[Path, typer.Option(help="Folder for the PDF, XML and XLSX.")],
+    out: Annotated[Path, typer.Option(help="Folder for the PDF, the CII and UBL XML and the XLSX.")],
     db: DbOpt = None,
     files: FilesOpt = None,
     contract: Annotated[Path | None, typer.Option(help="Contract YAML.")] = None,
@@ -112,7 +117,7 @@ def issue_command(
         terms = load_contract(contract)
         draft = invoice_from_settlement_json(terms, json.loads(settlement.read_text(encoding="utf-8")), day)
         books = _books(db, files)
-        issued = books.ledger(terms.provider.siren).issue(draft, series=series)
+        issued = books.ledger(terms.provider.siren).issue(draft, gate_document, series=series)
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False)
@@ -140,41 +145,35 @@ def credit_note_command(
     provider: Annotated[str, typer.Option(help="Provider SIREN (the ledger's).")],
     invoice: Annotated[str, typer.Option(help="Number of the invoice to correct.")],
     reason: Annotated[str, typer.Option(help="What the credit note corrects.")],
-    out: Annotated[Path, typer.Option(help="Folder for the PDF, XML and XLSX.")],
+    out: Annotated[Path, typer.Option(help="Folder for the PDF, the CII and UBL XML and the XLSX.")],
     db: DbOpt = None,
     files: FilesOpt = None,
-    line: Annotated[list[int] | None, typer.Option(help="Credit only this line of the invoice (repeatable).")] = None,
-    amount: Annotated[str | None, typer.Option(help="Credit this amount, EUR excluding VAT (e.g. 120.00).")] = None,
     issue_date: Annotated[str | None, typer.Option("--date", help="Issue date YYYY-MM-DD (default: today).")] = None,
+    line: Annotated[list[int] | None, typer.Option(help="Credit this line of the invoice (repeatable).")] = None,
+    amount: Annotated[str | None, typer.Option(help="Credit this amount, EUR excluding VAT (e.g. 250.00).")] = None,
 ) -> None:
-    """Correct an issued invoice with a credit note naming it and its date: in full, some lines, or an amount."""
+    """Credit an issued invoice: in full, some of its lines (--line) or an amount (--amount), naming the invoice's
+    number and date (BT-25, BT-26); checked by the official e-invoicing rules before it is numbered; never more
+    than the invoice."""
     console = Console(soft_wrap=True)
-    if line and amount is not None:
-        console.print("give --line or --amount, not both", markup=False)
-        raise typer.Exit(2)
     day = _day(issue_date, "--date", console) if issue_date else paris_today()
     try:
         book = _books(db, files).ledger(provider)
         original = book.document(invoice)
-        if line:
-            note = credit_lines(original, day, reason, line)
-        elif amount is not None:
-            note = credit_amount(original, day, reason, amount)
-        else:
-            note = credit_note_for(original, day, reason)
-        issued = book.issue(note)
-    except (InvoiceError, LedgerError, MoneyError) as exc:
+        note = credit_note_for(original, day, reason, lines=line or None, amount=amount)
+        issued = book.issue(note, gate_document)
+    except (InvoiceError, LedgerError, DocumentRefusedError, MoneyError) as exc:
         raise _fail(console, exc) from None
     written = _write(console, issued, out)
-    console.print(f"issued credit note {issued.number} on {invoice} of {original.issue_date}: "
-                  f"{issued.total_including_vat} EUR incl. VAT; {', '.join(written)} in {out}", markup=False)
+    console.print(f"issued credit note {issued.number} on {invoice} — {issued.total_including_vat} EUR incl. VAT: "
+                  f"{', '.join(written)} in {out} (naming {invoice} of {original.issue_date})", markup=False)
 
 
 @invoice_app.command("files")
 def files_command(
     provider: Annotated[str, typer.Option(help="Provider SIREN (the ledger's).")],
     number: Annotated[str, typer.Argument(help="Number of an issued invoice or credit note.")],
-    out: Annotated[Path, typer.Option(help="Folder for the PDF, XML and XLSX.")],
+    out: Annotated[Path, typer.Option(help="Folder for the PDF, the CII and UBL XML and the XLSX.")],
     db: DbOpt = None,
     files: FilesOpt = None,
 ) -> None:
@@ -186,6 +185,67 @@ def files_command(
     except (LedgerError, FileExistsError) as exc:
         raise _fail(console, exc) from None
     console.print(f"{number}: {', '.join(written)} in {out}", markup=False)
+
+
+def _at(text: str | None, console: Console) -> datetime:
+    if text is None:
+        return datetime.now(PARIS)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        console.print(f"--at: {text!r} is not a date-time; expected e.g. 2026-11-10T14:30+01:00", markup=False)
+        raise typer.Exit(2) from None
+    if moment.tzinfo is None:
+        console.print(f"--at: {text!r} has no time zone; expected e.g. 2026-11-10T14:30+01:00", markup=False)
+        raise typer.Exit(2)
+    return moment
+
+
+@invoice_app.command("status")
+def status_command(
+    provider: Annotated[str, typer.Option(help="Provider SIREN (the ledger's).")],
+    invoice: Annotated[str, typer.Option(help="Invoice or credit note number.")],
+    db: DbOpt = None,
+    files: FilesOpt = None,
+    status: Annotated[str | None, typer.Option(help="Record this status: code or name, e.g. 210 or refusee "
+                                                    "(204 prise en charge, 205 approuvee, 206, 207 en litige, "
+                                                    "208 suspendue, 210 refusee, 211 paiement transmis, "
+                                                    "213 rejetee).")] = None,
+    reason_code: Annotated[str | None, typer.Option(help="Reason code the standard lists for the status, e.g. "
+                                                         "TX_TVA_ERR (needed by 206, 207, 208, 210, 213).")] = None,
+    reason: Annotated[str, typer.Option(help="Reason in words.")] = "",
+    at: Annotated[str | None, typer.Option(help="When, with its zone (default: now, Europe/Paris).")] = None,
+    cdar: Annotated[Path | None, typer.Option(help="Write each status as a CDAR message (XML) in this folder, "
+                                                   "checked by the official CDV rules.")] = None,
+) -> None:
+    """An invoice's lifecycle (Déposée, Rejetée, Refusée, Encaissée…): record a status (chained in the ledger),
+    show the history, write the CDAR messages the accredited platforms exchange."""
+    console = Console()
+    try:
+        book = _books(db, files).ledger(provider)
+        document = book.document(invoice)
+        if status is not None:
+            book.record_status(StatusEvent(invoice, Status.parse(status), _at(at, console),
+                                           reason_code.strip().upper() if reason_code else None, reason.strip()))
+        events = book.lifecycle(document)
+    except (LedgerError, LifecycleError) as exc:
+        raise _fail(console, exc) from None
+    for event in events:
+        console.print(_history_line(event), markup=False, soft_wrap=True)
+    if cdar is not None:
+        try:
+            names = write_cdar_messages(events, document, cdar)
+        except DocumentRefusedError as exc:
+            raise _fail(console, exc) from None
+        console.print(f"{len(names)} CDAR message(s) in {cdar}, each valid (CDAR XSD, BR-FR CDV)", markup=False)
+
+
+def _history_line(event: StatusEvent) -> str:
+    amount = f" {event.amount:,.2f} EUR" if event.amount is not None else ""
+    why = f" ({event.reason_code}: {event.reason_words()})" if event.reason_code else (
+        f" ({event.reason})" if event.reason else "")
+    return (f"{event.invoice} {event.at.astimezone(PARIS).strftime('%Y-%m-%d %H:%M')} {event.status.code} "
+            f"{event.status.name_fr}{amount}{why}")
 
 
 def _rates(path: Path | None) -> RateBook:
@@ -202,7 +262,8 @@ def payments_command(
     rates: Annotated[Path | None, typer.Option(help="CSV adding ECB / legal interest rates.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Per invoice: due date, paid, outstanding, days late, interest owed, indemnity (read from the ledger)."""
+    """Per invoice (read from the ledger): due date, paid, outstanding, days late, interest owed, indemnity, and
+    its lifecycle statuses (Déposée, Encaissée with the amount received, Refusée…)."""
     if ctx.invoked_subcommand is not None:
         return
     console = Console(soft_wrap=True)
@@ -211,7 +272,10 @@ def payments_command(
         raise typer.Exit(2)
     day = _day(as_of, "--as-of", console) if as_of else paris_today()
     try:
-        statement = _books(db, files).ledger(provider).statement(day, _rates(rates))
+        book = _books(db, files).ledger(provider)
+        statement = book.statement(day, _rates(rates))
+        histories = {d.number: [e for e in book.lifecycle(d) if e.at.date() <= day]
+                     for d in book.documents() if d.kind == "invoice"}
     except (LedgerError, ReferenceRateError) as exc:
         raise _fail(console, exc) from None
     if as_json:
@@ -219,17 +283,26 @@ def payments_command(
             "invoice": s.number, "issue_date": s.issue_date.isoformat(), "due_date": s.due_date.isoformat(),
             "total": str(s.total), "credited": str(s.credited), "paid": str(s.paid), "outstanding": str(s.outstanding),
             "days_late": s.days_late, "interest": str(s.interest), "indemnity": str(s.indemnity),
+            "lifecycle": [{"at": e.at.isoformat(), "code": e.status.code, "status": e.status.name_fr,
+                           "reason_code": e.reason_code, "reason": e.reason,
+                           "amount": None if e.amount is None else str(e.amount)} for e in histories[s.number]],
         } for s in statement], indent=2) + "\n")
         return
     table = Table(title=f"Payments of {provider} as of {day.isoformat()}")
     for name in ("invoice", "issued", "due", "total", "credited", "paid", "outstanding", "days late", "interest",
-                 "indemnity"):
-        table.add_column(name, justify="left" if name in ("invoice", "issued", "due") else "right")
+                 "indemnity", "status"):
+        table.add_column(name, justify="left" if name in ("invoice", "issued", "due", "status") else "right")
     for s in statement:
+        last = histories[s.number][-1] if histories[s.number] else None
         table.add_row(s.number, s.issue_date.isoformat(), s.due_date.isoformat(), f"{s.total:,.2f}",
                       f"{s.credited:,.2f}", f"{s.paid:,.2f}", f"{s.outstanding:,.2f}", str(s.days_late),
-                      f"{s.interest:,.2f}", f"{s.indemnity:,.2f}")
+                      f"{s.interest:,.2f}", f"{s.indemnity:,.2f}",
+                      f"{last.status.code} {last.status.name_fr}" if last else "")
     console.print(table)
+    console.print("Lifecycle (AFNOR XP Z12-012 statuses):", markup=False)
+    for s in statement:
+        for event in histories[s.number]:
+            console.print("  " + _history_line(event), markup=False, soft_wrap=True)
 
 
 @payments_app.command("record")

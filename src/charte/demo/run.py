@@ -12,7 +12,9 @@
 6. settle the month from the register (``charte.store.replay``), with the illustrative Syntec
    series, and write ``settlement.json`` (with its evidence block) and ``settlement.html``;
 7. issue the month's invoice on the first day of the next month in the fresh ledger of the same
-   database (``charte.payments`` rules) and write it as Factur-X PDF, CII XML and XLSX;
+   database (``charte.payments`` rules) once the official e-invoicing rules (EN 16931, Factur-X,
+   BR-FR) found nothing fatal in it, and write it as Factur-X PDF, CII XML, UBL XML and XLSX
+   beside the other files, with its lifecycle status Déposée as a CDAR message;
 8. replay the settlement from the register, as a mediator would (``charte verify``);
 9. score the contract and its settled month against the charters (``charte.charter``) on the first
    day of the next month, with the month's measured AHT, and write ``scorecard.json`` and
@@ -44,7 +46,9 @@ from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import Contract
 from charte.domain.records import Channel
 from charte.io.canonical import write_csv, write_parquet
+from charte.io.cdar import write_cdar_messages
 from charte.io.contract_yaml import check_contract_file, load_contract
+from charte.io.einvoicing.documents import gate_document
 from charte.io.settlement_files import write_settlement_json
 from charte.payments import invoice_from_settlement
 from charte.reports.demo_report import ActivityView, render_demo_report
@@ -202,10 +206,13 @@ def _scorecard(out_dir: Path, contract: Contract, month: Month, settlement: Sett
 
 def _issue_invoice(out_dir: Path, books: Books, contract: Contract, month: Month,
                    settlement: Settlement) -> tuple[str, ...]:
-    """Issue the settled month's invoice (first day of the next month) in the demo's fresh ledger; write its files."""
+    """Issue the settled month's invoice (first day of the next month) in the demo's fresh ledger, after the official
+    e-invoicing rules found nothing fatal in it; write its files and its lifecycle status (Déposée) as CDAR."""
     draft = invoice_from_settlement(contract, settlement, month.next().first_day)
-    issued = books.ledger(contract.provider.siren).issue(draft, today=month.next().first_day)
-    return write_invoice_files(issued, out_dir, overwrite=True)
+    ledger = books.ledger(contract.provider.siren)
+    issued = ledger.issue(draft, gate_document, today=month.next().first_day)
+    return (*write_invoice_files(issued, out_dir, overwrite=True),
+            *write_cdar_messages(ledger.lifecycle(issued), issued, out_dir))
 
 
 def _settle(

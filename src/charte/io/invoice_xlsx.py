@@ -1,58 +1,80 @@
-"""The invoice's lines as an XLSX workbook for the client's controllers (one row per line, explanations included).
+"""The invoice's lines as an XLSX workbook for the client's controllers, in French (one row per line).
 
-Amounts are written as exact decimals from the invoice (cells hold numbers with a 2-decimal
-format; the explanation column says how each was reached). A second sheet holds the totals
-and payment mentions.
+Each row prints what the PDF prints: the line's French designation, its billed quantity, unit
+and net price (quantity × price = amount, as in the e-invoice XML), its VAT rate and amount,
+its explanation and, in the last column, the contract clause it applies (the internal
+reference). Amounts are exact decimals from the invoice in cells with a 2-decimal format. A
+second sheet holds the parties, the totals and the payment mentions (none of the late-payment
+mentions on a credit note).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from charte.payments.invoice import Invoice
+from charte.payments.invoice import Invoice, PartyMention
 
-HEADERS = ("line", "kind", "clause", "label", "quantity", "unit", "unit_price_eur", "vat_rate", "amount_eur",
-           "explanation_fr", "explanation_en")
+HEADERS = ("N°", "Désignation", "Quantité", "Unité", "Prix unitaire HT (€)", "Taux de TVA", "Montant HT (€)",
+           "Explication", "Référence (clause du contrat)")
+WIDTHS = (6, 44, 12, 18, 18, 11, 16, 80, 34)
+
+
+def _party(party: PartyMention) -> str:
+    parts = [party.name, *(party.address.lines() if party.address else ()),
+             *(f"{label} {value}" for label, value in (("SIREN", party.siren), ("SIRET", party.siret),
+                                                        ("TVA", party.vat_id)) if value)]
+    return " — ".join(parts)
 
 
 def write_invoice_xlsx(invoice: Invoice, path: Path) -> Path:
     """Write the lines and totals of ``invoice`` to ``path``."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "lines"
+    sheet.title = "Lignes"
     sheet.append(HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for i in invoice.items:
-        sheet.append([i.number, i.kind, i.clause, i.label, i.quantity, i.unit, i.unit_price, i.vat_rate, i.amount,
-                      i.explanation_fr, i.explanation_en])
+        sheet.append([i.number, i.designation or i.label, i.billed_quantity, i.unit_label, i.net_price,
+                      None if i.vat_category == "O" else i.vat_rate, i.amount, i.explanation_fr, i.clause])
     for row in sheet.iter_rows(min_row=2):
-        row[4].number_format = "#,##0.00"
-        row[6].number_format = "#,##0.0000"
-        row[7].number_format = "0.00%"
-        row[8].number_format = "#,##0.00"
-        for cell in row[9:]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in zip("ABCDEFGHIJK", (6, 14, 28, 36, 12, 10, 14, 9, 14, 70, 70), strict=True):
+        row[2].number_format = "#,##0.####"
+        row[4].number_format = "#,##0.00####"
+        row[5].number_format = "0.00%"
+        row[6].number_format = "#,##0.00"
+        row[7].alignment = Alignment(wrap_text=True, vertical="top")
+        row[8].font = Font(size=8, color="777777")
+    for column, width in zip("ABCDEFGHI", WIDTHS, strict=True):
         sheet.column_dimensions[column].width = width
-    summary = book.create_sheet("totals")
-    wording = invoice.payment.wording_fr()
-    for key, value in (
-        ("document", "credit note" if invoice.kind == "credit_note" else "invoice"), ("number", invoice.number),
-        ("issue_date", invoice.issue_date), ("period", invoice.period), ("contract", invoice.contract),
-        ("seller", f"{invoice.seller.name} (SIREN {invoice.seller.siren})"),
-        ("buyer", f"{invoice.buyer.name} (SIREN {invoice.buyer.siren})"), ("corrects", invoice.corrects or ""),
-        ("total_excluding_vat_eur", invoice.total_excluding_vat), ("vat_eur", invoice.total_vat),
-        ("total_including_vat_eur", invoice.total_including_vat), ("due_date", invoice.payment.due_date),
-        ("payment_terms", wording["terms"]), ("late_penalties", wording["penalties"]),
-        ("recovery_indemnity", wording["indemnity"]),
-    ):
-        summary.append([key, value])
-    summary.column_dimensions["A"].width = 26
-    summary.column_dimensions["B"].width = 90
+    _summary(book.create_sheet("Totaux"), invoice)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+def _summary(sheet: Any, invoice: Invoice) -> None:
+    wording = invoice.payment.wording_fr()
+    credit = invoice.kind == "credit_note"
+    rows: list[tuple[str, Any]] = [
+        ("Document", "Avoir" if credit else "Facture"), ("Numéro", invoice.number),
+        ("Date d'émission", invoice.issue_date), ("Période facturée", invoice.period), ("Contrat", invoice.contract),
+        ("Bon de commande", invoice.purchase_order or ""), ("Prestataire (vendeur)", _party(invoice.seller)),
+        ("Mentions légales du vendeur", invoice.seller.registration() or ""),
+        ("Client (acheteur)", _party(invoice.buyer)),
+        ("Facture corrigée", f"{invoice.corrects} du {invoice.corrects_date}" if invoice.corrects else ""),
+        ("Motif", invoice.reason or ""),
+        ("Total HT (€)", invoice.total_excluding_vat), ("TVA (€)", invoice.total_vat),
+        ("Total TTC (€)", invoice.total_including_vat), ("Régime de TVA", invoice.vat_mention),
+    ]
+    if not credit:
+        rows += [("Échéance", invoice.payment.due_date), ("Conditions de paiement", wording["terms"]),
+                 ("Pénalités de retard", wording["penalties"]), ("Indemnité de recouvrement", wording["indemnity"]),
+                 ("Escompte", wording["discount"])]
+    for key, value in rows:
+        sheet.append([key, value])
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 100

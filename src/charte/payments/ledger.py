@@ -2,12 +2,16 @@
 
 A ledger is kept in a database (:mod:`charte.store.ledger`, SQLite or PostgreSQL) as one chain
 of entries per provider (:mod:`charte.domain.hash_chain`): ``issued`` (an invoice or a credit
-note, whole), ``payment``, ``status`` (lifecycle events of e-invoicing). This module holds the
-rules, as pure checks over the few facts of the ledger each operation needs
+note, whole), ``payment``, ``status`` (a lifecycle status a party stated:
+:mod:`charte.payments.lifecycle`; Déposée and Encaissée derive from the other two). This module
+holds the rules, as pure checks over the few facts of the ledger each operation needs
 (:class:`IssueContext`, :class:`PaymentContext`), and where an invoice stands (:func:`status`).
 
 Rules for issuing a document:
 
+- nothing is numbered before the official e-invoicing rules accept it: the ledger runs the
+  caller's gate (:func:`charte.io.einvoicing.documents.gate_document`) on the numbered draft,
+  inside its lock, and records nothing (the number stays free) when it refuses;
 - numbers form **one gap-free sequence per provider and series** (``F000001``, ``F000002``…;
   credit notes share the invoices' series unless given their own): Code général des impôts
   art. 242 nonies A, "numéro unique basé sur une séquence chronologique et continue"; dates
@@ -23,31 +27,34 @@ Rules for issuing a document:
   more than the invoice.
 
 Payments must name an issued invoice, be positive and in whole cents, not precede the invoice,
-not be dated in the future, and not exceed what is still owed. A refused operation records
-nothing (:class:`LedgerError`). Interest owed uses :mod:`charte.payments.late_interest`; the
+not be dated in the future, not exceed what is still owed, and be possible in the invoice's
+lifecycle (nothing is paid on a refused or rejected invoice). A status a party states must be
+able to follow the history (:func:`charte.payments.lifecycle.check_history`). A refused operation
+records nothing (:class:`LedgerError`). Interest owed uses :mod:`charte.payments.late_interest`; the
 €40 indemnity (D441-5) is owed once per invoice that was, or still is, unpaid after its due date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
 from charte.domain.calendar import CalendarError, Month
 from charte.domain.hash_chain import ChainBreak
 from charte.domain.money import D, round_cents
-from charte.payments.invoice import Invoice
+from charte.payments.invoice import DocumentGate, Invoice
 from charte.payments.late_interest import InterestPeriod, Settled, interest_owed, interest_periods
+from charte.payments.lifecycle import LifecycleError, Status, StatusEvent, check_history, derived_and_recorded
 from charte.payments.reference_rates import DEFAULT_RATES, RateBook
 
 DEFAULT_SERIES = "F"
 SEQUENCE_DIGITS = 6
 
-#: A check run on the numbered document before it is recorded (e-invoicing rules, issue 15); it raises to refuse.
-Gate = Callable[[Invoice], None]
+#: A check run on the numbered document before it is recorded (the official e-invoicing rules); it raises to refuse.
+Gate = DocumentGate
 
 
 class LedgerError(ValueError):
@@ -65,16 +72,6 @@ class Payment:
     on: date
     amount: Decimal
     reference: str = ""
-
-
-@dataclass(frozen=True)
-class StatusEvent:
-    """A lifecycle event of an issued document (e-invoicing statuses: deposited, received, paid…)."""
-
-    number: str
-    status: str
-    on: date
-    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,9 +180,9 @@ def _check_credit(note: Invoice, context: IssueContext) -> None:
     target = context.corrected
     if target is None or target.kind != "invoice":
         raise LedgerError("unknown_invoice", f"credit note corrects {note.corrects!r}, not an invoice of this ledger")
-    if note.corrects_issue_date is not None and note.corrects_issue_date != target.issue_date:
+    if note.corrects_date is not None and note.corrects_date != target.issue_date:
         raise LedgerError("credit_note_wrong_invoice_date",
-                          f"credit note names {target.number} of {note.corrects_issue_date.isoformat()}; "
+                          f"credit note names {target.number} of {note.corrects_date.isoformat()}; "
                           f"{target.number} is dated {target.issue_date.isoformat()}")
     if note.issue_date < target.issue_date:
         raise LedgerError("credit_note_before_invoice",
@@ -210,6 +207,7 @@ class PaymentContext:
     known_numbers: tuple[str, ...]
     documents: tuple[Invoice, ...]   # the invoice and its credit notes
     payments: tuple[Payment, ...]    # the payments already recorded on it
+    recorded: tuple[StatusEvent, ...] = ()  # the statuses parties stated on it
 
 
 def check_payment(number: str, on: date, amount: Decimal | str, context: PaymentContext,
@@ -242,7 +240,45 @@ def check_payment(number: str, on: date, amount: Decimal | str, context: Payment
     if value > owed:
         raise LedgerError("payment_exceeds_balance",
                           f"payment of {value} EUR on {number} exceeds the {owed} EUR still owed by {value - owed} EUR")
+    history = lifecycle(doc, context.payments, context.recorded)
+    _lifecycle_allows([*history, *derived_and_recorded(number, doc.kind, doc.issue_date, _rate(doc), [(on, value)],
+                                                       [])[1:]])
     return Payment(number, on, value, reference)
+
+
+# ---------------------------------------------------------------- lifecycle statuses (e-invoicing)
+
+def _rate(doc: Invoice) -> Decimal:
+    return doc.vat_breakdown[0].rate if doc.vat_breakdown else Decimal(0)
+
+
+def lifecycle(doc: Invoice, payments: Sequence[Payment], recorded: Sequence[StatusEvent]) -> tuple[StatusEvent, ...]:
+    """``doc``'s status history (:func:`charte.payments.lifecycle.derived_and_recorded`)."""
+    assert doc.number is not None
+    paid = [(p.on, p.amount) for p in payments if p.invoice == doc.number]
+    return derived_and_recorded(doc.number, doc.kind, doc.issue_date, _rate(doc), paid,
+                                [e for e in recorded if e.invoice == doc.number])
+
+
+def check_status(event: StatusEvent, doc: Invoice | None, payments: Sequence[Payment],
+                 recorded: Sequence[StatusEvent]) -> StatusEvent:
+    """``event`` when a party may record it now; :class:`LedgerError` otherwise."""
+    if event.status in (Status.DEPOSEE, Status.ENCAISSEE):
+        raise LedgerError("status_derived", f"{event.status.code} {event.status.name_fr} follows from issuing "
+                                            "the invoice or recording a payment; it is not recorded by hand")
+    if event.at.tzinfo is None:
+        raise LedgerError("status_time_without_zone", f"status time {event.at.isoformat()} has no time zone")
+    if doc is None:
+        raise LedgerError("unknown_invoice", f"no document {event.invoice!r} in the ledger")
+    _lifecycle_allows([*lifecycle(doc, payments, recorded), event])
+    return event
+
+
+def _lifecycle_allows(events: list[StatusEvent]) -> None:
+    try:
+        check_history(events)
+    except LifecycleError as error:
+        raise LedgerError(error.code, error.message) from None
 
 
 # ---------------------------------------------------------------- where an invoice stands
@@ -288,8 +324,8 @@ def payment_entry(payment: Payment, recorded_at: str) -> dict[str, Any]:
 
 
 def status_entry(event: StatusEvent, recorded_at: str) -> dict[str, Any]:
-    return {"event": "status", "number": event.number, "status": event.status, "on": event.on.isoformat(),
-            "detail": event.detail, "recorded_at": recorded_at}
+    return {"event": "status", "invoice": event.invoice, "status": event.status.code, "at": event.at.isoformat(),
+            "reason_code": event.reason_code, "reason": event.reason, "recorded_at": recorded_at}
 
 
 def payment_of(entry: dict[str, Any]) -> Payment:
@@ -297,7 +333,8 @@ def payment_of(entry: dict[str, Any]) -> Payment:
 
 
 def status_of(entry: dict[str, Any]) -> StatusEvent:
-    return StatusEvent(entry["number"], entry["status"], date.fromisoformat(entry["on"]), entry.get("detail", ""))
+    return StatusEvent(entry["invoice"], Status.parse(entry["status"]), datetime.fromisoformat(entry["at"]),
+                       entry.get("reason_code"), entry.get("reason", ""))
 
 
 class LedgerBook(Protocol):
@@ -308,18 +345,20 @@ class LedgerBook(Protocol):
     def documents(self) -> list[Invoice]: ...
     def document(self, number: str) -> Invoice: ...
     def payments(self) -> list[Payment]: ...
-    def issue(self, draft: Invoice, *, today: date | None = None, gate: Gate | None = None) -> Invoice: ...
+    def issue(self, draft: Invoice, gate: Gate, *, today: date | None = None) -> Invoice: ...
     def record_payment(self, number: str, on: date, amount: Decimal | str, reference: str = "", *,
                        today: date | None = None) -> Payment: ...
     def record_status(self, event: StatusEvent) -> StatusEvent: ...
-    def statuses(self, number: str) -> list[StatusEvent]: ...
+    def recorded_statuses(self) -> list[StatusEvent]: ...
+    def lifecycle(self, doc: Invoice, payments: list[Payment] | None = None,
+                  recorded: list[StatusEvent] | None = None) -> tuple[StatusEvent, ...]: ...
     def statement(self, as_of: date, rates: RateBook = DEFAULT_RATES) -> list[InvoiceStatus]: ...
     def verify(self) -> list[ChainBreak]: ...
 
 
 __all__ = [
     "DEFAULT_SERIES", "Gate", "InvoiceStatus", "IssueContext", "LedgerBook", "LedgerError", "Payment",
-    "PaymentContext", "StatusEvent", "check_issue", "check_payment", "check_series", "credited_total",
-    "document_number", "issued_entry", "live_invoices", "payment_entry", "payment_of", "statement", "status",
-    "status_entry", "status_of",
+    "PaymentContext", "check_issue", "check_payment", "check_series", "check_status", "credited_total",
+    "document_number", "issued_entry", "lifecycle", "live_invoices", "payment_entry", "payment_of", "statement",
+    "status", "status_entry", "status_of",
 ]

@@ -17,7 +17,7 @@ organisation in the web application; ``siren`` is checked against each document'
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -41,17 +41,19 @@ from charte.payments.ledger import (
     LedgerError,
     Payment,
     PaymentContext,
-    StatusEvent,
     check_issue,
     check_payment,
     check_series,
+    check_status,
     issued_entry,
+    lifecycle,
     payment_entry,
     payment_of,
     statement,
     status_entry,
     status_of,
 )
+from charte.payments.lifecycle import StatusEvent
 from charte.payments.reference_rates import DEFAULT_RATES, RateBook
 from charte.store.chain import ChainBehindWitness, Witness, lock_head, move_head, read_head
 from charte.store.database import read_snapshot, write_transaction
@@ -109,10 +111,13 @@ class _Book:
 class SqlLedger:
     """A provider's ledger in the database (see the module docstring); ``witness``: the folder of entry copies."""
 
-    def __init__(self, engine: Engine, book: str, siren: str, witness: Path | None = None) -> None:
+    def __init__(self, engine: Engine, book: str, siren: str, witness: Path | None = None,
+                 today: Callable[[], date] | None = None) -> None:
+        """``today``: the ledger's calendar (Paris today; a test or a simulation passes its own)."""
         if not book or len(book) > 64:
             raise LedgerError("invalid_book", f"ledger name {book!r}: expected 1 to 64 characters")
         self.engine, self.book, self.siren = engine, book, siren
+        self.today = today or paris_today
         self.chain = f"ledger:{book}"
         self.witness = Witness(witness, self.chain) if witness is not None else None
 
@@ -152,8 +157,18 @@ class SqlLedger:
     def payments(self) -> list[Payment]:
         return self._snapshot().payments
 
-    def statuses(self, number: str) -> list[StatusEvent]:
-        return [s for s in self._snapshot().statuses if s.number == number]
+    def recorded_statuses(self) -> list[StatusEvent]:
+        """Lifecycle statuses stated by a party (the others derive from issues and payments)."""
+        return self._snapshot().statuses
+
+    def lifecycle(self, doc: Invoice, payments: list[Payment] | None = None,
+                  recorded: list[StatusEvent] | None = None) -> tuple[StatusEvent, ...]:
+        """``doc``'s status history (:func:`charte.payments.lifecycle.derived_and_recorded`)."""
+        if payments is None or recorded is None:
+            book = self._snapshot()
+            payments = book.payments if payments is None else payments
+            recorded = book.statuses if recorded is None else recorded
+        return lifecycle(doc, payments, recorded)
 
     def statement(self, as_of: date, rates: RateBook = DEFAULT_RATES) -> list[InvoiceStatus]:
         book = self._snapshot()
@@ -203,18 +218,18 @@ class SqlLedger:
         move_head(connection, self.chain, position + 1, digest)
         return ChainedEntry(position + 1, head, digest, payload)
 
-    def issue(self, draft: Invoice, *, today: date | None = None, gate: Gate | None = None,
-              series: str = DEFAULT_SERIES) -> Invoice:
-        """Number ``draft`` (next number of ``series``) and record it; ``gate`` checks the numbered document first.
+    def issue(self, draft: Invoice, gate: Gate, *, today: date | None = None, series: str = DEFAULT_SERIES) -> Invoice:
+        """Number ``draft`` (next number of ``series``) and record it; ``gate`` — the official e-invoicing rules,
+        :func:`charte.io.einvoicing.documents.gate_document` — checks the numbered document first.
 
-        Nothing is recorded when a rule refuses it (:class:`LedgerError`) or ``gate`` raises.
+        Nothing is recorded, and the number stays free, when a rule refuses it (:class:`LedgerError`) or
+        ``gate`` raises.
         """
         check_series(series)
         with self._appending() as (connection, book, position, head):
-            context = _issue_context(book.documents, draft, self.siren, today or paris_today(), series)
+            context = _issue_context(book.documents, draft, self.siren, today or self.today(), series)
             issued = draft.numbered(check_issue(draft, context))
-            if gate is not None:
-                gate(issued)
+            gate(issued)
             generation = (sum(1 for d in context.month_documents if d.kind == "invoice")
                           if issued.kind == "invoice" else None)
             self._append(connection, position, head, issued_entry(issued, _stamp(now())), event="issued",
@@ -229,23 +244,23 @@ class SqlLedger:
         with self._appending() as (connection, book, position, head):
             invoice = next((d for d in book.documents if d.number == number), None)
             context = PaymentContext(
-                today or paris_today(), invoice, tuple(d.number or "" for d in book.documents),
+                today or self.today(), invoice, tuple(d.number or "" for d in book.documents),
                 tuple(d for d in book.documents if number in (d.number, d.corrects)),
-                tuple(p for p in book.payments if p.invoice == number))
+                tuple(p for p in book.payments if p.invoice == number),
+                tuple(s for s in book.statuses if s.invoice == number))
             payment = check_payment(number, on, amount, context, reference[:200])
             self._append(connection, position, head, payment_entry(payment, _stamp(now())), event="payment",
                          number=number)
         return payment
 
     def record_status(self, event: StatusEvent) -> StatusEvent:
-        """Record a lifecycle event of an issued document (the statuses themselves are e-invoicing's, issue 15)."""
-        if not event.status or len(event.status) > 60:
-            raise LedgerError("invalid_status", f"status {event.status!r}: expected 1 to 60 characters")
+        """Record a lifecycle status a party states; refused (nothing recorded) when it cannot follow the history
+        (:func:`charte.payments.ledger.check_status`)."""
         with self._appending() as (connection, book, position, head):
-            if not any(d.number == event.number for d in book.documents):
-                raise LedgerError("unknown_invoice", f"no document {event.number!r} in the ledger {self.book}")
+            doc = next((d for d in book.documents if d.number == event.invoice), None)
+            check_status(event, doc, book.payments, book.statuses)
             self._append(connection, position, head, status_entry(event, _stamp(now())), event="status",
-                         number=event.number)
+                         number=event.invoice)
         return event
 
     # ------------------------------------------------------------ checking

@@ -21,15 +21,17 @@ from sqlalchemy.orm import Session
 
 from charte.domain.contract import Contract
 from charte.io.contract_yaml import ContractInvalid, loads_contract
-from charte.payments import InvoiceError, LedgerError, credit_amount, credit_lines, credit_note_for
+from charte.io.einvoicing import DocumentRefusedError
+from charte.io.einvoicing.documents import gate_document
+from charte.payments import InvoiceError, LedgerError, credit_note_for
 from charte.payments.invoice import invoice_from_settlement_json
-from charte.payments.ledger import status
+from charte.payments.ledger import lifecycle, status
 from charte.reports.invoice_pdf import write_invoice_files
 from charte.store import Access, ContractRow, OrganisationRow, audit
 from charte.store.ledger import SqlLedger, paris_today
 from charte.web.workflows import WorkflowError, latest_settlement
 
-INVOICE_FILE = re.compile(r"(invoice|credit-note)-[A-Za-z0-9_-]{1,40}\.(pdf|xml|xlsx)")
+INVOICE_FILE = re.compile(r"(invoice|credit-note)-[A-Za-z0-9_-]{1,40}\.(pdf|xml|ubl\.xml|xlsx)")
 
 
 def invoices_folder(data_dir: Path, contract: ContractRow) -> Path:
@@ -52,12 +54,13 @@ def _terms(yaml_text: str) -> Contract:
 
 def invoices_of(session: Session, data_dir: Path, contract: ContractRow, period: str,
                 as_of: date | None = None) -> list[dict[str, Any]]:
-    """The documents issued for this contract and month: number, kind, the files to download and, for an
-    invoice, where it stands on ``as_of`` (paid, outstanding, days late, late interest: charte.payments)."""
+    """The documents issued for this contract and month: number, kind, the files to download, the lifecycle
+    statuses (Déposée, Encaissée…: charte.payments.lifecycle) and, for an invoice, where it stands on ``as_of``
+    (paid, outstanding, days late, late interest: charte.payments)."""
     try:
         terms = _terms(contract.yaml_text)
         ledger = provider_ledger(session, data_dir, contract, terms.provider.siren)
-        documents, payments = ledger.documents(), ledger.payments()
+        documents, payments, recorded = ledger.documents(), ledger.payments(), ledger.recorded_statuses()
     except (ContractInvalid, OSError, ValueError, KeyError):
         return []
     folder = invoices_folder(data_dir, contract)
@@ -66,10 +69,11 @@ def invoices_of(session: Session, data_dir: Path, contract: ContractRow, period:
         if doc.contract != terms.id or doc.period != period or doc.number is None:
             continue
         stem = ("credit-note-" if doc.kind == "credit_note" else "invoice-") + doc.number
-        files = [f"{stem}.{ext}" for ext in ("pdf", "xml", "xlsx") if (folder / f"{stem}.{ext}").exists()]
+        files = [f"{stem}.{ext}" for ext in ("pdf", "xml", "ubl.xml", "xlsx") if (folder / f"{stem}.{ext}").exists()]
         entry: dict[str, Any] = {"number": doc.number, "kind": str(doc.kind), "issue_date": doc.issue_date,
                                  "total": str(doc.total_including_vat), "files": files, "status": None,
-                                 "corrects": doc.corrects, "lines": [i.number for i in doc.items]}
+                                 "corrects": doc.corrects, "lines": [i.number for i in doc.items],
+                                 "lifecycle": lifecycle(doc, payments, recorded)}
         if doc.kind == "invoice":
             entry["status"] = status(doc, documents, payments, as_of or paris_today())
         out.append(entry)
@@ -115,9 +119,9 @@ def issue_invoice(session: Session, access: Access, period: str, data_dir: Path,
     try:
         terms = loads_contract(access.contract.yaml_text, "contract.yaml")
         draft = invoice_from_settlement_json(terms, json.loads(row.settlement_json), issue_date)
-        issued = provider_ledger(session, data_dir, access.contract, terms.provider.siren).issue(draft)
-    except (InvoiceError, LedgerError) as error:
-        raise WorkflowError([(error.code, period, str(error))]) from None
+        issued = provider_ledger(session, data_dir, access.contract, terms.provider.siren).issue(draft, gate_document)
+    except (InvoiceError, LedgerError, DocumentRefusedError) as error:
+        raise WorkflowError([(getattr(error, "code", "invoice_refused"), period, str(error))]) from None
     except (ContractInvalid, KeyError, ValueError) as error:
         raise WorkflowError([("invoice_refused", period, f"{type(error).__name__}: {error}")]) from None
     _write_files(issued, data_dir, access.contract)
@@ -135,24 +139,19 @@ def issue_credit_note(session: Session, access: Access, period: str, number: str
                       if i["kind"] == "invoice"}:
         raise WorkflowError([("unknown_invoice", number or "(none)", f"expected an invoice of {period}")])
     chosen = [part.strip() for part in lines.replace(";", ",").split(",") if part.strip()]
-    if chosen and amount.strip():
-        raise WorkflowError([("credit_lines_and_amount", number, "give the lines to credit or an amount, not both")])
     if not all(part.isdigit() for part in chosen):
-        raise WorkflowError([("unknown_invoice_line", lines, "expected line numbers separated by commas, e.g. 2, 3")])
+        raise WorkflowError([("credit_note_unknown_line", lines, "expected line numbers separated by commas, "
+                                                                 "e.g. 2, 3")])
     ledger = provider_ledger(session, data_dir, access.contract, _terms(access.contract.yaml_text).provider.siren)
     try:
         original = ledger.document(number)
-        if chosen:
-            note = credit_lines(original, issue_date, reason, [int(p) for p in chosen])
-        elif amount.strip():
-            note = credit_amount(original, issue_date, reason, amount.strip().replace(",", "."))
-        else:
-            note = credit_note_for(original, issue_date, reason)
-        issued = ledger.issue(note)
-    except (InvoiceError, LedgerError) as error:
-        raise WorkflowError([(error.code, number, str(error))]) from None
+        note = credit_note_for(original, issue_date, reason, lines=[int(p) for p in chosen] or None,
+                               amount=amount.strip().replace(",", ".") or None)
+        issued = ledger.issue(note, gate_document)
+    except (InvoiceError, LedgerError, DocumentRefusedError) as error:
+        raise WorkflowError([(getattr(error, "code", "credit_note_refused"), number, str(error))]) from None
     except ValueError as error:
-        raise WorkflowError([("credit_amount_invalid", amount, str(error))]) from None
+        raise WorkflowError([("credit_note_amount_invalid", amount, str(error))]) from None
     _write_files(issued, data_dir, access.contract)
     audit(session, "credit_note_issued", user_id=user_id, organisation_id=organisation.id,
           target=access.contract.id, detail=f"{period} {issued.number} on {number}")

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from tests import party_data
 
 from charte.domain.contract import Contract, PerHandledContact, apply_patch, validate_document
 from charte.domain.contract.indexation import Indexation
@@ -20,9 +21,8 @@ from charte.domain.contract.service_commitments import ServiceLevel
 def _document() -> dict[str, Any]:
     return {
         "contract": "c1",
-        "client": {"name": "Client", "siren": "123456782"},
-        "provider": {"name": "Provider", "siren": "987654324", "sites": [{"name": "Amiens", "country": "FR",
-                                                                          "staff": 10}]},
+        "client": party_data.client(name="Client"),
+        "provider": party_data.provider(name="Provider", sites=[{"name": "Amiens", "country": "FR", "staff": 10}]),
         "term": {"start": date(2026, 1, 1), "end": date(2027, 12, 31)},
         "activities": [{"id": "in", "function": "service", "channel": "voice_inbound",
                         "opening_hours": "Mo-Fr 08:00-20:00", "pricing": {"per": "productive_hour", "price": "28.50"}}],

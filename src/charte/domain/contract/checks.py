@@ -24,7 +24,11 @@ clauses still gets every other problem reported. Rules and their sources:
   (``staff_in_france_below_practice``, warning), no automated dialer (``automated_dialer``,
   warning), a dialing policy for outbound activities (``dialing_policy_missing``, warning),
   calling frequency within the law (``outbound_attempts_exceed_legal_max``, D223-9);
-- every charter axis covered by a clause (``axis_not_covered``, warning).
+- every charter axis covered by a clause (``axis_not_covered``, warning);
+- what an invoice needs from the parties (:func:`invoicing_parties`): postal addresses, SIREN
+  and SIRET, electronic addresses, VAT numbers, the provider's legal form, share capital and
+  RCS (``missing_party_field``, ``siret_not_of_siren``, ``vat_number_mismatch``,
+  ``electronic_address_not_siren``, ``provider_not_in_france``).
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from charte.domain.contract.exit import Exit
 from charte.domain.contract.forecast_commitments import ForecastCommitments
 from charte.domain.contract.indexation import Indexation
 from charte.domain.contract.liability import Liability
-from charte.domain.contract.parties import Party, Provider, Term
+from charte.domain.contract.parties import EU_MEMBER_STATES, Party, Provider, Term, french_vat_number
 from charte.domain.contract.payment_terms import PaymentTerms
 from charte.domain.contract.price_floor import PriceFloor
 from charte.domain.contract.problems import Finding, Path
@@ -456,5 +460,86 @@ def _axes(parts: ContractParts) -> list[Finding]:
     ]
 
 
+# ---------------------------------------------------------------- what an invoice needs from the parties
+
+_WHY: dict[str, str] = {
+    "address": "postal address (street, postcode, city, country: EN 16931 BG-5/BG-8, CGI ann. II "
+               "art. 242 nonies A)",
+    "siren": "SIREN (BT-30/BT-47, CGI ann. II art. 242 nonies A; BR-FR-10/BR-FR-11)",
+    "siret": "SIRET of the billed establishment (14 digits starting with the SIREN)",
+    "electronic_address": "electronic address for the accredited platforms (BT-34/BT-49, BR-FR-12/13): "
+                          "`{scheme: \"0225\", id: <SIREN>}` for a French company",
+    "legal_form": "legal form, e.g. SAS (Code de commerce R123-237)",
+    "share_capital": "share capital in EUR (Code de commerce R123-237)",
+    "rcs_city": "trade register (RCS) city (Code de commerce R123-237)",
+    "vat_number": "VAT number: a client in another EU country is invoiced under reverse charge, which needs "
+                  "it (CGI art. 283-2, 242 nonies A; EN 16931 BR-AE-02)",
+}
+
+
+def _missing(role: str, party: Party, fields: tuple[str, ...]) -> list[Finding]:
+    return [Finding("missing_party_field", (role, name), f"`{role}.{name}` is missing: an invoice must give the "
+                                                         f"{role}'s {_WHY[name]}")
+            for name in fields if getattr(party, name) is None]
+
+
+def _identity(role: str, party: Party) -> list[Finding]:
+    findings = []
+    if party.siren and party.siret and not party.siret.startswith(party.siren):
+        findings.append(Finding("siret_not_of_siren", (role, "siret"),
+                                f"SIRET {party.siret} does not start with the SIREN {party.siren}; expected "
+                                f"{party.siren} followed by the 5-digit establishment number (BR-FR-09)"))
+    if party.siren and party.vat_number and party.country in (None, "FR") \
+            and party.vat_number != french_vat_number(party.siren):
+        findings.append(Finding("vat_number_mismatch", (role, "vat_number"),
+                                f"VAT number {party.vat_number} is not the one of SIREN {party.siren}; expected "
+                                f"{french_vat_number(party.siren)}"))
+    country = party.country
+    if party.vat_number and country and country != "FR" and party.vat_number[:2] != ("EL" if country == "GR"
+                                                                                      else country):
+        findings.append(Finding("vat_number_mismatch", (role, "vat_number"),
+                                f"VAT number {party.vat_number} is not of the party's country {country}; expected a "
+                                f"number starting with {'EL' if country == 'GR' else country}"))
+    address = party.electronic_address
+    if address is not None and party.siren and (country in (None, "FR")) and (
+            address.scheme != "0225" or not address.id.startswith(party.siren)):
+        findings.append(Finding("electronic_address_not_siren", (role, "electronic_address"),
+                                f"a French company's electronic address is its SIREN under scheme 0225; found "
+                                f"{address.scheme}:{address.id}, expected 0225:{party.siren}… (BR-FR-21)"))
+    return findings
+
+
+def invoicing_parties(parts: ContractParts) -> list[Finding]:
+    """What an invoice needs from the parties, each missing or inconsistent field at its place.
+
+    The provider invoices from France: address, SIREN, SIRET, electronic address, legal form,
+    share capital and RCS city. A client in France: address, SIREN, SIRET, electronic address
+    (its SIREN under scheme 0225). A client elsewhere in the EU: address, VAT number (reverse
+    charge), electronic address; outside the EU: address and electronic address (the service
+    is outside the scope of French VAT, CGI art. 259-1°). VAT numbers derive from the SIREN in
+    France; when written they must match it.
+    """
+    findings: list[Finding] = []
+    provider, client = parts.provider, parts.client
+    if provider is not None:
+        findings += _missing("provider", provider, ("address", "siret", "electronic_address", "legal_form",
+                                                    "share_capital", "rcs_city"))
+        if provider.country not in (None, "FR"):
+            findings.append(Finding("provider_not_in_france", ("provider", "address", "country"),
+                                    f"the provider's address is in {provider.country}; charte issues French "
+                                    "invoices, from a provider established in France (expected FR)"))
+        findings += _identity("provider", provider)
+    if client is not None:
+        country = client.country
+        needed: tuple[str, ...] = ("address", "electronic_address")
+        if country in (None, "FR"):
+            needed = ("address", "siren", "siret", "electronic_address")
+        elif country in EU_MEMBER_STATES:
+            needed = ("address", "vat_number", "electronic_address")
+        findings += _missing("client", client, needed)
+        findings += _identity("client", client)
+    return findings
+
+
 _RULES = (_ids, _activity_references, _site_references, _success_fees, _law_keys, _horizons, _evaluation,
-          _bonus_malus, _payment, _notice, _dates, _charter_2010, _axes)
+          _bonus_malus, _payment, _notice, _dates, _charter_2010, _axes, invoicing_parties)

@@ -7,6 +7,11 @@ invoices). Late-payment penalties run from the day after the due date without re
 the ECB main refinancing rate plus ``points`` (10 by default, L441-10 II) or at a fixed
 contractual rate (not below 3 × the legal interest rate). The recovery indemnity is €40 per
 late invoice (D441-5).
+
+VAT on services is due when the price is received, unless the provider opted to pay it on
+debits (CGI art. 269 2 c): the option is then a mandatory mention of every invoice
+(CGI ann. II art. 242 nonies A 13°, "option pour le paiement de la taxe d'après les débits")
+and the e-invoice's VAT point date code says so (BT-8). ``vat_on_debits`` states the option.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ class PaymentTerms(Clause):
     late_penalty: LatePenalty = LatePenalty()
     recovery_indemnity: Amount | None = Field(default=None, description="EUR per late invoice; law table when absent")
     early_payment_discount: Percent | None = None
+    vat_on_debits: bool = Field(default=False, description="the provider opted to pay VAT on debits "
+                                                           "(CGI art. 269 2 c); otherwise VAT is due on receipt")
 
     @property
     def legal_max_key(self) -> str:
