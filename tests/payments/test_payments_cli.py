@@ -83,8 +83,8 @@ def test_a_future_date_is_refused_and_an_edited_ledger_fails_verification(demo_m
     assert runner.invoke(app, [*base, "--date", "2026-11-02"]).exit_code == 0
     connection = sqlite3.connect(db)
     connection.execute("DROP TRIGGER ledger_entry_no_update")
-    connection.execute("UPDATE ledger_entry SET payload = replace(payload, '\"kind\": \"invoice\"', "
-                       "'\"kind\": \"invoice \"')")
+    connection.execute("UPDATE ledger_entry SET payload = replace(payload, '\"kind\":\"invoice\"', "
+                       "'\"kind\":\"invoice \"')")
     connection.commit()
     connection.close()
     verified = runner.invoke(app, ["ledger", "verify", "--db", str(db)])

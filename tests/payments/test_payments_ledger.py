@@ -235,14 +235,16 @@ def test_an_edited_total_is_detected_and_refused(ledger):
     _drop_triggers(ledger)  # what someone with write access to the database could do
     with ledger.engine.begin() as connection:
         payload = connection.execute(text("SELECT payload FROM ledger_entry WHERE position = 1")).scalar_one()
-        forged = payload.replace('"total_including_vat": "3420.00"', '"total_including_vat": "342.00"')
+        forged = payload.replace('"total_including_vat":"3420.00"', '"total_including_vat":"342.00"')
         assert forged != payload
         connection.execute(text("UPDATE ledger_entry SET payload = :p WHERE position = 1"), {"p": forged})
     assert [b.code for b in ledger.verify()] == ["entry_altered", "witness_differs"]
     with pytest.raises(LedgerError, match="ledger_tampered"):
         ledger.statement(date(2027, 1, 1))
+    with pytest.raises(LedgerError, match="ledger_tampered"):  # a credit note on the edited invoice reads it
+        issue(ledger, credit_note_for(draft().numbered("F000001"), date(2026, 12, 2), "erreur"))
     with pytest.raises(LedgerError, match="ledger_tampered"):
-        issue(ledger, month_draft("2026-12", date(2027, 1, 2)))
+        ledger.record_payment("F000001", date(2026, 12, 2), "100.00", today=TODAY)
 
 
 def test_a_deleted_entry_is_detected(ledger):

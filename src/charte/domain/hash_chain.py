@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 GENESIS = "0" * 64
@@ -29,17 +30,34 @@ def canonical_json(payload: Mapping[str, Any]) -> str:
 
 def entry_hash(previous: str, payload: Mapping[str, Any]) -> str:
     """``SHA-256(previous + "\\n" + canonical JSON of payload)``, in hex."""
-    return hashlib.sha256(f"{previous}\n{canonical_json(payload)}".encode()).hexdigest()
+    return text_hash(previous, canonical_json(payload))
+
+
+def text_hash(previous: str, text: str) -> str:
+    """:func:`entry_hash` of a payload already written as its canonical JSON ``text`` (as entries are stored)."""
+    return hashlib.sha256(f"{previous}\n{text}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class ChainedEntry:
-    """One stored entry: its position (1, 2, …), the hash it points back to, its own hash and its payload."""
+    """One stored entry: its position (1, 2, …), the hash it points back to, its own hash and its payload as stored
+    (canonical JSON ``text``; :attr:`payload` reads it)."""
 
     position: int
     previous: str
     hash: str
-    payload: Mapping[str, Any]
+    text: str
+
+    @cached_property
+    def payload(self) -> Mapping[str, Any]:
+        value: Mapping[str, Any] = json.loads(self.text)
+        return value
+
+    @classmethod
+    def of(cls, position: int, previous: str, payload: Mapping[str, Any]) -> ChainedEntry:
+        """The entry ``payload`` makes after ``previous``."""
+        text = canonical_json(payload)
+        return cls(position, previous, text_hash(previous, text), text)
 
 
 @dataclass(frozen=True)
@@ -67,7 +85,7 @@ def verify_chain(entries: Iterable[ChainedEntry], head: tuple[int, str] | None =
             breaks.append(ChainBreak("link_broken", entry.position,
                                      f"entry {entry.position} points back to {entry.previous[:12]}…; the entry before "
                                      f"it hashes to {previous[:12]}…"))
-        recomputed = entry_hash(entry.previous, entry.payload)
+        recomputed = text_hash(entry.previous, entry.text)
         if recomputed != entry.hash:
             breaks.append(ChainBreak("entry_altered", entry.position,
                                      f"entry {entry.position} hashes to {recomputed[:12]}… but records "
@@ -82,4 +100,4 @@ def verify_chain(entries: Iterable[ChainedEntry], head: tuple[int, str] | None =
     return breaks
 
 
-__all__ = ["GENESIS", "ChainBreak", "ChainedEntry", "canonical_json", "entry_hash", "verify_chain"]
+__all__ = ["GENESIS", "ChainBreak", "ChainedEntry", "canonical_json", "entry_hash", "text_hash", "verify_chain"]

@@ -16,10 +16,9 @@ organisation in the web application; ``siren`` is checked against each document'
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from charte.domain.calendar import PARIS
-from charte.domain.hash_chain import ChainBreak, ChainedEntry, entry_hash, verify_chain
+from charte.domain.hash_chain import GENESIS, ChainBreak, ChainedEntry, verify_chain
 from charte.io.faults import fault_point
 from charte.payments.invoice import Invoice
 from charte.payments.ledger import (
@@ -98,18 +97,43 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-@dataclass(frozen=True)
+#: The columns read to decide which entries an operation needs (everything but the payload).
+_INDEX = ("position", "event", "number", "series", "sequence", "kind", "contract", "period", "settlement_sha256",
+          "previous_hash", "entry_hash")
+
+
+@dataclass
 class _Book:
-    """The entries of a book as read (verified) inside one transaction."""
+    """A book as read inside one transaction: every entry (payload included) when the whole ledger is read, or
+    only the entries an operation relies on; every entry read has been checked against its hash."""
 
     entries: list[ChainedEntry]
-    documents: list[Invoice]
-    payments: list[Payment]
-    statuses: list[StatusEvent]
+    index: list[Any] = field(default_factory=list)
+
+    def parsed(self, event: str) -> list[dict[str, Any]]:
+        return [dict(e.payload) for e in self.entries if e.payload["event"] == event]
+
+    @property
+    def documents(self) -> list[Invoice]:
+        return [Invoice.from_dict(p["document"]) for p in self.parsed("issued")]
+
+    @property
+    def payments(self) -> list[Payment]:
+        return [payment_of(p) for p in self.parsed("payment")]
+
+    @property
+    def statuses(self) -> list[StatusEvent]:
+        return [status_of(p) for p in self.parsed("status")]
 
 
 class SqlLedger:
-    """A provider's ledger in the database (see the module docstring); ``witness``: the folder of entry copies."""
+    """A provider's ledger in the database (see the module docstring); ``witness``: the folder of entry copies.
+
+    Reading the whole ledger (documents, statement, payments) recomputes every entry's hash; an operation that
+    writes checks the links of the whole chain and its head, and recomputes the hash of each entry its rules
+    rely on (the month's documents, the invoice a credit note or a payment names…), so that it stays quick on a
+    ledger of years; ``charte ledger verify`` (:meth:`verify`) checks everything, witness copies included.
+    """
 
     def __init__(self, engine: Engine, book: str, siren: str, witness: Path | None = None,
                  today: Callable[[], date] | None = None) -> None:
@@ -123,20 +147,38 @@ class SqlLedger:
 
     # ------------------------------------------------------------ reading
 
+    def _rows(self, connection: Connection, *columns: str, positions: list[int] | None = None) -> list[Any]:
+        table = LedgerEntryRow.__table__
+        chosen = [table.c[name] for name in columns] if columns else [table]
+        query = select(*chosen).where(table.c.book == self.book)
+        if positions is not None:
+            query = query.where(table.c.position.in_(positions))
+        return list(connection.execute(query.order_by(table.c.position)).all())
+
     def _read(self, connection: Connection) -> _Book:
-        rows = connection.execute(select(LedgerEntryRow.__table__).where(LedgerEntryRow.book == self.book)
-                                  .order_by(LedgerEntryRow.position)).all()
-        entries = [ChainedEntry(r.position, r.previous_hash, r.entry_hash, json.loads(r.payload)) for r in rows]
-        breaks = verify_chain(entries, read_head(connection, self.chain))
-        breaks += _columns_agree(rows, entries)
+        """The whole ledger, every entry's hash recomputed (refused as ``ledger_tampered`` otherwise)."""
+        rows = self._rows(connection)
+        entries = [ChainedEntry(r.position, r.previous_hash, r.entry_hash, r.payload) for r in rows]
+        self._refuse(verify_chain(entries, read_head(connection, self.chain)) + _columns_agree(rows, entries))
+        return _Book(entries, rows)
+
+    def _read_for(self, connection: Connection, head: tuple[int, str], wanted: Callable[[Any], bool],
+                  index: list[Any] | None = None) -> _Book:
+        """The chain's links and head checked on the index; the entries ``wanted`` picks read and hash-checked."""
+        index = index if index is not None else self._rows(connection, *_INDEX)
+        self._refuse(_links(index, head))
+        positions = [r.position for r in index if wanted(r)]
+        rows = self._rows(connection, positions=positions) if positions else []
+        entries = [ChainedEntry(r.position, r.previous_hash, r.entry_hash, r.payload) for r in rows]
+        self._refuse([b for e in entries for b in verify_chain([e], None)
+                      if b.code == "entry_altered"] + _columns_agree(rows, entries))
+        return _Book(entries, index)
+
+    def _refuse(self, breaks: list[ChainBreak]) -> None:
         if breaks:
             raise LedgerError("ledger_tampered", f"the ledger {self.book} does not vouch for itself: "
                               + "; ".join(f"[{b.code}] {b.message}" for b in breaks[:5])
                               + " — run `charte ledger verify` for every break")
-        documents = [Invoice.from_dict(e.payload["document"]) for e in entries if e.payload["event"] == "issued"]
-        payments = [payment_of(dict(e.payload)) for e in entries if e.payload["event"] == "payment"]
-        statuses = [status_of(dict(e.payload)) for e in entries if e.payload["event"] == "status"]
-        return _Book(entries, documents, payments, statuses)
 
     def _snapshot(self) -> _Book:
         with read_snapshot(self.engine) as connection:
@@ -147,12 +189,14 @@ class SqlLedger:
         return self._snapshot().documents
 
     def document(self, number: str) -> Invoice:
-        documents = self.documents()
-        found = next((d for d in documents if d.number == number), None)
-        if found is None:
-            known = ", ".join(d.number or "" for d in documents) or "none issued yet"
+        with read_snapshot(self.engine) as connection:
+            book = self._read_for(connection, read_head(connection, self.chain),
+                                  lambda r: r.event == "issued" and r.number == number)
+        found = book.documents
+        if not found:
+            known = ", ".join(r.number for r in book.index if r.event == "issued") or "none issued yet"
             raise LedgerError("unknown_invoice", f"no invoice {number!r} in the ledger {self.book} (issued: {known})")
-        return found
+        return found[0]
 
     def payments(self) -> list[Payment]:
         return self._snapshot().payments
@@ -165,7 +209,9 @@ class SqlLedger:
                   recorded: list[StatusEvent] | None = None) -> tuple[StatusEvent, ...]:
         """``doc``'s status history (:func:`charte.payments.lifecycle.derived_and_recorded`)."""
         if payments is None or recorded is None:
-            book = self._snapshot()
+            with read_snapshot(self.engine) as connection:
+                book = self._read_for(connection, read_head(connection, self.chain),
+                                      lambda r: r.event in ("payment", "status") and r.number == doc.number)
             payments = book.payments if payments is None else payments
             recorded = book.statuses if recorded is None else recorded
         return lifecycle(doc, payments, recorded)
@@ -174,23 +220,19 @@ class SqlLedger:
         book = self._snapshot()
         return statement(book.documents, book.payments, as_of, rates)
 
-    def status(self, doc: Invoice, as_of: date, rates: RateBook = DEFAULT_RATES) -> InvoiceStatus:
-        from charte.payments.ledger import status
-
-        book = self._snapshot()
-        return status(doc, book.documents, book.payments, as_of, rates)
-
     # ------------------------------------------------------------ writing
 
     @contextmanager
-    def _appending(self) -> Iterator[tuple[Connection, _Book, int, str]]:
-        """The book read under the write lock, with its head; the witness is brought up to date after the commit."""
+    def _appending(self) -> Iterator[tuple[Connection, int, str, list[ChainedEntry]]]:
+        """The write lock and the chain's head; the entries appended in the block are copied to the witness
+        folder after the commit."""
+        appended: list[ChainedEntry] = []
         try:
             with write_transaction(self.engine) as connection:
                 position, head = lock_head(connection, self.chain)
                 if self.witness is not None:
                     self.witness.check_not_ahead(position)
-                yield connection, self._read(connection), position, head
+                yield connection, position, head, appended
                 fault_point("ledger.before_commit")
         except ChainBehindWitness as error:
             raise LedgerError("ledger_behind_witness", str(error)) from None
@@ -198,7 +240,11 @@ class SqlLedger:
             raise LedgerError("ledger_conflict", f"another writer recorded the same entry first; nothing was "
                                                  f"written ({type(error.orig).__name__})") from None
         fault_point("ledger.after_commit")
-        self.sync_witness()
+        if self.witness is not None and appended:
+            if self.witness.missing_since(appended[0].position - 1) < appended[0].position:
+                self.sync_witness()  # copies lagging since an earlier crash
+            else:
+                self.witness.record(appended)
 
     def sync_witness(self) -> None:
         """Write the witness copies of committed entries not copied yet (after a crash between commit and copy)."""
@@ -209,14 +255,14 @@ class SqlLedger:
         self.witness.record(book.entries[first - 1:])
 
     def _append(self, connection: Connection, position: int, head: str, payload: dict[str, Any],
-                **columns: Any) -> ChainedEntry:
-        digest = entry_hash(head, payload)
+                appended: list[ChainedEntry], **columns: Any) -> ChainedEntry:
+        entry = ChainedEntry.of(position + 1, head, payload)
         connection.execute(insert(LedgerEntryRow).values(
-            book=self.book, position=position + 1, chain=self.chain, payload=json.dumps(payload, sort_keys=True,
-                                                                                          ensure_ascii=False),
-            previous_hash=head, entry_hash=digest, recorded_at=now(), **columns))
-        move_head(connection, self.chain, position + 1, digest)
-        return ChainedEntry(position + 1, head, digest, payload)
+            book=self.book, position=entry.position, chain=self.chain, payload=entry.text, previous_hash=head,
+            entry_hash=entry.hash, recorded_at=now(), **columns))
+        move_head(connection, self.chain, entry.position, entry.hash)
+        appended.append(entry)
+        return entry
 
     def issue(self, draft: Invoice, gate: Gate, *, today: date | None = None, series: str = DEFAULT_SERIES) -> Invoice:
         """Number ``draft`` (next number of ``series``) and record it; ``gate`` — the official e-invoicing rules,
@@ -226,13 +272,21 @@ class SqlLedger:
         ``gate`` raises.
         """
         check_series(series)
-        with self._appending() as (connection, book, position, head):
-            context = _issue_context(book.documents, draft, self.siren, today or self.today(), series)
+        with self._appending() as (connection, position, head, appended):
+            index = self._rows(connection, *_INDEX)
+            in_series = [r for r in index if r.event == "issued" and r.series == series]
+            last = in_series[-1].position if in_series else None
+            book = self._read_for(connection, (position, head), lambda r: r.event == "issued" and (
+                r.position == last or (r.contract, r.period) == (draft.contract, draft.period)
+                or (draft.settlement_sha256 is not None and r.settlement_sha256 == draft.settlement_sha256)
+                or (draft.corrects is not None and r.number == draft.corrects)), index)
+            context = _issue_context(book.documents, draft, self.siren, today or self.today(), series,
+                                     len(in_series) + 1, last)
             issued = draft.numbered(check_issue(draft, context))
             gate(issued)
             generation = (sum(1 for d in context.month_documents if d.kind == "invoice")
                           if issued.kind == "invoice" else None)
-            self._append(connection, position, head, issued_entry(issued, _stamp(now())), event="issued",
+            self._append(connection, position, head, issued_entry(issued, _stamp(now())), appended, event="issued",
                          number=issued.number, series=series, sequence=context.next_sequence, kind=issued.kind,
                          contract=issued.contract, period=issued.period, month_generation=generation,
                          settlement_sha256=issued.settlement_sha256, issue_date=issued.issue_date)
@@ -241,25 +295,30 @@ class SqlLedger:
     def record_payment(self, number: str, on: date, amount: Decimal | str, reference: str = "", *,
                        today: date | None = None) -> Payment:
         """Record a payment against invoice ``number``; refused (nothing recorded) when it breaks a rule."""
-        with self._appending() as (connection, book, position, head):
-            invoice = next((d for d in book.documents if d.number == number), None)
+        with self._appending() as (connection, position, head, appended):
+            book = self._read_for(connection, (position, head), lambda r: r.number == number or (
+                r.event == "issued" and r.kind == "credit_note"))
+            documents = book.documents
+            invoice = next((d for d in documents if d.number == number), None)
             context = PaymentContext(
-                today or self.today(), invoice, tuple(d.number or "" for d in book.documents),
-                tuple(d for d in book.documents if number in (d.number, d.corrects)),
+                today or self.today(), invoice,
+                tuple(r.number for r in book.index if r.event == "issued"),
+                tuple(d for d in documents if number in (d.number, d.corrects)),
                 tuple(p for p in book.payments if p.invoice == number),
                 tuple(s for s in book.statuses if s.invoice == number))
             payment = check_payment(number, on, amount, context, reference[:200])
-            self._append(connection, position, head, payment_entry(payment, _stamp(now())), event="payment",
-                         number=number)
+            self._append(connection, position, head, payment_entry(payment, _stamp(now())), appended,
+                         event="payment", number=number)
         return payment
 
     def record_status(self, event: StatusEvent) -> StatusEvent:
         """Record a lifecycle status a party states; refused (nothing recorded) when it cannot follow the history
         (:func:`charte.payments.ledger.check_status`)."""
-        with self._appending() as (connection, book, position, head):
+        with self._appending() as (connection, position, head, appended):
+            book = self._read_for(connection, (position, head), lambda r: r.number == event.invoice)
             doc = next((d for d in book.documents if d.number == event.invoice), None)
             check_status(event, doc, book.payments, book.statuses)
-            self._append(connection, position, head, status_entry(event, _stamp(now())), event="status",
+            self._append(connection, position, head, status_entry(event, _stamp(now())), appended, event="status",
                          number=event.invoice)
         return event
 
@@ -268,23 +327,38 @@ class SqlLedger:
     def verify(self) -> list[ChainBreak]:
         """Every break: entries altered, deleted or reordered, head moved, columns edited, witness differing."""
         with read_snapshot(self.engine) as connection:
-            rows = connection.execute(select(LedgerEntryRow.__table__).where(LedgerEntryRow.book == self.book)
-                                      .order_by(LedgerEntryRow.position)).all()
+            rows = self._rows(connection)
             head = read_head(connection, self.chain)
-        entries = [ChainedEntry(r.position, r.previous_hash, r.entry_hash, json.loads(r.payload)) for r in rows]
+        entries = [ChainedEntry(r.position, r.previous_hash, r.entry_hash, r.payload) for r in rows]
         breaks = verify_chain(entries, head) + _columns_agree(rows, entries) + _sequences_continuous(rows)
         if self.witness is not None:
             breaks += self.witness.compare(entries)
         return breaks
 
 
-def _issue_context(documents: list[Invoice], draft: Invoice, siren: str, today: date, series: str) -> IssueContext:
-    in_series = [d for d in documents if (d.number or "")[: len(series)] == series
-                 and (d.number or "")[len(series):].isdigit()]
+def _links(index: list[Any], head: tuple[int, str]) -> list[ChainBreak]:
+    """Positions 1, 2, … without a gap, each entry pointing at the one before it, the last one being the head."""
+    breaks: list[ChainBreak] = []
+    previous, expected = GENESIS, 1
+    for row in index:
+        if row.position != expected or row.previous_hash != previous:
+            breaks.append(ChainBreak("link_broken", row.position, f"entry {row.position} does not follow entry "
+                                     f"{expected - 1} (entries deleted, reordered or inserted)"))
+        previous, expected = row.entry_hash, row.position + 1
+    if head != (expected - 1, previous):
+        breaks.append(ChainBreak("head_mismatch", head[0], f"the head says {head[0]} entries; the chain has "
+                                 f"{expected - 1} (entries deleted at the end, or added outside the ledger)"))
+    return breaks
+
+
+def _issue_context(documents: list[Invoice], draft: Invoice, siren: str, today: date, series: str,
+                   next_sequence: int, last_position: int | None) -> IssueContext:
+    """What the rules need, from the documents read for this draft (the series' last one among them)."""
     corrected = next((d for d in documents if draft.corrects and d.number == draft.corrects), None)
+    last_in_series = _last_of_series(documents, series) if last_position is not None else None
     return IssueContext(
-        siren=siren, today=today, series=series, next_sequence=len(in_series) + 1,
-        last_in_series=in_series[-1] if in_series else None,
+        siren=siren, today=today, series=series, next_sequence=next_sequence,
+        last_in_series=last_in_series,
         month_documents=tuple(d for d in documents if d.contract == draft.contract and d.period == draft.period),
         same_settlement=tuple(d for d in documents if draft.settlement_sha256
                               and d.settlement_sha256 == draft.settlement_sha256 and d.kind == "invoice"),
@@ -292,6 +366,12 @@ def _issue_context(documents: list[Invoice], draft: Invoice, siren: str, today: 
         credits_of_corrected=tuple(d for d in documents if corrected is not None and d.kind == "credit_note"
                                    and d.corrects == corrected.number),
     )
+
+
+def _last_of_series(documents: list[Invoice], series: str) -> Invoice | None:
+    in_series = [d for d in documents if (d.number or "")[: len(series)] == series
+                 and (d.number or "")[len(series):].isdigit()]
+    return max(in_series, key=lambda d: int((d.number or "")[len(series):]), default=None)
 
 
 def _columns_agree(rows: Any, entries: list[ChainedEntry]) -> list[ChainBreak]:

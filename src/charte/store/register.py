@@ -34,7 +34,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import Contract
-from charte.domain.hash_chain import ChainBreak, ChainedEntry, entry_hash, verify_chain
+from charte.domain.hash_chain import ChainBreak, ChainedEntry, verify_chain
 from charte.io.evidence import (
     FACT_KINDS,
     EvidenceObjects,
@@ -202,7 +202,7 @@ class Register:
                                            .order_by(EvidenceRow.position)).all())
 
     def _entries(self, contract_key: str) -> list[ChainedEntry]:
-        return [ChainedEntry(r.position, r.previous_hash, r.entry_hash, json.loads(r.payload))
+        return [ChainedEntry(r.position, r.previous_hash, r.entry_hash, r.payload)
                 for r in self._rows(contract_key)]
 
     def versions(self, contract_key: str, period: str | None = None, kind: str | None = None) -> list[Submission]:
@@ -253,7 +253,7 @@ class Register:
             rows = list(connection.execute(select(EvidenceRow.__table__).where(EvidenceRow.contract_key == contract_key)
                                            .order_by(EvidenceRow.position)).all())
             head = read_head(connection, f"register:{contract_key}")
-        entries = [ChainedEntry(r.position, r.previous_hash, r.entry_hash, json.loads(r.payload)) for r in rows]
+        entries = [ChainedEntry(r.position, r.previous_hash, r.entry_hash, r.payload) for r in rows]
         breaks = verify_chain(entries, head) + self._witness(contract_key).compare(entries)
         for row in rows:
             if _submission(row).payload() != json.loads(row.payload):
@@ -269,8 +269,7 @@ class Register:
 
 def _insert(connection: Any, chain: str, head: str, submission: Submission) -> None:
     """Insert ``submission`` as the next entry of its contract's chain and move the head (in the write lock)."""
-    payload = submission.payload()
-    digest = entry_hash(head, payload)
+    entry = ChainedEntry.of(submission.position, head, submission.payload())
     connection.execute(insert(EvidenceRow).values(
         contract_key=submission.contract, position=submission.position, chain=chain, period=submission.period,
         kind=submission.kind, version=submission.version, sha256=submission.sha256, size=submission.size,
@@ -278,9 +277,8 @@ def _insert(connection: Any, chain: str, head: str, submission: Submission) -> N
         submitted_by=submission.submitted_by, organisation_id=submission.organisation_id,
         submitted_at=submission.submitted_at, time_source=submission.time_source,
         summary=json.dumps(submission.summary, sort_keys=True, ensure_ascii=False),
-        payload=json.dumps(payload, sort_keys=True, ensure_ascii=False), previous_hash=head, entry_hash=digest,
-        recorded_at=now()))
-    move_head(connection, chain, submission.position, digest)
+        payload=entry.text, previous_hash=head, entry_hash=entry.hash, recorded_at=now()))
+    move_head(connection, chain, submission.position, entry.hash)
 
 
 def _who_problems(kind: str, party: str, file_name: str, declared_at: datetime | None,
