@@ -14,7 +14,8 @@ from sqlalchemy import Engine, create_engine, text
 from charte.store import make_engine, migrate
 from charte.store.database import normalise_url
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# ../shared/data beside the repository, or where CHARTE_SHARED_DATA says (a git worktree elsewhere)
+SHARED_DATA = Path(os.environ.get("CHARTE_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
 POSTGRES_URL = os.environ.get("CHARTE_TEST_POSTGRES_URL", "")
 
 

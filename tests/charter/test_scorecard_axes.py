@@ -21,9 +21,11 @@ GOOD: dict[str, Any] = {
     "term": {"start": "2025-01-01", "end": "2027-12-31"},
     "activities": [{"id": "in", "function": "service", "channel": "voice_inbound",
                     "opening_hours": "Mo-Fr 08:00-20:00", "pricing": {"per": "productive_hour", "price": "40.00"}}],
-    "forecasts": {"horizons": [{"name": "M-1", "issued_before": "1 month", "granularity": "month"}],
+    "forecasts": {"horizons": [{"name": "W-1", "issued_before": "7 days", "granularity": "30min"},
+                               {"name": "M-1", "issued_before": "1 month", "granularity": "month"}],
                   "band": {"under": "10%", "over": "10%"},
-                  "minimum_billing": {"rule": "forecast_volume", "floor": "90%"}},
+                  "minimum_billing": {"rule": "forecast_volume", "floor": "90%"},
+                  "fair_evaluation": {"model": "erlang_a"}},
     "service_commitments": [
         {"id": "sl", "activity": "in", "metric": "service_level", "answered_within": "20s", "target": "80%",
          "evaluation": "fair"},
@@ -38,7 +40,7 @@ GOOD: dict[str, Any] = {
     "exit": {"notice": "6 months", "ramp_down": {"profile": "linear"}},
     "liability": {"cap_months_of_billing": 12, "penalties_cap": "10%"},
     "charter_2010": {"certifications": [{"name": "NF 345", "until": "2027-06-30"}],
-                     "ivr": {"max_seconds_before_agent": "60s"}},
+                     "ivr": {"max_seconds_before_agent": "60s", "max_menu_levels": 2}},
 }
 TODAY = date(2026, 1, 20)
 

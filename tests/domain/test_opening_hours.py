@@ -58,3 +58,12 @@ def test_business_seconds_skip_closed_time():
 def test_bad_opening_hours_say_what_is_wrong(text, fragment):
     with pytest.raises(OpeningHoursError, match=fragment):
         OpeningHours.parse(text)
+
+
+def test_a_sunday_to_thursday_week_open_until_midnight() -> None:
+    # issue 19: a Sunday–Thursday operation, open until midnight (written 24:00 or 00:00)
+    for text in ("Su-Th 18:00-24:00", "Su-Th 18:00-00:00"):
+        hours = OpeningHours.parse(text)
+        assert hours.weekly[6] == ((18 * 60, 1440),) and hours.weekly[3] == ((18 * 60, 1440),)
+        assert hours.weekly[4] == () and hours.weekly[5] == ()
+        assert hours.is_open_on(date(2026, 3, 1)) and not hours.is_open_on(date(2026, 3, 6))  # Sunday, Friday

@@ -64,8 +64,10 @@ activities:
 forecasts:
   horizons:
     - {name: M-1, issued_before: 1 month, granularity: day}
+    - {name: W-1, issued_before: 7 days, granularity: 30min}
   band: {under: 10%, over: 15%, horizon: M-1}
   minimum_billing: {rule: forecast_volume, floor: 90%}
+  fair_evaluation: {model: erlang_a}
 service_commitments:
   - id: sl
     activity: inbound
@@ -129,7 +131,7 @@ CASES = [
      "payment_terms: {days: 45, recovery_indemnity: \"25\"}", "payment_terms"),
     ("unknown_activity", "    activity: mail\n", "    activity: mails\n", "activity: mails"),
     ("unknown_commitment", "    sl: {malus", "    sla: {malus", "sla: {malus"),
-    ("unknown_horizon", "horizon: M-1}", "horizon: W-1}", "band:"),
+    ("unknown_horizon", "horizon: M-1}", "horizon: W-2}", "band:"),
     ("unknown_site", "    sites: [Amiens]", "    sites: [Lille]", "sites: [Lille]"),
     ("unknown_law_key", "payment_terms: {days: 45}", "payment_terms: {days: 45}\nlaw_overrides: {payment.days: 30}",
      "law_overrides"),
@@ -144,8 +146,9 @@ CASES = [
     ("metric_channel_mismatch", "    activity: inbound\n    metric: service_level",
      "    activity: mail\n    metric: service_level", "    metric: service_level"),
     ("evaluation_needs_forecast_band", "forecasts:\n  horizons:\n    - {name: M-1, issued_before: 1 month, "
-     "granularity: day}\n  band: {under: 10%, over: 15%, horizon: M-1}\n  minimum_billing: {rule: forecast_volume, "
-     "floor: 90%}\n", "", "    evaluation: fair"),
+     "granularity: day}\n    - {name: W-1, issued_before: 7 days, granularity: 30min}\n  band: {under: 10%, over: "
+     "15%, horizon: M-1}\n  minimum_billing: {rule: forecast_volume, floor: 90%}\n  fair_evaluation: {model: "
+     "erlang_a}\n", "", "    evaluation: fair"),
     ("success_fee_not_commercial", 'pricing: {per: productive_hour, price: "28.50"}',
      'pricing: {per: productive_hour, price: "28.50", success_fee: {event: sale, amount: "20"}}', "success_fee"),
     ("amendment_outside_term", "payment_terms: {days: 45}", "payment_terms: {days: 45}\namendments:\n  - id: a1\n"

@@ -88,7 +88,7 @@ def test_observatory_cli_demo_barometer_ranking(tmp_path: Path) -> None:
     assert (tmp_path / "b.csv").exists() and (tmp_path / "b.xlsx").exists()
     result = runner.invoke(app, ["observatory", "ranking", "--dir", folder, "--on", "2025-12-31", "--json"])
     assert result.exit_code == 0, result.output
-    assert "opted_in" in result.output
+    assert "\"rank\": 1" in result.output and "opted_in" not in result.output
 
 
 def test_observatory_barometer_cache_is_reused_only_for_the_same_declarations(tmp_path: Path) -> None:

@@ -149,6 +149,10 @@ def test_observatory_attacker_cannot_recover_a_member(pop: dict[str, dict[tuple[
         assert value == sum(truth.get(a, 0) for a in atoms)
         contributors = {m: sum(mine.get(a, 0) for a in atoms) for m, mine in own.items()}
         assert primary_reason(contributors, barometer.rules) is None     # and pass the primary rule
+    for r in rows:                                                      # a (c) cell is never computable
+        if r["flag"] == "c":
+            lo, hi = _attacker_interval(_atoms_of(r, periods, geos), published, {})
+            assert hi - lo >= 1 - 1e-6, (r, lo, hi)
     for r in rows:
         if r["flag"] != "s":
             continue

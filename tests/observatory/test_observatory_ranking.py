@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from charte.cli import app
 from charte.domain.contract.charter_2010 import Certification
 from charte.observatory import (
     Declaration,
     DeclarationLine,
+    DeclarationStore,
     HeldLabel,
     Member,
+    MemberRegistry,
     RankingEvidence,
     RankingWeights,
     public_ranking,
     score_members,
 )
+from charte.observatory.ranking import save_evidence
 
 ON = date(2025, 12, 31)
 
@@ -67,7 +73,33 @@ def test_observatory_ranking_by_hand() -> None:
     # Charlie: no declaration; 0 labels, charter 0, delays 90 days → 0: 0 over weights 15 + 25 + 10.
     assert scores["Charlie"].score == Decimal("0.0")
     ranking = public_ranking(list(scores.values()))
-    assert [(rank, b.company) for rank, b in ranking] == [(1, "Bravo"), (2, "Alpha"), (2, "Delta")]
+    assert [(entry.rank, entry.company) for entry in ranking] == [(1, "Bravo"), (2, "Alpha"), (2, "Delta")]
+    assert ranking[0].as_dict() == {"rank": 1, "company": "Bravo", "score": "100.0"}
+
+
+def test_observatory_public_ranking_shows_rank_name_and_score_only(tmp_path: Path) -> None:
+    """Regression (issue 18): `ranking --json` printed every opted-in member's breakdown, "F of T jobs in
+    France" included — with the members' sites (public register) that pins withheld barometer cells."""
+    members, declarations, evidence = _population()
+    folder = tmp_path / "obs"
+    MemberRegistry(tuple(members)).save(folder)
+    store = DeclarationStore(folder)
+    for d in declarations:
+        store.record(d)
+    save_evidence(folder, evidence)
+    runner = CliRunner()
+    public = runner.invoke(app, ["observatory", "ranking", "--dir", str(folder), "--on", "2025-12-31", "--json"])
+    assert public.exit_code == 0, public.output
+    rows = json.loads(public.stdout)
+    assert [set(r) for r in rows] == [{"rank", "company", "score"}] * 3
+    assert "jobs in France" not in public.stdout and "criteria" not in public.stdout
+    assert "552100554" not in public.stdout
+    own = runner.invoke(app, ["observatory", "ranking", "--dir", str(folder), "--on", "2025-12-31", "--json",
+                              "--member", "552100554"])
+    assert own.exit_code == 0, own.output
+    mine = json.loads(own.stdout)
+    assert mine["company"] == "Alpha" and "100 of 200 jobs in France" in own.stdout
+    assert "Delta" not in own.stdout                                     # nobody else's breakdown
 
 
 def test_observatory_ranking_weights_file(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from charte.observatory import Declaration, DeclarationLine, DeclarationStore, Member, MemberRegistry
+from charte.observatory.publications import publish_employment, publish_ranking
 from charte.web import WebSettings, create_app
 from charte.web.demo_tenants import DEMO_PASSWORD, seed_demo
 
@@ -25,7 +26,7 @@ def _login(client: TestClient, email: str) -> TestClient:
     return client
 
 
-def _app(tmp_path: Path) -> TestClient:
+def _app(tmp_path: Path, extra: tuple[DeclarationLine, ...] = ()) -> TestClient:
     app = create_app(WebSettings(data_dir=tmp_path, database_url="sqlite://", secret_key="test"))
     seed_demo(app.state.sessions, tmp_path)
     folder = tmp_path / "observatory"
@@ -37,7 +38,9 @@ def _app(tmp_path: Path) -> TestClient:
         line = DeclarationLine(site="Brest", country="FR", region="Bretagne", function="service",
                                category="employee", headcount=100 + i, hires=10, work_study=0,
                                training_hours=Decimal(1000))
-        store.record(Declaration(siren=siren, period="2025-S1", lines=(line,)))
+        store.record(Declaration(siren=siren, period="2025-S1", lines=(line, *(extra if i == 1 else ()))))
+    publish_employment(folder)
+    publish_ranking(folder)
     return TestClient(app)
 
 
@@ -46,7 +49,8 @@ def test_observatory_pages(tmp_path: Path) -> None:
     page = client.get("/observatory?by=region")
     assert page.status_code == 200
     assert 'data-testid="barometer"' in page.text and "406" in page.text      # 100+101+102+103
-    assert client.get("/observatory/barometer.csv").text.startswith("table,measure,period")
+    assert "Baromètre de l’emploi" in page.text                               # French by default
+    assert client.get("/observatory/barometer.csv").text.startswith("tableau,mesure,période,ligne")
     assert 'data-testid="share-chart"' in client.get("/observatory?by=period").text
     ranking = client.get("/observatory/ranking").text
     assert 'data-testid="own-breakdown"' in ranking                      # Relais Contact sees its own breakdown
@@ -79,3 +83,15 @@ def test_observatory_only_providers_declare(tmp_path: Path) -> None:
     client = _login(_app(tmp_path), "client@demo.charte")
     assert client.get("/observatory/declare").status_code == 403
     assert client.get("/observatory").status_code == 200
+
+
+def test_observatory_withheld_cell_says_only_that_it_is_withheld(tmp_path: Path) -> None:
+    """Regression (issue 18): the tooltip of a withheld cell said "1 member(s) contribute" or "one member holds
+    87% of the cell" — with that a dominant member bounds the others' total within ±5 %."""
+    lonely = DeclarationLine(site="Dakar", country="SN", function="support", category="manager", headcount=7,
+                             hires=0, work_study=0, training_hours=Decimal(0))
+    client = _login(_app(tmp_path, (lonely,)), "provider@demo.charte")
+    page = client.get("/observatory?by=region").text
+    assert 'class="num primary">(s)</td>' in page
+    for why in ("contribute", "holds", "member(s)", "%</td>", "recovered from the totals"):
+        assert why not in page.split('data-testid="barometer"')[1].split("</table>")[0]

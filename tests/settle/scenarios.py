@@ -2,6 +2,11 @@
 
 Every scenario states its contract clauses and its intervals in the test; expected amounts are
 computed by hand in the test's comments.
+
+A settlement refuses a month with an opening day that has no interval rows (a data gap) or no
+forecast row: :func:`facts` therefore completes the month as a zero-volume report would — one
+interval of 0 contacts (and 0 forecast, 0 productive time) on each other opening day — unless
+``complete=False``. Zeros add nothing to any sum, so the hand computations in the tests hold.
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from charte.domain.calendar import Month
+from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import Contract
+from charte.domain.opening_hours import OpeningHours
 from charte.io.contract_yaml import loads_contract
 from charte.settle import Facts, ForecastSeries, Incident, IndexValue, StaffingBlock, interval_block
 
@@ -40,6 +46,7 @@ activities:
     opening_hours: "Mo-Sa 08:00-20:00"
     pricing: {per: productive_hour, price: "30.00"}
 """
+OPENING = "Mo-Sa 08:00-20:00"
 
 SL_GRID = """\
 service_commitments:
@@ -94,9 +101,49 @@ def w1(starts_volumes: Sequence[tuple[str, float]], activity: str = "inbound", a
                                 [v for _, v in starts_volumes], [aht] * len(starts_volumes))
 
 
+def _open_days(rows: Sequence[dict[str, Any]], hours: str) -> list[date]:
+    first = min(r["interval_start"] for r in rows).astimezone(PARIS).date()
+    month = Month(first.year, first.month)
+    opening = OpeningHours.parse(hours)
+    return [d for d in month.days() if opening.is_open_on(d)]
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(PARIS).date()
+
+
+def complete_rows(rows: Sequence[dict[str, Any]], hours: str = OPENING) -> list[dict[str, Any]]:
+    """``rows`` and a zero interval at 12:00 (Paris) on every other opening day of their month."""
+    seen = {_day(r["interval_start"]) for r in rows}
+    pads = [row(datetime(d.year, d.month, d.day, 12, tzinfo=PARIS).astimezone(UTC).strftime("%Y-%m-%dT%H:%M"), 0, 0)
+            for d in _open_days(rows, hours) if d not in seen]
+    names = {name for r in rows for name in r}
+    return [*rows, *({name: pad.get(name, 0) for name in names | set(pad)} for pad in pads)]
+
+
+def complete_forecast(series: ForecastSeries, days: Sequence[date]) -> ForecastSeries:
+    """A day or interval forecast with a 0 row at 12:00 (Paris) on each of ``days`` it does not cover."""
+    if series.granularity in ("month", "week", "year"):
+        return series
+    starts = [datetime.fromtimestamp(int(s), tz=UTC) for s in series.period_start]
+    seen = {_day(s) for s in starts}
+    if not seen & set(days):
+        return series  # a forecast of another month stays as given
+    hour = 0 if series.granularity == "day" else 12
+    extra = [datetime(d.year, d.month, d.day, hour, tzinfo=PARIS) for d in days if d not in seen]
+    return ForecastSeries.build(series.activity, series.horizon, series.granularity, series.issued_on,
+                                starts + extra, [*series.volume, *([0.0] * len(extra))],
+                                [*series.aht_seconds, *([180.0] * len(extra))], issued_at=series.issued_at)
+
+
 def facts(rows: Sequence[dict[str, Any]], *, forecasts: Sequence[ForecastSeries] = (),
           staffing: Sequence[StaffingBlock] = (), incidents: Sequence[Incident] = (),
-          index_values: Sequence[IndexValue] = (), activity: str = "inbound", **kw: Any) -> Facts:
+          index_values: Sequence[IndexValue] = (), activity: str = "inbound", complete: bool = True,
+          **kw: Any) -> Facts:
+    if complete:
+        days = _open_days(rows, OPENING)
+        rows = complete_rows(rows)
+        forecasts = [complete_forecast(f, days) for f in forecasts]
     return Facts.of(intervals=[interval_block(activity, rows)], forecasts=forecasts, staffing=staffing,
                     incidents=incidents, index_values=index_values, **kw)
 

@@ -43,14 +43,14 @@ def test_kpis_for_an_activity_the_contract_does_not_have():
 
 
 def test_every_problem_is_reported_together():
-    # Intervals of an unknown activity AND no forecast: both named, no settlement.
+    # Intervals of an unknown activity, no forecast, and 24 opening days without rows: all named, no settlement.
     stray = interval_block("chat", [row("2026-11-02T09:00", 10, 10)])
     mine = interval_block("inbound", [row("2026-11-02T09:00", 100, 80, productive_hours=10)])
     from charte.settle import Facts
 
     with pytest.raises(SettlementError) as error:
         settle(sl_contract("raw"), NOVEMBER, Facts.of(intervals=[stray, mine]))
-    assert set(error.value.codes) == {"unknown_activity", "missing_forecast"}
+    assert set(error.value.codes) == {"unknown_activity", "missing_forecast", "interval_data_gap"}
 
 
 def test_facts_are_validated_at_the_edge():

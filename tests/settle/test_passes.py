@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from tests.settle.scenarios import NOVEMBER, at, contract, facts, row, w1
+from tests.settle.scenarios import NOVEMBER, at, complete_rows, contract, facts, row, w1
 from tests.workforce.workforce_reference import erlang_c_reference
 
 from charte.settle import Facts, ForecastSeries, LineKind, Successes, interval_block, settle
@@ -35,8 +35,9 @@ def test_tiers_split_the_quantity(tiering, lines):
     c = contract(TIERED.format(tiering=tiering))
     inbound = row("2026-11-02T09:00", 10, 10, productive_hours=1)
     mail = row("2026-11-02T09:00", 1500, 0)
-    result = settle(c, NOVEMBER, Facts.of(intervals=[interval_block("inbound", [inbound]),
-                                                     interval_block("mail", [mail])]))
+    mail_rows = complete_rows([mail], "Mo-Fr 09:00-18:00")
+    result = settle(c, NOVEMBER, Facts.of(intervals=[interval_block("inbound", complete_rows([inbound])),
+                                                     interval_block("mail", mail_rows)]))
     got = [(line.quantity, line.amount) for line in result.lines if line.activity == "mail"]
     assert got == lines
     assert result.total_excluding_vat == Decimal("30.00") + sum(a for _, a in lines)
@@ -44,7 +45,9 @@ def test_tiers_split_the_quantity(tiering, lines):
 
 def test_forecast_accuracy_by_interval():
     # offered 100 and 50 against 110 and 40: WAPE = (10 + 10) / 150 = 0.133333; bias = (150 − 150)/150 = 0;
-    # MAPE = (10/100 + 10/50) / 2 = 0.15; ±10% band: 100 ∈ [99, 121] in, 50 > 44 over → half in band.
+    # MAPE = (10/100 + 10/50) / 2 = 0.15; ±10% band: 100 ∈ [99, 121] in, 50 > 44 over. The month's other 24
+    # opening days (Mo–Sa; November 2026 has 25) report one interval of 0 calls forecast 0: in band.
+    # Share in band = 25/26 = 0.961538.
     c = contract("""\
 forecasts:
   horizons: [{name: W-1, issued_before: 7 days, granularity: 30min}]
@@ -54,7 +57,7 @@ forecasts:
     result = settle(c, NOVEMBER, facts(rows, forecasts=[w1([("2026-11-02T09:00", 110), ("2026-11-02T09:30", 40)])]))
     (acc,) = result.forecast_accuracy
     assert (acc.wape, acc.bias, acc.mape) == (Decimal("0.133333"), Decimal("0.000000"), Decimal("0.150000"))
-    assert (acc.share_in_band, acc.periods_over, acc.periods_under) == (Decimal("0.500000"), 1, 0)
+    assert (acc.share_in_band, acc.periods_over, acc.periods_under) == (Decimal("0.961538"), 1, 0)
 
 
 def _variant(pricing: dict, function: str = "service", **clauses) -> object:

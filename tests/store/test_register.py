@@ -156,10 +156,14 @@ def test_a_forecast_counts_from_when_the_register_received_it(register: Register
     pq.write_table(m1, buffer)
     late, _ = submit(register, buffer.getvalue(), "forecasts-M-1.parquet", "forecasts", "client",
                      declared_at=datetime(2026, 10, 15, 9, tzinfo=UTC))
-    [standing] = standings(load_contract(default_contract_path()), register.versions("energie"))
-    assert standing.standing == "late" and "deadline 2026-09-01 for 2026-10-01" in standing.detail
+    [standing] = standings(load_contract(default_contract_path()), register.versions("energie"), register)
+    # M-1 is issued for the month (issue_period: month), 1 month ahead: due by 1 September, until 24:00
+    assert standing.standing == "late" and standing.deadline == "M-1 2026-09-01", standing
+    assert [standing.standing for standing in standings(None, register.versions("energie"))] == ["listed"]
     facts = facts_from_files(register.kept([late]))
     assert {s.issued_on for s in facts.forecasts} == {date(2026, 10, 15)}
+    assert {s.issued_at for s in facts.forecasts} == {datetime(2026, 10, 15, 9, tzinfo=UTC)}
+    assert {s.source for s in facts.forecasts} == {f"register {late.sha256[:12]}"}
 
 
 def test_a_declared_time_in_the_future_or_without_zone_is_refused(register: Register, demo: DemoResult) -> None:

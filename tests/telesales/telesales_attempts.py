@@ -28,6 +28,7 @@ class Call:
     number_hash: str | None = None
     campaign: str = "spring"
     team: str = "team-1"
+    hours_consent: str | None = None
 
     def utc(self) -> datetime:
         naive = datetime.fromisoformat(self.local)
@@ -45,6 +46,7 @@ def table(calls: list[Call]) -> pa.Table:
         "consumer_hash": [c.consumer for c in calls],
         "refused": [c.refused for c in calls],
         "consent_ref": [c.consent for c in calls],
+        "hours_consent_ref": [c.hours_consent for c in calls],
         "number_hash": [c.number_hash for c in calls],
         "consumer_department": [c.department for c in calls],
         "campaign": [c.campaign for c in calls],

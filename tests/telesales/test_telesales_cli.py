@@ -136,3 +136,95 @@ def test_contract_policy_tightens_the_attempt_limit(tmp_path: Path) -> None:
     count = {name: next(f["violations"] for f in p["findings"] if f["rule"] == "call_frequency")
              for name, p in (("plain", plain), ("tight", tight))}
     assert count == {"plain": 0, "tight": 1}
+
+
+# -- issue 19: naive times, bad cells, exit codes --------------------------------------------------------
+
+CANONICAL_HEADER = "contact_id,arrived_at,channel,consumer_hash,refused,consent_ref,dial_mode\n"
+
+
+def test_naive_times_are_refused_unless_the_zone_is_stated(tmp_path: Path) -> None:
+    # 09:30 in Paris is outside the hours; read as UTC it would have been 10:30 in Paris, and passed.
+    path = tmp_path / "attempts.csv"
+    path.write_text(CANONICAL_HEADER + "a1,2026-03-10 09:30:00,voice_outbound,c1,false,C1,manual\n", encoding="utf-8")
+    refused = CliRunner().invoke(app, ["telesales", "audit", str(path)])
+    assert refused.exit_code == 2, refused.output
+    assert f"{path}:2: [bad_cell] `arrived_at` has no UTC offset" in refused.output
+    stated = CliRunner().invoke(app, ["telesales", "audit", str(path), "--zone", "Europe/Paris", "--json"])
+    assert stated.exit_code == 1, stated.output
+    hours = next(f for f in json.loads(stated.stdout)["findings"] if f["rule"] == "calling_hours")
+    assert hours["violations"] == 1
+
+
+def test_bad_cells_are_all_named_with_file_row_and_column_and_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "attempts.csv"
+    path.write_text(CANONICAL_HEADER
+                    + "a1,2026-03-10T11:00:00+01:00,voice_outbound,c1,oui,C1,manual\n"  # oui is a yes: fine
+                    + "a2,2026-03-10T25:00:00+01:00,voice_outbound,c2,false,C2,manual\n"
+                    + "a3,2026-03-10T11:00:00+01:00,voice_outbound,c3,peut-être,C3,manual\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["telesales", "audit", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"{path}:3: [bad_cell] `arrived_at` is not a date and time" in result.output
+    assert f"{path}:4: [bad_cell] `refused` is peut-être; expected a yes/no value" in result.output
+    assert "Traceback" not in result.output and f"{path}:2:" not in result.output
+
+
+def test_refused_written_oui_counts_as_a_refusal(tmp_path: Path) -> None:
+    path = tmp_path / "attempts.csv"
+    path.write_text(CANONICAL_HEADER
+                    + "a1,2026-03-10T11:00:00+01:00,voice_outbound,c1,oui,C1,manual\n"
+                    + "a2,2026-03-12T11:00:00+01:00,voice_outbound,c1,non,C1,manual\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["telesales", "audit", str(path), "--json"])
+    assert result.exit_code == 1, result.output
+    silence = next(f for f in json.loads(result.stdout)["findings"] if f["rule"] == "refusal_silence")
+    assert silence["violations"] == 1
+
+
+VICIDIAL = ("call_date\tphone_number_dialed\tstatus\tuser\tcampaign_id\tphone_number\tuser_group\tlead_id\n"
+            "2026-03-10 09:30:00\t0612345678\tNA\tVDAD\tPROMO\t0612345678\tG1\t7\n"
+            "2026-03-10 11:00:00\t0692123456\tNI\tagent1\tPROMO\t0692123456\tG1\t8\n"
+            "2026-03-11 11:00:00\t0692123456\tSALE\tagent1\tPROMO\t0692123456\tG1\t8\n")
+
+
+def test_the_shipped_vicidial_mapping(tmp_path: Path) -> None:
+    # 09:30 in Paris: outside the hours; the Réunion consumer (0692…: department 974 from the number)
+    # said "not interested" (NI) at 11:00 Réunion time on the 10th and was called again the next day.
+    export = tmp_path / "calls.txt"
+    export.write_text(VICIDIAL, encoding="utf-8")
+    hashed = tmp_path / "hashed.txt"
+    done = CliRunner().invoke(app, ["telesales", "hash-numbers", str(export), "-o", str(hashed),
+                                    "--column", "phone_number_dialed", "--column", "phone_number", "--salt", "s"])
+    assert done.exit_code == 0, done.output
+    assert "0612345678" not in hashed.read_text(encoding="utf-8")
+    result = CliRunner().invoke(app, ["telesales", "audit", str(hashed), "--mapping", "vicidial-call-export",
+                                      "--json"])
+    assert result.exit_code == 1, result.output
+    by_rule = {f["rule"]: f for f in json.loads(result.stdout)["findings"]}
+    assert by_rule["calling_hours"]["violations"] == 1 and by_rule["refusal_silence"]["violations"] == 1
+    assert by_rule["automated_dialing"]["verdict"] == "not_checked"  # the export has no dial mode
+
+
+def test_the_shipped_asterisk_cdr_mapping(tmp_path: Path) -> None:
+    export = tmp_path / "cdr.csv"
+    export.write_text("calldate,clid,src,dst,dcontext,channel,dstchannel,lastapp,lastdata,duration,billsec,"
+                      "disposition,amaflags,accountcode,uniqueid,userfield\n"
+                      "2026-03-10 20:15:00,x,100,0612345678,out,SIP/1,SIP/t,Dial,,30,20,ANSWERED,3,PROMO,1710.1,\n"
+                      "2026-03-10 11:00:00,x,100,0612345679,out,SIP/1,SIP/t,Dial,,30,0,NO ANSWER,3,PROMO,1710.2,\n",
+                      encoding="utf-8")
+    hashed = tmp_path / "cdr-hashed.csv"
+    assert CliRunner().invoke(app, ["telesales", "hash-numbers", str(export), "-o", str(hashed), "--column", "dst",
+                                    "--salt", "s"]).exit_code == 0
+    result = CliRunner().invoke(app, ["telesales", "audit", str(hashed), "--mapping", "asterisk-cdr", "--activity",
+                                      "promo", "--json"])
+    assert result.exit_code == 1, result.output
+    by_rule = {f["rule"]: f for f in json.loads(result.stdout)["findings"]}
+    assert by_rule["calling_hours"]["violations"] == 1  # 20:15 in Paris
+    assert by_rule["refusal_silence"]["verdict"] == "not_checked"
+
+
+def test_a_bare_date_is_not_read_as_a_utc_offset(tmp_path: Path) -> None:
+    # "2026-03-10" ends in "-10", which is not an offset: without a time and a zone it is refused
+    path = tmp_path / "attempts.csv"
+    path.write_text(CANONICAL_HEADER + "a1,2026-03-10,voice_outbound,c1,false,C1,manual\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["telesales", "audit", str(path)])
+    assert result.exit_code == 2 and f"{path}:2: [bad_cell] `arrived_at`" in result.output

@@ -136,10 +136,46 @@ def test_hash_numbers_in_a_dialer_export(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["telesales", "hash-numbers", str(export), "-o", str(hashed),
                                       "--column", "Numero", "--salt", SALT])
     assert result.exit_code == 0, result.output
-    assert "lines without a readable number: 4" in result.stdout
+    assert "1 line(s) without a readable number (no hash, no department): 4" in result.output
     lines = hashed.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "Appel;number_hash;Statut;consumer_department"
     assert lines[1] == f"A1;{hash_number('+33612345678', SALT)};OK;"
     assert lines[2] == f"A2;{hash_number('+262692112233', SALT)};OK;974"
     assert lines[3] == "A3;;OK;"
     assert _leaks(hashed.read_text(encoding="utf-8") + result.output) == set()
+
+
+def test_hash_numbers_fills_blank_departments_and_flags_what_it_cannot_place(tmp_path: Path) -> None:
+    # issue 19: the export has a department column, blank for some rows. A Réunion mobile (0692…) left
+    # blank would be audited on Paris time: it is filled with 974 from the number; a London number
+    # cannot be placed and is reported; a department given by the export is kept as it is.
+    export = tmp_path / "calls.txt"
+    export.write_text("id\tphone\tphone_number\tconsumer_department\n"
+                      "1\t0692 11 22 33\t0692 11 22 33\t\n"
+                      "2\t+44 20 7946 0958\t+44 20 7946 0958\t\n"
+                      "3\t06 12 34 56 78\t06 12 34 56 78\t67\n", encoding="utf-8")
+    hashed = tmp_path / "hashed.txt"
+    result = CliRunner().invoke(app, ["telesales", "hash-numbers", str(export), "-o", str(hashed), "--column", "phone",
+                                      "--column", "phone_number", "--salt", SALT])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in hashed.read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == ["id", "number_hash", "phone_number_hash", "consumer_department"]
+    assert rows[1] == ["1", hash_number("+262692112233", SALT), hash_number("+262692112233", SALT), "974"]
+    assert rows[2][3] == "" and rows[3][3] == "67"
+    assert "1 blank department(s) filled" in result.output
+    assert "1 line(s) with a blank department that the number cannot tell (a number abroad): 3" in result.output
+    assert _leaks(hashed.read_text(encoding="utf-8") + result.output) == set()
+
+
+def test_bloctel_lines_that_are_not_numbers_are_counted_and_reported(tmp_path: Path) -> None:
+    from tests.telesales.telesales_attempts import Call, table
+
+    from charte.io.canonical import write_parquet
+
+    attempts = tmp_path / "attempts.parquet"
+    write_parquet(table([Call("a1", "2026-03-10 11:00:00")]), attempts)
+    bloctel = tmp_path / "bloctel-2026-03-01.csv"
+    bloctel.write_text("numero\n0612345678\nnot a number\n06 98 76 54 32\n12\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["telesales", "audit", str(attempts), "--bloctel", str(bloctel), "--salt", SALT])
+    assert result.exit_code == 0, result.output
+    assert "2 line(s) are not phone numbers and were not screened against: lines 3, 5" in result.output

@@ -21,7 +21,7 @@ def flagged(result: AuditResult, rule: Rule) -> set[str]:
     return set(result.violations(rule).column("contact_id").to_pylist())
 
 
-# -- D223-8: hours and days, in the consumer's zone ---------------------------------------------------
+# -- D. 223-9: hours and days, in the consumer's zone ---------------------------------------------------
 
 def test_calling_hours_boundaries_in_winter_and_summer() -> None:
     # 2026-03-10 is a Tuesday (CET, UTC+1), 2026-07-07 a Tuesday (CEST, UTC+2)
@@ -64,11 +64,34 @@ def test_consumer_in_reunion_is_called_on_reunion_time() -> None:
     assert str(row["local_time"]) == "2026-07-07 13:30:00"
 
 
-def test_overseas_holiday_applies_to_its_own_consumers_only() -> None:
-    # 20 December: abolition of slavery in La Réunion; 2027-12-20 is a Monday
+def test_overseas_holiday_applies_to_its_own_consumers_only_when_local_holidays_are_asked_for() -> None:
+    # 20 December: abolition of slavery in La Réunion (Code du travail L3422-2, not L3133-1's list that
+    # D. 223-9 names); 2027-12-20 is a Monday. By default the national list only: not a closed day.
     calls = [Call("reunion", "2027-12-20 11:00:00", department="974", consumer="a"),
              Call("paris", "2027-12-20 11:00:00", department="75", consumer="b")]
-    assert flagged(audit(calls), Rule.CALLING_HOURS) == {"reunion"}
+    assert flagged(audit(calls), Rule.CALLING_HOURS) == set()
+    assert flagged(audit(calls, AuditSettings(local_holidays=True)), Rule.CALLING_HOURS) == {"reunion"}
+
+
+def test_alsace_moselle_good_friday_is_a_local_holiday_option() -> None:
+    # Good Friday 2026 is 3 April (Easter 5 April): a holiday in Moselle (L3134-13), not in L3133-1
+    calls = [Call("metz", "2026-04-03 11:00:00", department="57", consumer="a"),
+             Call("lyon", "2026-04-03 11:00:00", department="69", consumer="b")]
+    assert flagged(audit(calls), Rule.CALLING_HOURS) == set()
+    assert flagged(audit(calls, AuditSettings(local_holidays=True)), Rule.CALLING_HOURS) == {"metz"}
+
+
+def test_express_prior_consent_allows_calls_outside_the_hours() -> None:
+    # D. 223-9 second paragraph: a consumer who asked to be called at 21:00 (proof referenced) may be
+    calls = [Call("asked", "2026-03-10 21:00:00", consumer="a", hours_consent="proof-17"),
+             Call("not-asked", "2026-03-10 21:00:00", consumer="b")]
+    assert flagged(audit(calls), Rule.CALLING_HOURS) == {"not-asked"}
+
+
+def test_the_hours_finding_cites_the_single_article_of_the_decret() -> None:
+    result = audit([Call("a", "2026-03-10 21:00:00")])
+    reference = result.finding(Rule.CALLING_HOURS).reference
+    assert "D. 223-9" in reference and "D223-8" not in reference
 
 
 def test_hours_rule_not_in_force_before_1_march_2023() -> None:
@@ -240,3 +263,42 @@ def test_calls_before_the_decret_only_are_audited_without_error() -> None:
     assert result.finding(Rule.CALLING_HOURS).verdict is Verdict.NOT_CHECKED
     assert result.finding(Rule.CALL_FREQUENCY).verdict is Verdict.NOT_CHECKED
     assert result.finding(Rule.BLOCTEL_OPPOSITION).verdict is Verdict.NOT_CHECKED
+
+
+# -- issue 19: a stable attempt key, no guessed zones, normalised dial modes, bad cells named ----------
+
+def test_attempts_sharing_a_key_at_the_same_instant_are_refused_not_mixed() -> None:
+    # consumer a refused at 11:00; consumer b was called at the same instant under the same id: before,
+    # b's attempt picked up a's refusal and a's window. The key is required to be unique instead.
+    calls = [Call("dup", "2026-03-10 11:00:00", consumer="a", refused=True),
+             Call("dup", "2026-03-10 11:00:00", consumer="b"), Call("b2", "2026-03-11 11:00:00", consumer="b")]
+    with pytest.raises(AuditInputError, match="duplicate_attempt_key") as caught:
+        audit(calls)
+    assert "'dup' is used by 2 rows" in str(caught.value)
+
+
+def test_an_attempt_without_a_key_is_refused() -> None:
+    calls = [Call("", "2026-03-10 11:00:00", consumer="a"), Call("k", "2026-03-10 11:00:00", consumer="b")]
+    with pytest.raises(AuditInputError, match="bad_cells") as caught:
+        audit(calls)
+    assert "<table>:1: [bad_cell] `contact_id` is empty" in str(caught.value)
+
+
+def test_distinct_keys_at_the_same_instant_stay_apart() -> None:
+    calls = [Call("a1", "2026-03-10 11:00:00", consumer="a", refused=True),
+             Call("b1", "2026-03-10 11:00:00", consumer="b"), Call("b2", "2026-03-11 11:00:00", consumer="b")]
+    assert flagged(audit(calls), Rule.REFUSAL_SILENCE) == set()
+
+
+@pytest.mark.parametrize(("written", "automated"), [("Predictive", True), ("PROGRESSIVE ", True),
+                                                    ("automated message", True), (" Manual", False),
+                                                    ("preview", False)])
+def test_dial_modes_are_read_whatever_their_case_and_spaces(written: str, automated: bool) -> None:
+    result = audit([Call("a", "2026-03-10 11:00:00", dial_mode=written)])
+    assert flagged(result, Rule.AUTOMATED_DIALING) == ({"a"} if automated else set())
+
+
+def test_an_unknown_dial_mode_is_refused() -> None:
+    with pytest.raises(AuditInputError, match="bad_cells") as caught:
+        audit([Call("a", "2026-03-10 11:00:00", dial_mode="robot")])
+    assert "`dial_mode` is robot; expected one of manual" in str(caught.value)

@@ -32,7 +32,8 @@ def test_the_openapi_document_lists_every_api_operation(world: World) -> None:
         ("GET", "/api/contracts"), ("POST", "/api/contracts"), ("GET", "/api/contracts/{contract_id}"),
         ("POST", "/api/contracts/{contract_id}/facts"), ("POST", "/api/contracts/{contract_id}/settlements"),
         ("GET", "/api/contracts/{contract_id}/settlements/{period}"), ("GET", "/api/contracts/{contract_id}/register"),
-        ("GET", "/api/contracts/{contract_id}/settlements/{period}/replay")}
+        ("GET", "/api/contracts/{contract_id}/settlements/{period}/replay"),
+        ("GET", "/api/public/members"), ("GET", "/api/public/members/{siren}")}  # the public register (issue 18)
     assert "/login" not in document["paths"]  # pages are not part of the API
 
 

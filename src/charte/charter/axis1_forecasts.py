@@ -83,21 +83,25 @@ def _accuracy(ev: Evidence) -> Finding:
                        "No settled month with a forecast: accuracy cannot be measured.", REF)
     outside = [p for p, f, a in totals if not clause.band.contains(Decimal(a), f)]
     share = Decimal(len(outside)) / len(totals)
-    wape_by_horizon: dict[str, str] = {}
+    metric = clause.accuracy_metric  # the contract's accuracy measure, weighted by each month's actual volume
+    by_horizon: dict[str, str] = {}
     for horizon in clause.horizons:
-        pairs = [(a.wape, a.actual_volume) for m in ev.history for a in m.accuracy
-                 if a.horizon == horizon.name and a.wape is not None]
+        pairs = [(value, a.actual_volume) for m in ev.history for a in m.accuracy
+                 if a.horizon == horizon.name and (value := a.metric(metric)) is not None]
         weight = sum(v for _, v in pairs)
         if weight:
-            wape_by_horizon[horizon.name] = pct(sum((w * v for w, v in pairs), Decimal(0)) / weight)
+            by_horizon[horizon.name] = pct(sum((w * v for w, v in pairs), Decimal(0)) / weight)
     verdict: Verdict = "pass" if share <= OUT_OF_BAND_WARN else "warn" if share <= OUT_OF_BAND_FAIL else "fail"
-    per = ", ".join(f"{h} {w}" for h, w in wape_by_horizon.items())
+    per = ", ".join(f"{h} {w}" for h, w in by_horizon.items())
+    name = metric.upper() if metric != "bias" else "biais"
     return finding("1", "forecast_accuracy", verdict,
                    f"{len(outside)} mois sur {len(totals)} hors bande ({pct(share, 0)}) à l'horizon {reference} ; "
-                   f"WAPE par horizon : {per}.",
+                   f"{name} par horizon (forecasts.accuracy_metric) : {per}.",
                    f"{len(outside)} of {len(totals)} months outside the band ({pct(share, 0)}) at horizon "
-                   f"{reference}; WAPE by horizon: {per}.", REF,
-                   months=len(totals), months_outside=outside, share_outside=share, wape_by_horizon=wape_by_horizon,
+                   f"{reference}; {metric.upper() if metric != 'bias' else 'bias'} by horizon "
+                   f"(forecasts.accuracy_metric): {per}.", REF,
+                   months=len(totals), months_outside=outside, share_outside=share, accuracy_metric=metric,
+                   accuracy_by_horizon=by_horizon, wape_by_horizon=by_horizon if metric == "wape" else {},
                    warn_above=OUT_OF_BAND_WARN, fail_above=OUT_OF_BAND_FAIL)
 
 

@@ -8,7 +8,10 @@ Findings:
   the L442-1 II safe harbour (law table ``notice.safe_harbour_months``). At least owed passes,
   at least half warns, less fails; no exit clause warns (the law's reasonable notice applies,
   unpredictably); the contract's own ``notice_short_for_relationship`` rule is cited;
-- ``ramp_down`` — a ramp-down profile planned over the notice.
+- ``ramp_down`` — a ramp-down profile planned over the notice;
+- ``reversibility`` — the provider hands over knowledge and data at the end (``exit.reversibility``):
+  ``pass`` when the contract says so, ``warn`` when it excludes it (the client's continuity of
+  service at the end rests on it).
 """
 
 from __future__ import annotations
@@ -33,7 +36,22 @@ def findings(ev: Evidence) -> list[Finding]:
                         REF),
                 finding("7", "ramp_down", "fail", "Aucune décroissance progressive des volumes prévue.",
                         "No gradual ramp-down of volumes planned.", REF)]
-    return [_notice(ev), _ramp(ev)]
+    return [_notice(ev), _ramp(ev), _reversibility(ev)]
+
+
+def _reversibility(ev: Evidence) -> Finding:
+    clause = ev.contract.exit
+    assert clause is not None
+    if clause.reversibility:
+        return finding("7", "reversibility", "pass",
+                       "Réversibilité prévue : le prestataire transmet savoir-faire et données en fin de contrat.",
+                       "Reversibility agreed: the provider hands over knowledge and data at the end.", REF,
+                       reversibility=True)
+    return finding("7", "reversibility", "warn",
+                   "Pas de réversibilité : en fin de contrat, ni savoir-faire ni données ne sont transmis au client "
+                   "ou à son nouveau prestataire.",
+                   "No reversibility: at the end, neither knowledge nor data is handed over to the client or its next "
+                   "provider.", REF, reversibility=False)
 
 
 def _notice(ev: Evidence) -> Finding:

@@ -4,6 +4,10 @@ Findings:
 
 - ``liability_cap`` — liability capped (``fail`` without a liability clause: unlimited exposure);
   penalties capped per year (``warn`` without ``penalties_cap``);
+- ``carve_outs`` — the cases the limitation does not cover (``liability.carve_outs``): a
+  limitation never holds against gross negligence or wilful misconduct (Code civil art. 1231-3,
+  faute lourde ou dolosive); ``pass`` when both are carved out, ``warn`` when the clause omits
+  one (it would be set aside by a judge anyway, so the contract misleads);
 - ``penalties_headroom`` — over the last twelve settled months, maluses charged against the
   yearly penalties cap (share × billing of those months) and against the liability cap when
   penalties count toward it; ``warn`` from :data:`HEADROOM_WARN` of a cap used (setting).
@@ -39,7 +43,28 @@ def findings(ev: Evidence) -> list[Finding]:
                     + (f", penalties at {pct(clause.penalties_cap, 0)} a year." if clause.penalties_cap
                        else ", penalties not capped."), REF,
                     cap_months_of_billing=clause.cap_months_of_billing, cap_amount=clause.cap_amount,
-                    penalties_cap=clause.penalties_cap), _headroom(ev)]
+                    penalties_cap=clause.penalties_cap), _carve_outs(ev), _headroom(ev)]
+
+
+#: Carve-outs the law imposes on any limitation of liability (Code civil art. 1231-3).
+REQUIRED_CARVE_OUTS: Final = ("gross_negligence", "wilful_misconduct")
+
+
+def _carve_outs(ev: Evidence) -> Finding:
+    clause = ev.contract.liability
+    assert clause is not None
+    missing = [c for c in REQUIRED_CARVE_OUTS if c not in clause.carve_outs]
+    listed = ", ".join(clause.carve_outs) or "—"
+    ref = f"{REF} ; Code civil art. 1231-3"
+    if not missing:
+        return finding("8", "carve_outs", "pass", f"Exclusions de la limitation : {listed}.",
+                       f"Carved out of the limitation: {listed}.", ref, carve_outs=list(clause.carve_outs))
+    return finding("8", "carve_outs", "warn",
+                   f"La limitation ne prévoit pas d'exclure {', '.join(missing)} ; un juge l'écartera de toute façon "
+                   "en cas de faute lourde ou dolosive (exclusions écrites : " + listed + ").",
+                   f"The limitation does not carve out {', '.join(missing)}; a judge sets it aside anyway for gross "
+                   f"negligence or wilful misconduct (written carve-outs: {listed}).", ref,
+                   carve_outs=list(clause.carve_outs), missing=missing)
 
 
 def _headroom(ev: Evidence) -> Finding:

@@ -10,8 +10,14 @@ Findings:
   ``practice.staff_in_france_provider``, press accounts, not charter text);
 - ``ivr`` — observed median seconds before a person and share of calls reaching one, against the
   contract's IVR policy (``max_seconds_before_agent``; :data:`REACH_PASS` setting);
+- ``ivr_policy`` — the contract's IVR policy as written: an agent always reachable
+  (``agent_always_reachable``: ``fail`` when the contract says otherwise) and a bounded menu depth
+  (``max_menu_levels``: ``warn`` when the policy states none);
 - ``outbound_dialer`` — no automated prospecting dialer: the contract's policy (rule
-  ``automated_dialer``) and the observed dial modes of outbound attempts.
+  ``automated_dialer``) and the observed dial modes of outbound attempts;
+- ``dialing_policy`` — the outbound policy against the telephone-selling law: Bloctel screening
+  (L223-1), prior consent from 11 August 2026 (loi 2025-594), calling hours within Monday–Friday
+  10:00–13:00 and 14:00–20:00, no public holiday (D223-8): each breach ``fail``.
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ from typing import Final
 
 from charte.charter.evidence import Evidence
 from charte.charter.findings import CHARTER_2010, Finding, Verdict, finding, pct
+from charte.domain.opening_hours import OpeningHours
 from charte.domain.records import DialMode
+from charte.telesales.rules import CALLING_WEEKDAYS, CALLING_WINDOWS, LOI_2025_594
 
 EXPIRY_WARN_DAYS: Final = 90
 REACH_PASS: Final = Decimal("0.95")
@@ -31,7 +39,70 @@ REF: Final = CHARTER_2010
 
 
 def findings(ev: Evidence) -> list[Finding]:
-    return [_certifications(ev), _staff(ev), _ivr(ev), _dialer(ev)]
+    return [_certifications(ev), _staff(ev), _ivr(ev), _ivr_policy(ev), _dialer(ev), _dialing_policy(ev)]
+
+
+def _ivr_policy(ev: Evidence) -> Finding:
+    charter = ev.contract.charter_2010
+    ivr = charter.ivr if charter else None
+    if ivr is None:
+        return finding("2010", "ivr_policy", "warn", "Aucune politique de SVI au contrat.",
+                       "No IVR policy in the contract.", REF)
+    depth_fr = f"{ivr.max_menu_levels} niveau(x) de menu au plus" if ivr.max_menu_levels is not None else \
+        "profondeur de menu non bornée"
+    depth_en = f"at most {ivr.max_menu_levels} menu level(s)" if ivr.max_menu_levels is not None else \
+        "menu depth not bounded"
+    if not ivr.agent_always_reachable:
+        return finding("2010", "ivr_policy", "fail",
+                       f"Le contrat n'assure pas qu'un conseiller soit toujours joignable ({depth_fr}).",
+                       f"The contract does not ensure an agent is always reachable ({depth_en}).", REF,
+                       agent_always_reachable=False, max_menu_levels=ivr.max_menu_levels)
+    verdict: Verdict = "pass" if ivr.max_menu_levels is not None else "warn"
+    return finding("2010", "ivr_policy", verdict, f"Conseiller toujours joignable ; {depth_fr}.",
+                   f"Agent always reachable; {depth_en}.", REF, agent_always_reachable=True,
+                   max_menu_levels=ivr.max_menu_levels)
+
+
+def _outside_legal_hours(calling_hours: str) -> list[str]:
+    """Weekly spans of ``calling_hours`` outside D223-8's Monday–Friday 10:00–13:00 and 14:00–20:00, no holiday."""
+    hours = OpeningHours.parse(calling_hours)
+    legal = [(w.hour * 60 + w.minute, u.hour * 60 + u.minute) for w, u in CALLING_WINDOWS]
+    days = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+    out = [f"{days[d]} {a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
+           for d, spans in enumerate(hours.weekly) for a, b in spans
+           if d + 1 not in CALLING_WEEKDAYS or not any(lo <= a and b <= hi for lo, hi in legal)]
+    if hours.holidays is None or hours.holidays:
+        out.append("PH")
+    return out
+
+
+def _dialing_policy(ev: Evidence) -> Finding:
+    charter = ev.contract.charter_2010
+    dialing = charter.outbound_dialing if charter else None
+    ref = f"{REF} ; Code de la consommation L223-1, D223-8 ; loi 2025-594"
+    if dialing is None:
+        return finding("2010", "dialing_policy", "not_enough_data", "Aucune politique d'appels sortants au contrat.",
+                       "No outbound calling policy in the contract.", ref)
+    breaches_fr, breaches_en = [], []
+    if not dialing.bloctel_screening:
+        breaches_fr.append("pas de filtrage Bloctel (L223-1)")
+        breaches_en.append("no Bloctel screening (L223-1)")
+    if not dialing.prior_consent and ev.today >= LOI_2025_594:
+        breaches_fr.append("pas de consentement préalable, exigé depuis le 11 août 2026 (loi 2025-594)")
+        breaches_en.append("no prior consent, required since 11 August 2026 (loi 2025-594)")
+    outside = _outside_legal_hours(dialing.calling_hours)
+    if outside:
+        breaches_fr.append(f"plages d'appel hors des heures légales : {', '.join(outside)} (D223-8)")
+        breaches_en.append(f"calling hours outside the legal ones: {', '.join(outside)} (D223-8)")
+    if breaches_fr:
+        return finding("2010", "dialing_policy", "fail", "Politique d'appels sortants : " + " ; ".join(breaches_fr)
+                       + ".", "Outbound calling policy: " + "; ".join(breaches_en) + ".", ref,
+                       bloctel_screening=dialing.bloctel_screening, prior_consent=dialing.prior_consent,
+                       calling_hours=dialing.calling_hours, outside_legal_hours=outside)
+    return finding("2010", "dialing_policy", "pass",
+                   f"Filtrage Bloctel, consentement préalable, appels {dialing.calling_hours}.",
+                   f"Bloctel screening, prior consent, calls {dialing.calling_hours}.", ref,
+                   bloctel_screening=True, prior_consent=dialing.prior_consent, calling_hours=dialing.calling_hours)
 
 
 def _certifications(ev: Evidence) -> Finding:

@@ -49,6 +49,12 @@ class AccuracyRecord:
     actual_volume: int
     wape: Decimal | None
     share_in_band: Decimal | None
+    mape: Decimal | None = None
+    bias: Decimal | None = None
+
+    def metric(self, name: str) -> Decimal | None:
+        """The accuracy figure the contract names (``forecasts.accuracy_metric``: wape, mape or bias)."""
+        return {"wape": self.wape, "mape": self.mape, "bias": self.bias}[name]
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,8 @@ def month_of(document: Settlement | Mapping[str, Any]) -> SettledMonth:
         for r in doc.get("service_results", []))
     accuracy = tuple(
         AccuracyRecord(str(a["activity"]), str(a["horizon"]), Decimal(str(a["forecast_volume"])),
-                       int(a["actual_volume"]), _d(a.get("wape")), _d(a.get("share_in_band")))
+                       int(a["actual_volume"]), _d(a.get("wape")), _d(a.get("share_in_band")), _d(a.get("mape")),
+                       _d(a.get("bias")))
         for a in doc.get("forecast_accuracy", []))
     minimum = tuple(
         MinimumRecord(str(m["horizon"]), int(m["periods_under"]), Decimal(str(m["minimum"])),

@@ -156,12 +156,14 @@ def remove_import(
 def kpi_command(
     activity: Annotated[str, typer.Option(help="activity id")],
     period: Annotated[str, typer.Option(help="month, YYYY-MM")],
-    by: Annotated[str, typer.Option(help="15min | 30min | 60min | day | week | month")] = "30min",
+    by: Annotated[str, typer.Option(help="15min | 30min | 60min | day | week | month | weekday (every Monday, "
+                                         "Tuesday… of the month together) | hour (every local hour of day)")] = "30min",
     threshold: Annotated[list[int] | None, typer.Option(help="answered-within threshold in seconds (repeat)")] = None,
     short_abandon: Annotated[float, typer.Option(help="short-abandon threshold, seconds")] = 5.0,
-    service_level: Annotated[str, typer.Option(help="offered_minus_short_abandons | offered | handled")] = (
-        "offered_minus_short_abandons"),
-    organisation: Annotated[str | None, typer.Option(help="organisation (default: all)")] = None,
+    service_level: Annotated[str, typer.Option(
+        help="offered_minus_short_abandons | offered | handled | after_threshold")] = "offered_minus_short_abandons",
+    organisation: Annotated[str | None, typer.Option(
+        help="organisation whose facts to read; required when the store holds the activity for several")] = None,
     store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table | csv | parquet | json")] = (
         OutputFormat.TABLE),
@@ -186,19 +188,39 @@ def kpi_command(
         raise typer.Exit(2) from None
     minutes = {"15min": 15, "30min": 30, "60min": 60}.get(by)
     rollup = "interval" if minutes else by
-    if rollup not in ("interval", "day", "week", "month"):
-        err.print(f"[red]--by {by!r}: expected 15min, 30min, 60min, day, week or month[/]")
+    if rollup not in ("interval", "day", "week", "month", "weekday", "hour"):
+        err.print(f"[red]--by {by!r}: expected 15min, 30min, 60min, day, week, month, weekday or hour[/]")
         raise typer.Exit(2)
-    facts = FactsStore(_store_path(store))
+    root = _store_path(store)
+    if not root.is_dir():  # reading never creates a store: a mistyped --store is an error, not a new folder
+        err.print(f"[red]no facts store at {root}; expected a folder written by `charte import` (--store or "
+                  "CHARTE_FACTS)[/]", highlight=False)
+        raise typer.Exit(2)
+    facts = FactsStore(root)
+    found = _organisations(facts, activity)
+    if organisation is None and len(found) > 1:
+        err.print(f"[red]the store holds activity {activity!r} for several organisations ({', '.join(found)}); "
+                  "give --organisation: their facts are never added together[/]", highlight=False)
+        raise typer.Exit(2)
     con = duckdb_backend()
     inputs = {}
+    months: set[str] = set()
     for kind, key in (("contact_record", "records"), ("interval_report", "reports")):
         files = [str(p) for p in facts.files(kind, organisation, activity)]
         if files:
             t = read_facts(con, files)
-            inputs[key] = t.filter(t.month == str(month))
+            months |= {str(m) for m in con.to_pyarrow(t.select("month").distinct())["month"].to_pylist()}
+            selected = t.filter(t.month == str(month))
+            if con.to_pyarrow(selected.count()).as_py():
+                inputs[key] = selected
     if not inputs:
-        err.print(f"[red]no facts for activity {activity!r} in {facts.root}; import a file first[/]")
+        where = f" of organisation {organisation!r}" if organisation else ""
+        if months:
+            err.print(f"[red]no facts for activity {activity!r}{where} in {month}; months with facts: "
+                      f"{', '.join(sorted(months))}[/]", highlight=False)
+        else:
+            err.print(f"[red]no facts for activity {activity!r}{where} in {facts.root}; import a file first[/]",
+                      highlight=False)
         raise typer.Exit(1)
     result = labelled(con.to_pyarrow(kpis(**inputs, spec=spec, minutes=minutes or 30, by=rollup)),  # type: ignore[arg-type]
                       rollup)  # type: ignore[arg-type]
@@ -217,13 +239,27 @@ def kpi_command(
         _print_table(result, rollup, spec.thresholds)
 
 
+def _organisations(facts: object, activity: str) -> list[str]:
+    """Organisations whose facts hold ``activity`` (from the store's partition folders)."""
+    from urllib.parse import quote, unquote
+
+    from charte.io.facts_store import FactsStore
+
+    assert isinstance(facts, FactsStore)
+    found = {unquote(p.parent.name.split("=", 1)[1])
+             for kind in ("contact_records", "interval_reports")
+             for p in facts.root.glob(f"{kind}/organisation=*/activity={quote(activity, safe='')}")}
+    return sorted(found)
+
+
 def _print_table(result: object, rollup: str, thresholds: tuple[int, ...]) -> None:
     import pyarrow as pa
 
     assert isinstance(result, pa.Table)
     key = "interval_start_local" if rollup == "interval" else rollup
     columns = [key, "offered", "handled", "abandoned", "short_abandoned",
-               *(f"service_level_{t}s" for t in thresholds), "answer_rate", "asa_seconds", "aht_seconds", "occupancy"]
+               *(f"service_level_{t}s" for t in thresholds), "answer_rate", "abandon_rate", "abandon_rate_queued",
+               "asa_seconds", "aht_seconds", "occupancy"]
     table = Table(*columns)
     for row in result.select(columns).to_pylist():
         table.add_row(*(_cell(k, v) for k, v in row.items()))
@@ -234,5 +270,6 @@ def _cell(key: str, value: object) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.1%}" if key.startswith(("service_level", "answer_rate", "occupancy")) else f"{value:.1f}"
+        return (f"{value:.1%}" if key.startswith(("service_level", "answer_rate", "abandon_rate", "occupancy"))
+                else f"{value:.1f}")
     return str(value)

@@ -118,7 +118,8 @@ def list_command(
     key = terms.id if terms is not None else str(contract)
     if period is not None:
         _month(period, console)
-    rows = standings(terms, open_books(db, files).register().versions(key, period, kind))
+    register = open_books(db, files).register()
+    rows = standings(terms, register.versions(key, period, kind), register)
     if as_json:
         sys.stdout.write(json.dumps([{**r.submission.payload(), "standing": r.standing, "detail": r.detail,
                                       "deadline": r.deadline} for r in rows], indent=1, ensure_ascii=False) + "\n")

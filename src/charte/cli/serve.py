@@ -16,8 +16,8 @@ import typer
 from rich.console import Console
 
 from charte.cli.app import app
+from charte.cli.observatory import publish_all
 from charte.demo.run import DEFAULT_MONTH, default_contract_path, run_demo
-from charte.observatory import DeclarationStore, DisclosureRules, barometer_of_folder
 from charte.observatory.demo_population import write_demo
 from charte.web import WebSettings, create_app
 from charte.web.demo_tenants import seed_demo
@@ -42,9 +42,9 @@ def serve_command(
     web = create_app(settings)
     observatory = observatory_folder(folder)
     if not (observatory / "members.json").exists():
-        with console.status("Observatory: demo population of members, barometer with disclosure control…"):
+        with console.status("Observatory: demo population of members, barometers with disclosure control…"):
             write_demo(observatory)
-            barometer_of_folder(observatory, DeclarationStore(observatory).latest(), DisclosureRules())
+            publish_all(observatory)
     tenants = seed_demo(web.state.sessions, folder, contract_text=default_contract_path().read_text("utf-8"),
                         demo_dir=demo.out_dir, period=str(DEFAULT_MONTH) if settle_demo else None)
     console.print(f"charte on [bold]http://{host}:{port}/[/bold]  (data: {folder}, database: "

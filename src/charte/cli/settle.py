@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,11 @@ def _money(value: object) -> str:
     return f"{value:,.2f}"
 
 
+def _exact(value: Decimal) -> str:
+    """Significant decimals (2 to 6), so quantity × unit price is the amount."""
+    return f"{value:,.{min(6, max(2, -value.normalize().as_tuple().exponent))}f}"  # type: ignore[operator]
+
+
 def settlement_table(settlement: Settlement, lang: Language = "en", *, explanations: bool = True) -> Table:
     """The invoice lines and totals as a Rich table (explanations under each line)."""
     table = Table(title=f"Settlement {settlement.contract} — {settlement.period}", show_lines=explanations)
@@ -34,7 +40,7 @@ def settlement_table(settlement: Settlement, lang: Language = "en", *, explanati
         if explanations:
             label += f"\n[italic]{escape(explain(line, lang))}[/italic]"
         style = "red" if line.amount < 0 else ""
-        table.add_row(str(line.number), label, f"{line.quantity:,.2f}", line.unit, f"{line.unit_price:,.4f}",
+        table.add_row(str(line.number), label, _exact(line.quantity), line.unit, _exact(line.unit_price),
                       f"[{style}]{_money(line.amount)}[/]" if style else _money(line.amount))
     ht, ttc = _money(settlement.total_excluding_vat), _money(settlement.total_including_vat)
     table.add_row("", "[bold]Total excluding VAT[/bold]", "", "", "", f"[bold]{ht}[/]")

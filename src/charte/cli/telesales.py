@@ -4,6 +4,7 @@ Also ``charte telesales hash-list`` (keep a Bloctel list as hashes) and ``hash-n
 phone numbers of a dialer export before it is imported).
 """
 
+
 from __future__ import annotations
 
 import json
@@ -24,6 +25,36 @@ if TYPE_CHECKING:
 telesales_app = typer.Typer(help="Outbound campaigns audited against the telephone-selling rules.",
                             no_args_is_help=True)
 app.add_typer(telesales_app, name="telesales")
+
+ATTEMPTS_FORMAT = """
+The attempts file: one row per dialed attempt, Parquet or CSV, canonical
+columns — or any export with --mapping (shipped: vicidial-call-export,
+asterisk-cdr; hash its numbers first with `charte telesales hash-numbers`).
+
+\b
+contact_id       required; the attempt's own stable key, unique
+                 (empty or repeated keys are refused)
+arrived_at       required; dial time, ISO 8601 with its UTC offset
+                 (2026-03-10T09:30:00+01:00) or Parquet TIMESTAMPTZ;
+                 a time without offset needs --zone (never read as UTC)
+channel          voice_outbound (other rows are left out)
+consumer_hash    salted hash of the consumer (frequency, refusals)
+number_hash      salted hash of the dialed number (Bloctel)
+consumer_department  01..95, 2A, 2B, 971..978, 986..988, RE, YT…:
+                 the consumer's zone and holidays (empty: metropolitan)
+refused          yes/no, true/false, 1/0, oui/non: refused further calls
+consent_ref      prior consent to prospecting (loi 2025-594)
+hours_consent_ref  express prior consent to calls outside the hours
+                 and days (D. 223-9, second paragraph)
+dial_mode        manual, preview, progressive, predictive or
+                 automated_message (any case, spaces, dashes)
+campaign, team, professional: text; contract_in_progress: yes/no
+
+\b
+Exit codes: 0 every checked rule conforms; 1 violations found;
+2 bad input (file, mapping, list, or bad cells reported as
+file:row: `column` …): nothing was audited.
+"""
 
 SALT_HELP = "secret salt of the number hashes (default $CHARTE_NUMBER_SALT); never printed or stored"
 
@@ -70,7 +101,19 @@ def _contract_settings(path: Path, lists: tuple[BloctelList, ...]) -> AuditSetti
     return settings_for_policy(policy, loaded.law_overrides, lists)
 
 
-@telesales_app.command("audit")
+def _zone_name(zone: str | None) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if zone is None:
+        return None
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _fail(f"--zone {zone!r} is not a time zone; expected e.g. Europe/Paris") from None
+    return zone
+
+
+@telesales_app.command("audit", epilog=ATTEMPTS_FORMAT)
 def audit_command(
     files: Annotated[list[Path], typer.Argument(help="outbound attempt records (canonical Parquet/CSV, or any "
                                                      "export with --mapping)")],
@@ -87,8 +130,22 @@ def audit_command(
                                                                        "violations.parquet, totals.csv")] = None,
     csv: Annotated[bool, typer.Option("--csv", help="violations as CSV instead of Parquet")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print the findings as JSON")] = False,
+    zone: Annotated[str | None, typer.Option(help="time zone of attempt times written without a UTC offset, "
+                                                  "e.g. Europe/Paris (without it such times are refused)")] = None,
+    local_holidays: Annotated[bool, typer.Option(
+        "--local-holidays/--national-holidays",
+        help="also treat the consumer's local public holidays as closed days (Alsace-Moselle: Good Friday, "
+             "26 December; overseas: abolition of slavery). D. 223-9 names only Code du travail L3133-1's "
+             "national list, the default")] = False,
 ) -> None:
-    """Check every outbound attempt against the rules in force on its date; exit 1 if any rule is violated."""
+    """Check every outbound attempt against the rules in force on its date.
+
+    Exit 0 when every checked rule conforms, 1 when violations are found, 2 on bad input.
+    """
+    import dataclasses
+
+    import duckdb
+
     from charte.io.contract_yaml import ContractInvalid
     from charte.telesales.audit import AuditInputError, AuditSettings, Verdict, audit_files
     from charte.telesales.bloctel import load_bloctel_list
@@ -101,6 +158,13 @@ def audit_command(
     try:
         lists = tuple(load_bloctel_list(p, secret, _date(bloctel_date, "--bloctel-date")) for p in lists_given)
         settings = _contract_settings(contract, lists) if contract else AuditSettings(bloctel_lists=lists)
+        settings = dataclasses.replace(settings, input_zone=_zone_name(zone), local_holidays=local_holidays)
+        for listed in lists:
+            if listed.rejected_lines:
+                lines = ", ".join(map(str, listed.rejected_lines[:20]))
+                more = f" and {len(listed.rejected_lines) - 20} more" if len(listed.rejected_lines) > 20 else ""
+                typer.echo(f"{listed.source}: {len(listed.rejected_lines):,} line(s) are not phone numbers and were "
+                           f"not screened against: lines {lines}{more}", err=True)
         with tempfile.TemporaryDirectory(prefix="charte-telesales-") as tmp:
             paths = _imported(files, mapping, activity, Path(tmp)) if mapping else list(files)
             if not paths:
@@ -109,7 +173,7 @@ def audit_command(
             written = write_report(result, output, settings, "csv" if csv else "parquet") if output else []
             text = json.dumps(findings_payload(result, settings), indent=2, ensure_ascii=False) if as_json \
                 else render_text(result)
-    except (AuditInputError, ContractInvalid, ValueError, OSError) as exc:
+    except (AuditInputError, ContractInvalid, ValueError, OSError, duckdb.Error) as exc:
         raise _fail(str(exc)) from None
     typer.echo(text)
     for path in written:
@@ -141,17 +205,33 @@ def hash_list_command(
 def hash_numbers_command(
     source: Annotated[Path, typer.Argument(help="dialer export (CSV) with phone numbers in clear")],
     output: Annotated[Path, typer.Option("--output", "-o", help="the same CSV with `number_hash` instead")],
-    column: Annotated[str, typer.Option(help="column holding the phone number")],
+    column: Annotated[list[str], typer.Option(help="column holding the dialed number; repeat for other columns "
+                                                   "holding numbers in clear (hashed as <column>_hash)")],
     salt: Annotated[str | None, typer.Option(help=SALT_HELP, show_default=False)] = None,
     encoding: Annotated[str, typer.Option(help="encoding of the export (utf-8, cp1252…)")] = "utf-8",
 ) -> None:
-    """Hash the phone numbers of an export before it is imported or audited; adds `consumer_department`."""
+    """Hash the phone numbers of an export before it is imported or audited.
+
+    The number column becomes `number_hash`; `consumer_department` is added from the number when the
+    export has none, and filled from the number where the export's own column is blank. Rows whose
+    number cannot be read, or whose territory cannot be told from it (a number abroad), are listed:
+    give their department by hand. Further `--column` options name other columns holding numbers in
+    clear (a dialer's `phone_number`, `alt_phone`): each is hashed too, as `<column>_hash`.
+    """
     from charte.telesales.bloctel import hash_numbers_file
 
     try:
-        done = hash_numbers_file(source, output, column, salt or os.environ.get("CHARTE_NUMBER_SALT", ""),
-                                 encoding=encoding)
+        done = hash_numbers_file(source, output, column[0], salt or os.environ.get("CHARTE_NUMBER_SALT", ""),
+                                 encoding=encoding, also=tuple(column[1:]))
     except (ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
-    bad = f"; lines without a readable number: {', '.join(map(str, done.bad_numbers[:20]))}" if done.bad_numbers else ""
-    typer.echo(f"{output}: {done.rows:,} rows, numbers hashed{bad}")
+    typer.echo(f"{output}: {done.rows:,} rows, numbers hashed; {done.departments_filled:,} blank department(s) "
+               "filled from the number")
+    if done.bad_numbers:
+        typer.echo(f"{len(done.bad_numbers):,} line(s) without a readable number (no hash, no department): "
+                   f"{', '.join(map(str, done.bad_numbers[:20]))}", err=True)
+    if done.unplaced:
+        typer.echo(f"{len(done.unplaced):,} line(s) with a blank department that the number cannot tell (a number "
+                   f"abroad): {', '.join(map(str, done.unplaced[:20]))}; fill `consumer_department` by hand",
+                   err=True)
+

@@ -7,10 +7,11 @@ Examples::
     24/7
 
 Rules are separated by ``;``. A rule is a day selector (``Mo``, ``Mo-Fr``, ``Mo,We,Fr``,
-``PH`` for public holidays) followed by comma-separated ``HH:MM-HH:MM`` spans (``24:00``
-allowed as an end) or ``off``. A later rule for the same day replaces an earlier one, as in
-OSM. Opening hours are local wall times: on a 23-hour day a span over 02:00–03:00 is one
-hour shorter in real time, on a 25-hour day one hour longer.
+``PH`` for public holidays; ranges may wrap, ``Su-Th``) followed by comma-separated
+``HH:MM-HH:MM`` spans (an end of ``24:00`` or ``00:00`` is midnight) or ``off``. A later
+rule for the same day replaces an earlier one, as in OSM. Opening hours are local wall
+times: on a 23-hour day a span over 02:00–03:00 is one hour shorter in real time, on a
+25-hour day one hour longer.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ def _parse_spans(text: str) -> list[Span]:
         if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
             raise OpeningHoursError(f"{raw.strip()!r} has an impossible time")
         start, end = h1 * 60 + m1, h2 * 60 + m2
+        if end == 0:  # "18:00-00:00": open until midnight, as "18:00-24:00"
+            end = 1440
         if end <= start:
             raise OpeningHoursError(f"{raw.strip()!r} ends before it starts (spans past midnight are not supported)")
         spans.append((start, end))

@@ -85,6 +85,9 @@ CONTACT_RECORD: Final[tuple[FieldSpec, ...]] = (
     FieldSpec("consumer_hash", "string", False, "outbound: salted hash of the consumer (never the number in clear)"),
     FieldSpec("refused", "boolean", False, "outbound: the consumer refused further calls"),
     FieldSpec("consent_ref", "string", False, "outbound: reference of the consumer's prior consent"),
+    FieldSpec("hours_consent_ref", "string", False,
+              "outbound: reference of the consumer's express prior consent to calls outside the legal hours and "
+              "days (Code de la consommation D. 223-9, second paragraph)"),
     # outbound, telephone-selling audit (charte.telesales)
     FieldSpec("number_hash", "string", False,
               "outbound: salted hash of the dialed number in E.164 (charte.telesales.bloctel.hash_number)"),

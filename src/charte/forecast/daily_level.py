@@ -23,6 +23,17 @@ of simple exponential smoothing, applied to weeks already cleaned of weekday and
 effects. The spread of a forecast day total adds the day noise and the robust spread of the
 week-to-week level changes (a local-level model's one-step error).
 
+**Level shifts.** Smoothing alone follows a lasting shift slowly (with a 2-week half-life, a
++25 % step is still −14 % two weeks later). So the latest weeks are tested for a change of
+regime: for each candidate start among the last ``shift_lookback_weeks`` weeks, the mean level
+since then is compared with the smoothed level before it; when the gap exceeds
+``shift_threshold_sd`` standard deviations of that difference (week-to-week spread, a robust
+estimate from the level changes) and is material (at least ``shift_min_change``, 12 %: smaller
+drifts are followed well enough by the smoothing, and a short history's spread can be
+deceptively small), the level restarts from the weeks of the new regime only —
+the intervention approach of Box & Tiao (1975) reduced to its simplest detector. The week of
+the shift itself cannot be foreseen (the forecast is issued before it); the weeks after it are.
+
 Defaults are generic choices stated here, not values searched on one series.
 """
 
@@ -49,6 +60,9 @@ class DailyLevelSettings:
     max_weeks: int = 26
     huber_k: float = 2.0
     iterations: int = 6
+    shift_lookback_weeks: int = 4
+    shift_threshold_sd: float = 3.0
+    shift_min_change: float = 0.12
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +154,40 @@ def fit_daily_level(history: IntervalHistory, calendar: PlanningCalendar,
     seen = np.array([any(d.weekday() == k for d in days) for k in range(7)])
     beta, scale = _robust_fit(X, y, 0.5 ** (age / settings.weekday_half_life_weeks), n_weeks=n_weeks, seen=seen,
                               priors=calendar.feature_priors(), settings=settings)
-    week_days = np.array([sum(1 for d in days if d - timedelta(days=d.weekday()) == w) for w in weeks])
+    week_days = np.array([sum(1 for d in days if d - timedelta(days=d.weekday()) == w) for w in weeks], dtype=float)
     week_age = np.array([(weeks[-1] - w).days / 7.0 for w in weeks])
-    weight = week_days * 0.5 ** (week_age / settings.level_half_life_weeks)
-    level = float((beta[:n_weeks] * weight).sum() / weight.sum())
-    steps = np.diff(beta[:n_weeks])
+    levels = beta[:n_weeks]
+    steps = np.diff(levels)
     level_sd = 1.4826 * float(np.median(np.abs(steps - np.median(steps)))) if len(steps) >= 3 else scale
+    start = regime_start(levels, week_days, week_age, level_sd, settings)
+    weight = week_days[start:] * 0.5 ** (week_age[start:] / settings.level_half_life_weeks)
+    level = float((levels[start:] * weight).sum() / weight.sum())
+    # the residual spread is in-sample: a week level, the weekday factors and the effects were fitted on
+    # the same days, so it is scaled by n / (n − parameters) (the usual unbiased residual variance)
+    parameters = n_weeks + int(seen.sum()) - 1 + len(calendar.feature_names())
+    residual_sd = scale * float(np.sqrt(len(y) / max(len(y) - parameters, 1)))
     return DailyLevelFit(level, beta[n_weeks:n_weeks + 7], beta[n_weeks + 7:], calendar.feature_names(),
-                         scale, level_sd, calendar)
+                         residual_sd, level_sd, calendar)
+
+
+def regime_start(levels: FloatArray, week_days: FloatArray, week_age: FloatArray, step_sd: float,
+                 settings: DailyLevelSettings) -> int:
+    """Index of the first week of the current level regime (0 when no shift is detected).
+
+    Week levels wander with a week-to-week spread ``step_sd / √2`` (the spread of one week
+    around the local level). For a candidate start ``c`` the gap between the mean of weeks
+    ``c…`` (m weeks) and the smoothed level before ``c`` (effective n weeks) has a standard
+    deviation ``σ·√(1/m + 1/n)``; the strongest candidate beyond ``shift_threshold_sd`` wins.
+    """
+    n = len(levels)
+    sigma = max(step_sd / np.sqrt(2.0), 1e-6)
+    best, start = settings.shift_threshold_sd, 0
+    for c in range(max(2, n - settings.shift_lookback_weeks), n):
+        w = week_days[:c] * 0.5 ** ((week_age[:c] - week_age[c - 1]) / settings.level_half_life_weeks)
+        before = float((levels[:c] * w).sum() / w.sum())
+        effective = float(w.sum() ** 2 / (w**2).sum())
+        after = float((levels[c:] * week_days[c:]).sum() / week_days[c:].sum())
+        z = abs(after - before) / (sigma * np.sqrt(1.0 / (n - c) + 1.0 / max(effective, 1.0)))
+        if z > best and abs(np.expm1(after - before)) >= settings.shift_min_change:
+            best, start = z, c
+    return start

@@ -9,7 +9,9 @@ Accuracy measures (over all scored intervals; ``y`` actual, ``f`` forecast):
   the origin (Hyndman & Koehler 2006, with a weekly season); undefined (NaN) when that
   history repeats itself exactly (s = 0);
 * **daily-total WAPE** = Σ_days |Σf − Σy| / Σy — what a day-level commitment is judged on;
-* **share off by more than 10 %** — intervals where |f − y| > 10 % of y (or f > 0 when y = 0).
+* **share off by more than 10 %** — intervals where |f − y| > 10 % of y (or f > 0 when y = 0);
+* **coverage** — share of scored intervals whose actual lies within the method's 80 % prediction
+  interval (NaN for a method that gives none): an honest interval covers close to 80 %.
 
 Rolling origin (Tashman 2000): for each of the last ``origins`` weeks of the history, the
 forecast is issued at the end of the previous week for the working days of that week (5
@@ -21,14 +23,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
 from numpy.typing import NDArray
 
 from charte.forecast.history import HistoryError, IntervalHistory
-from charte.forecast.methods import Method
+from charte.forecast.methods import Forecast, Method
 from charte.forecast.special_days import PlanningCalendar
 
 FloatArray = NDArray[np.float64]
@@ -71,6 +73,7 @@ class Scores:
     share_off_10pct: float
     seconds_per_origin: float
     intervals: int
+    coverage: float = float("nan")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +95,23 @@ def week_days(origin: date, calendar: PlanningCalendar) -> list[date]:
 def forecasts_at(history: IntervalHistory, origin: date, methods: Mapping[str, Method],
                  calendar: PlanningCalendar) -> dict[str, tuple[FloatArray, float]]:
     """Each method's forecast of the week starting ``origin``, made from the past only, and its seconds."""
+    return {name: (result[0], result[2]) for name, result in _forecasts(history, origin, methods, calendar).items()}
+
+
+def _forecasts(history: IntervalHistory, origin: date, methods: Mapping[str, Method], calendar: PlanningCalendar
+               ) -> dict[str, tuple[FloatArray, FloatArray | None, float]]:
+    """(point, interval stacked as [lower, upper] or None, seconds) per method."""
     past = history.before(origin)
     days = week_days(origin, calendar)
-    out: dict[str, tuple[FloatArray, float]] = {}
+    out: dict[str, tuple[FloatArray, FloatArray | None, float]] = {}
     for name, method in methods.items():
         start = time.perf_counter()
-        forecast = np.asarray(method(past, days, calendar), dtype=float)
-        out[name] = (forecast, time.perf_counter() - start)
+        result = method(past, days, calendar)
+        spent = time.perf_counter() - start
+        if isinstance(result, Forecast):
+            out[name] = (result.point, np.stack([result.lower, result.upper]), spent)
+        else:
+            out[name] = (np.asarray(result, dtype=float), None, spent)
     return out
 
 
@@ -109,18 +122,29 @@ def rolling_origin(history: IntervalHistory, methods: Mapping[str, Method], cale
     actual: list[FloatArray] = []
     scale: list[float] = []
     predicted: dict[str, list[FloatArray]] = {name: [] for name in methods}
+    inside: dict[str, list[FloatArray] | None] = {name: [] for name in methods}
     seconds: dict[str, float] = dict.fromkeys(methods, 0.0)
     for origin in starts:
         days = week_days(origin, calendar)
         scored = [i for i, d in enumerate(days) if history.row(d) is not None]
         actual.extend(_rows(history, [days[i] for i in scored]))
         scale.extend([seasonal_naive_scale(history.before(origin))] * len(scored))
-        for name, (forecast, spent) in forecasts_at(history, origin, methods, calendar).items():
+        truth = _rows(history, [days[i] for i in scored])
+        for name, (forecast, band, spent) in _forecasts(history, origin, methods, calendar).items():
             predicted[name].extend(forecast[scored])
             seconds[name] += spent
+            held = inside[name]
+            if band is None or held is None:
+                inside[name] = None
+            else:
+                held.extend((row >= band[0, i]) & (row <= band[1, i]) for i, row in zip(scored, truth, strict=True))
     y = np.array(actual)
     s = np.array(scale)[:, None]
-    scores = {name: _scores(y, np.array(rows), s, seconds[name] / len(starts)) for name, rows in predicted.items()}
+    scores = {}
+    for name, rows in predicted.items():
+        held = inside[name]
+        coverage = float(np.mean(np.array(held))) if held else float("nan")
+        scores[name] = replace(_scores(y, np.array(rows), s, seconds[name] / len(starts)), coverage=coverage)
     return Evaluation(tuple(starts), scores)
 
 
@@ -137,9 +161,10 @@ def _scores(y: FloatArray, f: FloatArray, scale: FloatArray, seconds: float) -> 
 
 def format_table(evaluation: Evaluation) -> str:
     """A Markdown table of the scores, best WAPE first."""
-    lines = ["| method | WAPE | bias | MASE | daily WAPE | share >10% off | s/origin |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| method | WAPE | bias | 80% interval coverage | MASE | daily WAPE | share >10% off | s/origin |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, s in sorted(evaluation.scores.items(), key=lambda item: item[1].wape):
-        lines.append(f"| {name} | {s.wape:.4f} | {s.bias:+.2%} | {s.mase:.3f} | {s.daily_wape:.4f} "
+        coverage = "—" if np.isnan(s.coverage) else f"{s.coverage:.1%}"
+        lines.append(f"| {name} | {s.wape:.4f} | {s.bias:+.2%} | {coverage} | {s.mase:.3f} | {s.daily_wape:.4f} "
                      f"| {s.share_off_10pct:.1%} | {s.seconds_per_origin:.3f} |")
     return "\n".join(lines)

@@ -13,7 +13,9 @@ spread of that weekday's daily shares) and ``B`` the squared distance between th
 and pooled profiles. A weekday whose shape really differs (B ≫ V) keeps its own profile;
 one that differs only by noise is pulled to the pooled one (Efron & Morris 1975).
 
-The per-slot relative spread of the shares is kept for prediction intervals.
+The per-slot relative spread of the shares is kept for prediction intervals, less the part a
+multinomial draw of each day's total already explains (``p(1 − p)/N``): the forecast's
+interval adds Poisson noise itself, and counting it twice made the band too wide.
 """
 
 from __future__ import annotations
@@ -31,8 +33,13 @@ FloatArray = NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class ProfileSettings:
-    weeks: int = 8
-    half_life_weeks: float = 4.0
+    """How much history shapes the profile: the intraday shape of a contact center changes slowly
+    (Brown et al. 2005 and Weinberg et al. 2007 model it as stable within a season), while one
+    slot's share of one day carries Poisson noise of 1/√count; half a year of days, with a
+    quarter's half-life, lets the shape evolve with the seasons and averages the noise away."""
+
+    weeks: int = 26
+    half_life_weeks: float = 13.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +64,7 @@ def intraday_profile(history: IntervalHistory, weekday: int,
     pooled = _weighted_mean(shares, weight)
     mine = np.array([d.weekday() == weekday for d in days])
     if not mine.any():
-        return IntradayProfile(pooled, _relative_sd(shares, weight, pooled), 1.0)
+        return IntradayProfile(pooled, _relative_sd(shares, weight, pooled, totals[keep]), 1.0)
     own = _weighted_mean(shares[mine], weight[mine])
     w = weight[mine]
     effective_n = w.sum() ** 2 / (w**2).sum()
@@ -66,11 +73,15 @@ def intraday_profile(history: IntervalHistory, weekday: int,
     s = within / (within + max(between - within, 0.0)) if within > 0 else 0.0
     profile = (1.0 - s) * own + s * pooled
     profile = profile / profile.sum()
-    return IntradayProfile(profile, _relative_sd(shares[mine], w, profile), s)
+    return IntradayProfile(profile, _relative_sd(shares[mine], w, profile, totals[keep][mine]), s)
 
 
-def _relative_sd(shares: FloatArray, weight: FloatArray, profile: FloatArray) -> FloatArray:
+def _relative_sd(shares: FloatArray, weight: FloatArray, profile: FloatArray,
+                 totals: FloatArray | None = None) -> FloatArray:
     variance = (((shares - profile) ** 2) * weight[:, None]).sum(axis=0) / weight.sum()
+    if totals is not None:
+        sampling = ((profile * (1.0 - profile))[None, :] / totals[:, None] * weight[:, None]).sum(axis=0) / weight.sum()
+        variance = np.maximum(variance - sampling, 0.0)
     return np.asarray(np.sqrt(variance) / np.maximum(profile, 1e-12), dtype=float)
 
 

@@ -17,20 +17,24 @@ Baselines (what planners commonly use, Ibrahim et al. 2016):
 
 The planning forecaster (:func:`planning_forecast`) multiplies the daily model of
 :mod:`charte.forecast.daily_level` (recent level × weekday × calendar effects, robust) by
-the shrunk weekday profile of :mod:`charte.forecast.intraday_profile`; its prediction
-interval combines the daily log-scale spread, the profile spread and Poisson noise:
-``var = f + f² (σ_day² + σ_level² + σ_slot²)``, normal quantiles, floored at 0.
+the shrunk weekday profile of :mod:`charte.forecast.intraday_profile`; only working days
+of the calendar (working week, not closed) feed either, and a weekday's slots outside its
+hours are forecast 0. Its prediction interval combines the daily log-scale spread, the
+profile spread and Poisson noise, ``var = f + f² (σ_day² + σ_level² + σ_slot²)``, as the
+quantiles of the negative binomial (gamma–Poisson) count with that mean and variance: counts
+are skewed to the right, so a symmetric normal band is too low at the bottom and too tight at
+the top. Coverage is measured in rolling origin by ``benchmarks/forecast/bank_calls_2003.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from statistics import NormalDist
+from datetime import date, timedelta
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.stats import nbinom
 
 from charte.forecast.daily_level import DailyLevelSettings, fit_daily_level
 from charte.forecast.history import HistoryError, IntervalHistory
@@ -38,7 +42,7 @@ from charte.forecast.intraday_profile import ProfileSettings, profiles_for
 from charte.forecast.special_days import PlanningCalendar
 
 FloatArray = NDArray[np.float64]
-Method = Callable[[IntervalHistory, Sequence[date], PlanningCalendar], FloatArray]
+Method = Callable[[IntervalHistory, Sequence[date], PlanningCalendar], "FloatArray | Forecast"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,7 @@ def daily_mean_profile(history: IntervalHistory, days: Sequence[date], calendar:
     return np.array(out)
 
 
-def mstl_autoets(history: IntervalHistory, days: Sequence[date], calendar: PlanningCalendar) -> FloatArray:
+def mstl_autoets(history: IntervalHistory, days: Sequence[date], calendar: PlanningCalendar) -> Forecast:
     """statsforecast MSTL (seasons: one day, one 5-day week) + AutoETS trend, positional.
 
     Needs the ``dev`` extra (statsforecast pins pandas below 3). Uses the STL speed-up
@@ -105,34 +109,108 @@ def mstl_autoets(history: IntervalHistory, days: Sequence[date], calendar: Plann
     model = MSTL(season_length=[slots, 5 * slots], trend_forecaster=AutoETS(model="ZZN"),
                  stl_kwargs={"seasonal_jump": 2, "trend_jump": 50, "low_pass_jump": 20})
     model = model.fit(series)
-    mean = np.asarray(model.predict(h=slots * len(days))["mean"], dtype=float)
-    return np.asarray(np.maximum(mean.reshape(len(days), slots), 0.0), dtype=float)
+    predicted = model.predict(h=slots * len(days), level=[80])
+
+    def shaped(key: str) -> FloatArray:
+        return np.asarray(np.maximum(np.asarray(predicted[key], dtype=float).reshape(len(days), slots), 0.0))
+
+    return Forecast(tuple(days), shaped("mean"), shaped("lo-80"), shaped("hi-80"), 0.8, history.minutes)
+
+
+def with_empirical_interval(method: Method, *, weeks: int = 8, coverage: float = 0.8) -> Method:
+    """``method`` with an 80 % interval from its own recent errors (empirical prediction intervals,
+    Williams & Goodman 1971): at each origin the method is re-run on each of the ``weeks`` weeks
+    before it (each from its own past), and the 10th and 90th percentiles of actual ÷ forecast over
+    those slots scale the new forecast. A baseline so gets an interval as honest as its errors."""
+
+    def wrapped(history: IntervalHistory, days: Sequence[date], calendar: PlanningCalendar) -> Forecast:
+        point = _point(method(history, days, calendar))
+        ratios: list[FloatArray] = []
+        if history.days:
+            last_monday = history.days[-1] - timedelta(days=history.days[-1].weekday())
+            for k in range(weeks):
+                origin = last_monday - timedelta(weeks=k)
+                past_days = [d for d in (origin + timedelta(days=j) for j in range(7))
+                             if calendar.is_working(d) and history.row(d) is not None]
+                past = history.before(origin)
+                if not past_days or len(past.days) < 25:
+                    continue
+                try:
+                    guess = _point(method(past, past_days, calendar))
+                except HistoryError:
+                    continue
+                actual = np.array([history.row(d) for d in past_days])
+                keep = guess > 0
+                ratios.append(actual[keep] / guess[keep])
+        if not ratios:
+            return Forecast(tuple(days), point, point, point, coverage, history.minutes)
+        pooled = np.concatenate(ratios)
+        tail = (1.0 - coverage) / 2.0
+        low, high = np.quantile(pooled, [tail, 1.0 - tail])
+        return Forecast(tuple(days), point, point * low, point * high, coverage, history.minutes)
+
+    return wrapped
+
+
+def _point(result: FloatArray | Forecast) -> FloatArray:
+    return result.point if isinstance(result, Forecast) else np.asarray(result, dtype=float)
+
+
+def working_history(history: IntervalHistory, calendar: PlanningCalendar) -> IntervalHistory:
+    """The history on the calendar's working days only: days not worked (weekends of a Monday–Friday
+    week, public holidays, closures) never feed the daily level nor the intraday profile."""
+    closed = frozenset(d for d in history.days if not calendar.is_working(d))
+    return history.without(closed) if closed else history
 
 
 def planning_forecast(history: IntervalHistory, days: Sequence[date], calendar: PlanningCalendar, *,
                       daily: DailyLevelSettings | None = None, profile: ProfileSettings | None = None,
                       coverage: float = 0.8) -> Forecast:
-    """The planning forecast of ``days`` from ``history`` (module docstring): closed days get 0."""
+    """The planning forecast of ``days`` from ``history`` (module docstring): closed days and slots get 0."""
+    history = working_history(history, calendar)
     fit = fit_daily_level(history, calendar, daily or DailyLevelSettings())
     totals = fit.predict(days)
     profiles = profiles_for(history, list(days), profile or ProfileSettings())
-    point = np.array([t * profiles[d.weekday()].shares for t, d in zip(totals, days, strict=True)])
+    masks = {k: calendar.open_mask(k, history.minutes, history.slots) for k in profiles}
+    shares = {k: _masked(p.shares, masks[k]) for k, p in profiles.items()}
+    point = np.array([t * shares[d.weekday()] for t, d in zip(totals, days, strict=True)])
     relative = np.array([profiles[d.weekday()].relative_sd for d in days])
-    sd = np.sqrt(point + point**2 * (fit.forecast_sd**2 + relative**2))
-    z = NormalDist().inv_cdf(0.5 + coverage / 2.0)
+    dispersion = fit.forecast_sd**2 + relative**2  # squared coefficient of variation beyond Poisson
+    lower, upper = _count_interval(point, dispersion, coverage)
     open_day = np.array([calendar.is_working(d) for d in days], dtype=float)[:, None]
-    return Forecast(tuple(days), point * open_day, np.maximum(point - z * sd, 0.0) * open_day,
-                    (point + z * sd) * open_day, coverage, history.minutes)
+    return Forecast(tuple(days), point * open_day, lower * open_day, upper * open_day, coverage, history.minutes)
+
+
+def _masked(shares: FloatArray, mask: NDArray[np.bool_]) -> FloatArray:
+    kept = np.where(mask, shares, 0.0)
+    total = kept.sum()
+    return np.asarray(kept / total if total > 0 else kept, dtype=float)
+
+
+def _count_interval(mean: FloatArray, dispersion: FloatArray, coverage: float) -> tuple[FloatArray, FloatArray]:
+    """Central interval of a gamma–Poisson count: mean ``m``, variance ``m + m²·d`` (negative binomial
+    with size ``1/d``), its bounds whole contacts (the distribution's quantiles); 0 when ``m`` is 0."""
+    d = np.maximum(dispersion, 1e-9)
+    size = 1.0 / d
+    p = size / (size + np.maximum(mean, 1e-12))
+    tail = (1.0 - coverage) / 2.0
+    lower = nbinom.ppf(tail, size, p)
+    upper = nbinom.ppf(1.0 - tail, size, p)
+    zero = mean <= 0
+    return (np.where(zero, 0.0, lower).astype(float), np.where(zero, 0.0, upper).astype(float))
 
 
 def planning_method(history: IntervalHistory, days: Sequence[date], calendar: PlanningCalendar) -> FloatArray:
     return planning_forecast(history, days, calendar).point
 
 
+def planning_forecast_method(history: IntervalHistory, days: Sequence[date], calendar: PlanningCalendar) -> Forecast:
+    return planning_forecast(history, days, calendar)
+
+
 def standard_methods(*, with_statsforecast: bool = True) -> dict[str, Method]:
     """The planning forecaster and every baseline, by the name the harness reports."""
-    methods: dict[str, Method] = {
-        "charte (level×weekday×calendar, shrunk profile)": planning_method,
+    baselines: dict[str, Method] = {
         "seasonal naive (same slot last week)": seasonal_naive,
         "same-slot mean, 4 weeks": same_slot_mean(4),
         "same-slot mean, 8 weeks": same_slot_mean(8),
@@ -140,6 +218,8 @@ def standard_methods(*, with_statsforecast: bool = True) -> dict[str, Method]:
         "same-slot median, 8 weeks": same_slot_median(8),
         "daily mean × intraday profile": daily_mean_profile,
     }
+    methods: dict[str, Method] = {"charte (level×weekday×calendar, shrunk profile)": planning_forecast_method}
+    methods.update({name: with_empirical_interval(method) for name, method in baselines.items()})
     if with_statsforecast:
         methods["statsforecast MSTL + AutoETS"] = mstl_autoets
     return methods

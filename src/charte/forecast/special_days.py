@@ -17,8 +17,15 @@ Each effect is a 0/1 feature of a day; its size is *estimated* from the history 
 to nothing when the history does not show it), never assumed. A series without month-turn
 activity therefore gets a month-turn effect near zero.
 
-Closures are the working weekdays the center is closed: by default the French public
-holidays (``holidays`` package, via :mod:`charte.domain.calendar`), plus declared closures.
+Closures are the working weekdays the center is closed: by default the public holidays of
+the activity's country (``holidays`` package; French ones via :mod:`charte.domain.calendar`),
+plus declared closures. A holiday is closed even when the history has contacts on it (those are
+counted apart and left out of the fit); a planner whose center works on public holidays models
+them instead as **special days** (``holidays="special"``): an event whose effect is learnt from
+past holidays, with no uplift assumed when none was seen.
+
+The working week (which weekdays, which hours each) is a :class:`~charte.forecast.working_week.WorkingWeek`;
+days outside it are neither forecast nor used to fit the daily level or the intraday profile.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from charte.domain.calendar import public_holidays
+from charte.forecast.working_week import WorkingWeek
 
 #: Names of the fixed calendar features, in column order.
 CALENDAR_FEATURES: tuple[str, ...] = (
@@ -60,6 +68,40 @@ class PlanningCalendar:
     closures: frozenset[date] = frozenset()
     events: tuple[Event, ...] = ()
     working_weekdays: frozenset[int] = field(default_factory=lambda: frozenset(range(5)))
+    week: WorkingWeek | None = None  # hours per weekday; when given, its weekdays are the working ones
+
+    def __post_init__(self) -> None:
+        if self.week is not None and self.week.working_weekdays != self.working_weekdays:
+            raise ValueError(f"[working_week_mismatch] working weekdays {sorted(self.working_weekdays)} differ from "
+                             f"the working week {self.week.describe()}")
+
+    @classmethod
+    def of_country(
+        cls, country: str, years: Iterable[int], *, week: WorkingWeek | None = None, holidays: str = "close",
+        subdivision: str | None = None, closures: Iterable[date] = (), events: tuple[Event, ...] = (),
+    ) -> PlanningCalendar:
+        """Public holidays of ``country`` (ISO code, ``holidays`` package) closed (``holidays="close"``) or
+        modelled as special days (``"special"``), on ``week`` (Monday–Friday when not given)."""
+        import holidays as holiday_tables
+
+        if holidays not in ("close", "special"):
+            raise ValueError(f"[unknown_holiday_mode] holidays mode {holidays!r}; expected 'close' or 'special'")
+        table = holiday_tables.country_holidays(country, subdiv=subdivision, years=list(years))
+        days = frozenset(table)
+        weekdays = week.working_weekdays if week is not None else frozenset(range(5))
+        if holidays == "special":
+            return cls(frozenset(closures), (*events, Event("public_holiday", days, 1.0)), weekdays, week)
+        return cls(days | frozenset(closures), events, weekdays, week)
+
+    def open_mask(self, weekday: int, minutes: int, slots: int) -> NDArray[np.bool_]:
+        """Slots of a weekday inside its hours (all of them when no working week is stated)."""
+        if self.week is None:
+            return np.ones(slots, dtype=bool)
+        mask = self.week.open_mask(weekday, minutes)
+        if mask.size != slots:
+            raise ValueError(f"[working_week_grid] the working week {self.week.describe()} has {mask.size} slots of "
+                             f"{minutes} minutes; the history has {slots}")
+        return mask
 
     @classmethod
     def french(
@@ -69,6 +111,9 @@ class PlanningCalendar:
         """Closed on French public holidays (``PH off``) of ``years`` plus ``closures``."""
         days = {d for y in years for d in public_holidays(y, subdivision)} | set(closures)
         return cls(frozenset(days), events, frozenset(working_weekdays))
+
+    def working_history_days(self, days: Iterable[date]) -> list[date]:
+        return [d for d in days if self.is_working(d)]
 
     def is_working(self, day: date) -> bool:
         return day.weekday() in self.working_weekdays and day not in self.closures

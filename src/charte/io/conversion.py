@@ -267,6 +267,9 @@ class RowConverter:
         if rule.type == "integer":
             return lambda row: None if (v := raw(row)) is None else parse_integer(v, decimal, column)
         if rule.type == "boolean":
+            if rule.codes is not None:  # e.g. a dialer status read as "refused": codes first, then yes/no
+                coded = self._coded_reader(rule, raw, column)
+                return lambda row: None if (v := coded(row)) is None else _boolean(v, column)
             return lambda row: None if (v := raw(row)) is None else _boolean(v, column)
         if rule.codes is not None or rule.name in ("outcome", "channel", "dial_mode"):
             return self._coded_reader(rule, raw, column)

@@ -491,7 +491,7 @@ def facts_from_files(kept: Iterable[KeptFile], index_values: Iterable[IndexValue
         if item.kind == "interval_report":
             intervals += files.interval_blocks(read_table(item.path, item.file_format))
         elif item.kind == "forecasts":
-            forecasts += [issued_when_submitted(s, item.submitted_at)
+            forecasts += [issued_when_submitted(s, item.submitted_at, item.path.parent.name + item.path.name)
                           for s in files.forecast_series(read_table(item.path, item.file_format))]
         elif item.kind == "staffing":
             staffing.append((item, read_table(item.path, item.file_format)))
@@ -509,15 +509,19 @@ def facts_from_files(kept: Iterable[KeptFile], index_values: Iterable[IndexValue
                     index_values=index, kpis=kpis, successes=successes)
 
 
-def issued_when_submitted(series: ForecastSeries, submitted_at: datetime) -> ForecastSeries:
-    """The forecast version as the register witnessed it: issued on the (Paris) day it was submitted.
+def issued_when_submitted(series: ForecastSeries, submitted_at: datetime, sha256: str = "") -> ForecastSeries:
+    """The forecast version as the register witnessed it: issued when it was submitted (``issued_at``, and
+    ``issued_on`` its Paris day), whatever its file says.
 
-    The day the file itself claims (``issued_on``) is the client's word; the register's clock is
-    what a third party can rely on, so a forecast back-dated in its file counts from its submission.
+    The time the file itself claims (``issued_on``, ``issued_at``) is the client's word; the register's
+    clock is what a third party can rely on, so a forecast back-dated in its file counts from its
+    submission: the settlement compares that instant with each horizon's deadline
+    (:mod:`charte.settle.forecast_versions`).
     """
     from dataclasses import replace
 
-    return replace(series, issued_on=submitted_at.astimezone(PARIS).date())
+    return replace(series, issued_on=submitted_at.astimezone(PARIS).date(), issued_at=submitted_at,
+                   source=f"register {sha256[:12]}" if sha256 else series.source)
 
 
 # ---------------------------------------------------------------- what the settlement was computed with

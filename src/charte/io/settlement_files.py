@@ -1,10 +1,11 @@
 """Files of a settlement: the facts read from a folder, index values from a CSV, the settlement written as JSON.
 
 A facts folder holds the canonical files ``charte demo`` writes (Parquet preferred, CSV read
-otherwise): ``interval_report``, ``forecasts`` (activity, horizon, issued_on, granularity,
-period_start, volume, aht_seconds), ``staffing`` (activity, interval_start, planned_agents),
-``incidents.csv`` (activity, kind, side, start, end[, description]); and optionally
-``kpis.csv`` (activity, commitment, value[, sample]), ``successes.csv`` (activity, count,
+otherwise): ``interval_report``, ``forecasts`` (activity, horizon, issued_on[, issued_at], granularity,
+period_start, volume, aht_seconds; one version per issue), ``staffing`` (activity, interval_start, planned_agents),
+``incidents.csv`` (activity, kind, side, start, end[, description][, effect: degraded, closed or
+no_contacts]); and optionally
+``kpis.csv`` (activity, commitment, value[, sample][, agents]), ``successes.csv`` (activity, count,
 value_sold) and ``index_values.csv``. An index CSV has columns ``series,month,value``
 (``month`` as YYYY-MM; lines starting with ``#`` are comments).
 """
@@ -88,17 +89,29 @@ def interval_blocks(table: pa.Table) -> list[IntervalBlock]:
 
 
 def forecast_series(table: pa.Table) -> list[ForecastSeries]:
+    """One version per (activity, horizon, granularity, issued_on[, issued_at]); every version is kept."""
     out = []
-    keys = sorted({(a, h, str(g), str(i)) for a, h, g, i in zip(
+    has_at = "issued_at" in table.column_names
+    at_text = (pc.cast(table.column("issued_at"), pa.string()) if has_at
+               else pa.array([""] * table.num_rows, pa.string()))
+    keys = sorted({(a, h, str(g), str(i), t or "") for a, h, g, i, t in zip(
         table.column("activity").to_pylist(), table.column("horizon").to_pylist(),
-        table.column("granularity").to_pylist(), table.column("issued_on").to_pylist(), strict=True)})
-    for activity, horizon, granularity, issued in keys:
+        table.column("granularity").to_pylist(), table.column("issued_on").to_pylist(), at_text.to_pylist(),
+        strict=True)})
+    for activity, horizon, granularity, issued, at in keys:
         mask = pc.and_(pc.equal(table.column("activity"), activity), pc.equal(table.column("horizon"), horizon))
         mask = pc.and_(mask, pc.equal(pc.cast(table.column("issued_on"), pa.string()), issued))
+        if has_at:
+            mask = pc.and_(mask, pc.equal(pc.fill_null(at_text, ""), at))
         part = table.filter(mask)
+        try:
+            issued_at = _instant(at) if at else None
+        except ValueError as exc:
+            raise SettlementError([Problem("invalid_issued_at", f"forecasts ({activity}, {horizon})",
+                                           f"`issued_at` {at!r}: expected an instant with its zone ({exc})")]) from None
         out.append(ForecastSeries.build(activity, horizon, granularity, date.fromisoformat(issued),
                                         _instants(part, "period_start"), _numpy(part, "volume"),
-                                        _numpy(part, "aht_seconds")))
+                                        _numpy(part, "aht_seconds"), issued_at=issued_at))
     return out
 
 
@@ -121,7 +134,7 @@ def _instant(text: str) -> datetime:
 
 def incidents(path: Path) -> list[Incident]:
     return [Incident(r["activity"], _instant(r["start"]), _instant(r["end"]), r["kind"], r.get("side") or "client",
-                     r.get("description") or "") for r in _csv_rows(path)]
+                     r.get("description") or "", r.get("effect") or "degraded") for r in _csv_rows(path)]
 
 
 def load_index_values(path: Path) -> list[IndexValue]:
@@ -140,8 +153,9 @@ def load_index_values(path: Path) -> list[IndexValue]:
 
 
 def kpis_from_csv(path: Path) -> list[MeasuredKpi]:
-    """Measured KPIs from a CSV ``activity,commitment,value[,sample]``."""
-    return [MeasuredKpi(r["activity"], r["commitment"], D(r["value"]), int(r["sample"]) if r.get("sample") else None)
+    """Measured KPIs from a CSV ``activity,commitment,value[,sample][,agents]``."""
+    return [MeasuredKpi(r["activity"], r["commitment"], D(r["value"]), int(r["sample"]) if r.get("sample") else None,
+                        int(r["agents"]) if r.get("agents") else None)
             for r in _csv_rows(path)]
 
 

@@ -21,12 +21,15 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from charte.domain.calendar import check_granularity
+from charte.domain.kpi_formulas import abandoned_within
 from charte.domain.records import answered_within_column
 from charte.measure.formulas import KpiSpec
 
 WRITTEN = ("email", "chat")
-SUMS = ("wait_answered_seconds", "wait_abandoned_seconds", "handle_seconds", "ivr_seconds",
+SUMS = ("wait_answered_seconds", "wait_abandoned_seconds", "handle_seconds", "talk_seconds", "ivr_seconds",
         "staffed_seconds", "productive_seconds")
+#: Minutes started (each contact's time rounded up to the minute), for per-minute prices billed that way.
+STARTED_MINUTES = ("handle_started_minutes", "talk_started_minutes")
 
 
 def written_column(hours: float) -> str:
@@ -34,8 +37,10 @@ def written_column(hours: float) -> str:
 
 
 def count_columns(spec: KpiSpec) -> list[str]:
-    return ["offered", "handled", "abandoned", "short_abandoned",
-            *(answered_within_column(t) for t in spec.thresholds), "ivr_contacts", "ivr_only", "written_received",
+    return ["offered", "handled", "abandoned", "short_abandoned", "queued",
+            *(answered_within_column(t) for t in spec.thresholds),
+            *(abandoned_within(t) for t in spec.thresholds), *STARTED_MINUTES, "ivr_contacts", "ivr_only",
+            "written_received",
             *(written_column(h) for h in spec.written_within_hours)]
 
 
@@ -111,9 +116,12 @@ def facts_from_records(records: ir.Table, spec: KpiSpec, minutes: int = 30,
         "handled": t.count(where=answered),
         "abandoned": t.count(where=abandoned),
         "short_abandoned": t.count(where=abandoned & (t._wait < spec.short_abandon_seconds)),
+        # offered contacts that waited in queue (answered after a wait, or abandoned)
+        "queued": t.count(where=(answered & (t._wait > 0)) | abandoned),
     }
     for threshold in spec.thresholds:
         metrics[answered_within_column(threshold)] = t.count(where=answered & (t._wait <= threshold))
+        metrics[abandoned_within(threshold)] = t.count(where=abandoned & (t._wait <= threshold))
     metrics |= {
         "ivr_contacts": t.ivr_seconds.count(),
         "ivr_only": t.count(where=t.outcome == "ivr_only"),
@@ -126,7 +134,12 @@ def facts_from_records(records: ir.Table, spec: KpiSpec, minutes: int = 30,
         "wait_answered_seconds": t._wait.sum(where=answered).fill_null(0.0).cast("float64"),
         "wait_abandoned_seconds": t._wait.sum(where=abandoned).fill_null(0.0).cast("float64"),
         "handle_seconds": t.handle_seconds.sum(where=answered).fill_null(0.0).cast("float64"),
+        "talk_seconds": t.talk_seconds.sum(where=answered).fill_null(0.0).cast("float64"),
         "ivr_seconds": t.ivr_seconds.sum().fill_null(0.0).cast("float64"),
+        "handle_started_minutes": (t.handle_seconds.fill_null(0.0) / 60.0).ceil().sum(where=answered)
+        .fill_null(0).cast("int64"),
+        "talk_started_minutes": (t.talk_seconds.fill_null(0.0) / 60.0).ceil().sum(where=answered)
+        .fill_null(0).cast("int64"),
     }
     out = t.group_by(["activity", "interval_start"]).aggregate(**metrics)
     return out.mutate(staffed_seconds=ibis.null("float64"), productive_seconds=ibis.null("float64"),
@@ -148,20 +161,29 @@ def facts_from_reports(reports: ir.Table, spec: KpiSpec, minutes: int = 30) -> i
         "handled": t.handled.sum().cast("int64"),
         "abandoned": t.abandoned.sum().cast("int64"),
     }
-    later: dict[str, Any] = {}
+    later: dict[str, Any] = {"queued": ibis.null("int64")}  # an interval report does not say who waited
     if "short_abandoned" in t.columns:
         metrics["short_abandoned"] = t.short_abandoned.fill_null(0).sum().cast("int64")
     else:
         later["short_abandoned"] = ibis.literal(0, "int64")
     for threshold in spec.thresholds:
         metrics[answered_within_column(threshold)] = t[answered_within_column(threshold)].sum().cast("int64")
+        if abandoned_within(threshold) in t.columns:
+            metrics[abandoned_within(threshold)] = t[abandoned_within(threshold)].fill_null(0).sum().cast("int64")
+        else:  # reports without it cannot measure abandons after the threshold
+            later[abandoned_within(threshold)] = ibis.null("int64")
     later |= {"ivr_contacts": ibis.literal(0, "int64"), "ivr_only": ibis.literal(0, "int64"),
               "written_received": ibis.literal(0, "int64"), "ivr_seconds": ibis.literal(0.0, "float64")}
     for hours in spec.written_within_hours:
         later[written_column(hours)] = ibis.literal(0, "int64")
     source = {"wait_answered_seconds": "wait_seconds_answered", "wait_abandoned_seconds": "wait_seconds_abandoned",
-              "handle_seconds": "handle_seconds", "staffed_seconds": "staffed_seconds",
+              "handle_seconds": "handle_seconds", "talk_seconds": "talk_seconds", "staffed_seconds": "staffed_seconds",
               "productive_seconds": "productive_seconds"}
+    for name in STARTED_MINUTES:  # reports carry them only when exported from contact records
+        if name in reports.columns:
+            metrics[name] = t[name].fill_null(0).sum().cast("int64")
+        else:
+            later[name] = ibis.null("int64")
     for name, column in source.items():
         if column in reports.columns:
             metrics[name] = t[column].cast("float64").sum()

@@ -3,7 +3,17 @@
 Roll-up sums the additive facts over the period, then divides: the month's service level is
 (answered within T over the month) ÷ (offered − short abandons over the month). Days and
 weeks are local (Europe/Paris by default, the mapping's zone at import); weeks start on
-Monday (ISO 8601).
+Monday (ISO 8601). ``weekday`` sums every Monday, every Tuesday… of the facts given (ISO
+number 1–7), ``hour`` every local hour of day (0–23): the weekly and daily patterns.
+
+Two abandonment rates, each named by its denominator:
+
+* ``abandon_rate`` = abandoned ÷ offered — the charters' and contracts' usual definition;
+* ``abandon_rate_queued`` = abandoned ÷ queued (offered contacts that waited: answered after a
+  wait, or abandoned) — P(Ab | W > 0), the abandonment rate among delayed callers used in the
+  queueing studies of the Anonymous Bank call center (Brown, Gans, Mandelbaum et al. 2005,
+  "Statistical analysis of a telephone call center", JASA; Mandelbaum & Zeltyn's Erlang-A
+  analyses of the same data). Interval reports do not say who waited: null there.
 """
 
 from __future__ import annotations
@@ -16,13 +26,13 @@ import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from charte.domain.records import answered_within_column
-from charte.measure.formulas import AnswerRateFormula, KpiSpec, ServiceLevelFormula
+from charte.domain import kpi_formulas
+from charte.measure.formulas import KpiSpec
 from charte.measure.interval_facts import SUMS, count_columns, facts_from_records, facts_from_reports, written_column
 from charte.measure.written_response import minute_clock
 
-Period = Literal["interval", "day", "week", "month"]
-PERIODS: tuple[str, ...] = ("interval", "day", "week", "month")
+Period = Literal["interval", "day", "week", "month", "weekday", "hour"]
+PERIODS: tuple[str, ...] = ("interval", "day", "week", "month", "weekday", "hour")
 
 
 def rollup(facts: ir.Table, spec: KpiSpec, by: Period) -> ir.Table:
@@ -38,6 +48,11 @@ def rollup(facts: ir.Table, spec: KpiSpec, by: Period) -> ir.Table:
         keys = {"period": facts.local_date.truncate("W")}
     elif by == "month":
         keys = {"period": facts.local_date.truncate("M")}
+    elif by == "weekday":
+        keys = {"period": (facts.local_date.day_of_week.index() + 1).cast("int64")}
+    elif by == "hour":
+        local = facts.interval_start + facts.utc_offset_seconds.cast("int64")
+        keys = {"period": ((local % 86_400) // 3_600).cast("int64")}
     else:
         raise ValueError(f"period {by!r}; expected one of {', '.join(PERIODS)}")
     return facts.group_by([facts.activity, *(v.name(k) for k, v in keys.items())]).aggregate(**sums)
@@ -47,24 +62,29 @@ def _ratio(num: Any, den: Any) -> Any:
     return (num.cast("float64") / den.cast("float64").nullif(0.0)).cast("float64")
 
 
+#: Facts of the formula book named differently in the measures' fact table.
+FACT_COLUMNS = {"wait_seconds_answered": "wait_answered_seconds", "wait_seconds_abandoned": "wait_abandoned_seconds"}
+
+
+def compile_formula(t: ir.Table, formula: kpi_formulas.Formula) -> Any:
+    """The book's ``formula`` as an Ibis ratio on the fact table ``t`` (null when the denominator is 0)."""
+    num, den = formula.apply(lambda fact: t[FACT_COLUMNS.get(fact, fact)])
+    return _ratio(num, den)
+
+
 def with_ratios(t: ir.Table, spec: KpiSpec) -> ir.Table:
-    """Service level per threshold, answer and abandonment rates, ASA, AHT, occupancy, IVR time, written share."""
-    if spec.service_level is ServiceLevelFormula.OFFERED_MINUS_SHORT_ABANDONS:
-        sl_den = t.offered - t.short_abandoned
-    elif spec.service_level is ServiceLevelFormula.OFFERED:
-        sl_den = t.offered
-    else:
-        sl_den = t.handled
-    ar_den = t.offered if spec.answer_rate is AnswerRateFormula.OFFERED else t.offered - t.short_abandoned
+    """Service level per threshold, answer and abandonment rates, ASA, AHT, occupancy (formula book), IVR time,
+    written share."""
     ratios: dict[str, Any] = {
-        f"service_level_{s}s": _ratio(t[answered_within_column(s)], sl_den) for s in spec.thresholds
+        f"service_level_{s}s": compile_formula(t, spec.service_level_formula(s)) for s in spec.thresholds
     }
     ratios |= {
-        "answer_rate": _ratio(t.handled, ar_den),
-        "abandon_rate": _ratio(t.abandoned, t.offered),
-        "asa_seconds": _ratio(t.wait_answered_seconds, t.handled),
-        "aht_seconds": _ratio(t.handle_seconds, t.handled),
-        "occupancy": _ratio(t.handle_seconds, t.productive_seconds),
+        "answer_rate": compile_formula(t, spec.answer_rate_formula()),
+        "abandon_rate": compile_formula(t, kpi_formulas.abandonment()),
+        "abandon_rate_queued": _ratio(t.abandoned, t.queued),
+        "asa_seconds": compile_formula(t, kpi_formulas.asa()),
+        "aht_seconds": compile_formula(t, kpi_formulas.aht()),
+        "occupancy": compile_formula(t, kpi_formulas.occupancy()),
         "ivr_mean_seconds": _ratio(t.ivr_seconds, t.ivr_contacts),
     }
     for hours in spec.written_within_hours:

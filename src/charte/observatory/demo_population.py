@@ -9,14 +9,14 @@ the staff, many small firms have one or two sites (Pareto-like sizes). Determini
 from __future__ import annotations
 
 import random
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from charte.domain.contract.charter_2010 import Certification
 from charte.domain.contract.parties import luhn_ok
 from charte.observatory.declarations import Declaration, DeclarationLine, DeclarationStore
-from charte.observatory.members import CATEGORIES, FUNCTIONS, HeldLabel, Member, MemberRegistry, MemberSite
+from charte.observatory.members import CATEGORIES, FUNCTIONS, LABELS, HeldLabel, Member, MemberRegistry, MemberSite
 from charte.observatory.ranking import RankingEvidence, save_evidence
 
 PERIODS = ("2024-S1", "2024-S2", "2025-S1", "2025-S2")
@@ -38,6 +38,19 @@ def _siren(rng: random.Random) -> str:
         for last in range(10):
             if luhn_ok(digits + str(last)):
                 return digits + str(last)
+
+
+ISSUERS = {"NF Service": "AFNOR Certification", "NF 345": "AFNOR Certification",
+           "ISO 9001": "Bureau Veritas Certification",
+           "ISO 18295-1": "AFNOR Certification", "ISO 18295-2": "AFNOR Certification",
+           "Label Responsabilité Sociale": "AFNOR Certification (pour l'AFRC et SP2C)",
+           "Label Engagé RSE": "AFNOR Certification"}
+
+
+def _siret(siren: str, establishment: int) -> str:
+    """A SIRET of the member: its SIREN, a 4-digit establishment number and the Luhn check digit (INSEE)."""
+    stem = f"{siren}{establishment:04d}"
+    return next(stem + str(d) for d in range(10) if luhn_ok(stem + str(d)))
 
 
 def _sizes(rng: random.Random, members: int, staff: int) -> list[int]:
@@ -64,11 +77,19 @@ def demo_population(seed: int = 2019, members: int = 60, staff: int = 80_000,
                                     region=region))
         weights = [rng.uniform(0.5, 1.5) * (france_share if s.country == "FR" else 1 - france_share + 0.01)
                    for s in sites]
-        labels = tuple(HeldLabel(name=c, until=date(2026, rng.randint(1, 12), 1))
-                       for c in Certification if rng.random() < (0.5 if size > 1000 else 0.2))
+        labels = []
+        for name in LABELS:
+            if rng.random() < (0.5 if size > 1000 else 0.2):
+                until = date(2026, rng.randint(1, 12), 1) - timedelta(days=1)
+                labels.append(HeldLabel(name=name, until=until, valid_from=date(until.year - 3, until.month, 1),
+                                        issuer=ISSUERS[name]))
+        sites = [s.model_copy(update={"siret": _siret(siren, i + 1)}) if s.country == "FR" else s
+                 for i, s in enumerate(sites)]
         member = Member(company=f"Centre de contact {n:02d} (fictif)", siren=siren, sector="multi-sector",
-                        contact=f"rh@membre{n:02d}.example", sites=tuple(sites), labels=labels,
-                        ranking_opt_in=rng.random() < 0.6)
+                        contact=f"rh@membre{n:02d}.example", sites=tuple(sites), labels=tuple(labels),
+                        member_since=date(rng.randint(2005, 2023), rng.randint(1, 12), 1),
+                        functions=FUNCTIONS, charter_2019_signed_on=date(2019, 10, 29) if rng.random() < 0.7 else None,
+                        ranking_opt_in=rng.random() < 0.6, scorecards_opt_in=rng.random() < 0.75)
         out_members.append(member)
         for k, period in enumerate(PERIODS):
             period_size = size * (1 + 0.015 * k + rng.gauss(0, 0.02))
@@ -96,11 +117,24 @@ def demo_population(seed: int = 2019, members: int = 60, staff: int = 80_000,
 
 
 def write_demo(folder: Path, seed: int = 2019, members: int = 60, staff: int = 80_000) -> tuple[int, int]:
-    """Write the demo population into an empty observatory folder: members, declarations, evidence."""
+    """Write the demo population into an empty observatory folder: members, declarations, evidence and the
+    contract scorecards shared by the members who opted in (:mod:`charte.observatory.demo_scorecards`)."""
+    from charte.observatory.charter_followup import ScorecardStore
+    from charte.observatory.demo_scorecards import demo_scorecards
+
     population, declarations, evidence = demo_population(seed, members, staff)
     MemberRegistry(tuple(population)).save(folder)
     store = DeclarationStore(folder)
     for d in declarations:
         store.record(d)
-    save_evidence(folder, evidence)
+    cards = demo_scorecards(population, seed)
+    ScorecardStore(folder).record(cards)
+    latest = max((c.semester for c in cards), default="")
+    shared: dict[str, list[dict[str, str]]] = {}
+    for card in cards:
+        if card.semester == latest:
+            shared.setdefault(card.siren, []).append(dict(card.verdicts))
+    # The ranking's charter criterion rests on the same scorecards where the member shares them.
+    save_evidence(folder, [replace(e, scorecards=tuple(shared[e.siren])) if e.siren in shared else e
+                           for e in evidence])
     return len(population), len(declarations)

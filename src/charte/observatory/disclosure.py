@@ -22,15 +22,18 @@ dominance values are the issue's defaults and are settings):
    too — the first of the ``TRIALS`` smallest large enough to cover the gap that protects the cell
    on its own, else the smallest — and the audit repeats (greedy, not optimal; withholding more
    only widens intervals, so a cell's audit is final once passed).
+3. **No pointless withholding.** A complementary cell that the published cells determine exactly
+   (computable by subtraction across tables or periods) is published: it tells nobody anything new.
 
-Not covered: coalitions of two or more members pooling their figures, and differencing between
-successive releases (a late declaration re-protected gives a new pattern): publish a release once.
+Not covered here: coalitions of two or more members pooling their figures. Differencing between
+successive releases is prevented one level up: a period is published once and stays as published
+(:mod:`charte.observatory.publications`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -164,6 +167,7 @@ class _Protector:
         self.contrib = {s.key: self._contributions(s.atoms) for s in specs}
         self.value = {k: sum(v.values()) for k, v in self.contrib.items()}
         self.status: dict[CellKey, Status] = {}
+        self.fixed: frozenset[CellKey] = frozenset()
         self._outsider: dict[CellKey, Any] = {}
         self.reason: dict[CellKey, str | None] = {}
 
@@ -248,6 +252,8 @@ class _Protector:
         parents = [k for k in pub if atoms <= self.specs[k].atoms]
         siblings = []
         for k in pub:
+            if k in self.fixed:
+                continue
             cell = self.specs[k].atoms
             if cell & atoms or not self.contrib[k] or not any(cell | atoms <= self.specs[p].atoms for p in parents):
                 continue
@@ -262,8 +268,30 @@ class _Protector:
                 return k
         if ranked:
             return ranked[0]
-        overlapping = [k for k in pub if self.specs[k].atoms & atoms]
+        overlapping = [k for k in pub if self.specs[k].atoms & atoms and k not in self.fixed]
+        if not overlapping:
+            raise ArithmeticError(f"cell {'/'.join(key)} cannot be protected: every cell linked to it is public")
         return min(overlapping, key=lambda k: (len(self.specs[k].atoms), k))
+
+    def publish_implied(self) -> list[CellKey]:
+        """Publish the complementary cells that the published cells already determine exactly (rule 3).
+
+        Such a cell was withheld for nothing: anyone computes it by subtraction from totals, other tables or
+        other periods, so marking it withheld would only mislead. Publishing a figure the published system
+        already implies adds no equation an attacker lacks, so no audit changes; one pass suffices.
+        """
+        implied = []
+        for key in [k for k, s in self.status.items() if s == "complementary"]:
+            atoms = self.specs[key].atoms
+            reach = self._reach(atoms)
+            pub = [(self.specs[k].atoms, self.value[k]) for k in self.published() if self.specs[k].atoms & reach]
+            lo, hi = feasible_interval(atoms, pub)
+            if hi - lo < 0.5:  # integer figures: a single feasible value
+                implied.append(key)
+        for key in implied:
+            self.status[key] = "published"
+            self.reason[key] = None
+        return implied
 
     def attackers(self, key: CellKey) -> list[str | None]:
         """The outsider, then each member that knows part of an atom linked to the cell and not published alone.
@@ -279,17 +307,22 @@ class _Protector:
 
 
 def protect(specs: Sequence[CellSpec], data: Mapping[tuple[str, Atom], int],
-            rules: DisclosureRules | None = None) -> Release:
+            rules: DisclosureRules | None = None, fixed: Collection[CellKey] = ()) -> Release:
     """Apply primary then complementary suppression to every cell of a release (see the module docstring).
 
-    ``data`` maps (member, atom) to the member's figure in that atom.
+    ``data`` maps (member, atom) to the member's figure in that atom. ``fixed`` cells are public by other
+    means (e.g. a total every table repeats): they pass the primary rule and are never withheld to protect
+    another cell.
     """
     rules = rules or DisclosureRules()
     p = _Protector(specs, data, rules)
+    p.fixed = frozenset(fixed)
     for spec in specs:
         reason = primary_reason(p.contrib[spec.key], rules)
         p.status[spec.key] = "primary" if reason else ("empty" if not p.contrib[spec.key] else "published")
         p.reason[spec.key] = reason
+    if any(p.status[k] == "primary" for k in p.fixed):
+        raise ValueError("a cell given as public by other means fails the primary rule itself")
     primaries = [s.key for s in specs if p.status[s.key] == "primary"]
     passed: set[tuple[CellKey, str | None]] = set()
     changed = True
@@ -306,6 +339,7 @@ def protect(specs: Sequence[CellSpec], data: Mapping[tuple[str, Atom], int],
                     p.status[extra] = "complementary"
                     p.reason[extra] = f"withheld so that {'/'.join(key)} cannot be recovered from the totals"
                     changed = True
+    p.publish_implied()
     cells = {s.key: ProtectedCell(s.key, p.value[s.key], len(p.contrib[s.key]), p.status[s.key], p.reason[s.key])
              for s in specs}
     return Release(cells, p.specs)

@@ -38,6 +38,7 @@ __all__ = [
     "CRITERIA",
     "Breakdown",
     "CriterionScore",
+    "RankedMember",
     "RankingEvidence",
     "RankingWeights",
     "load_evidence",
@@ -162,13 +163,29 @@ def score_members(members: Iterable[Member], declarations: Iterable[Declaration]
     return [score_member(m, latest.get(m.siren), ev.get(m.siren), on, weights) for m in members]
 
 
-def public_ranking(breakdowns: Sequence[Breakdown]) -> list[tuple[int, Breakdown]]:
+@dataclass(frozen=True)
+class RankedMember:
+    """One line of the public ranking: rank, company and score — nothing of the breakdown.
+
+    The breakdown's figures ("F of T jobs in France", training hours, delays) are the member's own: with the
+    members' site locations (public register) they pin barometer cells withheld for disclosure control.
+    """
+
+    rank: int
+    company: str
+    score: Decimal
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rank": self.rank, "company": self.company, "score": str(self.score)}
+
+
+def public_ranking(breakdowns: Sequence[Breakdown]) -> list[RankedMember]:
     """Opted-in members only, best score first, ties by company name; equal scores share a rank."""
     shown = sorted((b for b in breakdowns if b.opted_in), key=lambda b: (-b.score, b.company))
-    out: list[tuple[int, Breakdown]] = []
+    out: list[RankedMember] = []
     for i, b in enumerate(shown, start=1):
-        rank = out[-1][0] if out and out[-1][1].score == b.score else i
-        out.append((rank, b))
+        rank = out[-1].rank if out and out[-1].score == b.score else i
+        out.append(RankedMember(rank, b.company, b.score))
     return out
 
 

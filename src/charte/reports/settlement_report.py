@@ -27,7 +27,9 @@ def _pct(value: Decimal | None) -> str:
 
 
 def _qty(value: Decimal) -> str:
-    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    """Significant decimals (2 to 6): the line's quantity × unit price is its amount."""
+    places = min(6, max(2, -value.normalize().as_tuple().exponent))  # type: ignore[operator]
+    return f"{value:,.{places}f}".replace(",", "\u202f").replace(".", ",")
 
 
 def _result_view(r: Any) -> dict[str, Any]:

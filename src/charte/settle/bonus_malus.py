@@ -1,8 +1,9 @@
 """Axis 3 of the SP2C charter (2019): bonus and malus from each commitment's result, capped.
 
 For each grid (keyed by commitment), with ``r`` the commitment's result (after its evaluation
-mode, :mod:`charte.settle.service_results`) and points counted pro rata (percentage points
-for shares, seconds for ASA):
+mode, :mod:`charte.settle.service_results`) and its gap in points (percentage points for
+shares, seconds for ASA) counted as the clause's ``points`` says (pro rata by default, whole
+points, or started points counted whole):
 
 * malus = ``per_point`` × points by which ``r`` misses ``below`` (the target when absent),
   at most ``cap_malus``; bonus = ``per_point`` × points by which ``r`` beats ``above`` (the
@@ -13,7 +14,9 @@ for shares, seconds for ASA):
   rate, abandonment, ASA) measure the same failure; only the largest of their maluses applies;
 * the **overall cap** bounds the sum of maluses (and of bonuses) as a share of the contract's
   invoice before bonus/malus; then the **liability** clause's ``penalties_cap`` (axis 8,
-  yearly; applied here to the month) bounds the maluses again. Caps compare the lines' rounded
+  yearly; applied here to the month) bounds the maluses again. Each line's quantity is the
+  percentage of the base applied and its unit price 1% of the base, so quantity × unit price
+  is the amount. Caps compare the lines' rounded
   amounts with the cap rounded to the cent, so the capped sum on the invoice never exceeds it. When a cap bites, a
   ``cap_adjustment`` line gives the excess back and every line shows its uncapped amount;
 * a commitment not measured, or hit by an excluded incident for the whole month, gives no line.
@@ -22,12 +25,13 @@ for shares, seconds for ASA):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from charte.domain.contract import Contract
+from charte.domain.contract.settlement_rules import INTERVAL_METRICS
 from charte.domain.money import round_cents
 from charte.settle.lines import Explanation, InvoiceLine, LineKind, draft
-from charte.settle.service_results import INTERVAL_METRICS, ServiceResult
+from charte.settle.service_results import ServiceResult
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,17 @@ class Outcome:
     per_point: Decimal
     threshold: Decimal
     result: ServiceResult
+    gap_points: Decimal
 
 
-def _points(result: ServiceResult, gap: Decimal) -> Decimal:
-    return gap if result.metric == "asa" else gap * 100
+def _points(result: ServiceResult, gap: Decimal, rule: str) -> Decimal:
+    """Points counted for a gap (``bonus_malus.points``): as measured, whole points only, or started points whole."""
+    points = gap if result.metric == "asa" else gap * 100
+    if rule == "full_points":
+        return points.to_integral_value(rounding=ROUND_FLOOR)
+    if rule == "started_points":
+        return points.to_integral_value(rounding=ROUND_CEILING)
+    return points
 
 
 def _outcomes(contract: Contract, results: list[ServiceResult], notes: list[str]) -> list[Outcome]:
@@ -70,11 +81,12 @@ def _outcomes(contract: Contract, results: list[ServiceResult], notes: list[str]
             edge = threshold if threshold is not None else result.target
             gap = (value - edge) * sign * towards
             if gap > 0:
-                points = _points(result, gap)
+                points = _points(result, gap, contract.bonus_malus.points)
                 rate = rule.per_point * points
                 capped = min(rate, cap) if cap is not None else rate
-                outcomes.append(Outcome(commitment_id, result.activity, kind, rate, capped, cap, points,
-                                        rule.per_point, edge, result))
+                if rate > 0:
+                    outcomes.append(Outcome(commitment_id, result.activity, kind, rate, capped, cap, points,
+                                            rule.per_point, edge, result, _points(result, gap, "pro_rata")))
     return outcomes
 
 
@@ -112,17 +124,20 @@ def bonus_malus_lines(contract: Contract, results: list[ServiceResult], bases: d
         sign = -1 if o.kind == LineKind.MALUS else 1
         r = o.result
         figures = {
-            "commitment": o.commitment, "metric": r.metric, "evaluation": r.evaluation, "result": r.result,
+            "commitment": o.commitment, "metric": r.metric, "formula": r.formula, "formula_fr": r.formula_fr,
+            "evaluation": r.evaluation, "result": r.result,
             "raw": r.raw, "fair": r.fair, "band_neutralised": r.band_neutralised, "target": r.target,
-            "threshold": o.threshold, "points": o.points, "per_point": o.per_point, "rate_uncapped": o.rate_uncapped,
+            "threshold": o.threshold, "gap_points": o.gap_points, "points_rule": clause.points, "points": o.points,
+            "per_point": o.per_point, "rate_uncapped": o.rate_uncapped,
             "cap": o.cap, "rate": o.rate, "capped": o.rate < o.rate_uncapped, "base": base,
             "base_kind": clause.base, "amount_uncapped": sign * o.rate_uncapped * base,
             "adjusted_intervals": r.adjusted_count, "out_of_band_intervals": r.out_of_band_intervals,
-            "excluded_intervals": r.excluded_intervals,
+            "excluded_intervals": r.excluded_intervals, "planning": r.planning or None,
         }
+        # quantity: the percentage of the base applied; unit price: 1% of the base (quantity × unit price = amount)
         lines.append(draft(o.kind, o.activity, f"bonus_malus.grids[{o.commitment}]",
-                           f"{'Malus' if sign < 0 else 'Bonus'} — {o.commitment}", o.rate, "share of base",
-                           base, base * sign, sign * o.rate * base, Explanation(str(o.kind), figures)))
+                           f"{'Malus' if sign < 0 else 'Bonus'} — {o.commitment}", o.rate * 100, "% of base",
+                           base / 100, sign * base / 100, sign * o.rate * base, Explanation(str(o.kind), figures)))
     lines += _caps(contract, lines, contract_base)
     return lines
 

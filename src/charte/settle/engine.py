@@ -4,9 +4,13 @@ No I/O, no clock, no randomness: the same contract, month and facts give byte-id
 :meth:`Settlement.to_json`, and the settlement records the SHA-256 of its inputs so anyone can
 replay it. Passes, in order (each a module with its rule and its test):
 
-1. the contract version in force on the month's first day (amendments folded in);
-2. facts checked against the contract (unknown activities, missing forecasts) and cut to
-   the month (local time);
+1. the contract version in force on the month's first day (amendments folded in), and the
+   month's segments when an avenant takes effect during it
+   (:mod:`~charte.settle.amended_month`: prices pro rata, monthly clauses as of the 1st);
+2. facts checked against the contract (unknown activities) and cut to the month (local
+   time); of the forecasts, the version issued by each horizon's deadline for each period
+   (:mod:`~charte.settle.forecast_versions`), missing ones are problems; every opening day
+   has interval rows or a declared closure (:mod:`~charte.settle.coverage`);
 3. indexation (:mod:`~charte.settle.indexation`) → one coefficient on base prices;
 4. billable quantities and their lines (:mod:`~charte.settle.billable`, tiers);
 5. minimum billing top-ups (:mod:`~charte.settle.minimum_billing`);
@@ -27,20 +31,30 @@ from decimal import Decimal
 from typing import Any
 
 from charte.domain.calendar import Month
-from charte.domain.contract import Contract
+from charte.domain.contract import Contract, FixedMonthly
 from charte.domain.money import round_cents
-from charte.settle.billable import billable_quantity, is_unit_priced, service_lines, success_fee_lines
+from charte.settle.amended_month import Segment, cut_days, monthly_changes, segments
+from charte.settle.billable import (
+    Quantity,
+    billable_quantity,
+    is_unit_priced,
+    measured_column,
+    service_lines,
+    success_fee_lines,
+)
 from charte.settle.bonus_malus import bonus_malus_lines
+from charte.settle.coverage import check_coverage
 from charte.settle.evidence import Evidence
-from charte.settle.facts import Facts, ForecastSeries, IntervalBlock, Problem, SettlementError, StaffingBlock
+from charte.settle.facts import Facts, IntervalBlock, Problem, SettlementError, StaffingBlock
 from charte.settle.forecast_accuracy import Accuracy, accuracy
+from charte.settle.forecast_versions import VersionUse, select_forecasts
 from charte.settle.indexation import PriceRevision, price_revision
 from charte.settle.lines import InvoiceLine, LineKind, plain
 from charte.settle.minimum_billing import MinimumCheck, minimum_billing, top_up_line
 from charte.settle.period import in_month
 from charte.settle.service_results import ServiceResult, service_results
 
-ENGINE_VERSION = "charte-settle/1"
+ENGINE_VERSION = "charte-settle/2"  # forecast versions, data coverage, bands as written, formula book
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,7 @@ class Settlement:
     notes: tuple[str, ...]
     inputs_sha256: str
     engine: str = ENGINE_VERSION
+    forecast_versions: tuple[VersionUse, ...] = ()
     evidence: Evidence | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -76,6 +91,7 @@ class Settlement:
             "minimum_billing": [plain(dict(m.__dict__)) for m in self.minimum_billing],
             "service_results": [r.as_dict() for r in self.service_results],
             "forecast_accuracy": [a.as_dict() for a in self.forecast_accuracy],
+            "forecast_versions": [v.as_dict() for v in self.forecast_versions],
             "notes": list(self.notes),
         }
 
@@ -97,20 +113,7 @@ def inputs_digest(contract: Contract, period: Month, facts: Facts, evidence: Evi
 
 
 def _cut_block(block: IntervalBlock, period: Month) -> IntervalBlock:
-    keep = in_month(block.start, period)
-    if keep.all():
-        return block
-    return IntervalBlock(block.activity, block.minutes, block.start[keep],
-                         {k: v[keep] for k, v in block.counts.items()}, {k: v[keep] for k, v in block.seconds.items()},
-                         {k: v[keep] for k, v in block.answered_within.items()})
-
-
-def _cut_series(series: ForecastSeries, period: Month) -> ForecastSeries:
-    keep = in_month(series.period_start, period) if series.granularity not in ("month", "year") else None
-    if keep is None or keep.all():
-        return series
-    return replace(series, period_start=series.period_start[keep], volume_milli=series.volume_milli[keep],
-                   aht_seconds=series.aht_seconds[keep])
+    return block.rows(in_month(block.start, period))
 
 
 def _cut_staffing(staffing: StaffingBlock, period: Month) -> StaffingBlock:
@@ -119,8 +122,10 @@ def _cut_staffing(staffing: StaffingBlock, period: Month) -> StaffingBlock:
                                                planned_agents=staffing.planned_agents[keep])
 
 
-def month_facts(contract: Contract, period: Month, facts: Facts, problems: list[Problem]) -> Facts:
-    """The facts of ``period`` only; activities the contract does not have are problems."""
+def month_facts(contract: Contract, period: Month, facts: Facts, problems: list[Problem],
+                versions: list[VersionUse] | None = None) -> Facts:
+    """The facts of ``period`` only, with one forecast per activity and horizon
+    (:func:`~charte.settle.forecast_versions.select_forecasts`); activities the contract does not have are problems."""
     known = {a.id for a in contract.activities}
     for activity in sorted(facts.activities() - known):
         problems.append(Problem("unknown_activity", f"facts ({activity})",
@@ -130,28 +135,12 @@ def month_facts(contract: Contract, period: Month, facts: Facts, problems: list[
         if kpi.activity in known and kpi.commitment not in {c.id for c in contract.commitments_for(kpi.activity)}:
             problems.append(Problem("unknown_commitment", f"kpis ({kpi.activity})",
                                     f"commitment `{kpi.commitment}` is not a commitment of `{kpi.activity}`"))
-    return Facts(tuple(_cut_block(b, period) for b in facts.intervals),
-                 tuple(_cut_series(s, period) for s in facts.forecasts),
+    forecasts, uses = select_forecasts(contract, period, facts, problems)
+    if versions is not None:
+        versions += uses
+    return Facts(tuple(_cut_block(b, period) for b in facts.intervals), tuple(forecasts),
                  tuple(_cut_staffing(s, period) for s in facts.staffing), facts.incidents, facts.index_values,
                  facts.kpis, facts.successes)
-
-
-def _check_forecasts(contract: Contract, period: Month, facts: Facts, problems: list[Problem]) -> None:
-    clause = contract.forecasts
-    if clause is None:
-        return
-    needed = {clause.band.horizon or clause.reference_horizon.name}
-    if clause.minimum_billing is not None and clause.minimum_billing.horizon:
-        needed.add(clause.minimum_billing.horizon)
-    for activity in contract.activities:
-        if facts.intervals_of(activity.id) is None:
-            continue
-        for horizon in sorted(needed):
-            series = facts.forecast(activity.id, horizon)
-            if series is None or series.volume_milli.size == 0:
-                problems.append(Problem("missing_forecast", f"forecasts ({activity.id}, {horizon})",
-                                        f"no {horizon} forecast of `{activity.id}` for {period}; the contract's band "
-                                        f"and minimum billing are checked against it"))
 
 
 def settle(contract: Contract, period: Month, facts: Facts, *, evidence: Evidence | None = None) -> Settlement:
@@ -162,26 +151,40 @@ def settle(contract: Contract, period: Month, facts: Facts, *, evidence: Evidenc
     problems: list[Problem] = []
     notes: list[str] = []
     end = version.term.end
-    if period.first_day < version.term.start or (end is not None and period.last_day > end):
+    renewed = end is not None and period.last_day > end and version.term.renewal == "tacit_yearly"
+    if period.first_day < version.term.start or (end is not None and period.last_day > end and not renewed):
         problems.append(Problem("period_outside_term", "term",
                                 f"{period} is outside the contract's term {version.term.start} – {version.term.end}"))
-    month = month_facts(version, period, facts, problems)
-    _check_forecasts(version, period, month, problems)
+    elif renewed and end is not None:
+        years = (period.last_day.year - end.year) + (1 if (period.last_day.month, period.last_day.day) > (
+            end.month, end.day) else 0)
+        notes.append(f"term ended on {end}; renewed by tacit agreement year by year (term.renewal: tacit_yearly), "
+                     f"{period} falls in renewal year {years}")
+    versions: list[VersionUse] = []
+    month = month_facts(version, period, facts, problems, versions)
+    notes += [f"forecast {v.horizon} of {v.activity} issued {v.issued} ({v.content_sha256[:12]}): {v.reason}"
+              for v in versions if v.status in ("late", "partly_late")]
+    segs = segments(contract, period)
+    coverage = check_coverage(segs, period, month, problems)
+    notes += monthly_changes(segs)
     revision = price_revision(version, period, month, problems)
     drafts: list[InvoiceLine] = []
     checks: list[MinimumCheck] = []
-    for activity in version.activities:
-        block = month.intervals_of(activity.id)
-        quantity = billable_quantity(activity, block, problems)
-        drafts += service_lines(activity, quantity, revision)
-        if is_unit_priced(activity) and block is not None:
-            check = minimum_billing(version, activity, block, month, quantity, problems)
+    for activity_id in _activity_ids(segs):
+        priced, billed = _priced_lines(segs, activity_id, month, revision, problems)
+        drafts += priced
+        activity = next((a for a in version.activities if a.id == activity_id), None)
+        block = month.intervals_of(activity_id)
+        if activity is not None and is_unit_priced(activity) and block is not None:
+            check = minimum_billing(version, activity, block, month, billed, problems,
+                                    coverage.excluded_from_minimum(activity.id))
             if check is not None:
                 checks.append(check)
-                line = top_up_line(activity, check, revision)
+                last = segs[-1]
+                at_end = next((a for a in last.version.activities if a.id == activity_id), activity)
+                line = top_up_line(at_end, check, revision, last if len(segs) > 1 else None)
                 if line is not None:
                     drafts.append(line)
-        drafts += success_fee_lines(activity, month, revision, problems)
     results = service_results(version, month, problems)
     if problems:
         raise SettlementError(problems)
@@ -197,8 +200,61 @@ def settle(contract: Contract, period: Month, facts: Facts, *, evidence: Evidenc
         total_excluding_vat=total, vat_rate=vat_rate, vat=vat, total_including_vat=total + vat,
         indexation=revision, minimum_billing=tuple(checks), service_results=tuple(results),
         forecast_accuracy=tuple(_accuracies(version, month)), notes=tuple(notes), inputs_sha256=digest,
-        evidence=evidence,
+        forecast_versions=tuple(versions), evidence=evidence,
     )
+
+
+def _activity_ids(segs: list[Segment]) -> list[str]:
+    """Activities of every segment, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for seg in segs:
+        for activity in seg.version.activities:
+            seen.setdefault(activity.id, None)
+    return list(seen)
+
+
+def _priced_lines(segs: list[Segment], activity_id: str, month: Facts, revision: PriceRevision,
+                  problems: list[Problem]) -> tuple[list[InvoiceLine], Quantity]:
+    """One activity's service and success-fee lines, one per segment's price (:mod:`~charte.settle.amended_month`).
+
+    Returns the lines and the month's billable quantity (unit-priced segments).
+    """
+    block = month.intervals_of(activity_id)
+    present = [(seg, seg.version.activity(activity_id)) for seg in segs
+               if any(a.id == activity_id for a in seg.version.activities)]
+    split = len(segs) > 1
+    units = {a.pricing.per for _, a in present if not isinstance(a.pricing, FixedMonthly)}
+    if len(units) > 1:
+        problems.append(Problem("pricing_unit_changes_mid_month", f"activities[{activity_id}].pricing",
+                                f"the pricing unit changes during the month ({', '.join(sorted(units))}); "
+                                "make the avenant effective on the 1st"))
+        return [], Quantity(Decimal(0))
+    quantities = []
+    for i, (seg, activity) in enumerate(present):
+        part = cut_days(block, seg.first, seg.last) if block is not None and split else block
+        if part is None and i > 0 and not isinstance(activity.pricing, FixedMonthly):
+            quantities.append(Quantity(Decimal(0), measured_column(activity)[1]))  # reported once, for the first
+            continue
+        quantities.append(billable_quantity(activity, part, problems))
+    lines: list[InvoiceLine] = []
+    month_days = (segs[-1].last - segs[0].first).days + 1
+    unit_priced = [q for (_, a), q in zip(present, quantities, strict=True) if not isinstance(a.pricing, FixedMonthly)]
+    total = Quantity(sum((q.measured for q in unit_priced), Decimal(0)), unit_priced[0].divisor if unit_priced else 1)
+    already = Decimal(0)
+    for (seg, activity), quantity in zip(present, quantities, strict=True):
+        segment = seg if split else None
+        lines += service_lines(activity, quantity, revision, segment=segment, month_days=month_days,
+                               already=already, month_total=total.measured)
+        if not isinstance(activity.pricing, FixedMonthly):
+            already += quantity.measured
+    fees = {str(a.pricing.success_fee) for _, a in present}
+    if len(fees) > 1:
+        problems.append(Problem("success_fee_changes_mid_month", f"activities[{activity_id}].pricing.success_fee",
+                                "the success fee changes during the month; successes are given per month, so they "
+                                "cannot be split by date: make the avenant effective on the 1st"))
+    elif present:
+        lines += success_fee_lines(present[-1][1], month, revision, problems)
+    return lines, total
 
 
 def _accuracies(contract: Contract, facts: Facts) -> list[Accuracy]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from charte.domain.calendar import Month
+from charte.domain.calendar import PARIS, Month
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -35,7 +35,10 @@ FloatArray = NDArray[np.float64]
 #: Columns of an interval block that hold counts (integers) and seconds (floats).
 COUNT_COLUMNS = ("offered", "handled", "abandoned", "short_abandoned")
 SECONDS_COLUMNS = ("wait_seconds_answered", "wait_seconds_abandoned", "handle_seconds", "staffed_seconds",
-                   "productive_seconds")
+                   "productive_seconds", "talk_seconds")
+#: Optional counts a per-minute price may need: minutes started, each contact's time rounded up to the minute
+#: (measured from contact records, :mod:`charte.measure.interval_facts`).
+STARTED_MINUTES = ("handle_started_minutes", "talk_started_minutes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +100,39 @@ class IntervalBlock:
     counts: Mapping[str, IntArray]
     seconds: Mapping[str, FloatArray]
     answered_within: Mapping[int, IntArray]
+    abandoned_within: Mapping[int, IntArray] = field(default_factory=dict)
+    given: frozenset[str] = frozenset()      # optional columns the report actually carried
 
     def __len__(self) -> int:
         return int(self.start.size)
 
     def column(self, name: str) -> np.ndarray:
+        """A fact by its canonical name: counts, seconds, ``answered_within_<T>s``, ``abandoned_within_<T>s``."""
         if name in self.counts:
             return self.counts[name]
-        return self.seconds[name]
+        if name in self.seconds:
+            return self.seconds[name]
+        for prefix, table in (("answered_within_", self.answered_within), ("abandoned_within_", self.abandoned_within)):
+            if name.startswith(prefix) and name.endswith("s") and int(name[len(prefix):-1]) in table:
+                return table[int(name[len(prefix):-1])]
+        raise KeyError(name)
+
+    def rows(self, keep: np.ndarray) -> IntervalBlock:
+        """The same report restricted to the rows of ``keep`` (a mask)."""
+        if keep.all():
+            return self
+        return IntervalBlock(self.activity, self.minutes, self.start[keep],
+                             {k: v[keep] for k, v in self.counts.items()},
+                             {k: v[keep] for k, v in self.seconds.items()},
+                             {k: v[keep] for k, v in self.answered_within.items()},
+                             {k: v[keep] for k, v in self.abandoned_within.items()}, self.given)
+
+    def has(self, name: str) -> bool:
+        try:
+            self.column(name)
+        except (KeyError, ValueError):
+            return False
+        return True
 
     def total(self, name: str) -> float:
         return float(self.column(name).sum())
@@ -138,6 +166,10 @@ class IntervalBlock:
                                 else np.asarray(raw, dtype=np.int64)[order])
             _check_non_negative(name, values, where, problems)
             counts[name] = values
+        for name in STARTED_MINUTES:
+            if columns.get(name) is not None:
+                counts[name] = np.asarray(columns[name], dtype=np.int64)[order]
+                _check_non_negative(name, counts[name], where, problems)
         seconds: dict[str, FloatArray] = {}
         for name in SECONDS_COLUMNS:
             raw = columns.get(name)
@@ -146,9 +178,11 @@ class IntervalBlock:
             _check_non_negative(name, secs, where, problems)
             seconds[name] = secs
         answered: dict[int, IntArray] = {}
+        abandoned: dict[int, IntArray] = {}
         for name, raw in columns.items():
-            if name.startswith("answered_within_") and name.endswith("s"):
-                answered[int(name[len("answered_within_"):-1])] = np.asarray(raw, dtype=np.int64)[order]
+            for prefix, table in (("answered_within_", answered), ("abandoned_within_", abandoned)):
+                if name.startswith(prefix) and name.endswith("s"):
+                    table[int(name[len(prefix):-1])] = np.asarray(raw, dtype=np.int64)[order]
         if not problems and counts["handled"].size and np.any(counts["handled"] + counts["abandoned"]
                                                               > counts["offered"]):
             i = int(np.flatnonzero(counts["handled"] + counts["abandoned"] > counts["offered"])[0])
@@ -158,7 +192,8 @@ class IntervalBlock:
                                     f"({counts['offered'][i]})"))
         if problems:
             raise SettlementError(problems)
-        return cls(activity, int(minutes_values[0]), start, counts, seconds, answered)
+        given = frozenset(name for name in (*SECONDS_COLUMNS, *STARTED_MINUTES) if columns.get(name) is not None)
+        return cls(activity, int(minutes_values[0]), start, counts, seconds, answered, abandoned, given)
 
     def digest(self, h: Any) -> None:
         h.update(f"intervals|{self.activity}|{self.minutes}|".encode())
@@ -169,11 +204,20 @@ class IntervalBlock:
             h.update(name.encode() + self.seconds[name].astype("<f8").tobytes())
         for threshold in sorted(self.answered_within):
             h.update(f"aw{threshold}".encode() + self.answered_within[threshold].astype("<i8").tobytes())
+        for threshold in sorted(self.abandoned_within):
+            h.update(f"bw{threshold}".encode() + self.abandoned_within[threshold].astype("<i8").tobytes())
 
 
 @dataclass(frozen=True, eq=False)
 class ForecastSeries:
-    """The forecast of one activity at one horizon: volume (exact, in thousandths) and AHT per period."""
+    """One issued version of the forecast of one activity at one horizon: volume (exact, in thousandths) and AHT
+    per period it forecasts.
+
+    A version is what the client sent at one time: ``issued_on`` (its date) and, when the
+    evidence register or the file records it, ``issued_at`` (the submission instant, with its
+    zone). Facts keep every version; which one counts for each forecast period is decided
+    against the horizon's deadline by :mod:`charte.settle.forecast_versions`.
+    """
 
     activity: str
     horizon: str
@@ -182,6 +226,8 @@ class ForecastSeries:
     period_start: IntArray
     volume_milli: IntArray
     aht_seconds: FloatArray
+    issued_at: datetime | None = None
+    source: str = ""
 
     @property
     def volume(self) -> FloatArray:
@@ -191,45 +237,66 @@ class ForecastSeries:
     def total_volume(self) -> Decimal:
         return Decimal(int(self.volume_milli.sum())) / 1000
 
+    @property
+    def issued(self) -> str:
+        """When the version was issued, as written: the instant (ISO, UTC) when known, else the date."""
+        if self.issued_at is not None:
+            return self.issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self.issued_on.isoformat()
+
+    @property
+    def issue_day(self) -> date:
+        """The Paris calendar day the version was issued on (deadlines are counted in days)."""
+        if self.issued_at is not None:
+            return self.issued_at.astimezone(PARIS).date()
+        return self.issued_on
+
+    @property
+    def issue_order(self) -> tuple[int, int]:
+        """Sort key of issue time: the instant when known, else the day's first instant (Paris)."""
+        if self.issued_at is not None:
+            return int(self.issued_at.timestamp()), 1
+        midnight = datetime(self.issued_on.year, self.issued_on.month, self.issued_on.day, tzinfo=PARIS)
+        return int(midnight.timestamp()), 0
+
+    @property
+    def content_sha256(self) -> str:
+        """SHA-256 of the version's rows (periods, volumes, AHT): names the version whatever file it came in."""
+        h = hashlib.sha256(f"{self.activity}|{self.horizon}|{self.granularity}|".encode())
+        h.update(self.period_start.astype("<i8").tobytes() + self.volume_milli.astype("<i8").tobytes())
+        h.update(self.aht_seconds.astype("<f8").tobytes())
+        return h.hexdigest()
+
     @classmethod
     def build(cls, activity: str, horizon: str, granularity: str, issued_on: date, period_start: Any,
-              volume: Any, aht_seconds: Any) -> ForecastSeries:
-        where = f"forecasts ({activity}, {horizon})"
+              volume: Any, aht_seconds: Any, *, issued_at: datetime | None = None, source: str = "") -> ForecastSeries:
+        where = f"forecasts ({activity}, {horizon}, issued {issued_at or issued_on})"
+        problems: list[Problem] = []
+        if issued_at is not None and issued_at.tzinfo is None:
+            problems.append(Problem("naive_instant", where,
+                                    f"`issued_at` is {issued_at.isoformat()}; expected an instant with its zone"))
         start = _epoch_seconds(period_start, where)
         order = np.argsort(start, kind="stable")
         vol = np.asarray(volume, dtype=np.float64)[order]
         aht = np.asarray(aht_seconds, dtype=np.float64)[order]
-        problems: list[Problem] = []
         _check_non_negative("volume", vol, where, problems)
         _check_non_negative("aht_seconds", aht, where, problems)
         if start.size and np.any(np.diff(start[order]) == 0):
-            problems.append(Problem("duplicate_forecast", where, "a period is forecast twice"))
+            dup = start[order][1:][np.diff(start[order]) == 0][0]
+            problems.append(Problem("duplicate_forecast", where,
+                                    f"period {instant(dup):%Y-%m-%d %H:%M} UTC is forecast twice in one version"))
         if problems:
             raise SettlementError(problems)
-        return cls(activity, horizon, granularity, issued_on, start[order], np.rint(vol * 1000).astype(np.int64), aht)
+        return cls(activity, horizon, granularity, issued_on, start[order], np.rint(vol * 1000).astype(np.int64), aht,
+                   issued_at, source)
 
-    @classmethod
-    def merge(cls, issues: Sequence[ForecastSeries]) -> ForecastSeries:
-        """One horizon's forecasts issued on several dates (a W−1 each week) as one series.
-
-        A period forecast twice keeps the latest issue; ``issued_on`` is the latest issue date.
-        """
-        ordered = sorted(issues, key=lambda f: f.issued_on)
-        if len(ordered) == 1:
-            return ordered[0]
-        start = np.concatenate([f.period_start for f in ordered])
-        rank = np.concatenate([np.full(f.period_start.size, i) for i, f in enumerate(ordered)])
-        order = np.lexsort((-rank, start))
-        first = np.ones(order.size, dtype=bool)
-        first[1:] = start[order][1:] != start[order][:-1]
-        pick = order[first]
-        volume = np.concatenate([f.volume_milli for f in ordered])[pick]
-        aht = np.concatenate([f.aht_seconds for f in ordered])[pick]
-        last = ordered[-1]
-        return cls(last.activity, last.horizon, last.granularity, last.issued_on, start[pick], volume, aht)
+    def rows(self, keep: np.ndarray) -> ForecastSeries:
+        """The same version restricted to the rows of ``keep`` (a mask or indices)."""
+        return replace(self, period_start=self.period_start[keep], volume_milli=self.volume_milli[keep],
+                       aht_seconds=self.aht_seconds[keep])
 
     def digest(self, h: Any) -> None:
-        h.update(f"forecast|{self.activity}|{self.horizon}|{self.granularity}|{self.issued_on}|".encode())
+        h.update(f"forecast|{self.activity}|{self.horizon}|{self.granularity}|{self.issued_on}|{self.issued}|".encode())
         h.update(self.period_start.astype("<i8").tobytes() + self.volume_milli.astype("<i8").tobytes())
         h.update(self.aht_seconds.astype("<f8").tobytes())
 
@@ -266,9 +333,21 @@ class StaffingBlock:
         h.update(self.start.astype("<i8").tobytes() + self.planned_agents.astype("<f8").tobytes())
 
 
+#: What an incident did to the activity's data (:class:`Incident` ``effect``).
+INCIDENT_EFFECTS = ("degraded", "closed", "no_contacts")
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Incident:
-    """A period when service could not be judged normally: ``side`` client, provider or none (force majeure)."""
+    """A period when service could not be judged normally: ``side`` client, provider or none (force majeure).
+
+    ``effect`` says what the incident did to the facts: ``degraded`` (service went on, judged
+    with the exclusions of the contract), ``closed`` (the activity did not open: strike, site
+    evacuation, telephony down — no interval rows are expected), ``no_contacts`` (open, but no
+    contact arrived, so the ACD exported no row). A day of opening hours with no interval row is
+    a data gap unless a ``closed`` or ``no_contacts`` incident covers its opening hours
+    (:mod:`charte.settle.coverage`).
+    """
 
     activity: str
     start: datetime
@@ -276,6 +355,7 @@ class Incident:
     kind: str
     side: str = "client"
     description: str = ""
+    effect: str = "degraded"
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -291,13 +371,16 @@ class IndexValue:
 class MeasuredKpi:
     """A commitment's result measured outside interval reports (quality score, FCR, conversion, response time).
 
-    ``value`` is a share (0.87 for 87%) or seconds for ASA; ``sample`` how many contacts it rests on.
+    ``value`` is a share (0.87 for 87%) or seconds for ASA; ``sample`` how many contacts it rests on;
+    ``agents`` how many agents were monitored (a quality score's sample is checked against the
+    contract's ``evaluations_per_agent``).
     """
 
     activity: str
     commitment: str
     value: Decimal
     sample: int | None = None
+    agents: int | None = None
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -332,10 +415,7 @@ class Facts:
         problems = [Problem("duplicate_activity_block", f"interval report ({b.activity})",
                             "the activity's intervals are given in two blocks; expected one")
                     for a, b in itertools.pairwise(blocks) if a.activity == b.activity]
-        by_horizon: dict[tuple[str, str], list[ForecastSeries]] = {}
-        for f in forecasts:
-            by_horizon.setdefault((f.activity, f.horizon), []).append(f)
-        series = [ForecastSeries.merge(by_horizon[key]) for key in sorted(by_horizon)]
+        series = sorted(forecasts, key=lambda f: (f.activity, f.horizon, f.issue_order, f.content_sha256))
         index = sorted(index_values)
         problems += [Problem("duplicate_index_value", f"index {b.series} {b.month}",
                              f"two values ({a.value} and {b.value}); expected one")
@@ -350,9 +430,14 @@ class Facts:
         return next((b for b in self.intervals if b.activity == activity), None)
 
     def forecast(self, activity: str, horizon: str) -> ForecastSeries | None:
-        """The latest issued forecast of ``activity`` at ``horizon``."""
+        """The forecast of ``activity`` at ``horizon`` when the facts hold one version (a settled month's facts,
+        after :func:`charte.settle.forecast_versions.select_forecasts`); else the latest issued."""
         found = [f for f in self.forecasts if f.activity == activity and f.horizon == horizon]
         return found[-1] if found else None
+
+    def forecast_versions(self, activity: str, horizon: str) -> list[ForecastSeries]:
+        """Every issued version of ``activity``'s forecast at ``horizon``, in order of issue."""
+        return [f for f in self.forecasts if f.activity == activity and f.horizon == horizon]
 
     def staffing_of(self, activity: str) -> StaffingBlock | None:
         return next((s for s in self.staffing if s.activity == activity), None)

@@ -9,10 +9,9 @@ forecast (``a`` actual, ``f`` forecast, per period):
 * **in band**: share of periods with f × (1 − under) ≤ a ≤ f × (1 + over), and the periods
   that left the band, over (more contacts than the band allows) or under.
 
-:func:`align` also gives the forecast of every interval of the interval report, which the
-service evaluation and the minimum billing need: a forecast at interval granularity is taken
-as is (finer ones summed); a coarser one (day, week, month) is spread over its intervals in
-proportion to the actual arrivals, so each interval carries its period's forecast ratio.
+:func:`align` gives a per-interval forecast on the intervals of the interval report, for fair
+evaluation: a forecast at the report's interval is taken as is, finer ones are summed; a
+coarser one is never spread by a guessed profile (``None``).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from decimal import Decimal
 import numpy as np
 
 from charte.domain.contract import VolumeBand
+from charte.settle.band import band_position
 from charte.settle.facts import FloatArray, ForecastSeries, IntArray, IntervalBlock
 from charte.settle.period import group_keys
 
@@ -42,34 +42,22 @@ def _sum_by(keys: IntArray, values: FloatArray, uniq: IntArray) -> FloatArray:
     return np.bincount(np.searchsorted(uniq, keys), weights=values, minlength=uniq.size).astype(np.float64)
 
 
-def align(block: IntervalBlock, series: ForecastSeries) -> AlignedForecast:
-    """The forecast of each interval of ``block`` (rule in the module docstring)."""
-    interval_keys = group_keys(block.start, series.granularity, block.minutes)
-    forecast_keys = group_keys(series.period_start, series.granularity, block.minutes)
-    uniq = np.unique(interval_keys)
-    known = np.isin(forecast_keys, uniq)
-    f_keys = forecast_keys[known]
-    f_volume = _sum_by(f_keys, series.volume[known], uniq)
-    f_work = _sum_by(f_keys, series.volume[known] * series.aht_seconds[known], uniq)
+def align(block: IntervalBlock, series: ForecastSeries) -> AlignedForecast | None:
+    """The forecast of each interval of ``block`` (rule in the module docstring); ``None`` when coarser."""
+    if not series.granularity.endswith("min") or int(series.granularity[:-3]) > block.minutes:
+        return None
+    step = block.minutes * 60
+    keys = series.period_start - series.period_start % step
+    uniq = np.unique(block.start)
+    known = np.isin(keys, uniq)
+    position = np.searchsorted(uniq, keys[known])
+    volume = np.bincount(position, weights=series.volume[known], minlength=uniq.size).astype(np.float64)
+    work = np.bincount(position, weights=series.volume[known] * series.aht_seconds[known],
+                       minlength=uniq.size).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        f_aht = np.where(f_volume > 0, f_work / f_volume, 0.0)
-    position = np.searchsorted(uniq, interval_keys)
-    offered = block.counts["offered"].astype(np.float64)
-    per_key_offered = np.bincount(position, weights=offered, minlength=uniq.size)
-    per_key_count = np.bincount(position, minlength=uniq.size).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(per_key_offered[position] > 0, offered / per_key_offered[position],
-                         1.0 / per_key_count[position])
-    spread = bool(np.any(per_key_count > 1))
-    volume = f_volume[position] * share if spread else f_volume[position]
-    return AlignedForecast(series.horizon, series.granularity, volume, f_aht[position], spread)
-
-
-def band_position(actual: FloatArray, forecast: FloatArray, band: VolumeBand) -> IntArray:
-    """−1 under the band, 0 inside, +1 over, per element (f × (1 − under) ≤ a ≤ f × (1 + over))."""
-    low = forecast * (1 - float(band.under))
-    high = forecast * (1 + float(band.over))
-    return np.where(actual < low - 1e-9, -1, np.where(actual > high + 1e-9, 1, 0)).astype(np.int64)
+        aht = np.where(volume > 0, work / volume, 0.0)
+    at = np.searchsorted(uniq, block.start)
+    return AlignedForecast(series.horizon, series.granularity, volume[at], aht[at], False)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ price in force before it: ``P_k = P_(k−1) × clamp(P0 × r_k ÷ P_(k−1), 1 +
 with ``r_k = a + b × I_k/I0``. So the coefficient applied to P0 is the product of the bounded
 steps. No revision reaches back: a month is priced with the revisions already due on its
 first day, and a settlement never credits earlier months (no retroactive discount, 2010
-charter). Rounding: coefficients and unit prices are kept exact (28 significant digits);
-only each line's amount is rounded to the cent.
+charter). Rounding: the coefficient is kept exact (28 significant digits); each revised unit
+price is rounded to the cent before it multiplies the quantity unless the contract says
+``revised_price_rounding: none`` (:meth:`PriceRevision.unit_price`); each line's amount is
+rounded to the cent once.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from decimal import Decimal
 
 from charte.domain.calendar import Month
 from charte.domain.contract import Contract
+from charte.domain.money import round_cents
 from charte.settle.facts import Facts, Problem
 
 
@@ -48,10 +51,19 @@ class PriceRevision:
     base_value: Decimal | None
     revisions: tuple[Revision, ...]
     next_revision: date | None = None
+    rounding: str = "cent"
 
     @property
     def indexed(self) -> bool:
         return bool(self.revisions)
+
+    def unit_price(self, base: Decimal) -> Decimal:
+        """The unit price billed for a base (contract) price: base × coefficient, rounded to the cent when the
+        contract says so (``indexation.revised_price_rounding``); a price not yet revised is the contract's."""
+        if not self.revisions:
+            return base
+        price = base * self.coefficient
+        return round_cents(price) if self.rounding == "cent" else price
 
     def figures(self) -> dict[str, object]:
         last = self.revisions[-1] if self.revisions else None
@@ -64,6 +76,7 @@ class PriceRevision:
             "formula_ratio": last.formula_ratio if last else None,
             "bounded_by": last.bounded if last else None,
             "next_revision": self.next_revision.isoformat() if self.next_revision else None,
+            "price_rounding": self.rounding if self.revisions else None,
         }
 
 
@@ -95,7 +108,8 @@ def price_revision(contract: Contract, period: Month, facts: Facts, problems: li
                 if contract.term.start < (d := clause.anniversary.in_year(year)) and d > period.first_day]
     next_revision = min(upcoming) if upcoming else None
     if not days:
-        return PriceRevision(Decimal(1), clause.index, formula, str(base_month), base, (), next_revision)
+        return PriceRevision(Decimal(1), clause.index, formula, str(base_month), base, (), next_revision,
+                             clause.revised_price_rounding)
     if base is None:
         problems.append(Problem("missing_index_value", f"indexation ({clause.index})",
                                 f"no value of index `{clause.index}` for the base month {base_month} (I0); "
@@ -121,4 +135,5 @@ def price_revision(contract: Contract, period: Month, facts: Facts, problems: li
             step, bounded = 1 + clause.cap, "cap"
         price *= step
         revisions.append(Revision(day, str(month), value, ratio, step, bounded))
-    return PriceRevision(price, clause.index, formula, str(base_month), base, tuple(revisions), next_revision)
+    return PriceRevision(price, clause.index, formula, str(base_month), base, tuple(revisions), next_revision,
+                         clause.revised_price_rounding)

@@ -8,29 +8,27 @@ Interval metrics are ratios of sums over the intervals of the month, numerator �
 * ASA (at most, seconds): Σ wait of answered ÷ handled.
 
 Intervals touched by an excluded incident (a client-side incident when the commitment
-excludes ``client_incidents``; ``force_majeure``; the kinds the bonus/malus clause excludes)
-are set aside first. Then, by the commitment's ``evaluation``:
+excludes ``client_incidents``; ``force_majeure``; the kinds the bonus/malus clause excludes),
+and with ``outside_opening_hours`` the intervals not wholly inside the activity's opening
+hours, are set aside first. Then, by the commitment's ``evaluation``:
 
 * ``raw`` — the ratio over the remaining intervals;
-* ``band_neutralised`` — intervals whose offered volume left the band around their forecast
-  (f × (1 − under) ≤ offered ≤ f × (1 + over)) are set aside too;
+* ``band_neutralised`` — intervals out of the band are set aside too. An interval is out of
+  the band when the ``checked_per`` period holding it (the month, its day, or the interval)
+  left the contract's band on the band's horizon, or — only when the contract states an
+  ``interval_band`` — when it left that band on its own interval forecast
+  (:mod:`charte.settle.band`);
 * ``fair`` — in each interval out of the band, the provider is held to what the staffing the
-  forecast called for could achieve under the real load: ``n`` = required agents for the
-  forecast volume and AHT at the activity's service-level target (Erlang A,
-  :func:`charte.workforce.required_agents`), ``achievable`` = the metric of Erlang A with ``n``
-  agents, the real offered volume and patience (:func:`charte.workforce.erlang_a_metrics`).
-  When ``achievable`` is worse than the target, the provider is credited the gap:
+  forecast called for could achieve under the real load: ``n`` agents by the contract's
+  planning model (Erlang C, Erlang A with the contract's or the measured patience, or the
+  staffing the provider declared: :mod:`charte.settle.fair_evaluation`), ``achievable`` = the
+  metric of the queue model with ``n`` agents under the real offered volume. When
+  ``achievable`` is worse than the target, the provider is credited the gap:
   ``credit = (target − achievable) × denominator``, at most what lifts the interval to the
   target: reaching ``achievable`` counts as meeting the target, falling short of it still
   counts against the provider, and the client's forecast miss never earns a bonus.
   Out-of-band intervals where the target was achievable are judged as measured.
 
-Forecast per interval: the finest horizon with a forecast (a day forecast is spread over its
-intervals in proportion to arrivals, :func:`charte.settle.forecast_accuracy.align`); the
-band's ``checked_per`` governs the minimum billing, the service evaluation is per interval.
-The real load uses the actual AHT when the horizon commits the client to handle time, else
-the forecast AHT. Patience: Σ waits of all callers ÷ abandons over the month (the maximum-
-likelihood estimate under exponential patience), else :data:`DEFAULT_PATIENCE_SECONDS`.
 Results are kept to the millionth.
 """
 
@@ -44,16 +42,11 @@ from typing import Any
 import numpy as np
 
 from charte.domain.contract import Contract, Evaluation, Exclusion
+from charte.domain.contract.settlement_rules import INTERVAL_METRICS
 from charte.settle.facts import Facts, Incident, IntervalBlock, Problem
-from charte.settle.forecast_accuracy import AlignedForecast, align, band_position
-from charte.settle.period import GRANULARITY_ORDER
-from charte.workforce import QueueMetrics, erlang_a_metrics, required_agents
+from charte.settle.fair_evaluation import FairContext, erlang_batch, fair_context
+from charte.settle.period import inside_opening_hours
 
-#: Mean patience used when the month's facts do not allow measuring it (stated in each result).
-DEFAULT_PATIENCE_SECONDS = 180
-#: Service-level target used to size "the staffing the forecast called for" when the activity has none.
-DEFAULT_STAFFING_TARGET = (Decimal("0.80"), 20)
-INTERVAL_METRICS = ("service_level", "answer_rate", "abandonment", "asa")
 MILLIONTH = Decimal("0.000001")
 
 
@@ -69,7 +62,7 @@ class AdjustedInterval:
     offered: int
     forecast: Decimal
     band: str                   # "over" or "under"
-    agents_for_forecast: int
+    agents_for_forecast: int | Decimal
     achievable: Decimal
     measured: Decimal | None
     credit: Decimal             # contacts (seconds for ASA) credited to the provider
@@ -98,10 +91,15 @@ class AdjustedTable:
         starts = np.datetime_as_string(self.start.astype("datetime64[s]"), unit="m")
         return tuple(
             AdjustedInterval(f"{starts[i]}Z", int(self.offered[i]), Decimal(f"{self.forecast[i]:.2f}"),
-                             "over" if self.position[i] > 0 else "under", int(self.agents[i]),
+                             "over" if self.position[i] > 0 else "under", _agents(float(self.agents[i])),
                              Decimal(f"{self.achievable[i]:.6f}"), Decimal(f"{self.measured[i]:.6f}"),
                              Decimal(f"{self.credit[i]:.3f}"))
             for i in range(len(self)))
+
+
+def _agents(value: float) -> int | Decimal:
+    """Agents as a whole number when sized by Erlang, to the thousandth when declared fractional."""
+    return int(value) if value == int(value) else Decimal(f"{value:.3f}")
 
 
 def _empty_table() -> AdjustedTable:
@@ -116,7 +114,7 @@ class ServiceResult:
     commitment: str
     activity: str
     metric: str
-    formula: str
+    formula: str                            # the formula evaluated (formula book), in English …
     target: Decimal
     direction: str
     evaluation: str
@@ -127,12 +125,16 @@ class ServiceResult:
     intervals: int = 0
     excluded: tuple[str, ...] = ()           # incident descriptions set aside
     excluded_intervals: int = 0
+    outside_hours_intervals: int = 0        # set aside: exclusion outside_opening_hours
     out_of_band_intervals: int = 0
     adjusted_table: AdjustedTable = field(default_factory=_empty_table, repr=False)
     horizon: str | None = None
+    band: dict[str, Any] = field(default_factory=dict)
+    planning: dict[str, Any] = field(default_factory=dict)
     patience_seconds: Decimal | None = None
     patience_source: str | None = None
     notes: tuple[str, ...] = field(default=())
+    formula_fr: str = ""                    # … and in French
 
     @cached_property
     def adjusted(self) -> tuple[AdjustedInterval, ...]:
@@ -191,24 +193,16 @@ def _excluded_incidents(contract: Contract, commitment: Any, facts: Facts) -> li
 
 def _ratio_parts(commitment: Any, block: IntervalBlock,
                  problems: list[Problem]) -> tuple[np.ndarray, np.ndarray] | None:
-    c = block.counts
-    short = c["short_abandoned"] if commitment.short_abandon_seconds else np.zeros(len(block), np.int64)
-    offered = (c["offered"] - short).astype(np.float64)
-    if commitment.metric == "service_level":
-        column = block.answered_within.get(commitment.threshold_seconds)
-        if column is None:
-            problems.append(Problem("missing_column", f"interval report ({block.activity})",
-                                    f"`answered_within_{commitment.threshold_seconds}s` is missing; commitment "
-                                    f"`{commitment.id}` counts contacts answered within "
-                                    f"{commitment.threshold_seconds} s"))
-            return None
-        den = c["handled"].astype(np.float64) if commitment.abandons == "excluded" else offered
-        return column.astype(np.float64), den
-    if commitment.metric == "answer_rate":
-        return c["handled"].astype(np.float64), offered
-    if commitment.metric == "abandonment":
-        return (c["abandoned"] - short).astype(np.float64), offered
-    return block.seconds["wait_seconds_answered"], c["handled"].astype(np.float64)
+    """Numerator and denominator per interval, evaluated from the commitment's formula in the formula book."""
+    formula = commitment.kpi
+    missing = sorted(f for f in formula.facts if not block.has(f))
+    if missing:
+        problems.append(Problem("missing_column", f"interval report ({block.activity})",
+                                f"{', '.join(f'`{m}`' for m in missing)} missing; commitment `{commitment.id}` is "
+                                f"measured as {formula.text('en')}"))
+        return None
+    num, den = formula.apply(lambda fact: block.column(fact).astype(np.float64))
+    return num, den
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, keep: np.ndarray) -> Decimal | None:
@@ -216,115 +210,6 @@ def _ratio(num: np.ndarray, den: np.ndarray, keep: np.ndarray) -> Decimal | None
     if d <= 0:
         return None
     return _q(Decimal(f"{float(num[keep].sum()):.6f}") / Decimal(f"{d:.6f}"))
-
-
-@dataclass
-class FairContext:
-    """What fair evaluation needs per activity, computed once: forecast per interval, band, Erlang A."""
-
-    aligned: AlignedForecast
-    position: np.ndarray
-    patience: float
-    patience_source: str
-    rows: np.ndarray
-    agents: np.ndarray | None = None
-    achievable: dict[str, np.ndarray] | None = None
-
-
-def interval_forecast(contract: Contract, block: IntervalBlock, facts: Facts) -> AlignedForecast | None:
-    """The finest horizon's forecast for the block's intervals (``None`` when no horizon has one)."""
-    assert contract.forecasts is not None
-    horizons = sorted(contract.forecasts.horizons, key=lambda h: GRANULARITY_ORDER.index(h.granularity))
-    for horizon in horizons:
-        series = facts.forecast(block.activity, horizon.name)
-        if series is not None and series.volume_milli.size:
-            return align(block, series)
-    return None
-
-
-def fair_context(contract: Contract, block: IntervalBlock, facts: Facts, keep: np.ndarray,
-                 problems: list[Problem]) -> FairContext | None:
-    if contract.forecasts is None:
-        problems.append(Problem("missing_forecast_clause", "forecasts",
-                                "band neutralisation and fair evaluation need the forecasts clause and its band"))
-        return None
-    aligned = interval_forecast(contract, block, facts)
-    if aligned is None:
-        if any(p.code == "missing_forecast" and f"({block.activity}" in p.where for p in problems):
-            return None  # already reported by the engine's forecast check
-        problems.append(Problem("missing_forecast", f"forecasts ({block.activity})",
-                                f"no forecast of any horizon ({', '.join(h.name for h in contract.forecasts.horizons)})"
-                                f" for `{block.activity}` in the period; the band cannot be checked"))
-        return None
-    position = band_position(block.counts["offered"].astype(np.float64), aligned.volume, contract.forecasts.band)
-    c, s = block.counts, block.seconds
-    waits = float((s["wait_seconds_answered"] + s["wait_seconds_abandoned"])[keep].sum())
-    abandons = int(c["abandoned"][keep].sum())
-    if abandons > 0 and waits > 0:
-        patience, source = waits / abandons, "measured"
-    else:
-        patience, source = float(DEFAULT_PATIENCE_SECONDS), "default"
-    rows = np.flatnonzero((position != 0) & (c["offered"] > 0))
-    return FairContext(aligned, position, round(patience, 3), source, rows)
-
-
-def _erlang_inputs(contract: Contract, block: IntervalBlock, ctx: FairContext) -> dict[str, np.ndarray]:
-    """Inputs of Erlang A for the out-of-band intervals with arrivals (``ctx.rows``), as flat arrays."""
-    rows = ctx.rows
-    sl = next((c for c in contract.commitments_for(block.activity) if c.metric == "service_level"), None)
-    target, seconds = (sl.target, sl.threshold_seconds) if sl is not None else DEFAULT_STAFFING_TARGET
-    short = (sl.short_abandon_seconds or 0) if sl is not None else 0
-    period = block.minutes * 60.0
-    handled = block.counts["handled"][rows].astype(np.float64)
-    actual_aht = np.divide(block.seconds["handle_seconds"][rows], handled, out=np.zeros(rows.size), where=handled > 0)
-    f_aht = ctx.aligned.aht_seconds[rows]
-    f_aht = np.where(f_aht > 0, f_aht, np.where(actual_aht > 0, actual_aht, 300.0))
-    assert contract.forecasts is not None
-    commits_aht = contract.forecasts.reference_horizon.covers == "volume_and_handle_time"
-    real_aht = np.where((actual_aht > 0) & commits_aht, actual_aht, f_aht)
-    ones = np.ones(rows.size)
-    return {
-        "calls": ctx.aligned.volume[rows], "period": period * ones, "f_aht": f_aht, "real_aht": real_aht,
-        "load": block.counts["offered"][rows] * real_aht / period, "target": min(float(target), 0.999) * ones,
-        "seconds": float(seconds) * ones, "patience": ctx.patience * ones, "short": float(short) * ones,
-    }
-
-
-def erlang_batch(items: list[tuple[IntervalBlock, FairContext]], contract: Contract) -> None:
-    """Agents for the forecast, and Erlang A under the real load, for every activity's out-of-band intervals at once.
-
-    One vectorised call to :func:`charte.workforce.required_agents` and one to
-    :func:`charte.workforce.erlang_a_metrics` for the whole contract (the intervals of every activity).
-    """
-    parts = [_erlang_inputs(contract, block, ctx) for block, ctx in items]
-    if not parts:
-        return
-    x = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
-    agents = np.zeros(x["calls"].size, np.int64)
-    busy = x["calls"] > 0
-    if busy.any():
-        agents[busy] = required_agents(x["calls"][busy], x["period"][busy], x["f_aht"][busy],
-                                       sl_target=x["target"][busy], sl_seconds=x["seconds"][busy],
-                                       patience_seconds=x["patience"][busy])
-    metrics = erlang_a_metrics(x["load"], agents, x["real_aht"], x["patience"], x["seconds"],
-                               convention="excluding_short_abandons", short_abandon_seconds=x["short"])
-    achievable = {metric: _achievable(metric, metrics) for metric in INTERVAL_METRICS}
-    start = 0
-    for (_, ctx), part in zip(items, parts, strict=True):
-        end = start + part["calls"].size
-        ctx.agents = agents[start:end]
-        ctx.achievable = {metric: values[start:end] for metric, values in achievable.items()}
-        start = end
-
-
-def _achievable(metric: str, metrics: QueueMetrics) -> np.ndarray:
-    if metric == "service_level":
-        return np.asarray(metrics.service_level)
-    if metric == "answer_rate":
-        return 1.0 - np.asarray(metrics.abandonment)
-    if metric == "abandonment":
-        return np.asarray(metrics.abandonment)
-    return np.nan_to_num(np.asarray(metrics.asa_seconds), nan=1e9)
 
 
 def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, facts: Facts,
@@ -336,28 +221,33 @@ def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, f
     num, den = parts
     incidents = _excluded_incidents(contract, commitment, facts)
     excluded = _incident_mask(block, incidents)
-    keep = ~excluded
+    closed = np.zeros(len(block), dtype=bool)
+    if Exclusion.OUTSIDE_OPENING_HOURS in commitment.exclusions:
+        closed = ~inside_opening_hours(contract, contract.activity(block.activity), block.start, block.minutes)
+    keep = ~(excluded | closed)
     evaluation = Evaluation(commitment.evaluation)
     if Exclusion.OUT_OF_BAND_PERIODS in commitment.exclusions and evaluation == Evaluation.RAW:
         evaluation = Evaluation.BAND_NEUTRALISED
     base = {
         "commitment": commitment.id, "activity": block.activity, "metric": commitment.metric,
-        "formula": commitment.formula,
+        "formula": commitment.formula_text("en"), "formula_fr": commitment.formula_text("fr"),
         "target": Decimal(commitment.target), "direction": commitment.direction, "evaluation": str(evaluation),
         "status": "measured", "raw": _ratio(num, den, keep), "intervals": int((den > 0).sum()),
         "excluded": tuple(f"{i.kind} ({i.side}) {i.start:%Y-%m-%d %H:%M}–{i.end:%H:%M} UTC" for i in incidents),
         "excluded_intervals": int((excluded & (den > 0)).sum()),
+        "outside_hours_intervals": int((closed & ~excluded & (den > 0)).sum()),
         "notes": (f"window {commitment.window}: evaluated over the month",) if commitment.window != "month" else (),
     }
     if evaluation == Evaluation.RAW:
         return ServiceResult(**base)
     if block.activity not in cache:
-        cache[block.activity] = fair_context(contract, block, facts, keep, problems)
+        cache[block.activity] = fair_context(contract, block, facts, keep, problems,
+                                             fair=evaluation == Evaluation.FAIR)
     ctx = cache[block.activity]
     if ctx is None:
         return None
     out = keep & (ctx.position != 0) & (den > 0)
-    base.update(horizon=ctx.aligned.horizon, out_of_band_intervals=int(out.sum()),
+    base.update(horizon=ctx.band.horizon, out_of_band_intervals=int(out.sum()), band=ctx.band.figures(),
                 band_neutralised=_ratio(num, den, keep & (ctx.position == 0)))
     if evaluation == Evaluation.BAND_NEUTRALISED:
         return ServiceResult(**base)
@@ -381,25 +271,42 @@ def interval_result(contract: Contract, commitment: Any, block: IntervalBlock, f
     d = float(den[keep].sum())
     fair = _q(Decimal(f"{fair_num_total:.6f}") / Decimal(f"{d:.6f}")) if d > 0 else None
     c = credited
-    table = AdjustedTable(block.start[r][c], block.counts["offered"][r][c], ctx.aligned.volume[r][c],
+    assert ctx.forecast is not None
+    table = AdjustedTable(block.start[r][c], block.counts["offered"][r][c], ctx.forecast[r][c],
                           ctx.position[r][c], ctx.agents[k][c], ach[c], (num[r] / den[r])[c], credit[c])
-    base.update(fair=fair, adjusted_table=table, patience_seconds=Decimal(f"{ctx.patience:.3f}"),
-                patience_source=ctx.patience_source)
+    base.update(fair=fair, adjusted_table=table, planning=ctx.planning.figures(),
+                patience_seconds=(Decimal(f"{ctx.planning.patience:.3f}") if ctx.planning.patience is not None
+                                  else None), patience_source=ctx.planning.patience_source)
     return ServiceResult(**base)
 
 
-def kpi_result(commitment: Any, facts: Facts) -> ServiceResult:
-    """A commitment measured outside interval reports: its value comes from the facts' KPIs, evaluated raw."""
+def kpi_result(commitment: Any, facts: Facts, problems: list[Problem]) -> ServiceResult:
+    """A commitment measured outside interval reports: its value comes from the facts' KPIs, evaluated raw.
+
+    A quality score rests on the monitoring the contract states: at least ``evaluations_per_agent``
+    evaluations per monitored agent; a smaller sample is not a measure (no bonus or malus, noted).
+    """
     kpi = facts.kpi(commitment.activity, commitment.id)
     target = Decimal(commitment.target)
-    notes = () if commitment.evaluation == Evaluation.RAW else (
-        f"{commitment.evaluation} evaluation needs interval facts; {commitment.metric} is evaluated raw",)
+    head = (commitment.id, commitment.activity, commitment.metric, commitment.formula, target,
+            commitment.direction, "raw")
+    fr = commitment.formula_text("fr")
     if kpi is None:
-        return ServiceResult(commitment.id, commitment.activity, commitment.metric, commitment.formula, target,
-                             commitment.direction, "raw", "not_measured",
-                             notes=(*notes, "no measured value in the facts: no bonus or malus"))
-    return ServiceResult(commitment.id, commitment.activity, commitment.metric, commitment.formula, target,
-                         commitment.direction, "raw", "measured", raw=_q(kpi.value), notes=notes)
+        return ServiceResult(*head, "not_measured", notes=("no measured value in the facts: no bonus or malus",),
+                             formula_fr=fr)
+    if commitment.metric == "quality_score":
+        if kpi.sample is None or kpi.agents is None:
+            problems.append(Problem("missing_quality_sample", f"kpis ({commitment.activity}, {commitment.id})",
+                                    f"the quality score needs its sample: `sample` (evaluations) and `agents` "
+                                    f"(agents monitored); the contract requires {commitment.evaluations_per_agent} "
+                                    "evaluations per agent"))
+            return ServiceResult(*head, "not_measured", formula_fr=fr)
+        required = commitment.evaluations_per_agent * kpi.agents
+        if kpi.sample < required:
+            return ServiceResult(*head, "not_measured", formula_fr=fr, notes=(
+                f"{kpi.sample} evaluations for {kpi.agents} agents, under the {required} the contract requires "
+                f"({commitment.evaluations_per_agent} per agent): not a measure, no bonus or malus",))
+    return ServiceResult(*head, "measured", raw=_q(kpi.value), formula_fr=fr)
 
 
 def service_results(contract: Contract, facts: Facts, problems: list[Problem]) -> list[ServiceResult]:
@@ -411,7 +318,7 @@ def service_results(contract: Contract, facts: Facts, problems: list[Problem]) -
         if (commitment.metric in INTERVAL_METRICS and commitment.evaluation == Evaluation.FAIR and block is not None
                 and block.activity not in cache):
             keep = ~_incident_mask(block, _excluded_incidents(contract, commitment, facts))
-            cache[block.activity] = ctx = fair_context(contract, block, facts, keep, problems)
+            cache[block.activity] = ctx = fair_context(contract, block, facts, keep, problems, fair=True)
             if ctx is not None:
                 batch.append((block, ctx))
     if not problems:
@@ -429,5 +336,5 @@ def service_results(contract: Contract, facts: Facts, problems: list[Problem]) -
             if result is not None:
                 results.append(result)
         else:
-            results.append(kpi_result(commitment, facts))
+            results.append(kpi_result(commitment, facts, problems))
     return results

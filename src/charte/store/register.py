@@ -42,11 +42,15 @@ from charte.io.evidence import (
     KeptFile,
     Staged,
     check_evidence,
+    issued_when_submitted,
     parse_instant,
+    read_table,
     submitted_instant,
 )
 from charte.io.faults import fault_point
-from charte.settle.facts import Problem
+from charte.io.settlement_files import forecast_series
+from charte.settle.facts import Facts, ForecastSeries, Problem, SettlementError
+from charte.settle.forecast_versions import VersionUse, select_forecasts
 from charte.store.chain import ChainBehindWitness, Witness, lock_head, move_head, read_head
 from charte.store.database import read_snapshot, write_transaction
 from charte.store.models import Base, now
@@ -319,20 +323,27 @@ class VersionStanding:
         return self.submission.instant.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def standings(contract: Contract | None, submissions: Sequence[Submission]) -> list[VersionStanding]:
-    """Each submission's standing (newest first). A forecast version is compared with the deadline of the first
-    day of its month it covers (``issued_before`` that day, until 24:00 Paris): later days have later deadlines, so
-    a late version may still count for them — which version counts for each period is the settlement's choice."""
+def standings(contract: Contract | None, submissions: Sequence[Submission],
+              register: Register | None = None) -> list[VersionStanding]:
+    """Each submission's standing, newest first: the latest version of a kind is in play, earlier ones are
+    superseded; a forecast version's standing is the settlement's own choice (:func:`forecast_uses`: used for
+    some periods, superseded by a later on-time version, late against its horizon's deadline) when the register
+    and the contract are given, else it is only listed."""
     latest: dict[tuple[str, str], int] = {}
     for s in submissions:
         latest[(s.period, s.kind)] = max(latest.get((s.period, s.kind), 0), s.version)
+    uses: dict[int, list[VersionUse]] = {}
+    if contract is not None and register is not None:
+        for period in sorted({s.period for s in submissions if s.kind == "forecasts"}):
+            uses.update(forecast_uses(register, contract, Month.parse(period),
+                                      [s for s in submissions if s.kind == "forecasts" and s.period == period]))
     out = []
     for s in sorted(submissions, key=lambda s: s.position, reverse=True):
         fact = FACT_KINDS.get(s.kind)
         if fact is not None and not fact.settles:
             out.append(VersionStanding(s, "not_settled", "kept as evidence; the settlement does not read it"))
         elif fact is not None and fact.versions == "all":
-            out.append(_forecast_standing(contract, s))
+            out.append(_forecast_standing(s, uses.get(s.position)))
         elif s.version == latest[(s.period, s.kind)]:
             out.append(VersionStanding(s, "in_play", "latest version of the month"))
         else:
@@ -340,30 +351,34 @@ def standings(contract: Contract | None, submissions: Sequence[Submission]) -> l
     return out
 
 
-def _forecast_standing(contract: Contract | None, s: Submission) -> VersionStanding:
-    clause = contract.forecasts if contract is not None else None
-    month = Month.parse(s.period)
-    first = month.first_day
-    if s.summary.get("first"):
-        covered = parse_instant(str(s.summary["first"])).astimezone(PARIS).date()
-        first = max(first, covered) if covered <= month.last_day else first
-    late: list[str] = []
-    deadlines: list[str] = []
-    for name in s.summary.get("horizons", []):
-        try:
-            horizon = clause.horizon(name) if clause is not None else None
-        except KeyError:
-            horizon = None
-        if horizon is None:
-            continue
-        deadline = horizon.issued_before.before(first)
-        deadlines.append(f"{name}: {deadline.isoformat()}")
-        if s.instant.astimezone(PARIS).date() > deadline:
-            late.append(f"{name} (deadline {deadline.isoformat()} for {first.isoformat()})")
-    if late:
-        return VersionStanding(s, "late", "submitted after the deadline of " + ", ".join(late)
-                               + "; counts only for periods whose own deadline it meets", ", ".join(deadlines))
-    return VersionStanding(s, "on_time", "submitted before its horizon's deadline", ", ".join(deadlines) or None)
+def forecast_uses(register: Register, contract: Contract, month: Month,
+                  submissions: Sequence[Submission]) -> dict[int, list[VersionUse]]:
+    """What the settlement of ``month`` does with each forecast submission's versions (by register position):
+    :func:`charte.settle.forecast_versions.select_forecasts` on the versions as the register dates them."""
+    series_of: dict[int, list[ForecastSeries]] = {}
+    try:
+        for s in submissions:
+            table = read_table(register.objects.path(s.sha256), s.file_format)  # type: ignore[arg-type]
+            series_of[s.position] = [issued_when_submitted(x, s.instant, s.sha256) for x in forecast_series(table)]
+        _, uses = select_forecasts(contract.as_of(month.first_day), month,
+                                   Facts.of(forecasts=[x for xs in series_of.values() for x in xs]), [])
+    except (SettlementError, OSError, KeyError, ValueError):
+        return {}
+    by_version = {(u.activity, u.horizon, u.issued, u.content_sha256): u for u in uses}
+    return {position: [by_version[key] for x in xs
+                       if (key := (x.activity, x.horizon, x.issued, x.content_sha256)) in by_version]
+            for position, xs in series_of.items()}
 
 
-__all__ = ["EvidenceRow", "Register", "Submission", "VersionStanding", "standings"]
+def _forecast_standing(s: Submission, uses: list[VersionUse] | None) -> VersionStanding:
+    if not uses:
+        return VersionStanding(s, "listed", "forecast version; which periods it supplies is the settlement's choice")
+    statuses = {u.status for u in uses}
+    standing = next((k for k in ("used", "partly_late", "superseded", "late", "outside_period") if k in statuses),
+                    "listed")
+    detail = "; ".join(f"{u.activity} {u.horizon}: {u.reason}" for u in uses)
+    deadlines = ", ".join(sorted({f"{u.horizon} {u.first_deadline}" for u in uses if u.first_deadline}))
+    return VersionStanding(s, standing, detail, deadlines or None)
+
+
+__all__ = ["EvidenceRow", "Register", "Submission", "VersionStanding", "forecast_uses", "standings"]

@@ -1,7 +1,7 @@
 """Outbound campaigns audited against the telephone-selling rules, call by call.
 
-Hours and days (Code de la consommation D223-8, décret 2022-1313), at most 4 calls per 30
-days and 60 days of silence after a refusal (D223-9), the Bloctel opposition list (L223-1),
+Hours and days, at most 4 calls per 30 days and 60 days of silence after a refusal (Code de la
+consommation D. 223-9, the single article décret 2022-1313 inserted), the Bloctel opposition list (L223-1),
 prior consent from 11 August 2026 (loi 2025-594), automated-message calls (CPCE L34-5) and
 the 2010 charter's commitment to stop automated prospecting dialers. Rules are dated data
 (:mod:`charte.telesales.rules`); the audit runs as relational expressions on DuckDB
@@ -10,9 +10,9 @@ the 2010 charter's commitment to stop automated prospecting dialers. Rules are d
 
 from __future__ import annotations
 
+from charte.telesales.attempts import AuditInputError
 from charte.telesales.audit import (
     SCORECARD_VERDICT,
-    AuditInputError,
     AuditResult,
     AuditSettings,
     DialModeShare,

@@ -41,6 +41,9 @@ from charte.domain import law
 from charte.domain.calendar import public_holidays
 from charte.domain.contract.charter_2010 import OutboundDialing
 from charte.domain.records import DialMode
+from charte.telesales.attempts import AuditInputError as AuditInputError  # noqa: PLC0414 (re-exported)
+from charte.telesales.attempts import attempts_from_files, locate_departments, normalise
+from charte.telesales.attempts import quote as _quote
 from charte.telesales.bloctel import BloctelList
 from charte.telesales.consumer_zones import consumer_zone
 from charte.telesales.rules import (
@@ -60,8 +63,8 @@ from charte.telesales.rules import (
 EPOCH = date(1970, 1, 1)
 DAY_US = 86_400_000_000
 INPUT_COLUMNS = ("contact_id", "arrived_at", "channel", "activity", "agent_id", "outcome", "dial_mode", "attempt",
-                 "consumer_hash", "number_hash", "refused", "consent_ref", "consumer_department", "campaign", "team",
-                 "professional", "contract_in_progress")
+                 "consumer_hash", "number_hash", "refused", "consent_ref", "hours_consent_ref", "consumer_department",
+                 "campaign", "team", "professional", "contract_in_progress")
 _NEEDS: Mapping[Rule, tuple[str, ...]] = {
     Rule.CALL_FREQUENCY: ("consumer_hash",),
     Rule.REFUSAL_SILENCE: ("consumer_hash", "refused"),
@@ -70,14 +73,6 @@ _NEEDS: Mapping[Rule, tuple[str, ...]] = {
     Rule.AUTOMATED_MESSAGE_CONSENT: ("dial_mode", "consent_ref"),
     Rule.AUTOMATED_DIALING: ("dial_mode",),
 }
-
-
-class AuditInputError(ValueError):
-    """Attempt records the audit cannot read; the message says what was expected and found."""
-
-    def __init__(self, code: str, source: str, message: str) -> None:
-        self.code = code
-        super().__init__(f"{source}: [{code}] {message}")
 
 
 class Verdict(StrEnum):
@@ -127,6 +122,11 @@ class AuditSettings:
     bloctel_lists: tuple[BloctelList, ...] = ()
     bloctel_max_age_days: int = BLOCTEL_MAX_LIST_AGE_DAYS
     disabled: frozenset[Rule] = frozenset()
+    #: zone of timestamps written without a UTC offset; None refuses them (never read as UTC)
+    input_zone: str | None = None
+    #: also close the consumers' local public holidays (Alsace-Moselle: Good Friday, 26 December, Code du
+    #: travail L3134-13; overseas: abolition of slavery, L3422-2) — D223-9 names only those of L3133-1
+    local_holidays: bool = False
 
 
 def settings_for_policy(policy: OutboundDialing, law_overrides: Mapping[str, Decimal] | None = None,
@@ -195,66 +195,6 @@ class AuditResult:
 
 # -- input ------------------------------------------------------------------------------------------
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def attempts_from_files(con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path]) -> str:
-    """Register canonical attempt records (Parquet or CSV with ISO timestamps) as view ``ts_input``."""
-    if not paths:
-        raise AuditInputError("no_input", "<attempts>", "no attempt file given")
-    files = [Path(p) for p in paths]
-    for p in files:
-        if not p.exists():
-            raise AuditInputError("file_not_found", str(p), "no such file")
-    listing = "[" + ", ".join(_quote(str(p)) for p in files) + "]"
-    if all(p.suffix.lower() == ".parquet" for p in files):
-        con.execute(f"CREATE OR REPLACE VIEW ts_input AS SELECT * FROM read_parquet({listing}, union_by_name=true)")
-    else:
-        # read as text, typed in ts_norm: department codes keep their leading zero, ISO offsets are honoured
-        con.execute(f"CREATE OR REPLACE TEMP TABLE ts_input AS SELECT * FROM read_csv({listing}, header=true, "
-                    "union_by_name=true, all_varchar=true)")
-    return "ts_input"
-
-
-def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
-    rows = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
-    return {str(r[0]): str(r[1]) for r in rows}
-
-
-def _normalise(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
-    """View ``ts_norm`` with every column the audit reads, absent ones as NULL; returns those present."""
-    present = _columns(con, relation)
-    for required in ("arrived_at",):
-        if required not in present:
-            raise AuditInputError("missing_column", relation, f"`{required}` is required; found {sorted(present)}")
-
-    def col(name: str, default: str = "NULL") -> str:
-        return name if name in present else default
-
-    if "UTC" not in present["arrived_at"].upper() and "TIME ZONE" not in present["arrived_at"].upper():
-        arrived = "CAST(arrived_at AS TIMESTAMPTZ)"  # canonical files hold UTC instants (session zone is UTC)
-    else:
-        arrived = "arrived_at"
-    channel_filter = "WHERE channel = 'voice_outbound'" if "channel" in present else ""
-    con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW ts_norm AS
-        SELECT CAST({col('contact_id', "''")} AS VARCHAR) AS contact_id,
-               epoch_us({arrived}) AS us,
-               CAST({col('consumer_hash')} AS VARCHAR) AS consumer_hash,
-               CAST({col('number_hash')} AS VARCHAR) AS number_hash,
-               coalesce(CAST({col('refused')} AS BOOLEAN), false) AS refused,
-               nullif(trim(CAST({col('consent_ref')} AS VARCHAR)), '') AS consent_ref,
-               CAST({col('dial_mode')} AS VARCHAR) AS dial_mode,
-               coalesce(CAST({col('campaign')} AS VARCHAR), CAST({col('activity')} AS VARCHAR), '') AS campaign,
-               coalesce(CAST({col('team')} AS VARCHAR), '') AS team,
-               coalesce(CAST({col('professional')} AS VARCHAR), '') AS professional,
-               coalesce(CAST({col('contract_in_progress')} AS BOOLEAN), false) AS contract_in_progress,
-               coalesce(trim(CAST({col('consumer_department')} AS VARCHAR)), '') AS consumer_department
-        FROM {relation} {channel_filter}""")
-    return {c for c in INPUT_COLUMNS if c in present}
-
-
 # -- time zones and holidays ------------------------------------------------------------------------
 
 def _transitions(zone: str, first_us: int, last_us: int) -> list[tuple[int, int]]:
@@ -288,7 +228,7 @@ def _offset_expression(zones: Sequence[str], first_us: int, last_us: int) -> str
 
 
 def _register_zones(con: duckdb.DuckDBPyConnection, departments: Iterable[str], first_day: date,
-                    last_day: date) -> tuple[list[str], str]:
+                    last_day: date, local_holidays: bool = False) -> tuple[list[str], str]:
     """Tables ``ts_zone_map`` (department → zone, subdivision) and ``ts_holidays``; returns zone names."""
     zones: list[str] = []
     subs: list[str | None] = []
@@ -297,9 +237,12 @@ def _register_zones(con: duckdb.DuckDBPyConnection, departments: Iterable[str], 
         territory = consumer_zone(dept)
         if territory.zone not in zones:
             zones.append(territory.zone)
-        if territory.holidays_subdivision not in subs:
-            subs.append(territory.holidays_subdivision)
-        rows.append((dept, zones.index(territory.zone), subs.index(territory.holidays_subdivision), territory.zone))
+        # D223-9 closes the public holidays of Code du travail L3133-1 (the national list); a territory's
+        # own holidays (Alsace-Moselle, overseas) only when the audit is asked to (``local_holidays``)
+        sub = territory.holidays_subdivision if local_holidays else None
+        if sub not in subs:
+            subs.append(sub)
+        rows.append((dept, zones.index(territory.zone), subs.index(sub), territory.zone))
     con.execute("CREATE OR REPLACE TEMP TABLE ts_zone_map (dept VARCHAR, zone_idx INTEGER, sub_idx INTEGER, "
                 "zone VARCHAR)")
     if rows:
@@ -363,7 +306,8 @@ def _plan(settings: AuditSettings, present: set[str], last_day: date) -> _Plan:
     automated = ", ".join(_quote(m.value) for m in sorted(settings.automated_modes))
     lists = settings.bloctel_lists
     preds: dict[Rule, str] = {
-        Rule.CALLING_HOURS: f"NOT {_hours_ok()}",
+        # D223-9 second paragraph: outside these hours and days with the consumer's express prior consent
+        Rule.CALLING_HOURS: f"NOT {_hours_ok()} AND hours_consent_ref IS NULL",
         Rule.CALL_FREQUENCY: f"consumer_hash IS NOT NULL AND nth_prev_day >= local_day - {window - 1}",
         Rule.REFUSAL_SILENCE: f"consumer_hash IS NOT NULL AND local_day - refusal_day <= {silence}",
         Rule.PRIOR_CONSENT: "consent_ref IS NULL",
@@ -567,7 +511,7 @@ def run_audit(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSett
     """
     settings = settings or AuditSettings()
     con.execute("SET TimeZone = 'UTC'")
-    present = _normalise(con, relation)
+    present = normalise(con, relation, settings.input_zone)
     total, first_us, last_us, departments = _span(con)
     if total == 0:
         raise AuditInputError("no_outbound_attempts", relation, "no row with channel voice_outbound; "
@@ -575,9 +519,9 @@ def run_audit(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSett
     first_day = _to_datetime(first_us).date() - timedelta(days=1)
     last_day = _to_datetime(last_us).date() + timedelta(days=1)
     try:
-        zones, holiday_expr = _register_zones(con, departments, first_day, last_day)
+        zones, holiday_expr = _register_zones(con, departments, first_day, last_day, settings.local_holidays)
     except ValueError as exc:
-        raise AuditInputError("unknown_consumer_department", relation, str(exc)) from exc
+        raise _unknown_department(con, relation, departments, exc) from exc
     if settings.bloctel_lists:
         _register_bloctel(con, settings.bloctel_lists)
     _local_view(con, zones, first_us, last_us, holiday_expr, settings.bloctel_lists)
@@ -599,6 +543,21 @@ def run_audit(con: duckdb.DuckDBPyConnection, relation: str, settings: AuditSett
         findings=_findings(con, plan, checked), dial_modes=shares, automated_share=auto / total,
         campaigns=tuple((c, v[0], v[1]) for c, v in sorted(by_campaign.items())), con=con,
     )
+
+
+def _unknown_department(con: duckdb.DuckDBPyConnection, relation: str, departments: Iterable[str],
+                        exc: ValueError) -> AuditInputError:
+    """Every row whose consumer department names no French territory, by file and row."""
+    unknown = []
+    for dept in departments:
+        try:
+            consumer_zone(dept)
+        except ValueError:
+            unknown.append(dept)
+    rows = locate_departments(con, relation, unknown)
+    problems = tuple(f"{f}:{r}: [unknown_consumer_department] `consumer_department` is {d!r}" for f, r, d in rows)
+    source = str(rows[0][0]) if rows else "<attempts>"
+    return AuditInputError("unknown_consumer_department", source, str(exc).split("] ", 1)[-1], problems)
 
 
 def _to_datetime(us: int) -> datetime:

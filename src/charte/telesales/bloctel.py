@@ -16,6 +16,7 @@ import csv
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -196,31 +197,49 @@ def department_of_number(e164: str) -> str | None:
     return next((d for code, d in _COUNTRY_DEPARTMENT.items() if e164.startswith(code)), None)
 
 
+def _hash_or_blank(raw: str, salt: str) -> str:
+    try:
+        return hash_number(raw, salt) if raw.strip() else ""
+    except NumberError:
+        return ""
+
+
 @dataclass(frozen=True)
 class HashedFile:
     rows: int
     bad_numbers: tuple[int, ...]  # line numbers whose number could not be read (never the number)
+    unplaced: tuple[int, ...] = ()  # lines with a blank department the number could not tell (abroad)
+    departments_filled: int = 0
 
 
 def hash_numbers_file(source: str | Path, output: str | Path, column: str, salt: str, *,
-                      delimiter: str | None = None, encoding: str = "utf-8") -> HashedFile:
-    """Copy a dialer export, replacing the phone-number column by ``number_hash`` (and adding
-    ``consumer_department`` from the number when the export has none), so the clear number never
-    reaches charte's importers, stores or reports."""
+                      delimiter: str | None = None, encoding: str = "utf-8", also: Sequence[str] = ()) -> HashedFile:
+    """Copy a dialer export, replacing the phone-number column by ``number_hash``, so the clear number
+    never reaches charte's importers, stores or reports.
+
+    ``consumer_department`` is added from the number when the export has none, and a blank one is
+    filled from the number (an overseas number is otherwise audited on Paris time). Lines whose
+    number cannot be read or placed are returned, never guessed. The delimiter is ``;``, ``,`` or a
+    tab, whichever the header holds most of (or ``delimiter``).
+    """
     source, output = Path(source), Path(output)
     with source.open(encoding=encoding, newline="") as handle:
         head = handle.readline()
-        sep = delimiter or (";" if head.count(";") > head.count(",") else ",")
+        sep = delimiter or max((";", ",", "\t"), key=head.count)
         handle.seek(0)
         reader = csv.reader(handle, delimiter=sep)
         header = next(reader)
-        if column not in header:
-            raise BloctelListError("missing_column", str(source), f"no column `{column}`; found {header}")
+        for name in (column, *also):
+            if name not in header:
+                raise BloctelListError("missing_column", str(source), f"no column `{name}`; found {header}")
         at = header.index(column)
+        others = [header.index(name) for name in also if name != column]
         add_department = "consumer_department" not in header
-        out_header = [("number_hash" if i == at else h) for i, h in enumerate(header)]
+        dept_at = len(header) if add_department else header.index("consumer_department")
+        out_header = [("number_hash" if i == at else f"{h}_hash" if i in others else h) for i, h in enumerate(header)]
         bad: list[int] = []
-        rows = 0
+        unplaced: list[int] = []
+        filled = rows = 0
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8", newline="") as target:
             writer = csv.writer(target, delimiter=sep)
@@ -237,5 +256,15 @@ def hash_numbers_file(source: str | Path, output: str | Path, column: str, salt:
                     bad.append(line_no)
                 if at < len(row):
                     row[at] = hashed
-                writer.writerow([*row, department or ""] if add_department else row)
-    return HashedFile(rows, tuple(bad))
+                for i in others:
+                    if i < len(row):
+                        row[i] = _hash_or_blank(row[i], salt)
+                if add_department:
+                    row.append(department or "")
+                elif dept_at < len(row) and not row[dept_at].strip():
+                    row[dept_at] = department or ""
+                    filled += department is not None
+                if department is None and hashed and not (dept_at < len(row) and row[dept_at].strip()):
+                    unplaced.append(line_no)
+                writer.writerow(row)
+    return HashedFile(rows, tuple(bad), tuple(unplaced), filled)

@@ -1,6 +1,6 @@
 """Where the consumer is: department or overseas code → IANA time zone and public-holiday calendar.
 
-D223-8 hours are the consumer's hours: a call to La Réunion at 16:00 in Paris is 18:00 there
+D. 223-9 hours are the consumer's hours: a call to La Réunion at 16:00 in Paris is 18:00 there
 (19:00 in winter). Holidays follow the ``holidays`` package's French subdivisions: Alsace-Moselle
 keeps Good Friday and 26 December, each overseas department its abolition-of-slavery day.
 

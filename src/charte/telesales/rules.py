@@ -7,10 +7,19 @@ are read from there, so a contract's ``law_overrides`` apply. A later version of
 be added here with its own ``valid_from``; the audit applies each version to the calls of its
 own period.
 
+Décret 2022-1313 of 13 October 2022 inserted a single article, D. 223-9 of the Code de la
+consommation (in force 1 March 2023): its first paragraph sets the days and hours, the
+frequency and the silence after a refusal; its second allows calls outside those days and
+hours with the consumer's express prior consent, which the professional must be able to prove
+(the ``hours_consent_ref`` of an attempt: the reference of that proof). The closed days are
+the public holidays of Code du travail L3133-1 — the national list; a territory's own holidays
+(Alsace-Moselle's Good Friday and 26 December, L3134-13; the overseas abolition-of-slavery
+days, L3422-2) are closed only when the audit is asked to (``local_holidays``).
+
 Interpretations, stated once:
 
 - Calling windows are half-open: ``10:00 ≤ t < 13:00`` and ``14:00 ≤ t < 20:00``; a call dialed
-  at 13:00:00 or 20:00:00 is outside (décret 2022-1313: "de 10 heures à 13 heures et de 14
+  at 13:00:00 or 20:00:00 is outside (D. 223-9: "de 10 heures à 13 heures et de 14
   heures à 20 heures").
 - "4 calls per 30 calendar days": any window of 30 consecutive calendar days (the first call's
   day counted as day 1) holds at most 4 attempts to one consumer for one professional; every
@@ -66,7 +75,7 @@ BLOCTEL_OPENED: Final = date(2016, 6, 1)
 LCEN_2004: Final = date(2004, 6, 22)
 CHARTER_2010: Final = date(2010, 11, 9)
 
-#: Calling windows of D223-8 (consumer's local time, half-open), Monday to Friday.
+#: Calling windows of D. 223-9 (consumer's local time, half-open), Monday to Friday.
 CALLING_WINDOWS: Final[tuple[tuple[time, time], ...]] = ((time(10, 0), time(13, 0)), (time(14, 0), time(20, 0)))
 CALLING_WEEKDAYS: Final[frozenset[int]] = frozenset({1, 2, 3, 4, 5})  # ISO weekday numbers
 FREQUENCY_WINDOW_DAYS: Final = 30
@@ -80,9 +89,9 @@ AUTOMATED_MODES: Final[frozenset[DialMode]] = frozenset(
 
 RULES: Final[tuple[RuleVersion, ...]] = (
     RuleVersion(Rule.CALLING_HOURS, DECRET_2022_1313,
-                "Code de la consommation D223-8 (décret 2022-1313 of 13 Oct 2022)",
-                "consumers called only Monday–Friday 10:00–13:00 and 14:00–20:00 in their own time zone, "
-                "never on a public holiday"),
+                "Code de la consommation D. 223-9, first and second paragraphs (décret 2022-1313 of 13 Oct 2022)",
+                "consumers called only Monday–Friday 10:00–13:00 and 14:00–20:00 in their own time zone, never on "
+                "a public holiday (Code du travail L3133-1), unless they gave their express prior consent"),
     RuleVersion(Rule.CALL_FREQUENCY, DECRET_2022_1313,
                 law.entry("telesales.max_calls_per_30_days", DECRET_2022_1313).source,
                 "at most 4 calls to one consumer for one professional in any 30 consecutive calendar days"),

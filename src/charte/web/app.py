@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from charte.store import make_engine, migrate, session_factory
-from charte.web import api, observatory_views, pages
+from charte.web import api, observatory_views, pages, register_views
 from charte.web.config import WebSettings
 from charte.web.deps import LoginRequired
 from charte.web.i18n import language
@@ -71,6 +71,9 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(observatory_views.router)
+    app.include_router(register_views.router)
+    app.include_router(register_views.api_router)
+    app.state.register_limit = register_views.AddressLimit()
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _: LoginRequired) -> Response:

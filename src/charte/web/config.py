@@ -25,6 +25,7 @@ class WebSettings(BaseSettings):
     login_max_failures: int = 5
     login_window_seconds: int = 900
     default_language: str = "fr"
+    public_url: str = ""  # CHARTE_PUBLIC_URL: the address printed in register QR codes (the request's by default)
 
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'charte.sqlite3').resolve()}"

@@ -107,7 +107,7 @@ def register_view(session: Session, data_dir: Path, contract: ContractRow) -> li
         terms = loads_contract(contract.yaml_text, "contract.yaml")
     except ContractInvalid:
         terms = None
-    everything = standings(terms, register.versions(contract.id))
+    everything = standings(terms, register.versions(contract.id), register)
     periods = sorted({v.submission.period for v in everything}, reverse=True)
     return [MonthRegister(p, [v for v in everything if v.submission.period == p]) for p in periods]
 

@@ -1,89 +1,270 @@
-"""The observatory's pages: the employment barometer (disclosure-controlled), the public ranking with the
-member's own breakdown, and the periodic declaration upload. Thin routes over :mod:`charte.observatory`;
-the observatory's files live in ``<data_dir>/observatory`` (``charte observatory demo --dir`` fills it)."""
+"""The observatory's pages: the employment barometer and the charter follow-up barometer as published
+(disclosure-controlled; :mod:`charte.observatory.publications`), the public ranking with the member's own
+breakdown, the periodic declaration upload and the member's sharing choices. Thin routes over
+:mod:`charte.observatory`; the observatory's files live in ``<data_dir>/observatory``."""
 
 from __future__ import annotations
 
-from datetime import date
+import json
+import tempfile
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
 
+from charte.charter import AXES, scorecard
 from charte.domain.law import resolve
+from charte.io.contract_yaml import ContractInvalid, loads_contract
 from charte.observatory import (
     DeclarationProblem,
     DeclarationStore,
     DisclosureRules,
     MemberRegistry,
-    barometer_of_folder,
     load_evidence,
     parse_declaration_csv,
-    public_ranking,
     score_members,
-    write_csv,
-    write_xlsx,
 )
-from charte.observatory.barometer import MEASURES
+from charte.observatory.barometer import FIELDS, MEASURES
+from charte.observatory.charter_followup import (
+    FINDING_TITLES,
+    VERDICTS,
+    CharterBarometer,
+    ScorecardStore,
+    SharedScorecard,
+    member_position,
+    semester_of,
+    share_scorecards,
+    shared_from,
+)
+from charte.observatory.charter_followup import write_xlsx as charter_xlsx
+from charte.observatory.publications import charter_published, employment_rows, load_publications, published_table
+from charte.reports.charter_followup_report import pdf_of, stacked_shares, trend_lines
 from charte.reports.charts import line_with_target
-from charte.web.deps import CsrfChecked, CurrentUser, LanguageDep, SettingsDep, Viewer
+from charte.store import visible_contracts
+from charte.web.deps import CsrfChecked, CurrentUser, LanguageDep, SessionDep, SettingsDep, Viewer
+from charte.web.i18n import Language
 from charte.web.pages import render
+from charte.web.workflows import settlements_of
 
 router = APIRouter(include_in_schema=False)
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def observatory_folder(data_dir: Path) -> Path:
     return data_dir / "observatory"
 
 
+def _today() -> date:
+    return datetime.now(PARIS).date()
+
+
 @router.get("/observatory")
 def barometer_page(request: Request, viewer: CurrentUser, settings: SettingsDep, lang: LanguageDep,
                    by: Literal["function", "region", "period"] = "function",
                    measure: Literal["headcount", "hires"] = "headcount", period: str | None = None) -> HTMLResponse:
-    folder = observatory_folder(settings.data_dir)
-    declarations = DeclarationStore(folder).latest()
-    if not declarations:
-        return render(request, lang, "observatory.html", viewer, table=None, folder=folder)
-    barometer = barometer_of_folder(folder, declarations, DisclosureRules())
-    if period is not None and period not in barometer.periods:
+    rows = employment_rows(observatory_folder(settings.data_dir))
+    if not rows:
+        return render(request, lang, "observatory.html", viewer, table=None)
+    periods = sorted({r["period"] for r in rows})
+    if period is not None and period not in periods:
         raise HTTPException(404, "no such period")
-    table = barometer.table(by, measure, period)
-    shares = {row: table.share_france(row) for row in table.rows} if by != "region" else {}
+    table = published_table(rows, by, measure, period or periods[-1])
+    if table is None:
+        raise HTTPException(404, "no such table")
     chart = ""
     if by == "period":
         # 2010 charter: jobs located in France; 50% for providers in the press of the time (law table).
         target = resolve("practice.staff_in_france_provider", date.today()).value
-        values = [None if (share := shares[p]) is None else float(share) for p in barometer.periods]
-        chart = line_with_target(barometer.periods, values, float(target), "share of jobs in France")
-    return render(request, lang, "observatory.html", viewer, table=table, barometer=barometer, shares=shares,
-                  by=by, measure=measure, measures=MEASURES, counts=barometer.counts(), chart=chart)
+        values = [None if (share := table.shares.get(p)) is None else float(share) for p in periods]
+        chart = line_with_target(periods, values, float(target), lang.gettext("share of jobs in France"))
+    return render(request, lang, "observatory.html", viewer, table=table, periods=periods, by=by, measure=measure,
+                  measures=MEASURES, chart=chart, rules=DisclosureRules(),
+                  publications=load_publications(observatory_folder(settings.data_dir), "employment"))
 
 
 @router.get("/observatory/barometer.{fmt}")
-def barometer_export(viewer: CurrentUser, settings: SettingsDep, fmt: Literal["csv", "xlsx"]) -> FileResponse:
-    folder = observatory_folder(settings.data_dir)
-    declarations = DeclarationStore(folder).latest()
-    if not declarations:
-        raise HTTPException(404, "no declaration recorded")
-    barometer = barometer_of_folder(folder, declarations, DisclosureRules())
-    out = folder / "exports" / f"barometre-emploi.{fmt}"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    (write_csv if fmt == "csv" else write_xlsx)(barometer, out)
+def barometer_export(viewer: CurrentUser, settings: SettingsDep, lang: LanguageDep,
+                     fmt: Literal["csv", "xlsx"]) -> Response:
+    rows = employment_rows(observatory_folder(settings.data_dir))
+    if not rows:
+        raise HTTPException(404, "no barometer published")
+    return _export(rows, FIELDS, fmt, "barometre-emploi", lang)
+
+
+def _export(rows: list[dict[str, str]], fields: tuple[str, ...], fmt: str, name: str, lang: Language,
+            findings: list[dict[str, str]] | None = None) -> Response:
+    """CSV or XLSX of published rows; the header row in the reader's language."""
+    headers = {f: lang.gettext(f"column:{f}") for f in fields}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.{fmt}"
+        if fmt == "csv":
+            import csv
+
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow([headers[f] for f in fields])
+                writer.writerows([[r.get(f, "") for f in fields] for r in rows])
+        elif findings is not None:
+            charter_xlsx(rows, findings, path, {**headers, **{k: lang.gettext(f"column:{k}") for k in ("item",)}})
+        else:
+            from openpyxl import Workbook
+
+            book = Workbook()
+            sheet = book.active
+            sheet.append([headers[f] for f in fields])
+            for r in rows:
+                sheet.append([int(r[f]) if f in ("value", "change") and r.get(f, "").lstrip("-").isdigit()
+                              else r.get(f, "") for f in fields])
+            book.save(path)
+        content = path.read_bytes()
     media = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return FileResponse(out, media_type=media, filename=out.name)
+    return Response(content, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
 @router.get("/observatory/ranking")
 def ranking_page(request: Request, viewer: CurrentUser, settings: SettingsDep, lang: LanguageDep) -> HTMLResponse:
     folder = observatory_folder(settings.data_dir)
-    registry = MemberRegistry.load(folder)
-    breakdowns = score_members(registry.members, DeclarationStore(folder).latest(), load_evidence(folder),
-                               date.today())
+    published = load_publications(folder, "ranking")
+    latest = published[-1] if published else None
+    mine = None
     siren = viewer.organisation.siren
-    mine = next((b for b in breakdowns if siren and b.siren == siren), None)
-    return render(request, lang, "observatory_ranking.html", viewer, ranking=public_ranking(breakdowns),
-                  members=len(breakdowns), mine=mine)
+    registry = MemberRegistry.load(folder)
+    if siren and (member := registry.get(siren)) and member.is_member_on(_today()):
+        mine = score_members([member], DeclarationStore(folder).latest(), load_evidence(folder), _today())[0]
+    return render(request, lang, "observatory_ranking.html", viewer, ranking=latest.rows if latest else [],
+                  published=latest, mine=mine)
+
+
+# ---------------------------------------------------------------- charter follow-up barometer
+
+def _charter(settings: SettingsDep) -> CharterBarometer:
+    return charter_published(observatory_folder(settings.data_dir))
+
+
+def _verdict_names(lang: Language) -> dict[str, str]:
+    return {"pass": lang.gettext("pass"), "warn": lang.gettext("warn"), "fail": lang.gettext("fail"),
+            "not_enough_data": lang.gettext("not enough data"), "total": lang.gettext("contracts")}
+
+
+def _axis_names(lang: Language) -> dict[str, str]:
+    return {axis: (fr if lang.code == "fr" else en) for axis, (fr, en) in AXES.items()}
+
+
+def charter_context(barometer: CharterBarometer, semester: str, lang: Language) -> dict[str, Any]:
+    names, axes = _verdict_names(lang), _axis_names(lang)
+    shares = {(axis, v): barometer.share(semester, axis, v) for axis in AXES for v in VERDICTS}
+    stacked = stacked_shares([(a, f"{a} — {axes[a]}" if a != "2010" else axes[a]) for a in AXES], shares, names,
+                             lang.gettext("Share of contracts per verdict and axis"))
+    trend = trend_lines(barometer.semesters,
+                        {(f"{a} — {axes[a]}" if a != "2010" else axes[a]):
+                         [barometer.share(s, a, "pass") for s in barometer.semesters] for a in AXES},
+                        lang.gettext("Share of contracts passing each axis, per semester"))
+    return {"barometer": barometer, "semester": semester, "axes": axes, "verdicts": VERDICTS, "names": names,
+            "stacked": stacked, "trend": trend, "titles": FINDING_TITLES,
+            "findings": [f for f in barometer.findings if f["semester"] == semester],
+            "contracts": barometer.cell(semester, "1", "total"), "rules": DisclosureRules()}
+
+
+@router.get("/observatory/charter")
+def charter_page(request: Request, viewer: CurrentUser, settings: SettingsDep, lang: LanguageDep,
+                 semester: str | None = None) -> HTMLResponse:
+    barometer = _charter(settings)
+    if not barometer.semesters:
+        return render(request, lang, "observatory_charter.html", viewer, barometer=None)
+    if semester is not None and semester not in barometer.semesters:
+        raise HTTPException(404, "no such semester")
+    chosen = semester or barometer.semesters[-1]
+    context = charter_context(barometer, chosen, lang)
+    own = None
+    siren = viewer.organisation.siren
+    if viewer.organisation.kind == "provider" and siren:
+        position = member_position(ScorecardStore(observatory_folder(settings.data_dir)).latest(), siren, chosen)
+        if any(sum(v.values()) for v in position.values()):
+            own = position
+    return render(request, lang, "observatory_charter.html", viewer, own=own, **context)
+
+
+@router.get("/observatory/charter.{fmt}")
+def charter_export(request: Request, viewer: CurrentUser, settings: SettingsDep, lang: LanguageDep,
+                   fmt: Literal["csv", "xlsx", "pdf"], semester: str | None = None) -> Response:
+    barometer = _charter(settings)
+    if not barometer.semesters:
+        raise HTTPException(404, "no follow-up barometer published")
+    if fmt == "pdf":
+        chosen = semester if semester in barometer.semesters else barometer.semesters[-1]
+        html = request.app.state.templates.get_template("observatory_charter_report.html").render(
+            _=lang.gettext, lang=lang, generated=_today(), **charter_context(barometer, chosen, lang))
+        return Response(pdf_of(html), media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="suivi-charte-{chosen}.pdf"'})
+    fields = ("semester", "axis", "verdict", "value", "share", "flag", "change")
+    return _export(list(barometer.rows), fields, fmt, "suivi-charte", lang, list(barometer.findings))
+
+
+# ---------------------------------------------------------------- the member's choices and declarations
+
+def _member_of(viewer: Viewer, folder: Path) -> tuple[MemberRegistry, str]:
+    siren = viewer.organisation.siren
+    registry = MemberRegistry.load(folder)
+    member = registry.get(siren) if siren else None
+    if viewer.organisation.kind != "provider" or member is None or not member.is_member_on(_today()):
+        raise HTTPException(403, "only a member of the trade body chooses what it shares")
+    return registry, member.siren
+
+
+@router.get("/observatory/sharing")
+def sharing_form(request: Request, viewer: CurrentUser, settings: SettingsDep, lang: LanguageDep) -> HTMLResponse:
+    registry, siren = _member_of(viewer, observatory_folder(settings.data_dir))
+    return render(request, lang, "observatory_sharing.html", viewer, member=registry.get(siren), problems=[],
+                  shared=None)
+
+
+@router.post("/observatory/sharing", dependencies=[CsrfChecked])
+def sharing_update(request: Request, viewer: CurrentUser, session: SessionDep, settings: SettingsDep,
+                   lang: LanguageDep, ranking: Annotated[str, Form()] = "", scorecards: Annotated[str, Form()] = "",
+                   ) -> HTMLResponse:
+    """Record the member's opt-ins; with the scorecards opt-in, share its contracts' scorecards of today."""
+    folder = observatory_folder(settings.data_dir)
+    registry, siren = _member_of(viewer, folder)
+    if not viewer.is_manager:
+        raise HTTPException(403, "your role in the organisation is read-only")
+    problems = [DeclarationProblem("form", 1, "invalid_choice", f"`{name}` is {value!r}; expected on or empty")
+                for name, value in (("ranking", ranking), ("scorecards", scorecards)) if value not in ("", "on")]
+    member = registry.get(siren)
+    assert member is not None
+    if problems:
+        return render(request, lang, "observatory_sharing.html", viewer, member=member, problems=problems,
+                      shared=None, status_code=422)
+    updated = member.model_copy(update={"ranking_opt_in": ranking == "on", "scorecards_opt_in": scorecards == "on"})
+    registry.with_member(updated).save(folder)
+    shared = None
+    if updated.scorecards_opt_in:
+        cards, problems = _scorecards_of(session, viewer, siren)
+        if not problems:
+            shared, problems = share_scorecards(folder, cards)
+    return render(request, lang, "observatory_sharing.html", viewer, member=updated, problems=problems,
+                  shared=shared, status_code=200 if not problems else 422)
+
+
+def _scorecards_of(session: SessionDep, viewer: Viewer, siren: str,
+                   ) -> tuple[list[SharedScorecard], list[DeclarationProblem]]:
+    today = _today()
+    cards: list[SharedScorecard] = []
+    problems: list[DeclarationProblem] = []
+    for row in visible_contracts(session, viewer.organisation):
+        try:
+            terms = loads_contract(row.yaml_text, f"{row.contract_id}.yaml")
+            history = [json.loads(s.settlement_json) for s in reversed(settlements_of(session, row))]
+            card = scorecard(terms, history, today=today)
+        except (ContractInvalid, KeyError, ValueError, TypeError) as error:
+            problems.append(DeclarationProblem(row.contract_id, 0, "scorecard_unavailable",
+                                               f"{type(error).__name__}: {error}"))
+            continue
+        cards.append(shared_from(card, siren, row.contract_id, semester_of(today)))
+    return cards, problems
 
 
 def _may_declare(viewer: Viewer) -> None:
@@ -125,3 +306,4 @@ async def declare_upload(request: Request, viewer: CurrentUser, settings: Settin
     recorded = DeclarationStore(folder).record(declaration) if declaration is not None else None
     return render(request, lang, "observatory_declare.html", viewer, problems=problems, recorded=recorded,
                   status_code=200 if recorded else 422)
+

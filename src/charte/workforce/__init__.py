@@ -13,10 +13,13 @@ from charte.workforce.queue_simulation import QueueOutcome, simulate_queue
 from charte.workforce.staffing import (
     StaffingResult,
     StaffingTargets,
+    TargetCheck,
+    TargetLevels,
     chat_required_agents,
     required_agents,
     scheduled_fte,
     staff_for_targets,
+    target_levels,
 )
 from charte.workforce.validation import WorkforceInputError
 
@@ -25,6 +28,8 @@ __all__ = [
     "QueueOutcome",
     "StaffingResult",
     "StaffingTargets",
+    "TargetCheck",
+    "TargetLevels",
     "WorkforceInputError",
     "achievable_service",
     "chat_required_agents",
@@ -37,4 +42,5 @@ __all__ = [
     "scheduled_fte",
     "simulate_queue",
     "staff_for_targets",
+    "target_levels",
 ]

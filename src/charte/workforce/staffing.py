@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from charte.workforce.abandonment import erlang_a_metrics, erlang_a_service_level_unchecked
-from charte.workforce.erlang import QueueMetrics, _broadcast, log_erlang_b_unchecked
+from charte.workforce.erlang import QueueMetrics, _broadcast, log_erlang_b_unchecked, offered_load
 from charte.workforce.validation import (
     FloatArray,
     IntArray,
@@ -45,13 +45,16 @@ class StaffingTargets:
     ``service_levels``: pairs (share, seconds), e.g. ((0.8, 20), (0.95, 60)) — answered within
     the seconds over offered; ``max_asa_seconds``: mean wait of every offered caller;
     ``max_abandonment``: share of offered callers who hang up (Erlang A only);
-    ``max_occupancy``: carried load over agents, a cap protecting agents (SP2C axis 4).
+    ``max_occupancy``: carried load over agents, a cap protecting agents (SP2C axis 4);
+    ``max_wait_probability``: share of offered callers who wait at all, P(wait) (Erlang C's
+    "probability of delay", a target some contracts state instead of a service level).
     """
 
     service_levels: tuple[tuple[float, float], ...] = ()
     max_asa_seconds: float | None = None
     max_abandonment: float | None = None
     max_occupancy: float | None = None
+    max_wait_probability: float | None = None
 
     def __post_init__(self) -> None:
         for share, seconds in self.service_levels:
@@ -63,9 +66,45 @@ class StaffingTargets:
             fraction(self.max_abandonment, "max_abandonment", allow_zero=False)
         if self.max_occupancy is not None:
             fraction(self.max_occupancy, "max_occupancy", allow_zero=False)
+        if self.max_wait_probability is not None:
+            fraction(self.max_wait_probability, "max_wait_probability", allow_zero=False)
         if not (self.service_levels or self.max_asa_seconds is not None or self.max_abandonment is not None
-                or self.max_occupancy is not None):
+                or self.max_occupancy is not None or self.max_wait_probability is not None):
             raise WorkforceInputError("no_target", "targets", "must name at least one target")
+
+    def checks(self) -> tuple[TargetCheck, ...]:
+        """Every target as a named check, in the order they were stated."""
+        out = [TargetCheck(f"service_level_{seconds:g}s", "service_level", share, seconds, at_least=True)
+               for share, seconds in self.service_levels]
+        caps = (("asa", "mean_wait_seconds", self.max_asa_seconds),
+                ("abandonment", "abandonment", self.max_abandonment), ("occupancy", "occupancy", self.max_occupancy),
+                ("wait_probability", "probability_of_waiting", self.max_wait_probability))
+        out.extend(TargetCheck(name, figure, bound, 0.0, at_least=False) for name, figure, bound in caps
+                   if bound is not None)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """One target: the queue figure it bounds, the bound, and its direction.
+
+    ``name`` is stable (``service_level_20s``, ``asa``, ``abandonment``, ``occupancy``,
+    ``wait_probability``); ``seconds`` is the service-level threshold (0 for the caps).
+    """
+
+    name: str
+    figure: str
+    bound: float
+    seconds: float
+    at_least: bool
+
+    def achieved(self, a: FloatArray, n: FloatArray, h: FloatArray, p: FloatArray) -> FloatArray:
+        """The figure this target bounds, for ``n`` agents."""
+        t = np.full(np.shape(a), self.seconds, dtype=np.float64)
+        return np.asarray(getattr(erlang_a_metrics(a, n, h, p, t), self.figure), dtype=np.float64)
+
+    def met(self, value: FloatArray) -> NDArray[np.bool_]:
+        return np.asarray(value >= self.bound if self.at_least else value <= self.bound, dtype=np.bool_)
 
 
 def required_agents(
@@ -270,6 +309,8 @@ def staff_for_targets(
             ok &= m.abandonment <= targets.max_abandonment
         if targets.max_occupancy is not None:
             ok &= m.occupancy <= targets.max_occupancy
+        if targets.max_wait_probability is not None:
+            ok &= m.probability_of_waiting <= targets.max_wait_probability
         return np.asarray(ok | (a[where] == 0), dtype=np.bool_)
 
     idx = np.flatnonzero(a > 0)
@@ -278,6 +319,51 @@ def staff_for_targets(
         whole = _search(meets_all, idx, start[idx].astype(np.float64), floor[idx]).astype(np.float64)
         agents[idx] = _refine_fraction(meets_all, idx, whole) if fractional else whole
     return StaffingResult(agents=agents.reshape(shape), metrics=_reshape(_figures(a, agents, h, p, t), shape))
+
+
+@dataclass(frozen=True)
+class TargetLevels:
+    """Per target (:meth:`StaffingTargets.checks` order): the level the agents achieve, whether it
+    is met, and whether it *sets* the staffing (one agent less — 1e-9 agent for fractional staffing —
+    would miss it). ``stability`` marks intervals where Erlang C's stability floor (more agents
+    than Erlangs) set the staffing rather than a target."""
+
+    checks: tuple[TargetCheck, ...]
+    achieved: tuple[FloatArray, ...]
+    met: tuple[NDArray[np.bool_], ...]
+    binding: tuple[NDArray[np.bool_], ...]
+    stability: NDArray[np.bool_]
+
+
+def target_levels(
+    calls: ArrayLike,
+    period_seconds: ArrayLike,
+    aht_seconds: ArrayLike,
+    targets: StaffingTargets,
+    agents: ArrayLike,
+    *,
+    patience_seconds: ArrayLike | None = None,
+    fractional: bool = False,
+) -> TargetLevels:
+    """What ``agents`` achieve against each target, and which target set the staffing."""
+    a = offered_load(calls, period_seconds, aht_seconds)
+    h = positive(aht_seconds, "aht_seconds")
+    p = np.inf if patience_seconds is None else positive(patience_seconds, "patience_seconds", allow_inf=True)
+    n = non_negative(agents, "agents")
+    shape, (a, h, p, n) = _broadcast(a, h, np.asarray(p, dtype=np.float64), n)
+    step = 1e-9 if fractional else 1.0
+    fewer = np.maximum(n - step, 0.0)
+    loaded = (a > 0) & (n > 0)
+    checks = targets.checks()
+    achieved, met, binding = [], [], []
+    for check in checks:
+        value = check.achieved(a, n, h, p)
+        below = check.met(check.achieved(a, fewer, h, p))
+        achieved.append(value.reshape(shape))
+        met.append((check.met(value) | (a == 0)).reshape(shape))
+        binding.append((loaded & ~below).reshape(shape))
+    stability = np.isinf(p) & loaded & (fewer <= a)
+    return TargetLevels(checks, tuple(achieved), tuple(met), tuple(binding), stability.reshape(shape))
 
 
 def _figures(a: FloatArray, n: FloatArray, h: FloatArray, p: FloatArray, t: FloatArray) -> QueueMetrics:

@@ -54,7 +54,7 @@ def test_contract_public_api() -> None:
     assert contract.activity("in").hours.is_open_on(date(2026, 1, 5))
     sl = contract.commitment("sl")
     assert isinstance(sl, ServiceLevel) and sl.threshold_seconds == 20 and sl.short_abandon_seconds is None
-    assert sl.formula == "answered within 20s ÷ (offered)"
+    assert sl.formula == "answered within 20 s ÷ offered"
     with pytest.raises(KeyError):
         contract.activity("nope")
 

@@ -15,7 +15,14 @@ from charte.domain.contract.charter_2010 import (
     OutboundDialing,
 )
 from charte.domain.contract.exit import Exit, RampDown
-from charte.domain.contract.forecast_commitments import ForecastCommitments, Horizon, MinimumBilling, VolumeBand
+from charte.domain.contract.forecast_commitments import (
+    FairEvaluation,
+    ForecastCommitments,
+    Horizon,
+    IntervalBand,
+    MinimumBilling,
+    VolumeBand,
+)
 from charte.domain.contract.indexation import Indexation, RevisionFormula
 from charte.domain.contract.liability import Liability
 from charte.domain.contract.model import Contract
@@ -51,8 +58,10 @@ from charte.domain.contract.validation import Validation, validate_document
 __all__ = [
     "Abandonment", "Activity", "Amendment", "AnswerRate", "AverageSpeedOfAnswer", "BonusMalus", "BonusRule",
     "CalendarSpanValue", "Certification", "Charter2010", "Contract", "Conversion", "Evaluation", "Exclusion", "Exit",
+    "FairEvaluation",
     "Finding", "FirstContactResolution", "FixedMonthly", "ForecastCommitments", "Function", "Grid", "HeldCertification",
-    "Horizon", "Indexation", "IvrPolicy", "LatePenalty", "Liability", "MalusRule", "MinimumBilling", "MonthDay",
+    "Horizon", "Indexation", "IntervalBand", "IvrPolicy", "LatePenalty", "Liability", "MalusRule", "MinimumBilling",
+    "MonthDay",
     "OutboundDialing", "OverallCap", "Party", "PaymentTerms", "PerHandledContact", "PerMinute", "PerProductiveHour",
     "PriceFloor", "Pricing", "Provider", "QualityScore", "RampDown", "ResponseTime", "RevisionFormula",
     "ServiceCommitment", "ServiceLevel", "Site", "SuccessFee", "Term", "Tier", "Validation", "VolumeBand",

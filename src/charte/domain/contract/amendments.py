@@ -23,6 +23,11 @@ from pydantic import Field
 
 from charte.domain.contract.clause import Clause, Identifier
 
+#: Clauses assessed over a whole month: an avenant effective after the 1st changes them from the next month
+#: (:mod:`charte.settle.amended_month`); prices, by contrast, are split pro rata within the month.
+MONTHLY_CLAUSES: tuple[str, ...] = ("forecasts", "service_commitments", "bonus_malus", "indexation", "liability",
+                                   "law_overrides")
+
 
 class Amendment(Clause):
     """One avenant: what changes, from when."""

@@ -7,6 +7,12 @@ absent), and a bonus of ``per_point`` per point above ``above``. Each grid is ca
 again (``overall_cap``). The base is the month's invoice of the activity (or the whole
 contract).
 
+**Points** (``points``): the gap between the result and the threshold, in percentage points
+(seconds for ASA). By default ``pro_rata``: the gap as measured, to the hundredth of a point
+(79.55% against 82% is 2.45 points); ``full_points`` counts whole points only (2), as
+"par point entier"; ``started_points`` counts a started point whole (3), as "par point ou
+fraction de point".
+
 Charter principles made explicit: **symmetry** (a grid that can cost the provider can also
 reward it), **no double penalty** (one shortfall is penalised once, even if two commitments
 measure it), and **incident exclusions** (months or intervals hit by a client-side incident
@@ -62,6 +68,10 @@ class BonusMalus(Clause):
     base: Literal["activity_invoice", "contract_invoice"] = "activity_invoice"
     grids: dict[str, Grid] = Field(min_length=1)
     overall_cap: OverallCap
+    points: Literal["pro_rata", "full_points", "started_points"] = Field(
+        default="pro_rata",
+        description="pro_rata: every fraction of a point counts (gap measured to the hundredth of a point); "
+                    "full_points: only whole points count; started_points: a started point counts whole")
     symmetric: bool = True
     no_double_penalty: bool = True
     excluded_incidents: tuple[IncidentKind, ...] = ("client_outage", "force_majeure")

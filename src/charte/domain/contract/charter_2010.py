@@ -6,7 +6,7 @@
   providers, law table ``practice.staff_in_france_provider``).
 - **IVR** kept to a minimum: time and menu depth before an agent, an agent always reachable.
 - **Outbound dialing**: no automated commercial-prospecting dialers; calling rules of the
-  Code de la consommation (D223-8, D223-9) and Bloctel (L223-1).
+  Code de la consommation (D. 223-9) and Bloctel (L223-1).
 """
 
 from __future__ import annotations

@@ -19,12 +19,15 @@ clauses still gets every other problem reported. Rules and their sources:
   (``notice_short_for_relationship``, warning; L442-1 II);
 - dates: relationship before term (``relationship_after_term_start``), amendments inside the
   term (``amendment_outside_term``) and in order (``amendments_out_of_order``), not retroactive
-  (``amendment_retroactive``, warning);
+  (``amendment_retroactive``, warning); a change to a monthly clause during a month applies from
+  the next month (``amendment_mid_month``, warning);
 - 2010 charter: certifications valid (``certification_expired``, warning), staff in France
   (``staff_in_france_below_practice``, warning), no automated dialer (``automated_dialer``,
   warning), a dialing policy for outbound activities (``dialing_policy_missing``, warning),
   calling frequency within the law (``outbound_attempts_exceed_legal_max``, D223-9);
 - every charter axis covered by a clause (``axis_not_covered``, warning);
+- forecasts, band and minimum billing applicable by a monthly settlement as written
+  (:mod:`charte.domain.contract.settlement_rules`);
 - what an invoice needs from the parties (:func:`invoicing_parties`): postal addresses, SIREN
   and SIRET, electronic addresses, VAT numbers, the provider's legal form, share capital and
   RCS (``missing_party_field``, ``siret_not_of_siren``, ``vat_number_mismatch``,
@@ -42,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from charte.domain import law
 from charte.domain.contract.activities import Activity, Function
-from charte.domain.contract.amendments import Amendment
+from charte.domain.contract.amendments import MONTHLY_CLAUSES, Amendment
 from charte.domain.contract.bonus_malus import BonusMalus
 from charte.domain.contract.charter_2010 import Charter2010
 from charte.domain.contract.exit import Exit
@@ -55,6 +58,7 @@ from charte.domain.contract.price_floor import PriceFloor
 from charte.domain.contract.problems import Finding, Path
 from charte.domain.contract.quantities import format_percent
 from charte.domain.contract.service_commitments import METRIC_CHANNELS, Evaluation, ServiceCommitment
+from charte.domain.contract.settlement_rules import evaluation_rules, forecast_rules, measurement_rules
 from charte.domain.records import Channel, DialMode
 
 if TYPE_CHECKING:
@@ -244,6 +248,10 @@ def _horizons(parts: ContractParts) -> list[Finding]:
     names = {h.name for h in forecasts.horizons}
     findings = []
     references: list[tuple[Path, str | None]] = [(("forecasts", "band", "horizon"), forecasts.band.horizon)]
+    if forecasts.interval_band is not None:
+        references.append((("forecasts", "interval_band", "horizon"), forecasts.interval_band.horizon))
+    if forecasts.fair_evaluation is not None:
+        references.append((("forecasts", "fair_evaluation", "horizon"), forecasts.fair_evaluation.horizon))
     if forecasts.minimum_billing is not None:
         references.append((("forecasts", "minimum_billing", "horizon"), forecasts.minimum_billing.horizon))
     for path, name in references:
@@ -368,7 +376,8 @@ def _dates(parts: ContractParts) -> list[Finding]:
     previous: date | None = None
     for index, amendment in enumerate(parts.amendments or ()):
         path: Path = ("amendments", index, "effective")
-        if not term.covers(amendment.effective):
+        renewed = term.renewal == "tacit_yearly" and term.end is not None and amendment.effective > term.end
+        if not term.covers(amendment.effective) and not renewed:
             end = term.end.isoformat() if term.end else "open-ended"
             findings.append(Finding("amendment_outside_term", path,
                                     f"amendment {amendment.id!r} takes effect on {amendment.effective.isoformat()}, "
@@ -383,6 +392,13 @@ def _dates(parts: ContractParts) -> list[Finding]:
             findings.append(Finding("amendment_retroactive", path,
                                     f"amendment {amendment.id!r} takes effect on {amendment.effective.isoformat()}, "
                                     f"before it was signed ({amendment.signed.isoformat()})", "warning"))
+        monthly = [k for k in MONTHLY_CLAUSES if k in amendment.changes]
+        if amendment.effective.day != 1 and monthly:
+            findings.append(Finding("amendment_mid_month", path,
+                                    f"amendment {amendment.id!r} takes effect on {amendment.effective.isoformat()}, "
+                                    f"during a month, and changes {', '.join(monthly)}: these are assessed over whole "
+                                    "months, so the change applies from the next month's first day (prices are "
+                                    "split pro rata within the month)", "warning"))
         for key in ("contract", "amendments"):
             if key in amendment.changes:
                 findings.append(Finding("invalid_value", ("amendments", index, "changes", key),
@@ -542,4 +558,5 @@ def invoicing_parties(parts: ContractParts) -> list[Finding]:
 
 
 _RULES = (_ids, _activity_references, _site_references, _success_fees, _law_keys, _horizons, _evaluation,
-          _bonus_malus, _payment, _notice, _dates, _charter_2010, _axes, invoicing_parties)
+          _bonus_malus, _payment, _notice, _dates, _charter_2010, _axes, invoicing_parties, forecast_rules,
+          evaluation_rules, measurement_rules)

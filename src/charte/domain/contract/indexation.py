@@ -7,6 +7,11 @@ the month it measures). Usual Syntec revisions: ``0.15 + 0.85 × I/I0``,
 ``0.30 + 0.70 × I/I0`` or ``I/I0`` (DOMAIN.md). The change in price can be bounded by a
 ``floor`` (e.g. ``0%``: no decrease) and a ``cap`` (e.g. ``4%``).
 
+**Revised prices** (``revised_price_rounding``): by default each revised unit price is rounded
+to the cent, half up, before it multiplies the quantity — the price printed on the invoice is
+the price billed (French invoices state the unit price excluding VAT, CGI art. 242 nonies A);
+``none`` keeps it exact (per-minute prices of a few cents may prefer it).
+
 The formula is written as a practitioner writes it — ``"0.15 + 0.85 × I/I0"`` (``*`` or ``x``
 for ×, ``S/S0`` for Syntec also read) — and kept as its two weights.
 """
@@ -16,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import Field, PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
@@ -89,6 +94,10 @@ class Indexation(Clause):
     lag_months: int = Field(default=0, ge=0, le=24)
     floor: SignedPercent | None = Field(default=None, description="lowest change allowed, e.g. '0%'")
     cap: SignedPercent | None = Field(default=None, description="highest change allowed, e.g. '4%'")
+    revised_price_rounding: Literal["cent", "none"] = Field(
+        default="cent",
+        description="cent: each revised unit price is rounded to the cent (half up) before it multiplies the "
+                    "quantity, as it is printed on the invoice; none: kept exact")
 
     @field_validator("cap")
     @classmethod

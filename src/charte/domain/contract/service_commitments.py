@@ -1,14 +1,15 @@
 """Axis 2 of the SP2C charter (2019): service commitments, each with its exact formula.
 
-Formulas (DOMAIN.md, ISO 18295-1 vocabulary):
+Formulas (DOMAIN.md, ISO 18295-1 vocabulary). The interval metrics are written once in the
+formula book (:mod:`charte.domain.kpi_formulas`, each commitment's ``kpi``), which settlement
+evaluates and renders:
 
-- ``service_level`` = answered within T ÷ denominator, where the denominator is offered
-  contacts minus short abandons (abandoned within ``short_abandon``), and abandons count
-  in it (``abandons: counted``), not at all (``excluded``: answered only), or only when the
-  caller waited past T (``after_threshold``).
-- ``answer_rate`` (taux de décroché) = handled ÷ (offered − short abandons).
+- ``service_level`` = answered within T ÷ denominator: offered (minus abandons within
+  ``short_abandon`` when set) when abandons are ``counted``; handled when ``excluded``;
+  handled + abandoned after T when ``after_threshold`` (needs ``abandoned_within_<T>s``).
+- ``answer_rate`` (taux de décroché) = handled ÷ offered (minus short abandons when set).
 - ``asa`` = mean wait of answered contacts, at most ``target`` seconds.
-- ``abandonment`` = abandoned after ``short_abandon`` ÷ (offered − short abandons), at most ``target``.
+- ``abandonment`` = abandoned ÷ offered (both minus short abandons when set), at most ``target``.
 - ``response_time`` (email, chat, back office) = share of contacts answered within
   ``within``, counted in business hours (the activity's opening hours) or calendar time.
 - ``quality_score`` = mean monitoring score (calibrated monthly) on the ``scale``.
@@ -31,6 +32,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from charte.domain import kpi_formulas
 from charte.domain.contract.clause import Clause, Identifier
 from charte.domain.contract.quantities import CalendarSpan, Seconds, Share, format_seconds
 from charte.domain.records import Channel
@@ -74,6 +76,14 @@ class _Commitment(Clause):
     def direction(self) -> Literal["at_least", "at_most"]:
         return "at_least"
 
+    def formula_text(self, lang: kpi_formulas.Language = "en") -> str:
+        """The formula as measured, in ``lang`` (interval metrics: rendered from the formula book)."""
+        raise NotImplementedError
+
+    @property
+    def formula(self) -> str:
+        return self.formula_text("en")
+
 
 class ServiceLevel(_Commitment):
     """Service level: answered within T ÷ (offered − short abandons), abandons counted as set."""
@@ -104,16 +114,12 @@ class ServiceLevel(_Commitment):
         return self.short_abandon
 
     @property
-    def formula(self) -> str:
-        short = f"abandoned within {format_seconds(self.short_abandon)}" if self.short_abandon else None
-        denominator = {
-            "counted": "offered",
-            "excluded": "answered",
-            "after_threshold": f"answered + abandoned after {format_seconds(self.answered_within)}",
-        }[self.abandons]
-        if short and self.abandons == "counted":
-            denominator = f"offered − {short}"
-        return f"answered within {format_seconds(self.answered_within)} ÷ ({denominator})"
+    def kpi(self) -> kpi_formulas.Formula:
+        """The formula evaluated (:mod:`charte.domain.kpi_formulas`)."""
+        return kpi_formulas.service_level(self.answered_within, self.short_abandon, self.abandons)
+
+    def formula_text(self, lang: kpi_formulas.Language = "en") -> str:
+        return self.kpi.text(lang)
 
 
 class AnswerRate(_Commitment):
@@ -128,9 +134,11 @@ class AnswerRate(_Commitment):
         return self.short_abandon
 
     @property
-    def formula(self) -> str:
-        return "handled ÷ offered" + (f" (abandons within {format_seconds(self.short_abandon)} not offered)"
-                                      if self.short_abandon else "")
+    def kpi(self) -> kpi_formulas.Formula:
+        return kpi_formulas.answer_rate(self.short_abandon)
+
+    def formula_text(self, lang: kpi_formulas.Language = "en") -> str:
+        return self.kpi.text(lang)
 
 
 class AverageSpeedOfAnswer(_Commitment):
@@ -144,8 +152,11 @@ class AverageSpeedOfAnswer(_Commitment):
         return "at_most"
 
     @property
-    def formula(self) -> str:
-        return "total wait of answered contacts ÷ answered"
+    def kpi(self) -> kpi_formulas.Formula:
+        return kpi_formulas.asa()
+
+    def formula_text(self, lang: kpi_formulas.Language = "en") -> str:
+        return self.kpi.text(lang)
 
 
 class Abandonment(_Commitment):
@@ -164,11 +175,11 @@ class Abandonment(_Commitment):
         return "at_most"
 
     @property
-    def formula(self) -> str:
-        if self.short_abandon:
-            return f"abandoned after {format_seconds(self.short_abandon)} ÷ (offered − abandoned within " \
-                   f"{format_seconds(self.short_abandon)})"
-        return "abandoned ÷ offered"
+    def kpi(self) -> kpi_formulas.Formula:
+        return kpi_formulas.abandonment(self.short_abandon)
+
+    def formula_text(self, lang: kpi_formulas.Language = "en") -> str:
+        return self.kpi.text(lang)
 
 
 class ResponseTime(_Commitment):
@@ -184,10 +195,14 @@ class ResponseTime(_Commitment):
     def threshold_seconds(self) -> int:
         return self.within
 
-    @property
-    def formula(self) -> str:
+    def formula_text(self, lang: kpi_formulas.Language = "en") -> str:
+        within = format_seconds(self.within)
+        if lang == "fr":
+            clock = "d'ouverture" if self.clock == "business_hours" else "calendaires"
+            what = "première réponse" if self.response == "first_response" else "clôture"
+            return f"{what} en {within} {clock} ou moins ÷ reçus"
         clock = "opening hours" if self.clock == "business_hours" else "calendar time"
-        return f"{self.response.replace('_', ' ')} within {format_seconds(self.within)} of {clock} ÷ received"
+        return f"{self.response.replace('_', ' ')} within {within} of {clock} ÷ received"
 
 
 class QualityScore(_Commitment):
@@ -199,8 +214,9 @@ class QualityScore(_Commitment):
     evaluations_per_agent: int = Field(default=4, ge=1, description="monitored contacts per agent and window")
     calibration: Literal["monthly", "quarterly"] = "monthly"
 
-    @property
-    def formula(self) -> str:
+    def formula_text(self, lang: kpi_formulas.Language = "en") -> str:
+        if lang == "fr":
+            return "note moyenne des contacts écoutés ÷ note maximale de la grille"
         return "mean score of monitored contacts ÷ maximum score of the grid"
 
 
@@ -220,10 +236,12 @@ class FirstContactResolution(_Commitment):
             )
         return self
 
-    @property
-    def formula(self) -> str:
+    def formula_text(self, lang: kpi_formulas.Language = "en") -> str:
         if self.measured_by == "survey":
-            return "customers saying resolved at first contact ÷ surveyed"
+            return ("clients déclarant leur demande résolue au premier contact ÷ clients interrogés" if lang == "fr"
+                    else "customers saying resolved at first contact ÷ surveyed")
+        if lang == "fr":
+            return f"traités sans nouveau contact sous {self.repeat_window} ÷ traités"
         return f"handled with no repeat contact within {self.repeat_window} ÷ handled"
 
 
@@ -235,8 +253,9 @@ class Conversion(_Commitment):
     denominator: Literal["connected", "handled"] = "connected"
     target: Share
 
-    @property
-    def formula(self) -> str:
+    def formula_text(self, lang: kpi_formulas.Language = "en") -> str:
+        if lang == "fr":
+            return f"succès ({self.event}) ÷ contacts {'argumentés' if self.denominator == 'connected' else 'traités'}"
         return f"{self.event}s ÷ {self.denominator} contacts"
 
 
