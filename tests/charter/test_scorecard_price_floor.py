@@ -64,9 +64,13 @@ def test_smic_binds_when_the_stated_wage_is_below_it() -> None:
 
 
 def test_no_price_floor_clause_uses_smic_and_model_defaults() -> None:
-    params = {p.name: p for p in floor_parameters(contract(None), date(2025, 1, 1))}
-    assert params["agent_wage"].value == Decimal("11.88")
-    assert params["employer_charges"].source.startswith("contract model default")
+    # from 2026 the employer cost is the law's (contribution rates minus the RGDU), never a flat default
+    params = {p.name: p for p in floor_parameters(contract(None), date(2026, 3, 1))}
+    assert params["agent_wage"].value == Decimal("12.02")
+    assert params["accident_rate"].source.startswith("contract model default")
+    assert "employer_charges" not in params and params["rgdu_t_min"].value == Decimal("0.02")
+    with pytest.raises(PriceFloorError):  # before 2026 the law's model does not apply: a flat rate must be stated
+        floor_parameters(contract(None), date(2025, 1, 1))
 
 
 def test_conversion_of_per_contact_and_per_minute_prices() -> None:

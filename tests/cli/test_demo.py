@@ -24,7 +24,9 @@ def test_demo_writes_the_month_and_a_report(tmp_path):
     settlement = json.loads((out / "settlement.json").read_text())
     assert settlement["period"] == "2026-10" and settlement["lines"][0]["clause"].startswith("activities[")
     assert "settlement.json" in manifest["files"] and (out / "settlement.html").exists()
-    # the month's invoice is issued: Factur-X PDF whose embedded XML passes the EN 16931 XSD, XML and XLSX beside it
+    # October 2026 needs no index value (first revision 1 January 2027): settled on the shipped series, not the
+    # illustrative one, and its invoice is issued: Factur-X PDF whose embedded XML passes the EN 16931 XSD
+    assert settlement["reference_data"]["syntec"]["illustrative"] is False and "ILLUSTRATIVE" not in result.output
     from charte.io.facturx import check_xsd, xml_from_pdf
 
     assert "invoice-F000001.pdf" in result.output and "invoice-F000001.xlsx" in manifest["files"]
@@ -38,6 +40,23 @@ def test_demo_writes_the_month_and_a_report(tmp_path):
                                                                      "staffing"}
     verified = CliRunner().invoke(app, ["verify", str(out / "settlement.json"), "--db", str(out / "charte.db")])
     assert verified.exit_code == 0 and "byte-identical" in verified.output
+
+
+def test_a_demo_month_needing_an_index_value_rests_on_the_illustrative_series_and_gives_a_specimen(tmp_path):
+    # January 2027: the revision of 1 January 2027 needs the Syntec index of October 2026 (3 months' lag) and of
+    # August 2025 (I0), which the shipped series lacks: the demo uses its illustrative series, and says so.
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--month", "2027-01", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    settlement = json.loads((out / "settlement.json").read_text())
+    assert settlement["reference_data"]["syntec"]["illustrative"] is True
+    assert settlement["indexation"]["revised_on"] == "2027-01-01"
+    assert "ILLUSTRATIVE" in result.output and "Spécimen de facture" in result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {"invoice-SPECIMEN-2027-01.pdf", "invoice-SPECIMEN-2027-01.xlsx"} <= set(manifest["files"])
+    assert (out / "invoice-SPECIMEN-2027-01.pdf").read_bytes().startswith(b"%PDF")
+    assert not list(out.glob("invoice-F*")) and not list(out.glob("*.xml"))
+    assert 'data-testid="illustrative"' in (out / "settlement.html").read_text()
 
 
 def test_demo_is_reproducible(tmp_path):

@@ -66,12 +66,14 @@ ACD = [
 ]
 
 
-def test_shipped_acd_interval_mapping_orders_the_repeated_hour(tmp_path: Path) -> None:
+def test_shipped_acd_interval_mapping_reads_the_repeated_hour_from_an_offset_column(tmp_path: Path) -> None:
     assert {"acd-interval-report", "anonymous-bank-1999"} <= set(shipped_mappings())
+    offsets = ["UTC offset", "+02:00", "+02:00", "+01:00"]  # the export says which pass each row holds
     path = tmp_path / "acd.csv"
-    path.write_bytes("\r\n".join(ACD).encode("cp1252"))
+    path.write_bytes("\r\n".join(f"{line};{o}" for line, o in zip(ACD, offsets, strict=True)).encode("cp1252"))
+    text = load_mapping("acd-interval-report").text.replace("# offset: UTC offset", "offset: UTC offset")
     store = FactsStore(tmp_path / "facts")
-    import_file(path, load_mapping("acd-interval-report"), store, activity="service-client")
+    import_file(path, parse_mapping(text), store, activity="service-client")
     rows = sorted(stored(store, "interval_report"), key=lambda r: (str(r["queue"]), r["interval_start"]))
     assert [(r["queue"], r["interval_start"]) for r in rows] == [
         ("Facturation", datetime(2026, 10, 25, 0, 0, tzinfo=UTC)),   # first pass: 02:00 CEST

@@ -40,17 +40,19 @@ def test_issue_from_a_settlement_json_then_pay_late(demo_month, tmp_path):
     bad = runner.invoke(app, ["payments", "record", "--ledger", str(ledger), "--provider", SIREN, "--invoice",
                               "F000001", "--date", "2026-11-01", "--amount", "100"])
     assert bad.exit_code == 1 and "payment_before_invoice" in bad.output
-    rates = tmp_path / "rates.csv"  # the shipped ECB table ends with 2025: the user adds later half-years
+    rates = tmp_path / "rates.csv"  # the shipped ECB table ends with H2 2026: the user adds later half-years
     rates.write_text("table,half_year_start,rate,source\n# test values, not the published rates\n"
-                     "ecb_mro,2026-07-01,2.00%,test\necb_mro,2027-01-01,2.00%,test\n")
+                     "ecb_mro,2027-01-01,2.00%,test\n")
     show = runner.invoke(app, ["payments", "--ledger", str(ledger), "--provider", SIREN, "--as-of", "2027-01-16",
                                "--rates", str(rates), "--json"])
     assert show.exit_code == 0, show.output
     [row] = json.loads(show.output)
     assert row["paid"] == "0" and row["days_late"] == 30 and row["indemnity"] == "40"
-    # 30 days (18 Dec → 16 Jan) on the whole amount at 2.00% + 10 points = 12%
+    # 14 days (18–31 Dec) at the shipped ECB rate of 1 July 2026, 2.40% + 10 points = 12.40%, and
+    # 16 days (1–16 Jan) at the added 2.00% + 10 points = 12%, on the whole amount
     total = Decimal(row["total"])
-    assert Decimal(row["interest"]) == (total * Decimal("0.12") * 30 / 365).quantize(Decimal("0.01"))
+    expected = total * (Decimal("0.124") * 14 + Decimal("0.12") * 16) / 365
+    assert Decimal(row["interest"]) == expected.quantize(Decimal("0.01"))
     missing = runner.invoke(app, ["payments", "--ledger", str(ledger), "--provider", SIREN, "--as-of", "2027-01-16"])
     assert missing.exit_code == 1 and "reference_rate_missing" in missing.output
     partial = runner.invoke(app, ["invoice", "credit-note", "--ledger", str(ledger), "--provider", SIREN, "--invoice",

@@ -97,10 +97,10 @@ def test_issued_documents_read_back_identical(ledger):
 
 def test_statement_partial_payments_days_late_interest_and_indemnity(ledger):
     # 3,420.00 € incl. VAT issued 2 Nov 2026, 45 days → due 17 Dec 2026; contract: ECB + 10 points.
-    # 2026 is beyond the shipped ECB table, so the test adds H2 2026 / H1 2027 rates itself (2.00%: 12.00%).
+    # H2 2026 is shipped (ECB 2.40% on 1 July 2026: 12.40%); H1 2027 is beyond the shipped table, so the
+    # test adds it itself (2.00%: 12.00%).
     from charte.payments.reference_rates import DEFAULT_RATES, ReferenceRate
-    rates = DEFAULT_RATES.extended([ReferenceRate("ecb_mro", date(2026, 7, 1), Decimal("0.02"), "test"),
-                                    ReferenceRate("ecb_mro", date(2027, 1, 1), Decimal("0.02"), "test")])
+    rates = DEFAULT_RATES.extended([ReferenceRate("ecb_mro", date(2027, 1, 1), Decimal("0.02"), "test")])
     issue(ledger, draft())
     ledger.record_payment("F000001", date(2026, 12, 1), Decimal("1000.00"), today=TODAY)   # on time
     ledger.record_payment("F000001", date(2027, 1, 16), Decimal("1190.00"), today=TODAY)   # 30 days late
@@ -108,10 +108,9 @@ def test_statement_partial_payments_days_late_interest_and_indemnity(ledger):
     assert status.due_date == date(2026, 12, 17)
     assert (status.paid, status.outstanding) == (Decimal("2190.00"), Decimal("1230.00"))
     assert status.days_late == 60  # 17 Dec → 15 Feb, still open
-    # 2,420 € × 12% × 14/365 (18–31 Dec) + 2,420 × 12% × 16/365 (1–16 Jan) + 1,230 × 12% × 30/365 (17 Jan–15 Feb)
-    expected = (Decimal(2420) * Decimal("0.12") * 30 + Decimal(1230) * Decimal("0.12") * 30) / 365
-    assert status.interest == expected.quantize(Decimal("0.01"))  # 23.87 + 12.13 = 36.00
-    assert status.interest == Decimal("36.00")
+    # 2,420 € × 12.40% × 14/365 (18–31 Dec) + 2,420 × 12% × 16/365 (1–16 Jan) + 1,230 × 12% × 30/365 (17 Jan–15 Feb)
+    # = (4,201.12 + 4,646.40 + 4,428.00) / 365 = 13,275.52 / 365 = 36.3713… → 36.37
+    assert status.interest == Decimal("36.37")
     assert status.indemnity == Decimal(40)
 
 

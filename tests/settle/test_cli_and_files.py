@@ -44,7 +44,7 @@ def test_charte_settle_prints_writes_json_and_html(demo, tmp_path):
         "settle", "--contract", str(default_contract_path()), "--period", "2026-10", "--facts", str(demo.out_dir),
         "--json", str(out_json), "--html", str(out_html)])
     assert result.exit_code == 0, result.output
-    assert "Total including" in result.output and "ILLUSTRATIVE" in result.output
+    assert "Total including" in result.output and "ILLUSTRATIVE" not in result.output  # the shipped series only
     assert f"{demo.settlement.total_including_vat:,.2f}" in result.output
     assert "<table>" in out_html.read_text()
     # the same facts read from the folder or through the demo's register: the same settlement, the register's
@@ -68,6 +68,10 @@ def test_charte_settle_prints_writes_json_and_html(demo, tmp_path):
                                      "--json", str(tmp_path / "again.json")])
     assert again.exit_code == 0, again.output
     assert (tmp_path / "again.json").read_text() == (demo.out_dir / "settlement.json").read_text()
+    # the demo's made-up values contradict the published ones: passing them is refused, never mixed in
+    mixed = CliRunner().invoke(app, ["settle", "--contract", str(default_contract_path()), "--period", "2026-10",
+                                     "--facts", str(demo.out_dir), "--index", str(illustrative_syntec_path())])
+    assert mixed.exit_code == 1 and "reference_conflict" in mixed.output
 
 
 def test_charte_settle_fails_whole_with_every_problem(demo, tmp_path):
@@ -86,7 +90,7 @@ def test_index_csv_rows_are_checked(tmp_path):
     bad.write_text("# comment\nseries,month,value\nsyntec,2025-13,300\nsyntec,2025-09,abc\n")
     with pytest.raises(SettlementError) as error:
         load_index_values(bad)
-    assert [p.where for p in error.value.problems] == [f"{bad}:2", f"{bad}:3"]
+    assert [p.where for p in error.value.problems] == [f"{bad}:3", f"{bad}:4"]  # the comment is line 1
 
 
 def test_the_illustrative_syntec_series_says_so():

@@ -89,7 +89,7 @@ def test_forged_truncated_and_mistyped_files_are_refused_saying_what_was_expecte
         (good, "interval_report.xlsx", "unexpected_file_type", "submitted as .parquet or .csv; found .xlsx"),
         (b"activity,offered\x00\n", "interval_report.csv", "not_csv", "NUL byte"),
         (b"activity,interval_start\nservice-inbound,2026-10-01T08:00:00+02:00\n", "interval_report.csv",
-         "missing_column", "`offered` is missing"),
+         "missing_column", "column `offered`"),
     ]
     for data, name, code, words in cases:
         with pytest.raises(EvidenceRejected) as raised:
@@ -243,3 +243,30 @@ def test_the_register_and_its_files_survive_reopening(database_url: str, tmp_pat
     reopened = Register(again, tmp_path)
     assert [s.kind for s in reopened.versions("energie")] == ["staffing"] and reopened.verify("energie") == []
     again.dispose()
+
+
+def test_a_backup_restores_the_register_and_the_ledger_which_still_vouch_for_themselves(demo: DemoResult,
+                                                                                       tmp_path: Path) -> None:
+    # `charte admin backup` copies every table and the storage folder (issue 17); the register's submissions, the
+    # ledger's entries, their chain heads and the files they name must come back so that the restored copy
+    # verifies (chains intact, witnesses agreeing) and replays the demo's settlement byte for byte
+    from charte.store.backup import backup, restore
+    from charte.store.books import open_books
+
+    source = open_books(demo.out_dir / "charte.db")
+    summary = backup(source.engine, source.files, tmp_path / "backup.tar.gz", "test")
+    source.close()
+    assert summary.rows["evidence_submission"] == demo.submissions
+    assert summary.rows["ledger_entry"] >= 1 and summary.rows["chain_head"] >= 2
+    restored_db, restored_files = tmp_path / "restored.db", tmp_path / "restored-files"
+    restore(make_engine(f"sqlite:///{restored_db}"), restored_files, tmp_path / "backup.tar.gz")
+    books = open_books(restored_db, restored_files)
+    try:
+        register = books.register()
+        assert register.verify(load_contract(default_contract_path()).id) == []
+        ledger = books.ledger(load_contract(default_contract_path()).provider.siren)
+        assert ledger.verify() == [] and [d.number for d in ledger.documents()] == ["F000001"]
+        replayed = replay(register, (demo.out_dir / "settlement.json").read_text(encoding="utf-8"))
+        assert replayed.identical, replayed.problems or replayed.differences[:20]
+    finally:
+        books.close()

@@ -7,6 +7,7 @@ itself); the web must show the same totals and the same inputs hash to both part
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ from tests.web.conftest import World, build_world, csrf_of, login
 
 from charte.demo.run import DemoResult, default_contract_path
 from charte.domain.calendar import PARIS
+from charte.settle import Settlement
 from charte.web.demo_tenants import CLIENT_FILES, PROVIDER_FILES
 from charte.web.i18n import language
 
@@ -34,8 +36,12 @@ def _submit(client: TestClient, world: World, names: tuple[str, ...], folder: Pa
                                                                      "period": period}, files=files)
 
 
-def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: World, demo: DemoResult) -> None:
-    assert demo.settlement is not None
+def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: World, demo: DemoResult,
+                                                                       published: Settlement) -> None:
+    # the web settles from the register on the shipped reference data, as `charte settle` and the demo of
+    # October 2026 do: the same figures as the demo's folder settled by `charte settle`
+    assert demo.settlement is not None and not published.illustrative and not demo.settlement.illustrative
+    assert demo.settlement.total_including_vat == published.total_including_vat
     provider = login(TestClient(fresh.app), fresh.logins["provider"])
     client = login(TestClient(fresh.app), fresh.logins["client"])
     # each party submits its own facts; the provider cannot submit the client's forecasts
@@ -57,7 +63,7 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     assert settled.status_code == 303
     assert settled.headers["location"] == f"/contracts/{fresh.contract_a}/settlements/2026-10"
     explanation = provider.get(settled.headers["location"]).text
-    total = language("fr").money(demo.settlement.total_excluding_vat)
+    total = language("fr").money(published.total_excluding_vat)
     assert total in explanation
     shown = explanation.split('data-testid="inputs-sha256">')[1].split("<")[0]
     assert len(shown) == 64
@@ -70,9 +76,9 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     assert fresh.contract_a not in other.get("/contracts").text
     api = TestClient(fresh.app).get(f"/api/contracts/{fresh.contract_a}/settlements/2026-10",
                                     headers={"Authorization": f"Bearer {fresh.tokens['client']}"}).json()
-    assert Decimal(api["total_excluding_vat"]) == demo.settlement.total_excluding_vat
+    assert Decimal(api["total_excluding_vat"]) == published.total_excluding_vat
     assert api["settlement"]["lines"][0]["explanation_fr"]
-    stored = json.loads(demo.settlement.to_json())
+    stored = json.loads(published.to_json())
     assert [line["amount"] for line in api["settlement"]["lines"]] == [line["amount"] for line in stored["lines"]]
     # the mediator replays the month from the register: byte-identical
     mediator = login(TestClient(fresh.app), fresh.logins["mediator"])
@@ -101,21 +107,22 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.content == provider.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.pdf").content
     name, embedded = get_xml_from_pdf(pdf.content, check_xsd=False)
-    assert name == "factur-x.xml" and str(demo.settlement.total_including_vat).encode() in embedded
+    assert name == "factur-x.xml" and str(published.total_including_vat).encode() in embedded
     xml = client.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.xml")
-    assert str(demo.settlement.total_including_vat).encode() in xml.content
+    assert str(published.total_including_vat).encode() in xml.content
     assert other.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.pdf").status_code == 404
     assert client.get(f"/contracts/{fresh.contract_a}/invoices/..%2F..%2Fcharte.sqlite3").status_code == 404
     # the provider records a part payment; the client sees what is still owed
-    total_ttc = demo.settlement.total_including_vat
+    total_ttc = published.total_including_vat
     payments = f"{location}/payments"
-    refused = provider.post(payments, data={"csrf_token": token, "number": "F000001", "on": date.today().isoformat(),
+    today = date.today().isoformat()
+    refused = provider.post(payments, data={"csrf_token": token, "number": "F000001", "on": today,
                                             "amount": str(total_ttc + 1)})
     assert refused.status_code == 422 and "payment_exceeds_balance" in refused.text
     future = provider.post(payments, data={"csrf_token": token, "number": "F000001", "on": "2099-01-01",
-                                           "amount": "10.00"})
+                                           "amount": "1000.00"})
     assert future.status_code == 422 and "payment_in_future" in future.text
-    assert client.post(payments, data={"csrf_token": client_token, "number": "F000001", "on": "2099-01-01",
+    assert client.post(payments, data={"csrf_token": client_token, "number": "F000001", "on": today,
                                        "amount": "1000.00"}).status_code == 403
     paid = provider.post(payments, data={"csrf_token": token, "number": "F000001", "on": date.today().isoformat(),
                                          "amount": "1000.00", "reference": "VIR-1"}, follow_redirects=False)
@@ -155,29 +162,62 @@ def test_a_contract_with_errors_is_shown_with_each_problem_at_its_line(world: Wo
     form = provider.get("/contracts/new")
     text = default_contract_path().read_text("utf-8").replace("siren: \"123456782\"", "siren: \"123456789\"", 1)
     line = next(i for i, row in enumerate(text.splitlines(), start=1) if "123456789" in row)
-    response = provider.post("/contracts/new", data={"csrf_token": csrf_of(form.text), "yaml_text": text,
-                                                     "other_party": world.orgs["client"]})
+    response = provider.post("/contracts/new", data={"csrf_token": csrf_of(form.text), "yaml_text": text})
     assert response.status_code == 422
     assert f'<li id="L{line}" class="has-problem">' in response.text
     assert "has-problem" not in response.text.split(f'id="L{line}"')[0].split("<ol")[-1]
 
 
-def test_a_valid_contract_uploaded_through_the_api_is_seen_by_the_client_only(tmp_path: Path) -> None:
+def test_a_contract_uploaded_through_the_api_is_a_proposal_until_the_client_accepts(tmp_path: Path) -> None:
     world = build_world(tmp_path)
     api = TestClient(world.app)
-    created = api.post("/api/contracts", headers={"Authorization": f"Bearer {world.tokens['provider']}"},
-                       json={"yaml": default_contract_path().read_text("utf-8"),
-                             "other_party_id": world.orgs["client"]})
+    provider = {"Authorization": f"Bearer {world.tokens['provider']}"}
+    client = {"Authorization": f"Bearer {world.tokens['client']}"}
+    created = api.post("/api/contracts", headers=provider, json={"yaml": default_contract_path().read_text("utf-8")})
     assert created.status_code == 201, created.text
     new_id = created.json()["id"]
+    assert created.json()["status"] == "proposed"
+    assert created.json()["client_organisation_id"] == world.orgs["client"]  # found by the YAML's SIREN
     for role, seen in (("client", True), ("other_client", False), ("mediator", False), ("trade_body", False)):
         listed = api.get("/api/contracts", headers={"Authorization": f"Bearer {world.tokens[role]}"}).json()
         assert (new_id in {c["id"] for c in listed}) is seen, role
-    wrong_party = api.post("/api/contracts", headers={"Authorization": f"Bearer {world.tokens['provider']}"},
-                           json={"yaml": default_contract_path().read_text("utf-8"),
-                                 "other_party_id": world.orgs["mediator"]})
-    assert wrong_party.status_code == 422
-    assert wrong_party.json()["detail"][0]["code"] == "unknown_party"
+    # nothing is shared before the client accepts: no facts, no settlement
+    facts = api.post(f"/api/contracts/{new_id}/facts", headers=provider,
+                     files=[("files", ("incidents.csv", b"x"))])
+    assert facts.status_code == 403
+    assert api.post(f"/api/contracts/{new_id}/decision", headers=provider,
+                    json={"decision": "accept"}).status_code == 403  # the proposer does not accept its own
+    accepted = api.post(f"/api/contracts/{new_id}/decision", headers=client, json={"decision": "accept"})
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+
+
+def _with_siren(text: str, old: str, new: str) -> str:
+    """The contract with a party's SIREN replaced, its SIRET (SIREN + NIC + Luhn key) made valid for it."""
+    from charte.domain.contract.parties import luhn_ok
+
+    siret = next(f"{new}0001{k}" for k in range(10) if luhn_ok(f"{new}0001{k}"))
+    return re.sub(rf"{old}\d{{5}}", siret, text).replace(old, new)
+
+
+def test_a_contract_whose_sirens_do_not_match_the_organisations_is_refused_at_the_line(tmp_path: Path) -> None:
+    world = build_world(tmp_path)
+    api = TestClient(world.app)
+    provider = {"Authorization": f"Bearer {world.tokens['provider']}"}
+    text = default_contract_path().read_text("utf-8")
+    lines = text.splitlines()
+    client_line = next(i for i, row in enumerate(lines, 1) if "123456782" in row)
+    provider_line = next(i for i, row in enumerate(lines, 1) if "987654324" in row)
+    # a client SIREN (valid key) that no organisation of the platform has
+    unknown = api.post("/api/contracts", headers=provider, json={"yaml": _with_siren(text, "123456782", "552100554")})
+    assert unknown.status_code == 422
+    assert [(p["code"], p["line"]) for p in unknown.json()["detail"]] == [("unknown_counterparty", client_line)]
+    # the other client's SIREN: the contract names Assurances Horizon, not the uploader's counterparty by choice
+    other = api.post("/api/contracts", headers=provider, json={"yaml": _with_siren(text, "123456782", "443219878")})
+    assert other.status_code == 201 and other.json()["client_organisation_id"] == world.orgs["other_client"]
+    # a provider SIREN that is not the uploader's: refused at its line
+    foreign = api.post("/api/contracts", headers=provider, json={"yaml": _with_siren(text, "987654324", "398765438")})
+    assert foreign.status_code == 422
+    assert ("party_siren_mismatch", provider_line) in [(p["code"], p["line"]) for p in foreign.json()["detail"]]
 
 
 def test_a_party_invites_the_mediator_who_then_reads_but_cannot_write(tmp_path: Path) -> None:

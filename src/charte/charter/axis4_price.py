@@ -28,7 +28,7 @@ REF: Final = f"{CHARTER_2019}, axe 4 ; SMIC : Code du travail L3231-2"
 
 
 def breakdown(ev: Evidence) -> FloorBreakdown:
-    return cost_floor(floor_parameters(ev.contract, ev.today, ev.floor_overrides), ev.today)
+    return cost_floor(floor_parameters(ev.contract, ev.today, ev.floor_overrides, ev.reference), ev.today)
 
 
 def _price(ev: Evidence, activity: Activity) -> tuple[Decimal, str] | None:

@@ -24,6 +24,7 @@ from charte.charter.history import SettledMonth
 from charte.domain.contract import Contract
 from charte.domain.contract import Finding as ContractProblem
 from charte.domain.contract.checks import ContractParts, check
+from charte.domain.reference import ReferenceBook
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Evidence:
     ivr: IvrObservation | None = None
     dial_modes: Mapping[str, int] | None = None
     floor_overrides: Mapping[str, Decimal] = field(default_factory=dict)
+    reference: ReferenceBook | None = None   # the SMIC series (shipped + user's values); None: the shipped one
 
     def contract_problems(self, *codes: str) -> list[ContractProblem]:
         """The contract-validation findings with one of ``codes`` (checked on :attr:`today`)."""

@@ -33,6 +33,7 @@ from charte.charter.findings import AXES, Finding, Verdict, worst
 from charte.charter.history import SettledMonth, read_history
 from charte.charter.price_floor import FloorBreakdown, PriceFloorError
 from charte.domain.contract import Contract
+from charte.domain.reference import ReferenceBook
 from charte.settle import Settlement
 
 _AXIS_MODULES = (axis1_forecasts, axis2_service, axis3_bonus_malus, axis4_price, axis5_indexation, axis6_payment,
@@ -84,12 +85,13 @@ def scorecard(contract: Contract, history: Iterable[Settlement | Mapping[str, An
               payments: Sequence[PaymentRecord] | None = None, today: date, months: int | None = 12,
               measured_aht: Mapping[str, Decimal] | None = None, ivr: IvrObservation | None = None,
               dial_modes: Mapping[str, int] | None = None,
-              floor_overrides: Mapping[str, Decimal] | None = None) -> Scorecard:
+              floor_overrides: Mapping[str, Decimal] | None = None,
+              reference: ReferenceBook | None = None) -> Scorecard:
     """Judge ``contract`` and its last ``months`` settled months on ``today`` (see the module docstring)."""
     settled = tuple(read_history(history, months))
     version = contract.as_of(today) if today >= contract.term.start else contract
     ev = Evidence(version, settled, today, tuple(payments) if payments is not None else None,
-                  dict(measured_aht or {}), ivr, dial_modes, dict(floor_overrides or {}))
+                  dict(measured_aht or {}), ivr, dial_modes, dict(floor_overrides or {}), reference)
     found: list[Finding] = []
     for module in _AXIS_MODULES:
         found += module.findings(ev)

@@ -1,24 +1,47 @@
-"""``charte``: the command line. Each command parses its input, calls the library, renders."""
+"""``charte``: the command line. Each command parses its input, calls the library, renders.
+
+Commands are imported only when they run (:mod:`charte.cli.app`): ``charte --help`` and ``charte
+staff`` do not pay for the web application, the store or the settlement engine.
+"""
 
 from __future__ import annotations
 
-from charte.cli import demo as _demo  # noqa: F401  (registers demo)
-from charte.cli import importing as _importing  # noqa: F401  (registers import, kpi)
-from charte.cli import observatory as _observatory  # noqa: F401  (registers observatory ...)
-from charte.cli import payments as _payments  # noqa: F401  (registers invoice, payments, exit)
-from charte.cli import plan as _plan  # noqa: F401  (registers plan, forecast evaluate)
-from charte.cli import register as _register  # noqa: F401  (registers register submit/list/verify, verify)
-from charte.cli import scorecard as _scorecard  # noqa: F401  (registers scorecard)
-from charte.cli import serve as _serve  # noqa: F401  (registers serve)
-from charte.cli import settle as _settle  # noqa: F401  (registers settle)
-from charte.cli import staff as _staff  # noqa: F401  (registers staff)
-from charte.cli import telesales as _telesales  # noqa: F401  (registers telesales audit, telesales hash-list)
-from charte.cli import validate as _validate  # noqa: F401  (registers validate, schema)
-from charte.cli.app import app
+from typing import Any
+
+from typer.core import TyperGroup
+
+from charte.cli.app import COMMANDS, app, load_command
 
 
-def main() -> None:
-    app()
+class LazyGroup(TyperGroup):
+    """The ``charte`` group: lists :data:`COMMANDS` from their one-line help, loads a command when it runs."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return load_command(cmd_name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Plain help (Typer's rich help would load every command to list them)."""
+        self.format_usage(ctx, formatter)
+        self.format_help_text(ctx, formatter)
+        self.format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
-__all__ = ["app", "main"]
+def cli() -> LazyGroup:
+    return LazyGroup(name="charte", help=app.info.help, no_args_is_help=True, rich_markup_mode=None,
+                     context_settings={"help_option_names": ["--help", "-h"]})
+
+
+def main(argv: Any = None) -> None:
+    cli().main(args=argv, prog_name="charte")
+
+
+__all__ = ["app", "cli", "main"]

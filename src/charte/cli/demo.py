@@ -71,7 +71,9 @@ def demo(
     if result.settlement is not None:
         console.print(settlement_table(result.settlement, "fr", explanations=False))
         console.print(results_table(result.settlement))
-        console.print("[dim]Indexation : série Syntec ILLUSTRATIVE (pas l'indice publié).[/dim]")
+        if result.settlement.illustrative:
+            console.print("[bold yellow]Indexation : série Syntec ILLUSTRATIVE (pas l'indice publié) — ce règlement "
+                          "ne peut pas être facturé.[/]")
     if result.submissions:
         console.print(f"Registre des preuves : {result.submissions} dépôts dans {result.database}", markup=False)
     if result.verified is not None:
@@ -79,7 +81,10 @@ def demo(
         console.print(f"Rejeu du règlement depuis le registre : {replayed} (charte verify "
                       f"{result.out_dir / 'settlement.json'} --db {result.database})", markup=False,
                       style="green" if result.verified else "red")
-    if result.invoice_files:
+    if result.invoice_files and result.settlement is not None and result.settlement.illustrative:
+        console.print("Spécimen de facture (non numéroté, sans valeur de facture) : " + ", ".join(result.invoice_files),
+                      markup=False)
+    elif result.invoice_files:
         console.print("Facture (Factur-X EN 16931 PDF/A-3, CII, UBL, XLSX ; statut CDAR), conforme aux règles "
                       "EN 16931 et BR-FR : " + ", ".join(result.invoice_files), markup=False)
     for issue in result.settlement_problems:

@@ -33,6 +33,22 @@ def _store_path(store: Path | None) -> Path:
     return store or Path(os.environ.get("CHARTE_FACTS", "charte-facts"))
 
 
+def _mapping_help() -> str:
+    from charte.io.mapping import mapping_help
+
+    return mapping_help()
+
+
+KPI_HELP = (
+    "Output (CSV, Parquet, JSON or a table): per interval, the canonical interval report that `charte settle "
+    "--facts` reads — activity, interval_start (UTC instant), interval_minutes, offered, handled, abandoned, "
+    "short_abandoned, answered_within_<T>s, wait_seconds_answered, wait_seconds_abandoned, handle_seconds "
+    "(seconds, sums over the interval), staffed_seconds and productive_seconds when the source carries them — "
+    "plus interval_start_local, utc_offset_seconds, local_date, IVR and written-channel counts and the ratios "
+    "service_level_<T>s, answer_rate, abandon_rate, asa_seconds, aht_seconds, occupancy, ivr_mean_seconds "
+    "(which settlement skips and recomputes). By day, week or month: the same sums and ratios per period.")
+
+
 class _FileByDefault(TyperGroup):
     """``charte import FILE …`` runs ``charte import file FILE …``; ``list`` and ``remove`` are commands."""
 
@@ -42,13 +58,13 @@ class _FileByDefault(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-import_app = typer.Typer(cls=_FileByDefault, no_args_is_help=True, help=(
+import_app = typer.Typer(cls=_FileByDefault, no_args_is_help=True, epilog=_mapping_help(), help=(
     "Import contact records or interval reports into the facts store: charte import FILE --mapping M "
     "[--replace ID]; charte import list; charte import remove ID."))
 app.add_typer(import_app, name="import")
 
 
-@import_app.command("file")
+@import_app.command("file", epilog=_mapping_help())
 def import_command(
     file: Annotated[Path, typer.Argument(help="CSV, XLSX or Parquet export")],
     mapping: Annotated[str, typer.Option("--mapping", "-m", help="mapping YAML file or shipped mapping name")],
@@ -152,7 +168,7 @@ def remove_import(
                f"kept under {facts.root / 'removed' / import_id}")
 
 
-@app.command("kpi")
+@app.command("kpi", epilog=KPI_HELP)
 def kpi_command(
     activity: Annotated[str, typer.Option(help="activity id")],
     period: Annotated[str, typer.Option(help="month, YYYY-MM")],
@@ -170,7 +186,6 @@ def kpi_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write (csv/parquet)")] = None,
 ) -> None:
     """KPIs of one activity and month, per interval or rolled up, from the stored facts."""
-    import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     from charte.io.facts_store import FactsStore
@@ -222,17 +237,21 @@ def kpi_command(
             err.print(f"[red]no facts for activity {activity!r}{where} in {facts.root}; import a file first[/]",
                       highlight=False)
         raise typer.Exit(1)
-    result = labelled(con.to_pyarrow(kpis(**inputs, spec=spec, minutes=minutes or 30, by=rollup)),  # type: ignore[arg-type]
-                      rollup)  # type: ignore[arg-type]
+    from charte.io.canonical import canonical_kpis
+
+    computed = con.to_pyarrow(kpis(**inputs, spec=spec, minutes=minutes or 30, by=rollup))  # type: ignore[arg-type]
+    result = canonical_kpis(labelled(computed, rollup), minutes if rollup == "interval" else None)  # type: ignore[arg-type]
     if output_format is OutputFormat.PARQUET:
         pq.write_table(result, output or Path(f"kpi-{activity}-{month}-{by}.parquet"))
     elif output_format is OutputFormat.CSV:
+        from charte.io.spreadsheet import write_csv_table
+
         if output:
-            pacsv.write_csv(result, output)
+            write_csv_table(result, output)
         else:
             import sys
 
-            pacsv.write_csv(result, sys.stdout.buffer)
+            write_csv_table(result, sys.stdout.buffer)
     elif output_format is OutputFormat.JSON:
         typer.echo(json.dumps(result.to_pylist(), default=str, ensure_ascii=False))
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -35,6 +35,7 @@ from charte.observatory.publications import (
     Publication,
     PublicationError,
     charter_published,
+    publish_all,
     publish_charter,
     publish_employment,
     publish_ranking,
@@ -188,19 +189,6 @@ def demo_command(
     if publish:
         for publication in publish_all(folder):
             typer.echo(_published(publication))
-
-
-def publish_all(folder: Path, at: datetime | None = None) -> list[Publication]:
-    """Publish what is not yet published: the employment barometer, the follow-up barometer, the ranking."""
-    out = []
-    for publish in (publish_employment, publish_charter):
-        try:
-            out.append(publish(folder, at))
-        except PublicationError as error:
-            if error.code != "nothing_to_publish":
-                raise
-    out.append(publish_ranking(folder, at))
-    return out
 
 
 def _published(publication: Publication) -> str:

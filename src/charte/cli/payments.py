@@ -21,6 +21,7 @@ from rich.table import Table
 
 from charte.cli.app import app
 from charte.domain.calendar import PARIS
+from charte.domain.cells import inert_record
 from charte.domain.money import D, MoneyError
 from charte.exit import NoticeError, assess_notice, ramp_down_plan
 from charte.io.cdar import write_cdar_messages
@@ -28,7 +29,6 @@ from charte.io.contract_yaml import ContractInvalid, load_contract
 from charte.io.einvoicing import DocumentRefusedError
 from charte.io.einvoicing.documents import gate_document
 from charte.payments import (
-    DEFAULT_RATES,
     Invoice,
     InvoiceError,
     LedgerError,
@@ -94,7 +94,9 @@ def issue_command(
                                                                   "end.")] = None,
     series: Annotated[str, typer.Option(help="Numbering series (a gap-free sequence per provider and series).")] = (
         DEFAULT_SERIES),
-    demo: Annotated[bool, typer.Option(help="Issue the demo month's invoice (runs charte demo into --out).")] = False,
+    demo: Annotated[bool, typer.Option(help="Issue the demo month's invoice (runs charte demo into --out); a "
+                                            "specimen, never numbered, when the demo's month rests on illustrative "
+                                            "index values.")] = False,
 ) -> None:
     """Issue the invoice of a settled month: next number of the provider's sequence, then its files.
 
@@ -249,7 +251,14 @@ def _history_line(event: StatusEvent) -> str:
 
 
 def _rates(path: Path | None) -> RateBook:
-    return DEFAULT_RATES.extended(load_rates_csv(path)) if path else DEFAULT_RATES
+    """The shipped rates, the user's reference folder (``charte reference add``) and a ``--rates`` CSV."""
+    from charte.io.reference_data import ReferenceDataError, load_book
+
+    try:
+        book = RateBook(load_book())
+    except ReferenceDataError as error:
+        raise ReferenceRateError("reference_data_invalid", str(error)) from None
+    return book.extended(load_rates_csv(path)) if path else book
 
 
 @payments_app.callback()
@@ -259,7 +268,10 @@ def payments_command(
     files: FilesOpt = None,
     provider: Annotated[str | None, typer.Option(help="Provider SIREN.")] = None,
     as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
-    rates: Annotated[Path | None, typer.Option(help="CSV adding ECB / legal interest rates.")] = None,
+    rates: Annotated[Path | None, typer.Option(
+        help="CSV adding ECB / legal interest rates for this run: table,half_year_start,rate,source (table ecb_mro "
+             "or legal_interest_professional, a 1 January or 1 July, rate 2.40% or 0.024), or the reference format "
+             "of `charte reference --help`. Values added with `charte reference add` are always read.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Per invoice (read from the ledger): due date, paid, outstanding, days late, interest owed, indemnity, and
@@ -410,5 +422,5 @@ def exit_plan_command(
         with csv_out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(inert_record(r) for r in rows)
         console.print(f"ramp-down table written to {csv_out}", markup=False)

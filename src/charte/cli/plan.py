@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from charte.cli.app import app
+from charte.domain.cells import inert_row
 from charte.forecast.evaluation import format_table, rolling_origin
 from charte.forecast.history import HistoryError, IntervalHistory
 from charte.forecast.methods import planning_forecast, standard_methods
@@ -170,7 +171,7 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows(inert_row(r) for r in rows)
 
 
 @app.command()

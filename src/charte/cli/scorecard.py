@@ -103,7 +103,10 @@ def scorecard_command(
         loaded = load_contract(contract)
         documents = read_history_dir(history) if history is not None else []
         paid = read_payments(payments) if payments is not None else None
-        card = scorecard(loaded, documents, payments=paid, today=day, months=months, measured_aht=_aht(aht or []))
+        from charte.io.reference_data import load_book
+
+        card = scorecard(loaded, documents, payments=paid, today=day, months=months, measured_aht=_aht(aht or []),
+                         reference=load_book())
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False, highlight=False)

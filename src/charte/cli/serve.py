@@ -1,56 +1,101 @@
-"""``charte serve``: the web application on this machine, with the demo month loaded.
+"""``charte serve``: the web application.
 
-Runs ``charte demo`` into a temporary folder, creates the demo organisations (the provider
-Relais Contact SAS, the client Énergie Verte SA, another client that sees nothing, the trade body,
-a mediator, an administrator) with one user each, stores the sample contract between the two
-parties with the month's facts, settles it, and serves on ``http://HOST:PORT``.
+- ``charte serve``: production. An empty platform on the database of ``CHARTE_DATABASE_URL`` and the
+  files of ``CHARTE_STORAGE_PATH``; refuses to start without ``CHARTE_SECRET_KEY`` (32 characters or
+  more); ``--workers N`` runs N processes sharing the database. First steps: ``charte admin
+  create-admin`` then ``charte admin create-organisation``.
+- ``charte serve --demo``: the demo on this machine only. The demo month, the observatory's synthetic
+  members and the six demo accounts (one shared, published password) are prepared ONCE into a cache
+  folder keyed by the code's own hash (``~/.cache/charte``, or ``CHARTE_DEMO_CACHE``) and copied into a
+  fresh folder at each start, so it is ready in seconds; it never touches ``CHARTE_DATABASE_URL``.
 """
 
 from __future__ import annotations
 
-import tempfile
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from charte.cli.app import app
-from charte.cli.observatory import publish_all
-from charte.demo.run import DEFAULT_MONTH, default_contract_path, run_demo
-from charte.observatory.demo_population import write_demo
-from charte.web import WebSettings, create_app
-from charte.web.demo_tenants import seed_demo
-from charte.web.observatory_views import observatory_folder
 
 
 @app.command("serve")
 def serve_command(
+    demo: Annotated[bool, typer.Option("--demo", help="Serve the demo (its own SQLite database, published "
+                                                      "passwords) instead of the platform of CHARTE_DATABASE_URL.")
+                    ] = False,
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    data_dir: Annotated[Path | None, typer.Option(help="Folder for the database and the facts; default: a new "
-                                                       "temporary folder (the demo starts afresh each time).")] = None,
-    settle_demo: Annotated[bool, typer.Option(help="Settle the demo month before serving.")] = True,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (production; PostgreSQL advised beyond one)."
+                                         )] = 1,
+    data_dir: Annotated[Path | None, typer.Option(help="With --demo: the folder of the demo's database and files "
+                                                       "(kept across restarts); default: a new temporary folder. "
+                                                       "In production use CHARTE_STORAGE_PATH.")] = None,
+    forwarded_allow_ips: Annotated[str | None, typer.Option(
+        help="Addresses of the reverse proxy whose X-Forwarded-For names the client (throttling is per client "
+             "address)."),] = None,
+    settle_demo: Annotated[bool, typer.Option(help="With --demo: settle the demo month.")] = True,
 ) -> None:
-    """Serve the web application with the demo loaded; prints the address and the demo logins."""
+    """Serve the web application: an empty platform, or the demo with --demo."""
     import uvicorn
 
+    if demo:
+        web = _demo_app(host, port, data_dir, settle_demo)
+        uvicorn.run(web, host=host, port=port, log_level="warning", forwarded_allow_ips=forwarded_allow_ips)
+        return
+    from charte.web.config import ConfigurationError, WebSettings
+
+    settings = WebSettings(production=True)
+    try:
+        settings.check_production()
+    except ConfigurationError as error:
+        typer.echo(f"charte serve: {error}", err=True)
+        raise typer.Exit(2) from None
+    if workers > 1 and not settings.database_url.startswith(("postgresql", "postgres")):
+        typer.echo("charte serve: several workers on SQLite share one file and wait on each other's writes; "
+                   "set CHARTE_DATABASE_URL=postgresql://… for a team server", err=True)
+    typer.echo(f"charte on http://{host}:{port}/ ({workers} worker(s); database: "
+               f"{_without_password(settings.effective_database_url())}; files: {settings.data_dir})")
+    if workers == 1:
+        from charte.web.server import app as build
+
+        uvicorn.run(build(settings), host=host, port=port, log_level="info", forwarded_allow_ips=forwarded_allow_ips)
+    else:
+        from charte.store import make_engine, migrate
+
+        migrate(make_engine(settings.effective_database_url()))  # once, before the workers start
+        uvicorn.run("charte.web.server:app", factory=True, host=host, port=port, workers=workers, log_level="info",
+                    forwarded_allow_ips=forwarded_allow_ips)
+
+
+def _without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _demo_app(host: str, port: int, data_dir: Path | None, settle_demo: bool):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    from charte.web.demo_cache import demo_folder
+
     console = Console(soft_wrap=True)
-    folder = data_dir or Path(tempfile.mkdtemp(prefix="charte-serve-"))
-    demo = run_demo(folder / "demo")
-    settings = WebSettings(data_dir=folder)
-    web = create_app(settings)
-    observatory = observatory_folder(folder)
-    if not (observatory / "members.json").exists():
-        with console.status("Observatory: demo population of members, barometers with disclosure control…"):
-            write_demo(observatory)
-            publish_all(observatory)
-    tenants = seed_demo(web.state.sessions, folder, contract_text=default_contract_path().read_text("utf-8"),
-                        demo_dir=demo.out_dir, period=str(DEFAULT_MONTH) if settle_demo else None)
-    console.print(f"charte on [bold]http://{host}:{port}/[/bold]  (data: {folder}, database: "
-                  f"{settings.effective_database_url()})", highlight=False)
-    console.print(f"demo logins (password [bold]{tenants.password}[/bold]):", highlight=False)
-    for key, email in tenants.logins.items():
+    if os.environ.get("CHARTE_DATABASE_URL"):
+        console.print("charte serve --demo: CHARTE_DATABASE_URL is set; the demo (published passwords) never writes "
+                      "into a real database: unset it, or run `charte serve` without --demo", highlight=False)
+        raise typer.Exit(2)
+    with console.status("Demo: preparing (once; cached afterwards)…"):
+        prepared = demo_folder(data_dir, settle=settle_demo)
+    from charte.web import WebSettings, create_app
+
+    web = create_app(WebSettings(data_dir=prepared.folder, database_url="", secret_key="",
+                                 production=False))
+    console.print(f"charte (demo) on [bold]http://{host}:{port}/[/bold]  (data: {prepared.folder})", highlight=False)
+    console.print(f"demo logins (password [bold]{prepared.password}[/bold]):", highlight=False)
+    for key, email in prepared.logins.items():
         console.print(f"  {key:<13} {email}", highlight=False)
-    console.print(f"API token of the provider: {tenants.provider_token}", highlight=False)
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    if prepared.provider_token:
+        console.print(f"API token of the provider: {prepared.provider_token}", highlight=False)
+    return web

@@ -14,7 +14,7 @@ from rich.table import Table
 from charte.cli.app import app
 from charte.domain.calendar import CalendarError, Month
 from charte.io.contract_yaml import ContractInvalid, load_contract
-from charte.io.settlement_files import illustrative_syntec_path, load_facts, load_index_values, write_settlement_json
+from charte.io.settlement_files import formats_help, settlement_facts, write_settlement_json
 from charte.reports.settlement_report import render_settlement_report
 from charte.settle import Settlement, SettlementError, settle
 from charte.settle.explain import Language, explain
@@ -44,7 +44,7 @@ def settlement_table(settlement: Settlement, lang: Language = "en", *, explanati
                       f"[{style}]{_money(line.amount)}[/]" if style else _money(line.amount))
     ht, ttc = _money(settlement.total_excluding_vat), _money(settlement.total_including_vat)
     table.add_row("", "[bold]Total excluding VAT[/bold]", "", "", "", f"[bold]{ht}[/]")
-    table.add_row("", f"VAT {settlement.vat_rate * 100:.0f}%", "", "", "", _money(settlement.vat))
+    table.add_row("", f"VAT {(settlement.vat_rate * 100).normalize():f}%", "", "", "", _money(settlement.vat))
     table.add_row("", "[bold]Total including VAT[/bold]", "", "", "", f"[bold]{ttc}[/]")
     return table
 
@@ -62,14 +62,27 @@ def results_table(settlement: Settlement) -> Table:
     return table
 
 
-@app.command("settle")
+@app.command("settle", epilog=formats_help())
 def settle_command(
     contract: Annotated[Path, typer.Option(help="Contract YAML.")],
     period: Annotated[str, typer.Option(help="Month to settle, YYYY-MM.")],
-    facts: Annotated[Path | None, typer.Option(help="Folder of facts (interval_report, forecasts, staffing, "
-                                                    "incidents…).")] = None,
-    index: Annotated[Path | None, typer.Option(help="Index values CSV (series,month,value); default: the "
-                                                    "illustrative Syntec series shipped with charte.")] = None,
+    facts: Annotated[Path | None, typer.Option(
+        help="Folder of facts (interval_report, forecasts, staffing, incidents, kpis, successes; formats below). "
+             "With --store, the folder holds the other facts and no interval_report.")] = None,
+    store: Annotated[Path | None, typer.Option(
+        help="Store written by `charte import`: the month's intervals come from its interval reports, or from its "
+             "contact records through the KPI formulas (answered-within thresholds and short-abandon limit of "
+             "the contract's commitments).")] = None,
+    organisation: Annotated[str | None, typer.Option(help="With --store: the organisation whose imports to read "
+                                                          "(default: all).")] = None,
+    minutes: Annotated[int, typer.Option(help="With --store and contact records: interval length, 15, 30 or "
+                                              "60 minutes.")] = 30,
+    index: Annotated[list[Path] | None, typer.Option(
+        help="CSV of index values to use for this run (series,period,value,source,… or series,month,value); "
+             "repeat for several. Added to the reference data (shipped series + the --reference folder).")] = None,
+    reference: Annotated[Path | None, typer.Option(
+        help="Folder of reference values added with `charte reference add` (default $CHARTE_REFERENCE or "
+             "./charte-reference).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the settlement JSON here.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the settlement HTML page here.")] = None,
     lang: Annotated[str, typer.Option(help="Language of the explanations: fr or en.")] = "en",
@@ -79,8 +92,13 @@ def settle_command(
     db: Annotated[str | None, typer.Option("--db", envvar="CHARTE_DB", help="Register database (with --register; "
                                                                              "default charte.db).")] = None,
 ) -> None:
-    """Settle a month: invoice lines, each explained; totals; the hash of the inputs (and, from the register,
-    the evidence it rests on)."""
+    """Settle a month: invoice lines, each explained; totals; the hash of the inputs.
+
+    From the register (--register), the settlement also names the evidence it rests on (files, reference
+    series, software versions) so that `charte verify` can replay it. Index values come from the reference
+    data, never from the illustrative series of the demo;
+    past a series' last known value the settlement refuses and says which value to add.
+    """
     console = Console()
     try:
         month = Month.parse(period)
@@ -90,8 +108,14 @@ def settle_command(
     if lang not in ("fr", "en"):
         console.print("--lang: expected fr or en", markup=False)
         raise typer.Exit(2)
-    if (facts is None) == (not register):
-        console.print("give --facts FOLDER or --register (not both)", markup=False)
+    if register and (facts is not None or store is not None):
+        console.print("give --register alone, or --facts FOLDER and/or --store DIR", markup=False)
+        raise typer.Exit(2)
+    if facts is None and store is None and not register:
+        console.print("give --facts FOLDER, --store DIR, or both (or --register)", markup=False)
+        raise typer.Exit(2)
+    if minutes not in (15, 30, 60):
+        console.print(f"--minutes {minutes}: expected 15, 30 or 60", markup=False)
         raise typer.Exit(2)
     try:
         loaded = load_contract(contract)
@@ -100,11 +124,11 @@ def settle_command(
             from charte.store.replay import settle_from_register
 
             result = settle_from_register(open_books(db).register(), contract.read_text(encoding="utf-8"),
-                                          loaded.id, month, index=index)
+                                          loaded.id, month, index=index or (), reference=reference)
         else:
-            assert facts is not None
-            index_values = load_index_values(index or illustrative_syntec_path())
-            result = settle(loaded, month, load_facts(facts, index_values=index_values))
+            result = settle(loaded, month, settlement_facts(facts, loaded, month, reference=reference,
+                                                            index_files=index or (), store=store,
+                                                            organisation=organisation, minutes=minutes))
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False, highlight=False)
@@ -114,9 +138,10 @@ def settle_command(
         for p in exc.problems:
             console.print(p.format(), markup=False, highlight=False)
         raise typer.Exit(1) from None
-    if index is None:
-        console.print("[yellow]Index values: the ILLUSTRATIVE Syntec series shipped with charte "
-                      "(not the published index); pass --index for real values.[/yellow]")
+    for used in result.reference_data:
+        console.print(f"reference data: {used.series} version {used.version[:12]}, values up to {used.last_known}"
+                      + (" — [bold yellow]ILLUSTRATIVE values: this settlement can never be invoiced[/]"
+                         if used.illustrative else ""), highlight=False)
     console.print(settlement_table(result, lang))  # type: ignore[arg-type]
     console.print(results_table(result))
     for note in result.notes:

@@ -34,6 +34,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from charte.cli.app import app
+from charte.domain.cells import inert_row
 from charte.workforce import (
     QueueMetrics,
     StaffingTargets,
@@ -338,7 +339,7 @@ def _staff_file(path: Path, out: Path | None, plan: _Plan) -> None:
     done = False
     try:
         writer = csv.writer(handle_out)
-        writer.writerow([*fields, *added])
+        writer.writerow(inert_row([*fields, *added]))  # the input's text echoed, made inert (charte.domain.cells)
         with Progress(console=Console(stderr=True), transient=out is None) as progress:
             task = progress.add_task(f"staffing {len(rows):,} intervals", total=len(rows))
             for start in range(0, len(rows), CHUNK):
@@ -346,7 +347,7 @@ def _staff_file(path: Path, out: Path | None, plan: _Plan) -> None:
                 for offset, cells in enumerate(_chunk_cells(plan, checks, calls[part], periods[part], ahts[part],
                                                             patiences[part])):
                     row = rows[start + offset]
-                    writer.writerow([row.get(f, "") for f in fields] + cells)
+                    writer.writerow(inert_row([row.get(f, "") for f in fields] + cells))
                 progress.advance(task, len(rows[part]))
         done = True
     finally:

@@ -9,12 +9,18 @@
    the day it was issued, each week's W-1 forecast, its CRM outage the day it happened; the
    provider's interval report, staffing and contact records on the first day of the next month
    (times *declared*, since the calendar is simulated);
-6. settle the month from the register (``charte.store.replay``), with the illustrative Syntec
-   series, and write ``settlement.json`` (with its evidence block) and ``settlement.html``;
+6. settle the month from the register (``charte.store.replay``) on the published reference data
+   shipped with charte; when a value the month needs is missing there (a revision from January
+   2027 needs the Syntec index of October 2026), on the ILLUSTRATIVE Syntec series instead, and
+   then the settlement says so (``reference_data`` of ``settlement.json``, every page); write
+   ``settlement.json`` (with its evidence block: files, reference series and software versions)
+   and ``settlement.html``;
 7. issue the month's invoice on the first day of the next month in the fresh ledger of the same
    database (``charte.payments`` rules) once the official e-invoicing rules (EN 16931, Factur-X,
    BR-FR) found nothing fatal in it, and write it as Factur-X PDF, CII XML, UBL XML and XLSX
-   beside the other files, with its lifecycle status Déposée as a CDAR message;
+   beside the other files, with its lifecycle status Déposée as a CDAR message — unless the
+   settlement rests on illustrative values: then the invoice is an unnumbered **specimen** (PDF
+   and XLSX, clearly marked), which no ledger numbers;
 8. replay the settlement from the register, as a mediator would (``charte verify``);
 9. score the contract and its settled month against the charters (``charte.charter``) on the first
    day of the next month, with the month's measured AHT, and write ``scorecard.json`` and
@@ -52,7 +58,7 @@ from charte.io.einvoicing.documents import gate_document
 from charte.io.settlement_files import write_settlement_json
 from charte.payments import invoice_from_settlement
 from charte.reports.demo_report import ActivityView, render_demo_report
-from charte.reports.invoice_pdf import write_invoice_files
+from charte.reports.invoice_pdf import write_invoice_files, write_specimen_files
 from charte.reports.scorecard_report import render_scorecard_report
 from charte.reports.settlement_report import render_settlement_report
 from charte.settle import Settlement, SettlementError
@@ -207,7 +213,11 @@ def _scorecard(out_dir: Path, contract: Contract, month: Month, settlement: Sett
 def _issue_invoice(out_dir: Path, books: Books, contract: Contract, month: Month,
                    settlement: Settlement) -> tuple[str, ...]:
     """Issue the settled month's invoice (first day of the next month) in the demo's fresh ledger, after the official
-    e-invoicing rules found nothing fatal in it; write its files and its lifecycle status (Déposée) as CDAR."""
+    e-invoicing rules found nothing fatal in it; write its files and its lifecycle status (Déposée) as CDAR; a
+    specimen, numbered by no ledger, when the settlement rests on illustrative values."""
+    if settlement.illustrative:
+        return write_specimen_files(invoice_from_settlement(contract, settlement, month.next().first_day,
+                                                            specimen=True), out_dir)
     draft = invoice_from_settlement(contract, settlement, month.next().first_day)
     ledger = books.ledger(contract.provider.siren)
     issued = ledger.issue(draft, gate_document, today=month.next().first_day)
@@ -218,11 +228,22 @@ def _issue_invoice(out_dir: Path, books: Books, contract: Contract, month: Month
 def _settle(
     out_dir: Path, register: Register, contract_text: str, contract: Contract, month: Month,
 ) -> tuple[Settlement | None, tuple[str, ...], tuple[str, ...]]:
-    """Settle the generated month from the register (illustrative Syntec values); problems instead of a settlement."""
+    """Settle the generated month from the register; problems instead of a settlement.
+
+    On the shipped reference data first (the user's folder is not read: the demo gives the same result
+    everywhere); only when that lacks an index value the month needs, on the illustrative Syntec series,
+    which marks the settlement (it can then never be invoiced).
+    """
     try:
-        settlement = settle_from_register(register, contract_text, contract.id, month)
+        settlement = settle_from_register(register, contract_text, contract.id, month,
+                                          reference=out_dir / "no-reference")
     except SettlementError as error:
-        return None, tuple(p.format() for p in error.problems), ()
+        if {p.code for p in error.problems} != {"missing_index_value"}:
+            return None, tuple(p.format() for p in error.problems), ()
+        try:
+            settlement = settle_from_register(register, contract_text, contract.id, month, illustrative=True)
+        except SettlementError as again:
+            return None, tuple(p.format() for p in again.problems), ()
     write_settlement_json(settlement, out_dir / "settlement.json")
     render_settlement_report(settlement, out_dir / "settlement.html", contract_name=contract.name,
                              client=contract.client.name, provider=contract.provider.name)

@@ -7,6 +7,11 @@ applies on a date and where it came from, so an explanation can cite it.
 
 Figures not found in a public source are **not** here: they are contract settings with
 documented defaults (see ``charte.domain.contract``).
+
+Figures published periodically by someone else (the SMIC, indices, the ECB and legal rates) are
+**reference series** (:mod:`charte.domain.reference`): dated, sourced, versioned, extendable by
+the user. The keys of :data:`REFERENCE_KEYS` resolve through a reference book (the shipped one
+unless a caller passes the user's), so a contract can still override them by name.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Final
+
+from charte.domain.reference import ReferenceBook, shipped_book
 
 
 class UnknownConstantError(KeyError):
@@ -69,16 +76,58 @@ TABLE: Final[tuple[LegalConstant, ...]] = (
                   date(2023, 3, 1), "Code de la consommation D223-9 (décret 2022-1313 of 13 Oct 2022)"),
     LegalConstant("telesales.silence_days_after_refusal", Decimal(60), "calendar days without a call after a refusal",
                   date(2023, 3, 1), "Code de la consommation D223-9 (décret 2022-1313 of 13 Oct 2022)"),
-    # SMIC (salaire minimum interprofessionnel de croissance), metropolitan France, gross hourly.
-    # The table ENDS with the value in force from 1 November 2024: later revaluations are not
-    # recorded here; a contract (or a scorecard run) states them through ``law_overrides``.
-    LegalConstant("smic.hourly_gross", Decimal("11.65"), "EUR gross per hour", date(2024, 1, 1),
-                  "Décret n° 2023-1216 du 20 décembre 2023 portant relèvement du salaire minimum de croissance"),
-    LegalConstant("smic.hourly_gross", Decimal("11.88"), "EUR gross per hour", date(2024, 11, 1),
-                  "Décret n° 2024-951 du 23 octobre 2024 portant relèvement du salaire minimum de croissance",
-                  "last value in the table; later revaluations must be given as overrides"),
+    LegalConstant("vat.standard_rate", Decimal("0.206"), "fraction", date(1995, 8, 1),
+                  "Code général des impôts art. 278 (standard VAT rate 20.6% from 1 August 1995, loi de finances "
+                  "rectificative pour 1995 n° 95-885 du 4 août 1995)"),
+    LegalConstant("vat.standard_rate", Decimal("0.196"), "fraction", date(2000, 4, 1),
+                  "Code général des impôts art. 278 (standard VAT rate 19.6% from 1 April 2000 to 31 December 2013)"),
     LegalConstant("vat.standard_rate", Decimal("0.20"), "fraction", date(2014, 1, 1),
                   "Code général des impôts art. 278 (standard VAT rate 20%)"),
+    # Employer contributions on a wage under the social-security ceiling, as a fraction of the gross wage,
+    # from 1 January 2026 (the rates the single degressive general reduction is imputed on). charte models the
+    # employer's cost with them from 2026 only; before, a contract states a flat rate (price_floor.employer_charges).
+    LegalConstant("employer_rate.health", Decimal("0.13"), "fraction of gross wage", date(2026, 1, 1),
+                  "Code de la sécurité sociale D242-3: assurance maladie 13 %; the reduced 7 % rate is abolished "
+                  "from 1 January 2026 (LFSS 2025 art. 18)"),
+    LegalConstant("employer_rate.old_age_capped", Decimal("0.0855"), "fraction of gross wage", date(2026, 1, 1),
+                  "Code de la sécurité sociale D242-4: assurance vieillesse plafonnée, part patronale 8,55 %"),
+    LegalConstant("employer_rate.old_age_uncapped", Decimal("0.0211"), "fraction of gross wage", date(2026, 1, 1),
+                  "Code de la sécurité sociale D242-4, décret n° 2025-1446 du 31 décembre 2025: assurance vieillesse "
+                  "déplafonnée, part patronale 2,11 % (2,02 % in 2025)"),
+    LegalConstant("employer_rate.family", Decimal("0.0525"), "fraction of gross wage", date(2026, 1, 1),
+                  "Code de la sécurité sociale D241-3-1: allocations familiales 5,25 %; the reduced 3,45 % rate is "
+                  "abolished from 1 January 2026 (LFSS 2025 art. 18)"),
+    LegalConstant("employer_rate.autonomy", Decimal("0.0030"), "fraction of gross wage", date(2026, 1, 1),
+                  "Code de l'action sociale et des familles L14-10-4: contribution solidarité autonomie 0,30 %"),
+    LegalConstant("employer_rate.housing_under_50", Decimal("0.0010"), "fraction of gross wage", date(2026, 1, 1),
+                  "Code de la sécurité sociale L834-1: FNAL 0,10 % (employers of fewer than 50)"),
+    LegalConstant("employer_rate.housing_50_plus", Decimal("0.0050"), "fraction of gross wage", date(2026, 1, 1),
+                  "Code de la sécurité sociale L834-1: FNAL 0,50 % (employers of 50 or more)"),
+    LegalConstant("employer_rate.unemployment", Decimal("0.0400"), "fraction of gross wage", date(2026, 1, 1),
+                  "Convention d'assurance chômage du 15 novembre 2024: contribution patronale 4,00 % "
+                  "(from 1 May 2025)"),
+    LegalConstant("employer_rate.pension_t1", Decimal("0.0472"), "fraction of gross wage", date(2026, 1, 1),
+                  "ANI Agirc-Arrco du 17 novembre 2017: retraite complémentaire tranche 1, part patronale 4,72 %"),
+    LegalConstant("employer_rate.pension_ceg_t1", Decimal("0.0129"), "fraction of gross wage", date(2026, 1, 1),
+                  "ANI Agirc-Arrco du 17 novembre 2017: contribution d'équilibre général tranche 1, part "
+                  "patronale 1,29 %"),
+    # Réduction générale dégressive unique (RGDU), from 1 January 2026: coefficient
+    # Tmin + Tdelta × [½ × (3 × annual SMIC ÷ annual gross − 1)]^P, rounded to 4 decimals, at most
+    # Tmin + Tdelta, nil from 3 SMIC. Tdelta is the sum of the contribution rates the reduction covers
+    # (7 + 8.55 + 2.11 + 3.45 + 0.49 AT-MP + 0.30 + 4.72 + 1.29 + 4.00 + FNAL) plus 5.80 points for the
+    # abolished reduced health and family rates.
+    LegalConstant("rgdu.t_min", Decimal("0.0200"), "coefficient", date(2026, 1, 1),
+                  "Code de la sécurité sociale L241-13 and D241-7 (décret n° 2025-887 du 4 septembre 2025): Tmin"),
+    LegalConstant("rgdu.t_delta_under_50", Decimal("0.3781"), "coefficient", date(2026, 1, 1),
+                  "Code de la sécurité sociale D241-7 (décret n° 2025-887 du 4 septembre 2025, amended by décret "
+                  "n° 2025-1446 du 31 décembre 2025): Tdelta, employers of fewer than 50 (FNAL 0,10 %)"),
+    LegalConstant("rgdu.t_delta_50_plus", Decimal("0.3821"), "coefficient", date(2026, 1, 1),
+                  "Code de la sécurité sociale D241-7 (décret n° 2025-887 du 4 septembre 2025, amended by décret "
+                  "n° 2025-1446 du 31 décembre 2025): Tdelta, employers of 50 or more (FNAL 0,50 %)"),
+    LegalConstant("rgdu.power", Decimal("1.75"), "exponent", date(2026, 1, 1),
+                  "Code de la sécurité sociale D241-7 (décret n° 2025-887 du 4 septembre 2025): P"),
+    LegalConstant("rgdu.ceiling_smic_multiple", Decimal(3), "× SMIC", date(2026, 1, 1),
+                  "Code de la sécurité sociale L241-13 (LFSS 2025 art. 18): no reduction from 3 SMIC"),
 )
 
 # Settings the charters' public texts do not fix: defaults, stated as such.
@@ -95,7 +144,10 @@ CHARTER_PRACTICE: Final[tuple[LegalConstant, ...]] = (
 )
 
 _ALL: Final = TABLE + CHARTER_PRACTICE
-KEYS: Final[frozenset[str]] = frozenset(c.key for c in _ALL)
+#: Keys whose values are reference series (the SMIC): resolved through a :class:`ReferenceBook`.
+REFERENCE_KEYS: Final[dict[str, str]] = {"smic.hourly_gross": "EUR gross per hour",
+                                          "smic.hourly_gross.mayotte": "EUR gross per hour"}
+KEYS: Final[frozenset[str]] = frozenset(c.key for c in _ALL) | frozenset(REFERENCE_KEYS)
 
 
 def entry(key: str, on: date) -> LegalConstant:
@@ -110,8 +162,19 @@ def entry(key: str, on: date) -> LegalConstant:
     return max(in_force, key=lambda c: c.valid_from)
 
 
-def resolve(key: str, on: date, overrides: Mapping[str, Decimal] | None = None) -> Resolved:
-    """The value of ``key`` on ``on``, the contract's override first."""
+def resolve(key: str, on: date, overrides: Mapping[str, Decimal] | None = None,
+            book: ReferenceBook | None = None) -> Resolved:
+    """The value of ``key`` on ``on``, the contract's override first.
+
+    A reference key (the SMIC) past what its series holds raises
+    :class:`~charte.domain.reference.ReferenceValueMissingError` unless the contract overrides it.
+    """
+    if key in REFERENCE_KEYS:
+        if overrides and key in overrides:
+            return Resolved(key, overrides[key], REFERENCE_KEYS[key], f"contract override of reference series {key}",
+                            True)
+        point = (book or shipped_book()).get(key).on(on)
+        return Resolved(key, point.value, REFERENCE_KEYS[key], point.source, False)
     base = entry(key, on)
     if overrides and key in overrides:
         return Resolved(key, overrides[key], base.unit, f"contract override of {base.source}", True)

@@ -1,9 +1,12 @@
-"""Canonical schemas of the facts charte reads: contact records and interval reports.
+"""Canonical schemas of the facts charte reads: contact records, interval reports, and the other
+facts a month is settled on (forecasts, staffing, incidents, measured KPIs, successes).
 
 Whatever an ACD or CCaaS exports is mapped onto these names (``charte.io``), and every
 measure is computed from them. Times are instants (stored in UTC, shown in the contract's
-zone); durations are seconds. Both schemas are first-class: many clients only ever see
-interval reports.
+zone); durations are seconds. Both record schemas are first-class: many clients only ever see
+interval reports. The same names are used by ``charte import`` (the store), ``charte kpi``
+(its output) and ``charte settle`` (the facts folder); the README's "Input formats" section
+and each command's ``--help`` are written from these tables.
 
 KPI formulas (DOMAIN.md): offered = handled + abandoned (+ short abandons if counted);
 service level = answered within T ÷ (offered − short abandons) unless the clause says
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Literal
 
-FieldType = Literal["string", "timestamp", "seconds", "integer", "boolean"]
+FieldType = Literal["string", "timestamp", "seconds", "integer", "boolean", "date", "number", "decimal"]
 
 
 class Channel(StrEnum):
@@ -55,10 +58,13 @@ class DialMode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
+    """One column: name, type, whether it is required, its meaning and unit, and its allowed values if any."""
+
     name: str
     type: FieldType
     required: bool
     description: str
+    choices: tuple[str, ...] = ()
 
 
 CONTACT_RECORD: Final[tuple[FieldSpec, ...]] = (
@@ -119,6 +125,64 @@ INTERVAL_REPORT: Final[tuple[FieldSpec, ...]] = (
     FieldSpec("handle_seconds", "seconds", False, "sum of handle times of handled contacts"),
     FieldSpec("staffed_seconds", "seconds", False, "agent time logged on the activity"),
     FieldSpec("productive_seconds", "seconds", False, "agent time available or handling (occupancy denominator)"),
+    FieldSpec("talk_seconds", "seconds", False, "sum of talk times of handled contacts (per-minute price on talk)"),
+    FieldSpec("handle_started_minutes", "integer", False,
+              "sum over handled contacts of their handle time rounded up to the minute"),
+    FieldSpec("talk_started_minutes", "integer", False,
+              "sum over handled contacts of their talk time rounded up to the minute"),
+)
+
+
+#: Granularities a forecast is given at, finest first.
+FORECAST_GRANULARITIES: Final = ("15min", "30min", "60min", "day", "week", "month", "year")
+
+FORECAST: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("activity", "string", True, "activity id of the contract"),
+    FieldSpec("horizon", "string", True, "the contract's forecast horizon (e.g. M-1, W-1)"),
+    FieldSpec("issued_on", "date", True, "day the client issued this forecast"),
+    FieldSpec("issued_at", "timestamp", False, "instant the forecast was issued (the register's submission time); "
+              "without it, the end of `issued_on` in Paris"),
+    FieldSpec("granularity", "string", True, "period each row forecasts", FORECAST_GRANULARITIES),
+    FieldSpec("period_start", "timestamp", True, "start of the period forecast"),
+    FieldSpec("volume", "number", True, "contacts forecast for the period (may be fractional)"),
+    FieldSpec("aht_seconds", "seconds", True, "average handle time forecast, seconds"),
+)
+
+STAFFING: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("activity", "string", True, "activity id of the contract"),
+    FieldSpec("interval_start", "timestamp", True, "start of the interval (the interval report's length)"),
+    FieldSpec("planned_agents", "number", True, "agents the provider scheduled for the interval (may be fractional)"),
+)
+
+#: Which party an incident is attributed to: ``none`` is force majeure.
+INCIDENT_SIDES: Final = ("client", "provider", "none")
+
+#: What an incident did to the facts (:class:`charte.settle.facts.Incident`).
+INCIDENT_EFFECTS: Final = ("degraded", "closed", "no_contacts")
+
+INCIDENT: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("activity", "string", True, "activity id of the contract"),
+    FieldSpec("kind", "string", True, "what happened, e.g. client_outage, strike, network_outage"),
+    FieldSpec("side", "string", True, "party it is attributed to", INCIDENT_SIDES),
+    FieldSpec("start", "timestamp", True, "when it began"),
+    FieldSpec("end", "timestamp", True, "when it ended (after start)"),
+    FieldSpec("description", "string", False, "free text shown on the settlement"),
+    FieldSpec("effect", "string", False, "degraded (default: service went on), closed (the activity did not open) "
+              "or no_contacts (open, but no contact could arrive)", INCIDENT_EFFECTS),
+)
+
+MEASURED_KPI: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("activity", "string", True, "activity id of the contract"),
+    FieldSpec("commitment", "string", True, "id of the service commitment it measures"),
+    FieldSpec("value", "decimal", True, "the month's result: a share (0.87 for 87%) or seconds for ASA"),
+    FieldSpec("sample", "integer", False, "contacts (or evaluations) the result rests on"),
+    FieldSpec("agents", "integer", False, "agents monitored, for a quality score (evaluations per agent)"),
+)
+
+SUCCESSES: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("activity", "string", True, "activity id of the contract"),
+    FieldSpec("count", "integer", True, "successes of the month (sales, appointments)"),
+    FieldSpec("value_sold", "decimal", False, "value sold, EUR excluding VAT"),
 )
 
 

@@ -23,6 +23,9 @@ _ARROW_TYPES: Mapping[str, pa.DataType] = {
     "seconds": pa.float64(),
     "integer": pa.int64(),
     "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "number": pa.float64(),
+    "decimal": pa.string(),
 }
 
 
@@ -71,6 +74,28 @@ def _table(specs: tuple[FieldSpec, ...], columns: Mapping[str, Any], extra: tupl
         else:
             arrays.append(pa.nulls(rows, type=field.type))
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+#: Names of :mod:`charte.measure`'s interval facts that the canonical interval report spells otherwise.
+MEASURE_TO_CANONICAL: Mapping[str, str] = {"wait_answered_seconds": "wait_seconds_answered",
+                                           "wait_abandoned_seconds": "wait_seconds_abandoned"}
+
+
+def canonical_kpis(result: pa.Table, minutes: int | None = None) -> pa.Table:
+    """KPIs (``charte kpi``) under the canonical interval-report names; per interval, with ``interval_minutes``.
+
+    Per interval, the result *is* an interval report: ``charte settle --facts`` reads it as one (its
+    ratio columns are skipped). The columns no source carried (staffed and productive seconds from
+    contact records) are dropped rather than written empty.
+    """
+    table = result.rename_columns([MEASURE_TO_CANONICAL.get(n, n) for n in result.column_names])
+    for name in ("staffed_seconds", "productive_seconds"):
+        if name in table.column_names and table.num_rows and table[name].null_count == table.num_rows:
+            table = table.drop_columns([name])
+    if minutes is not None and "interval_start" in table.column_names and "interval_minutes" not in table.column_names:
+        at = table.column_names.index("interval_start") + 1
+        table = table.add_column(at, "interval_minutes", pa.repeat(pa.scalar(minutes, pa.int64()), table.num_rows))
+    return table
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

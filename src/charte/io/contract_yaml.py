@@ -8,6 +8,12 @@ YAML node the problem is about, found by composing the YAML (``yaml.compose``) a
 the problem's path through the node tree.
 
 Duplicate keys, which YAML readers usually resolve silently (last one wins), are errors here.
+
+Limits (issue 17): a contract is at most :data:`MAX_CONTRACT_BYTES`; its aliases (``*name``) may not
+expand the document beyond :data:`MAX_EXPANDED_NODES` nodes, nest beyond :data:`MAX_DEPTH` levels or
+refer to themselves. A few hundred bytes of nested aliases ("billion laughs") would otherwise expand
+to millions of nodes before validation; they are refused, with the figures, before anything walks
+the document.
 """
 
 from __future__ import annotations
@@ -26,6 +32,12 @@ from charte.domain.contract import Contract, Finding, validate_document
 from charte.domain.contract.problems import Path, Severity
 
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: The largest contract accepted, in bytes of UTF-8 (the longest real contract seen is under 100 kB).
+MAX_CONTRACT_BYTES: Final = 2_000_000
+#: The most nodes (mappings, sequences, scalars) a document may count once every alias is expanded.
+MAX_EXPANDED_NODES: Final = 200_000
+#: The deepest nesting of mappings and sequences.
+MAX_DEPTH: Final = 64
 SCHEMA_ID: Final = "https://charte.example/schema/contract.schema.json"
 
 
@@ -102,10 +114,80 @@ class _Lines:
         return 1
 
 
+def _expansion(root: yaml.Node) -> tuple[int, int] | None:
+    """(nodes once every alias is expanded, depth), counted over the node graph with each shared node
+    counted once per use but visited once; ``None`` when an alias refers to a node that contains it."""
+    sizes: dict[int, tuple[int, int]] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = (1, 0)
+            continue
+        if key in sizes and not children_done:
+            continue
+        children: list[yaml.Node] = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                                     else list(node.value))
+        if not children_done:
+            if key in open_nodes:
+                return None
+            open_nodes.add(key)
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_nodes:
+                    return None
+                if id(child) not in sizes:
+                    stack.append((child, False))
+            continue
+        open_nodes.discard(key)
+        count = 1 + sum(sizes[id(c)][0] for c in children)
+        depth = 1 + max((sizes[id(c)][1] for c in children), default=0)
+        sizes[key] = (min(count, MAX_EXPANDED_NODES + 1), depth)
+    return sizes[id(root)]
+
+
+def _too_big(text: str, file: str) -> Problem | None:
+    if len(text) * 4 <= MAX_CONTRACT_BYTES:  # no UTF-8 character takes more than 4 bytes
+        return None
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_CONTRACT_BYTES:
+        return Problem(file, 1, "contract_too_large", f"the contract is {size:,} bytes; the limit is "
+                                                      f"{MAX_CONTRACT_BYTES:,} bytes (2 MB)")
+    return None
+
+
+def _unbounded(root: yaml.Node, file: str) -> Problem | None:
+    expansion = _expansion(root)
+    if expansion is None:
+        return Problem(file, 1, "yaml_alias_loop", "an alias (`*name`) refers to a block that contains it; "
+                                                   "expected each alias to repeat an earlier, complete block")
+    nodes, depth = expansion
+    if nodes > MAX_EXPANDED_NODES:
+        return Problem(file, 1, "yaml_aliases_expand_too_far",
+                       f"the aliases (`*name`) expand the document to more than {MAX_EXPANDED_NODES:,} values; "
+                       "expected a contract written out, with aliases only repeating small blocks")
+    if depth > MAX_DEPTH:
+        return Problem(file, 1, "yaml_too_deep", f"blocks are nested {depth} levels deep; the limit is {MAX_DEPTH}")
+    return None
+
+
 def _parse(text: str, file: str) -> tuple[Any, _Lines, list[Problem]]:
-    loader = yaml.SafeLoader(text)
+    too_big = _too_big(text, file)
+    if too_big is not None:
+        return None, _Lines(None), [too_big]
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:  # a control character: refused before any parsing
+        line = text[: error.position].count("\n") + 1
+        message = f"not valid YAML: character #x{error.character:04x} is not allowed in a YAML text"
+        return None, _Lines(None), [Problem(file, line, "yaml_syntax", message)]
     try:
         root = loader.get_single_node()
+        refused = _unbounded(root, file) if root is not None else None
+        if refused is not None:
+            return None, _Lines(None), [refused]
         lines = _Lines(root)
         document = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as error:
@@ -117,6 +199,9 @@ def _parse(text: str, file: str) -> tuple[Any, _Lines, list[Problem]]:
         return None, _Lines(None), [Problem(file, line, "yaml_syntax", f"not valid YAML: {what}")]
     except yaml.YAMLError as error:
         return None, _Lines(None), [Problem(file, 1, "yaml_syntax", f"not valid YAML: {error}")]
+    except RecursionError:
+        return None, _Lines(None), [Problem(file, 1, "yaml_too_deep", f"blocks are nested too deep to read; the "
+                                                                      f"limit is {MAX_DEPTH} levels")]
     finally:
         loader.dispose()
     problems = [Problem(file, line, "duplicate_key", message) for _, line, message in lines.duplicates]
@@ -147,6 +232,10 @@ def check_contract_file(path: str | FilePath, on: date | None = None) -> list[Pr
     """Every problem (errors and warnings) of a contract file, in line order."""
     file = str(path)
     try:
+        size = FilePath(path).stat().st_size
+        if size > MAX_CONTRACT_BYTES:
+            return [Problem(file, 1, "contract_too_large", f"the contract is {size:,} bytes; the limit is "
+                                                           f"{MAX_CONTRACT_BYTES:,} bytes (2 MB)")]
         text = FilePath(path).read_text(encoding="utf-8")
     except OSError as error:
         return [Problem(file, 0, "unreadable_file", f"cannot read the file: {error.strerror or error}")]
@@ -209,3 +298,9 @@ def schema_text() -> str:
 def iter_problems(paths: list[str], on: date | None = None) -> Iterator[Problem]:
     for path in paths:
         yield from check_contract_file(path, on)
+
+
+def line_of(text: str, path: tuple[str | int, ...]) -> int:
+    """The line of the node at ``path`` in a contract's YAML text (of its parent when absent; 1 when unreadable),
+    for problems found outside validation (e.g. a party's SIREN against the organisation uploading it)."""
+    return _parse(text, "")[1].line(path)

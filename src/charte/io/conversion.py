@@ -3,10 +3,12 @@
 Numbers accept a decimal comma when the source uses one (``12,5``; spaces and, with a
 decimal comma, dots as thousands separators); a comma in a decimal-point file is an error,
 never a guess. Durations are ``seconds`` (default), ``h:mm:ss``, ``minutes`` or
-``milliseconds``. Local times become UTC instants through the mapping's zone: a time in the
-skipped hour of a DST change is rejected (``dst_gap``); a time in the repeated hour is
-rejected (``dst_ambiguous``) unless an offset column or the mapping's ``ambiguous_times``
-(``first``, ``second``, ``by_order``: first occurrence is the first pass) settles it.
+``milliseconds``. Local times become UTC instants through the mapping's zone, and only when
+the mapping states it (``naive_timestamp`` otherwise): a time in the skipped hour of a DST
+change is rejected (``dst_gap``); a time in the repeated hour is rejected (``dst_ambiguous``)
+unless an offset column or the mapping's ``ambiguous_times`` (``first`` or ``second``) settles
+it. An offset written in the file must be the zone's offset at that instant
+(``offset_mismatch``); a UTC instant (offset zero) is always accepted.
 
 Timestamps come out as integer microseconds since the Unix epoch (UTC) with the zone's UTC
 offset at that instant, so the measure layer can label intervals in local time without a
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -175,8 +177,8 @@ class LocalClock:
             if is_ambiguous(naive, self.zone):
                 if fold is None:
                     raise BadValueError("dst_ambiguous", column, f"{naive:%Y-%m-%d %H:%M:%S} happens twice in "
-                                  f"{self.zone.key} (clocks go back); expected an offset column or "
-                                  "`ambiguous_times` in the mapping")
+                                  f"{self.zone.key} (clocks go back); expected a UTC offset to say which pass "
+                                  "(an `offset:` column in the mapping, or +02:00/+01:00 in the time)")
                 delta = naive.replace(tzinfo=self.zone, fold=fold).utcoffset()
             else:
                 delta = naive.replace(tzinfo=self.zone).utcoffset()
@@ -184,11 +186,31 @@ class LocalClock:
             offset = int(delta.total_seconds())
         return (naive - EPOCH) // ONE_US - offset * 1_000_000, offset
 
-    def aware_to_utc(self, aware: datetime) -> tuple[int, int]:
-        local_offset = aware.astimezone(self.zone).utcoffset()
-        assert local_offset is not None
-        utc_naive = (aware - aware.utcoffset()).replace(tzinfo=None)  # type: ignore[operator]
-        return (utc_naive - EPOCH) // ONE_US, int(local_offset.total_seconds())
+    def checked_instant(self, utc_naive: datetime, offset: timedelta, column: str | None, shown: str
+                        ) -> tuple[int, int]:
+        """(µs since epoch, local offset s) of an instant written with ``offset``, checked against the zone.
+
+        A non-zero offset must be the zone's own at that instant: anything else is an offset the
+        zone never had then, or a local time that does not exist (``offset_mismatch``).
+        """
+        local = utc_naive.replace(tzinfo=UTC).astimezone(self.zone).utcoffset()
+        assert local is not None
+        if offset and offset != local:
+            raise BadValueError("offset_mismatch", column, f"is {shown}: {self.zone.key} was at "
+                                f"{_signed(local)} at that instant, not {_signed(offset)}; expected {_signed(local)} "
+                                "or a UTC time (Z)")
+        return (utc_naive - EPOCH) // ONE_US, int(local.total_seconds())
+
+    def aware_to_utc(self, aware: datetime, column: str | None = None) -> tuple[int, int]:
+        offset = aware.utcoffset()
+        assert offset is not None
+        return self.checked_instant((aware - offset).replace(tzinfo=None), offset, column, aware.isoformat())
+
+
+def _signed(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 Reader = Callable[[dict[str, Any]], Any]
@@ -211,10 +233,6 @@ class RowConverter:
         self.decimal = decimal
         self.clock = LocalClock(mapping.timezone)
         self.required = {f.name for f in mapping.schema if f.required}
-        self._seen_ambiguous: set[tuple[Any, ...]] = set()
-        # by_order: the first pass of a repeated hour comes first *within one series* (activity, queue)
-        self._series_columns = sorted(set().union(*(mapping.fields[n].source_columns()
-                                                    for n in ("activity", "queue") if n in mapping.fields)))
         self.readers: list[tuple[str, Reader]] = [(n, self._reader(r)) for n, r in mapping.fields.items()]
 
     # -- field readers ------------------------------------------------------------------------
@@ -302,35 +320,36 @@ class RowConverter:
 
     def _timestamp_reader(self, rule: FieldRule) -> Reader:
         clock, column = self.clock, (rule.columns[0] if rule.columns else None)
+        if rule.date is not None:
+            column = rule.time.columns[0] if rule.time is not None else rule.date.columns[0]
         offset_column = rule.offset
         naive_of = self._naive_reader(rule)
+        zone_stated, mapping = self.mapping.zone_stated, self.mapping.name
 
         def read(row: dict[str, Any]) -> Any:
             naive = naive_of(row)
             if naive is None:
                 return None
             if naive.tzinfo is not None:
-                return clock.aware_to_utc(naive)
+                return clock.aware_to_utc(naive, column)
             if offset_column and not _blank(row.get(offset_column), frozenset()):
                 wanted = parse_offset(row[offset_column], offset_column)
-                return (naive - wanted - EPOCH) // ONE_US, int(wanted.total_seconds())
-            fold = self._fold(row, naive)
+                return clock.checked_instant(naive - wanted, wanted, offset_column,
+                                             f"{naive:%Y-%m-%d %H:%M:%S} {_signed(wanted)}")
+            if not zone_stated:
+                raise BadValueError("naive_timestamp", column, f"is {naive:%Y-%m-%d %H:%M:%S} with no UTC offset, and "
+                                    f"mapping `{mapping}` states no `timezone`; expected an offset "
+                                    f"({naive:%Y-%m-%dT%H:%M:%S}+01:00, or Z for UTC) or the zone of the file's "
+                                    "local times in the mapping (`timezone: Europe/Paris`)")
+            fold = self._fold(naive)
             return clock.to_utc(naive, fold, column)
         return read
 
-    def _fold(self, row: dict[str, Any], naive: datetime) -> int | None:
+    def _fold(self, naive: datetime) -> int | None:
         policy = self.mapping.ambiguous_times
         if policy == "reject" or not is_ambiguous(naive, self.clock.zone):
             return None
-        if policy == "first":
-            return 0
-        if policy == "second":
-            return 1
-        key = (tuple(row.get(c) for c in self._series_columns), naive)
-        if key in self._seen_ambiguous:
-            return 1
-        self._seen_ambiguous.add(key)
-        return 0
+        return 0 if policy == "first" else 1
 
     def _naive_reader(self, rule: FieldRule) -> Callable[[dict[str, Any]], datetime | None]:
         if rule.date is not None and rule.time is not None:

@@ -487,6 +487,8 @@ class ColumnReader:
 
     def _timestamp(self, rule: FieldRule) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
         wall, ok, absent = self._naive(rule)
+        if not self.mapping.zone_stated:
+            ok &= absent  # a local time with no stated zone: the row path refuses it (naive_timestamp)
         if rule.offset:
             ok &= _np(pc.equal(_strip(self._column(rule.offset)), ""))
         wall = np.where(ok & ~absent, wall, 0)

@@ -26,7 +26,7 @@ import hashlib
 import os
 import platform
 import secrets
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -43,6 +43,9 @@ from charte.domain.calendar import PARIS, Month
 from charte.domain.contract import Contract
 from charte.domain.records import CONTACT_RECORD, required_names
 from charte.io import settlement_files as files
+from charte.io.facts_tables import Table, read_arrow
+from charte.io.facts_tables import read_table as read_facts_table
+from charte.io.reference_data import ReferenceDataError, read_points
 from charte.settle.facts import (
     Facts,
     ForecastSeries,
@@ -51,6 +54,7 @@ from charte.settle.facts import (
     IntervalBlock,
     MeasuredKpi,
     Problem,
+    ReferenceStamp,
     SettlementError,
     StaffingBlock,
     Successes,
@@ -210,41 +214,72 @@ def _in_month(starts: Iterable[np.ndarray], month: Month) -> bool:
     return any(bool(((s >= first) & (s < end)).any()) for s in starts)
 
 
+def facts_table(path: Path, kind: str, file_format: FileFormat) -> Table:
+    """A kept file of facts read and checked as a facts folder's file is (:mod:`charte.io.facts_tables`: every
+    column typed, every bad cell named); :class:`SettlementError` with every problem otherwise."""
+    problems: list[Problem] = []
+    spec = files.FILES[kind]
+    table = read_arrow(pq.read_table(path), path, spec, problems) if file_format == "parquet" \
+        else read_facts_table(path, spec, problems)
+    if problems or table is None:
+        raise SettlementError(problems or [Problem("unreadable_file", str(path), f"expected {spec.title}")])
+    return table
+
+
+def _checked(parse: Callable[[list[Problem]], Any]) -> Any:
+    problems: list[Problem] = []
+    parsed = parse(problems)
+    if problems:
+        raise SettlementError(problems)
+    return parsed
+
+
 def parse_evidence(path: Path, kind: str, file_format: FileFormat, *, minutes: Mapping[str, int] | None = None
                    ) -> tuple[Any, Summary]:
     """The file read as the settlement reads it (typed facts) and its summary; :class:`SettlementError` otherwise."""
     summary = Summary()
     parsed: Any
-    if kind in ("interval_report", "forecasts", "staffing", "contact_records"):
-        table = read_table(path, file_format)
-        summary.rows = table.num_rows
-        if "activity" not in table.column_names:
+    if kind == "contact_records":
+        arrow = read_table(path, file_format)
+        summary.rows = arrow.num_rows
+        if "activity" not in arrow.column_names:
             raise SettlementError([Problem("missing_column", path.name, "`activity` is missing; expected a column "
                                                                         "naming the contract's activity of each row")])
-        if kind == "interval_report":
-            parsed = files.interval_blocks(table)
-            starts = [b.start for b in parsed]
-        elif kind == "forecasts":
-            parsed = files.forecast_series(table)
-            starts = [s.period_start for s in parsed]
-            summary.horizons = sorted({s.horizon for s in parsed})
-        elif kind == "staffing":
-            parsed = files.staffing_blocks(table, dict(minutes or {}))
-            starts = [s.start for s in parsed]
-        else:
-            parsed = _contact_records(table, path.name)
-            starts = [parsed]
-        summary.activities = sorted(set(table.column("activity").to_pylist()))
-        summary.first, summary.last = _span(starts)
+        parsed = _contact_records(arrow, path.name)
+        summary.activities = sorted(set(arrow.column("activity").to_pylist()))
+        summary.first, summary.last = _span([parsed])
         return parsed, summary
-    readers = {"incidents": files.incidents, "kpis": files.kpis_from_csv, "successes": files.successes_from_csv,
-               "index_values": files.load_index_values}
-    parsed = readers[kind](path)
-    summary.rows = len(parsed)
-    summary.activities = sorted({getattr(r, "activity", "") for r in parsed} - {""})
-    if kind == "incidents":
+    if kind == "index_values":
+        try:
+            points = read_points(path)
+        except ReferenceDataError as error:
+            raise SettlementError([Problem("invalid_reference_value", path.name, line)
+                                   for line in error.problems]) from None
+        summary.rows = len(points)
+        summary.first = min((p.start.isoformat() for p in points), default=None)
+        summary.last = max((p.start.isoformat() for p in points), default=None)
+        return points, summary
+    table = facts_table(path, kind, file_format)
+    summary.rows = len(table)
+    summary.activities = sorted({str(a) for a in table.columns["activity"].tolist()}) if table.has("activity") else []
+    if kind == "interval_report":
+        parsed = _checked(lambda problems: files.interval_blocks(table, problems))
+        summary.first, summary.last = _span([b.start for b in parsed])
+    elif kind == "forecasts":
+        parsed = _checked(lambda problems: files.forecast_series(table, problems))
+        summary.first, summary.last = _span([s.period_start for s in parsed])
+        summary.horizons = sorted({s.horizon for s in parsed})
+    elif kind == "staffing":
+        parsed = _checked(lambda problems: files.staffing_blocks(table, dict(minutes or {}), problems))
+        summary.first, summary.last = _span([s.start for s in parsed])
+    elif kind == "incidents":
+        parsed = _checked(lambda problems: files.incidents(table, problems))
         summary.first = min((i.start.isoformat() for i in parsed), default=None)
         summary.last = max((i.end.isoformat() for i in parsed), default=None)
+    elif kind == "kpis":
+        parsed = files.measured_kpis(table)
+    else:
+        parsed = files.successes_of(table)
     return parsed, summary
 
 
@@ -281,15 +316,21 @@ def check_evidence(path: Path, file_name: str, kind: str, contract: Contract, mo
     try:
         parsed, summary = parse_evidence(path, kind, file_format)
     except SettlementError as error:
-        raise EvidenceRejected([Problem(p.code, f"{file_name}: {p.where}", p.message) for p in error.problems]) \
-            from None
+        here = str(path)  # the file as received (a staging path of the server): named by its file name instead
+        raise EvidenceRejected([Problem(p.code, _where(file_name, p.where.replace(here, file_name)),
+                                        p.message.replace(here, file_name)) for p in error.problems]) from None
     except (KeyError, ValueError, TypeError, pa.ArrowException, OSError) as error:
-        raise EvidenceRejected([Problem("unreadable_file", file_name, f"{_reason(error)}; expected the columns of "
+        raise EvidenceRejected([Problem("unreadable_file", file_name, f"{_reason(error).replace(str(path), file_name)}"
+                                        "; expected the columns of "
                                         f"{kind} described in the README (charte.io.settlement_files)")]) from None
     problems = _month_problems(parsed, summary, kind, file_name, contract, month)
     if problems:
         raise EvidenceRejected(problems)
     return file_format, summary
+
+
+def _where(file_name: str, where: str) -> str:
+    return where if where.startswith(file_name) else f"{file_name}: {where}"
 
 
 def _year_starts(starts: np.ndarray, month: Month) -> np.ndarray:
@@ -478,35 +519,42 @@ class KeptFile:
     submitted_at: datetime
 
 
-def facts_from_files(kept: Iterable[KeptFile], index_values: Iterable[IndexValue] = ()) -> Facts:
-    """The facts a settlement reads from the chosen versions (forecasts: every version, issued when submitted)."""
+def facts_from_files(kept: Iterable[KeptFile], index_values: Iterable[IndexValue] = (),
+                     references: Iterable[ReferenceStamp] = ()) -> Facts:
+    """The facts a settlement reads from the chosen versions (forecasts: every version, issued when submitted).
+
+    Index values are not read here: they are reference data (``index_values`` and ``references``, built by
+    :func:`charte.store.replay.settle_from_register` from the reference book and the month's submissions)."""
     intervals: list[IntervalBlock] = []
     forecasts: list[ForecastSeries] = []
-    staffing: list[tuple[KeptFile, pa.Table]] = []
+    staffing: list[Table] = []
     incidents: list[Incident] = []
-    index = list(index_values)
     kpis: list[MeasuredKpi] = []
     successes: list[Successes] = []
+    problems: list[Problem] = []
     for item in sorted(kept, key=lambda k: (k.kind, k.submitted_at)):
+        if item.kind not in files.FILES:
+            continue
+        table = facts_table(item.path, item.kind, item.file_format)
         if item.kind == "interval_report":
-            intervals += files.interval_blocks(read_table(item.path, item.file_format))
+            intervals += files.interval_blocks(table, problems)
         elif item.kind == "forecasts":
             forecasts += [issued_when_submitted(s, item.submitted_at, item.path.parent.name + item.path.name)
-                          for s in files.forecast_series(read_table(item.path, item.file_format))]
+                          for s in files.forecast_series(table, problems)]
         elif item.kind == "staffing":
-            staffing.append((item, read_table(item.path, item.file_format)))
+            staffing.append(table)
         elif item.kind == "incidents":
-            incidents += files.incidents(item.path)
-        elif item.kind == "index_values":
-            index += files.load_index_values(item.path)
+            incidents += files.incidents(table, problems)
         elif item.kind == "kpis":
-            kpis += files.kpis_from_csv(item.path)
+            kpis += files.measured_kpis(table)
         elif item.kind == "successes":
-            successes += files.successes_from_csv(item.path)
+            successes += files.successes_of(table)
     minutes = {b.activity: b.minutes for b in intervals}
-    blocks: list[StaffingBlock] = [b for _, table in staffing for b in files.staffing_blocks(table, minutes)]
+    blocks: list[StaffingBlock] = [b for table in staffing for b in files.staffing_blocks(table, minutes, problems)]
+    if problems:
+        raise SettlementError(problems)
     return Facts.of(intervals=intervals, forecasts=forecasts, staffing=blocks, incidents=incidents,
-                    index_values=index, kpis=kpis, successes=successes)
+                    index_values=list(index_values), kpis=kpis, successes=successes, references=references)
 
 
 def issued_when_submitted(series: ForecastSeries, submitted_at: datetime, sha256: str = "") -> ForecastSeries:

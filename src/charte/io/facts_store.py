@@ -33,7 +33,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -284,6 +284,20 @@ class FactsStore:
             replaced = self.manifest(import_id).replaces
             if replaced and self.has_import(replaced) and not self.is_running(replaced):
                 self._retire(self.manifest(replaced))
+
+
+def committed_files(root: Path, kind: str, *, organisation: str | None = None, activity: str | None = None,
+                    months: Iterable[str] | None = None) -> list[Path]:
+    """Data files of committed imports (those with a manifest), read-only: the store is neither created nor cleaned.
+
+    A file whose import has no manifest yet (an import being committed, or debris) is left out.
+    """
+    committed = {p.stem for p in (root / "imports").glob("*.json")}
+    org = f"organisation={quote(organisation, safe='')}" if organisation else "organisation=*"
+    act = f"activity={quote(activity, safe='')}" if activity else "activity=*"
+    wanted = set(months) if months is not None else None
+    return sorted(p for p in (root / DATASETS[kind]).glob(f"{org}/{act}/month=*/*.parquet")
+                  if p.stem in committed and (wanted is None or p.parent.name.removeprefix("month=") in wanted))
 
 
 def _partitions(table: pa.Table, dataset: str, import_id: str) -> list[tuple[Path, pa.Table]]:

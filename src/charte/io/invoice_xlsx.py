@@ -6,6 +6,8 @@ its explanation and, in the last column, the contract clause it applies (the int
 reference). Amounts are exact decimals from the invoice in cells with a 2-decimal format. A
 second sheet holds the parties, the totals and the payment mentions (none of the late-payment
 mentions on a credit note).
+Every text cell goes through :func:`charte.domain.cells.inert` (issue 17): a party or activity named
+``=HYPERLINK(...)`` stays text.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from charte.domain.cells import inert_row
 from charte.payments.invoice import Invoice, PartyMention
 
 HEADERS = ("N°", "Désignation", "Quantité", "Unité", "Prix unitaire HT (€)", "Taux de TVA", "Montant HT (€)",
@@ -39,8 +42,9 @@ def write_invoice_xlsx(invoice: Invoice, path: Path) -> Path:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for i in invoice.items:
-        sheet.append([i.number, i.designation or i.label, i.billed_quantity, i.unit_label, i.net_price,
-                      None if i.vat_category == "O" else i.vat_rate, i.amount, i.explanation_fr, i.clause])
+        sheet.append(inert_row([i.number, i.designation or i.label, i.billed_quantity, i.unit_label,
+                                i.net_price, None if i.vat_category == "O" else i.vat_rate, i.amount,
+                                i.explanation_fr, i.clause]))
     for row in sheet.iter_rows(min_row=2):
         row[2].number_format = "#,##0.####"
         row[4].number_format = "#,##0.00####"
@@ -60,7 +64,8 @@ def _summary(sheet: Any, invoice: Invoice) -> None:
     wording = invoice.payment.wording_fr()
     credit = invoice.kind == "credit_note"
     rows: list[tuple[str, Any]] = [
-        ("Document", "Avoir" if credit else "Facture"), ("Numéro", invoice.number),
+        ("Document", "SPÉCIMEN (valeurs de référence illustratives, jamais numéroté)" if invoice.specimen
+         else "Avoir" if credit else "Facture"), ("Numéro", invoice.number),
         ("Date d'émission", invoice.issue_date), ("Période facturée", invoice.period), ("Contrat", invoice.contract),
         ("Bon de commande", invoice.purchase_order or ""), ("Prestataire (vendeur)", _party(invoice.seller)),
         ("Mentions légales du vendeur", invoice.seller.registration() or ""),
@@ -75,6 +80,6 @@ def _summary(sheet: Any, invoice: Invoice) -> None:
                  ("Pénalités de retard", wording["penalties"]), ("Indemnité de recouvrement", wording["indemnity"]),
                  ("Escompte", wording["discount"])]
     for key, value in rows:
-        sheet.append([key, value])
+        sheet.append(inert_row([key, value]))
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 100

@@ -5,8 +5,8 @@ A mapping is a small YAML file (shipped ones live in ``charte/io/mappings/``)::
     mapping: anonymous-bank-1999
     kind: contact_record            # or interval_report
     source: {format: csv, delimiter: "\\t", encoding: ascii, decimal: "."}   # each optional: detected
-    timezone: Asia/Jerusalem        # zone of the local times in the file
-    ambiguous_times: reject         # reject | first | second | by_order (repeated DST hour)
+    timezone: Asia/Jerusalem        # zone of the local times in the file (required for times without offset)
+    ambiguous_times: reject         # reject | first | second (repeated DST hour)
     constants: {channel: voice_inbound}
     fields:
       contact_id: {template: "{vru+line}-{call_id}"}
@@ -27,6 +27,16 @@ value"; ``format`` is ``seconds | h:mm:ss | minutes | milliseconds`` for duratio
 a ``strptime`` pattern for timestamps; ``codes`` maps source codes to canonical values, a code
 written ``"!reason"`` rejects the row with that reason. ``offset`` names a column holding the
 UTC offset (``+02:00``) that settles an ambiguous local time.
+
+Zones: a local time without an offset is read in ``timezone`` and **only** when the mapping
+states it; otherwise the row is refused (``naive_timestamp``). ``timezone`` is also the calendar
+the records are filed under (local day and month), Europe/Paris when not stated. An offset in
+the file (``2026-07-01T10:00:00+02:00`` or an ``offset`` column) must be the zone's offset at
+that instant (``offset_mismatch`` otherwise: an offset the zone never had then, or a local time
+that does not exist); UTC (``Z``, ``+00:00``) is always an exact instant. The repeated hour of
+the autumn change is refused (``dst_ambiguous``) unless an offset settles it or the mapping
+states ``ambiguous_times: first`` or ``second`` (the export documents which pass it holds);
+the order of the rows is never used to guess.
 """
 
 from __future__ import annotations
@@ -51,7 +61,8 @@ from charte.io.quality import FLAGGING, Policy
 SHIPPED = Path(__file__).parent / "mappings"
 KINDS = {"contact_record": CONTACT_RECORD, "interval_report": INTERVAL_REPORT}
 DURATION_FORMATS = ("seconds", "h:mm:ss", "minutes", "milliseconds")
-AMBIGUOUS_POLICIES = ("reject", "first", "second", "by_order")
+AMBIGUOUS_POLICIES = ("reject", "first", "second")
+DEFAULT_ZONE = "Europe/Paris"
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
 
 
@@ -128,6 +139,7 @@ class Mapping:
     policy: Policy = Policy.QUARANTINE
     reject: frozenset[str] = frozenset()
     text: str = ""
+    zone_stated: bool = True
 
     @property
     def schema(self) -> tuple[FieldSpec, ...]:
@@ -150,7 +162,7 @@ class Mapping:
             if value is not None:
                 fields[name] = FieldRule(name, _field_type(self.kind, name, self.name), constant=value)
         return Mapping(self.name, self.kind, self.timezone, fields, self.source, self.ambiguous_times,
-                       self.policy, self.reject, self.text)
+                       self.policy, self.reject, self.text, self.zone_stated)
 
 
 def _field_type(kind: str, name: str, source: str) -> str:
@@ -243,7 +255,7 @@ def parse_mapping(text: str, source: str = "<mapping>") -> Mapping:
     if kind not in KINDS:
         raise MappingError("bad_mapping", source, f"kind {kind!r}; expected contact_record or interval_report")
     try:
-        zone = ZoneInfo(str(raw.get("timezone", "Europe/Paris")))
+        zone = ZoneInfo(str(raw.get("timezone", DEFAULT_ZONE)))
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise MappingError("unknown_timezone", source, f"timezone {raw.get('timezone')!r} is not an IANA zone") from exc
     fields = {name: _rule(kind, name, spec, source) for name, spec in (raw.get("fields") or {}).items()}
@@ -258,8 +270,10 @@ def parse_mapping(text: str, source: str = "<mapping>") -> Mapping:
         raise MappingError("bad_mapping", source, f"source.decimal {options.decimal!r}; expected '.' or ','")
     ambiguous = raw.get("ambiguous_times", "reject")
     if ambiguous not in AMBIGUOUS_POLICIES:
+        hint = ("; the order of rows does not say which pass of the repeated hour a row holds: add a UTC "
+                "offset column (`offset:` under the timestamp field)") if ambiguous == "by_order" else ""
         raise MappingError("bad_mapping", source, f"ambiguous_times {ambiguous!r}; expected one of "
-                           f"{', '.join(AMBIGUOUS_POLICIES)}")
+                           f"{', '.join(AMBIGUOUS_POLICIES)}{hint}")
     quality = raw.get("quality") or {}
     try:
         policy = Policy(quality.get("policy", "quarantine"))
@@ -270,7 +284,7 @@ def parse_mapping(text: str, source: str = "<mapping>") -> Mapping:
         raise MappingError("bad_mapping", source, f"quality.reject: {sorted(promote - FLAGGING)} are not flags; "
                            f"expected some of {sorted(FLAGGING)}")
     mapping = Mapping(str(raw.get("mapping", Path(source).stem)), kind, zone, fields, options, ambiguous, policy,
-                      promote, text)
+                      promote, text, "timezone" in raw)
     return mapping
 
 
@@ -297,3 +311,25 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
 
 def shipped_mappings() -> list[str]:
     return sorted(p.stem for p in SHIPPED.glob("*.yaml"))
+
+
+def mapping_help() -> str:
+    """The mapping file and the canonical fields, for ``charte import --help`` (written from the schemas)."""
+    def fields(kind: str) -> str:
+        return ", ".join(f"{f.name}{'*' if f.required else ''} ({f.type})" for f in KINDS[kind])
+    return (
+        "Source files: CSV (delimiter ',', ';', tab or '|', encoding UTF-8 or cp1252, decimal point or comma: "
+        "detected, or stated in the mapping's `source:`), XLSX (first sheet or `source.sheet`), Parquet. "
+        "A mapping (YAML) says which source column is which canonical field: `mapping` (name), `kind` "
+        "(contact_record | interval_report), `source` {format, delimiter, encoding, decimal, sheet}, "
+        "`timezone` (IANA zone of the file's local times: REQUIRED to read a time without a UTC offset; "
+        "an offset in the file must be the zone's at that instant), `ambiguous_times` (reject | first | "
+        "second: the repeated hour of the autumn change; never guessed from the row order), `constants`, "
+        "`fields` (per field: column | columns | template | constant, format — seconds | h:mm:ss | minutes | "
+        "milliseconds for durations, iso or a strptime pattern for times —, date+time parts, offset column, "
+        "empty tokens, codes), `quality` {policy: quarantine | reject_file, reject: flags to treat as "
+        "rejections}. "
+        f"Contact record fields (* required): {fields('contact_record')}. "
+        f"Interval report fields: {fields('interval_report')}, answered_within_<T>s (integer) per threshold. "
+        f"Shipped mappings: {', '.join(shipped_mappings())}."
+    )

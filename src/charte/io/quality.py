@@ -6,8 +6,9 @@ An import never crashes on dirty rows and never drops one silently. Each problem
 * a **rejected** row is kept out of the facts (quarantined, or the whole file refused under
   the ``reject_file`` policy): unreadable value, missing required value, unknown outcome
   code, a code the mapping marks as spurious (e.g. ``phantom_record``), a local time in a
-  DST gap or an ambiguous hour with no offset, a duplicate id, a row with the wrong number
-  of fields, a NUL byte inside an identifier or any text (the sign of a corrupt or binary export);
+  DST gap or an ambiguous hour with no offset, a local time when the mapping states no zone,
+  an offset the zone did not have at that instant, a duplicate id, a row with the wrong
+  number of fields, a NUL byte inside an identifier or any text (the sign of a corrupt or binary export);
 * a **flagged** row is kept and counted: negative duration (the value is dropped, the
   contact kept), answered without agent, abandoned with service time, end before start,
   interval counts that do not add up.
@@ -28,7 +29,8 @@ from typing import Any
 #: Row issues that reject the row (the others flag it).
 REJECTING: frozenset[str] = frozenset({
     "missing_value", "bad_number", "bad_duration", "bad_timestamp", "bad_date", "unknown_code",
-    "dst_gap", "dst_ambiguous", "duplicate_id", "wrong_field_count", "spurious_record", "phantom_record",
+    "dst_gap", "dst_ambiguous", "naive_timestamp", "offset_mismatch", "duplicate_id", "wrong_field_count",
+    "spurious_record", "phantom_record",
     "negative_count", "bad_interval", "nul_in_identifier",
 })
 

@@ -17,6 +17,8 @@ whose atom set equals another's (the grand total appears in all three tables) ge
 from __future__ import annotations
 
 import csv
+import os
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from charte.domain.cells import inert_record, inert_row
 from charte.observatory.declarations import Declaration
 from charte.observatory.disclosure import Atom, CellKey, CellSpec, DisclosureRules, ProtectedCell, protect
 from charte.observatory.members import FRENCH_REGIONS, FUNCTIONS
@@ -177,7 +180,7 @@ def write_csv(barometer: Barometer, path: Path, by: By | None = None) -> int:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(inert_record(r) for r in rows)
     return len(rows)
 
 
@@ -195,8 +198,8 @@ def write_xlsx(barometer: Barometer, path: Path, by: By | None = None) -> int:
         sheet = book.create_sheet(kind)
         sheet.append(list(FIELDS))
         for r in chosen:
-            sheet.append([int(r[k]) if k in ("value", "change") and r[k].lstrip("-").isdigit() else r[k]
-                          for k in FIELDS])
+            sheet.append(inert_row(int(r[k]) if k in ("value", "change") and r[k].lstrip("-").isdigit() else r[k]
+                                   for k in FIELDS))
         sheet.freeze_panes = "A2"
     notes = book.create_sheet("notes")
     rules = barometer.rules
@@ -249,6 +252,9 @@ def barometer_of_folder(folder: Path, declarations: Sequence[Declaration], rules
             return _from_doc(doc["barometer"])
     barometer = build_barometer(declarations, rules)
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"fingerprint": key, "barometer": _to_doc(barometer)}, ensure_ascii=False),
-                    encoding="utf-8")
+    # written beside, then renamed: a reader in another request or worker never sees half a file
+    partial = path.with_name(f".{CACHE_FILE}.{os.getpid()}.{threading.get_ident()}.part")
+    partial.write_text(json.dumps({"fingerprint": key, "barometer": _to_doc(barometer)}, ensure_ascii=False),
+                       encoding="utf-8")
+    os.replace(partial, path)
     return barometer

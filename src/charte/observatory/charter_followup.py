@@ -35,6 +35,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, Field
 
 from charte.charter import AXES, Scorecard
+from charte.domain.cells import inert_record, inert_row
 from charte.observatory.declarations import DeclarationProblem
 from charte.observatory.disclosure import Atom, CellSpec, DisclosureRules, primary_reason, protect
 from charte.observatory.members import MemberRegistry
@@ -281,33 +282,34 @@ FIELDS: Final = ("semester", "axis", "verdict", "value", "share", "flag", "chang
 
 
 def write_csv(rows: Sequence[Mapping[str, str]], path: Path) -> int:
+    """The axes' rows as CSV, text a spreadsheet would run made inert (:mod:`charte.domain.cells`)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(inert_record(r) for r in rows)
     return len(rows)
 
 
 def write_xlsx(rows: Sequence[Mapping[str, str]], findings: Sequence[Mapping[str, str]], path: Path,
                headers: Mapping[str, str] | None = None) -> int:
     """Sheet ``axes`` (the counts, withheld blank with their flag) and sheet ``findings``; ``headers`` translates
-    the column names."""
+    the column names. Text a spreadsheet would run is made inert (:mod:`charte.domain.cells`)."""
     from openpyxl import Workbook
 
     name = dict(headers or {})
     book = Workbook()
     sheet = book.active
     sheet.title = "axes"
-    sheet.append([name.get(f, f) for f in FIELDS])
+    sheet.append(inert_row(name.get(f, f) for f in FIELDS))
     for r in rows:
-        sheet.append([int(r[k]) if k == "value" and r[k] else (float(r[k]) if k in ("share", "change") and r[k]
-                                                                else r[k]) for k in FIELDS])
+        sheet.append(inert_row(int(r[k]) if k == "value" and r[k] else (float(r[k]) if k in ("share", "change")
+                                                                         and r[k] else r[k]) for k in FIELDS))
     sheet.freeze_panes = "A2"
     top = book.create_sheet("findings")
     keys = ("semester", "axis", "item", "value", "share")
-    top.append([name.get(k, k) for k in keys])
+    top.append(inert_row(name.get(k, k) for k in keys))
     for f in findings:
-        top.append([int(f[k]) if k == "value" else (float(f[k]) if k == "share" else f[k]) for k in keys])
+        top.append(inert_row(int(f[k]) if k == "value" else (float(f[k]) if k == "share" else f[k]) for k in keys))
     book.save(path)
     return len(rows)
 

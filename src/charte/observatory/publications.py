@@ -50,6 +50,7 @@ __all__ = [
     "employment_rows",
     "load_publications",
     "periods_published",
+    "publish_all",
     "publish_charter",
     "publish_employment",
     "publish_ranking",
@@ -238,3 +239,16 @@ def publish_ranking(folder: Path, at: datetime | None = None) -> Publication:
     breakdowns = score_members(members, DeclarationStore(folder).latest(), load_evidence(folder), at.date())
     rows = [entry.as_dict() for entry in public_ranking(breakdowns)]
     return save_publication(folder, "ranking", (at.date().isoformat(),), len(rows), rows, at)
+
+
+def publish_all(folder: Path, at: datetime | None = None) -> list[Publication]:
+    """Publish what is not yet published: the employment barometer, the follow-up barometer, the ranking."""
+    out = []
+    for publish in (publish_employment, publish_charter):
+        try:
+            out.append(publish(folder, at))
+        except PublicationError as error:
+            if error.code != "nothing_to_publish":
+                raise
+    out.append(publish_ranking(folder, at))
+    return out

@@ -22,6 +22,11 @@ outside the scope of French VAT for a client outside the EU (CGI art. 259-1°).
 
 Totals follow the settlement's rule: excluding VAT = Σ rounded line amounts; VAT = rate ×
 that total, rounded once to the cent (:func:`charte.domain.money.round_cents`).
+
+A settlement resting on **illustrative** reference values (the demo's made-up Syntec series) is
+never invoiced: building an invoice from it is refused (``illustrative_reference_data``). It can
+only give a **specimen** (``specimen=True``): the same lines, clearly marked, which no ledger
+numbers and which has no e-invoice (the demo shows its month this way).
 """
 
 from __future__ import annotations
@@ -295,6 +300,7 @@ class Invoice:
     purchase_order: str | None = None
     vat_mention: str = "TVA exigible à l'encaissement (prestation de services)"
     scope: str = "B2B"
+    specimen: bool = False
 
     @property
     def is_issued(self) -> bool:
@@ -343,7 +349,7 @@ class Invoice:
             corrects_date=date.fromisoformat(doc["corrects_date"]) if doc.get("corrects_date") else None,
             billing_mode=doc.get("billing_mode", BILLING_MODE), purchase_order=doc.get("purchase_order"),
             vat_mention=doc.get("vat_mention", "TVA exigible à l'encaissement (prestation de services)"),
-            scope=doc.get("scope", "B2B"),
+            scope=doc.get("scope", "B2B"), specimen=bool(doc.get("specimen", False)),
         )
 
 
@@ -492,16 +498,34 @@ def invoice_from_lines(
     ))
 
 
-def invoice_from_settlement(contract: Contract, settlement: Settlement, issue_date: date) -> Invoice:
-    return invoice_from_lines(contract, settlement.period, settlement.lines, settlement.vat_rate, issue_date,
-                              settlement_sha256=settlement.inputs_sha256,
-                              expected_total=settlement.total_excluding_vat)
+def _refuse_illustrative(period: str, series: Mapping[str, Mapping[str, Any]]) -> None:
+    made_up = sorted(name for name, used in series.items() if used.get("illustrative"))
+    if made_up:
+        raise InvoiceError("illustrative_reference_data",
+                           f"the settlement of {period} rests on ILLUSTRATIVE values of {', '.join(made_up)} (made up "
+                           "for the demo, not published); a numbered invoice needs the published values: add them "
+                           "with `charte reference add FILE.csv` (or --index) and settle the month again")
+
+
+def invoice_from_settlement(contract: Contract, settlement: Settlement, issue_date: date, *,
+                            specimen: bool = False) -> Invoice:
+    """The draft invoice of a settled month; refused when the settlement rests on illustrative values.
+
+    ``specimen=True`` gives the same document marked as a specimen, which no ledger numbers.
+    """
+    if not specimen:
+        _refuse_illustrative(settlement.period, {r.series: r.as_dict() for r in settlement.reference_data})
+    draft = invoice_from_lines(contract, settlement.period, settlement.lines, settlement.vat_rate, issue_date,
+                               settlement_sha256=settlement.inputs_sha256,
+                               expected_total=settlement.total_excluding_vat)
+    return replace(draft, specimen=True) if specimen else draft
 
 
 def invoice_from_settlement_json(contract: Contract, document: Mapping[str, Any], issue_date: date) -> Invoice:
     if document.get("contract") != contract.id:
         raise InvoiceError("settlement_contract_mismatch",
                            f"the settlement is for contract {document.get('contract')!r}; expected {contract.id!r}")
+    _refuse_illustrative(str(document.get("period")), document.get("reference_data") or {})
     t = document["totals"]
     return invoice_from_lines(contract, document["period"], lines_from_json(document), D(t["vat_rate"]), issue_date,
                               settlement_sha256=document.get("inputs_sha256"), expected_total=D(t["excluding_vat"]))
@@ -541,7 +565,7 @@ def credit_note_for(invoice: Invoice, issue_date: date, reason: str, *, lines: S
                     amount: Decimal | str | None = None) -> Invoice:
     """A credit note on ``invoice``: in full, for some of its ``lines`` (their amounts), or for an ``amount``
     excluding VAT; type 381, naming the invoice's number and date (BT-25, BT-26), no late-payment mentions."""
-    if invoice.number is None:
+    if invoice.number is None or invoice.specimen:
         raise InvoiceError("credit_note_for_draft", "only an issued invoice can be credited")
     if invoice.kind != "invoice":
         raise InvoiceError("credit_note_for_credit_note", f"{invoice.number} is a credit note; credit an invoice")

@@ -135,6 +135,9 @@ def check_issue(draft: Invoice, context: IssueContext) -> str:
     """The number ``draft`` gets, or :class:`LedgerError` with the first rule it breaks (module docstring)."""
     if draft.number is not None:
         raise LedgerError("invoice_already_issued", f"{draft.number} is already issued; it cannot change")
+    if draft.specimen:
+        raise LedgerError("specimen_not_numbered", f"the document of {draft.period} is a specimen (its settlement "
+                                                   "rests on illustrative values); a specimen is never numbered")
     if draft.seller.siren != context.siren:
         raise LedgerError("wrong_provider", f"the document's seller SIREN is {draft.seller.siren}; "
                                             f"this ledger is {context.siren}'s")

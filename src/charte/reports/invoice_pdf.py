@@ -61,7 +61,7 @@ def _party(role: str, party: PartyMention, seller: bool) -> dict[str, object]:
 
 
 def invoice_html(invoice: Invoice) -> str:
-    heading = "Avoir" if invoice.kind == "credit_note" else "Facture"
+    heading = "Spécimen de facture" if invoice.specimen else ("Avoir" if invoice.kind == "credit_note" else "Facture")
     items = [{
         "number": i.number, "designation": i.designation or i.label, "reference": i.clause,
         "explanation_fr": i.explanation_fr, "quantity": _quantity(i.billed_quantity), "unit": i.unit_label,
@@ -70,7 +70,7 @@ def invoice_html(invoice: Invoice) -> str:
     } for i in invoice.items]
     seller = invoice.seller
     return _ENV.get_template("invoice.html").render(
-        inv=invoice, title=f"{heading} {invoice.number}", heading=heading,
+        inv=invoice, title=heading if invoice.specimen else f"{heading} {invoice.number}", heading=heading,
         issue_date=invoice.issue_date.strftime("%d/%m/%Y"),
         corrects_date=invoice.corrects_date.strftime("%d/%m/%Y") if invoice.corrects_date else "",
         parties=[_party("Prestataire (vendeur)", seller, True), _party("Client (acheteur)", invoice.buyer, False)],
@@ -101,7 +101,7 @@ def write_invoice_files(invoice: Invoice, out_dir: Path, *, overwrite: bool = Fa
     from charte.io.invoice_xlsx import write_invoice_xlsx
     from charte.io.ubl import ubl_xml
 
-    if invoice.number is None:
+    if invoice.number is None or invoice.specimen:
         raise ValueError("a draft has no number; issue it through the ledger first")
     stem = ("credit-note-" if invoice.kind == "credit_note" else "invoice-") + invoice.number
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -117,3 +117,16 @@ def write_invoice_files(invoice: Invoice, out_dir: Path, *, overwrite: bool = Fa
     (out_dir / f"{stem}.ubl.xml").write_bytes(ubl_xml(invoice))
     write_invoice_xlsx(invoice, out_dir / f"{stem}.xlsx")
     return f"{stem}.pdf", f"{stem}.xml", f"{stem}.ubl.xml", f"{stem}.xlsx"
+
+
+def write_specimen_files(invoice: Invoice, out_dir: Path) -> tuple[str, ...]:
+    """A specimen (never numbered, no e-invoice XML): the PDF marked SPÉCIMEN and the XLSX of lines."""
+    from charte.io.invoice_xlsx import write_invoice_xlsx
+
+    if not invoice.specimen:
+        raise ValueError("only a specimen is written without a number")
+    stem = f"invoice-SPECIMEN-{invoice.period}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{stem}.pdf").write_bytes(invoice_pdf(invoice))
+    write_invoice_xlsx(invoice, out_dir / f"{stem}.xlsx")
+    return f"{stem}.pdf", f"{stem}.xlsx"

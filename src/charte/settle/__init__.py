@@ -14,6 +14,7 @@ from charte.settle.facts import (
     IntervalBlock,
     MeasuredKpi,
     Problem,
+    ReferenceStamp,
     SettlementError,
     StaffingBlock,
     Successes,
@@ -23,6 +24,6 @@ from charte.settle.lines import Explanation, InvoiceLine, LineKind
 
 __all__ = [
     "ENGINE_VERSION", "Explanation", "Facts", "ForecastSeries", "Incident", "IndexValue", "IntervalBlock",
-    "InvoiceLine", "LineKind", "MeasuredKpi", "Problem", "Settlement", "SettlementError", "StaffingBlock",
-    "Successes", "inputs_digest", "interval_block", "settle",
+    "InvoiceLine", "LineKind", "MeasuredKpi", "Problem", "ReferenceStamp", "Settlement", "SettlementError",
+    "StaffingBlock", "Successes", "inputs_digest", "interval_block", "settle",
 ]

@@ -82,6 +82,12 @@ def billable_quantity(activity: Activity, block: IntervalBlock | None, problems:
                                 f"no interval report for activity `{activity.id}`; expected its intervals for the "
                                 f"month to bill per {pricing.per.replace('_', ' ')}"))
         return Quantity(Decimal(0), divisor)
+    if column in ("productive_seconds", "handle_seconds") and column in block.missing:
+        problems.append(Problem("missing_column", where,
+                                f"the interval report of `{activity.id}` has no `{column}` column; expected it to "
+                                f"bill per {pricing.per.replace('_', ' ')} (contact records give no agent time: "
+                                "import the ACD's interval report too)"))
+        return Quantity(Decimal(0), divisor)
     if isinstance(pricing, PerMinute) and column in ("talk_seconds", *STARTED_MINUTES) and column not in block.given:
         problems.append(Problem("missing_column", f"interval report ({activity.id})",
                                 f"`{column}` is missing; activity `{activity.id}` is priced per minute of "

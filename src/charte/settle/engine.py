@@ -45,7 +45,7 @@ from charte.settle.billable import (
 from charte.settle.bonus_malus import bonus_malus_lines
 from charte.settle.coverage import check_coverage
 from charte.settle.evidence import Evidence
-from charte.settle.facts import Facts, IntervalBlock, Problem, SettlementError, StaffingBlock
+from charte.settle.facts import Facts, IntervalBlock, Problem, ReferenceStamp, SettlementError, StaffingBlock
 from charte.settle.forecast_accuracy import Accuracy, accuracy
 from charte.settle.forecast_versions import VersionUse, select_forecasts
 from charte.settle.indexation import PriceRevision, price_revision
@@ -78,6 +78,13 @@ class Settlement:
     engine: str = ENGINE_VERSION
     forecast_versions: tuple[VersionUse, ...] = ()
     evidence: Evidence | None = None
+    #: reference series the month rests on (the indexation index): version, and whether illustrative
+    reference_data: tuple[ReferenceStamp, ...] = ()
+
+    @property
+    def illustrative(self) -> bool:
+        """True when an illustrative (made-up) series entered the settlement: it can never be invoiced."""
+        return any(r.illustrative for r in self.reference_data)
 
     def as_dict(self) -> dict[str, Any]:
         evidence = {"evidence": self.evidence.as_dict()} if self.evidence is not None else {}
@@ -93,6 +100,7 @@ class Settlement:
             "forecast_accuracy": [a.as_dict() for a in self.forecast_accuracy],
             "forecast_versions": [v.as_dict() for v in self.forecast_versions],
             "notes": list(self.notes),
+            "reference_data": {r.series: r.as_dict() for r in self.reference_data},
         }
 
     def to_json(self) -> str:
@@ -201,6 +209,8 @@ def settle(contract: Contract, period: Month, facts: Facts, *, evidence: Evidenc
         indexation=revision, minimum_billing=tuple(checks), service_results=tuple(results),
         forecast_accuracy=tuple(_accuracies(version, month)), notes=tuple(notes), inputs_sha256=digest,
         forecast_versions=tuple(versions), evidence=evidence,
+        reference_data=tuple(r for r in facts.references
+                             if version.indexation is not None and r.series == version.indexation.index),
     )
 
 

@@ -90,6 +90,29 @@ def _check_non_negative(name: str, values: np.ndarray, where: str, problems: lis
                                 "expected 0 or more"))
 
 
+def _whole(name: str, values: np.ndarray, where: str, problems: list[Problem]) -> IntArray:
+    """Counts as integers; a fractional, NaN or infinite count is a problem, never truncated to a whole number."""
+    if values.dtype.kind in "iu":
+        return values.astype(np.int64)
+    numbers = values.astype(np.float64)
+    bad = np.flatnonzero(~np.isfinite(numbers) | (numbers != np.floor(numbers)))
+    if bad.size:
+        problems.append(Problem("not_a_whole_number", where,
+                                f"`{name}` is {numbers[bad[0]]} on row {bad[0] + 1} ({bad.size} rows); expected a "
+                                "whole number of contacts"))
+    return np.where(np.isfinite(numbers), numbers, 0).astype(np.int64)
+
+
+def _finite(name: str, values: FloatArray, where: str, problems: list[Problem]) -> FloatArray:
+    """Seconds as floats; NaN (an empty cell) or infinity is a problem, never read as 0."""
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        problems.append(Problem("missing_value", where,
+                                f"`{name}` is {values[bad[0]]} on row {bad[0] + 1} ({bad.size} rows); expected "
+                                "seconds, 0 or more (leave the column out when the report does not carry it)"))
+    return np.where(np.isfinite(values), values, 0.0)
+
+
 @dataclass(frozen=True, eq=False)
 class IntervalBlock:
     """One activity's interval report over the period, sorted by interval start (UTC epoch seconds)."""
@@ -102,6 +125,11 @@ class IntervalBlock:
     answered_within: Mapping[int, IntArray]
     abandoned_within: Mapping[int, IntArray] = field(default_factory=dict)
     given: frozenset[str] = frozenset()      # optional columns the report actually carried
+
+    @property
+    def missing(self) -> frozenset[str]:
+        """Seconds columns the report does not carry (held as zeros; a rule that needs one must refuse)."""
+        return frozenset(SECONDS_COLUMNS) - self.given
 
     def __len__(self) -> int:
         return int(self.start.size)
@@ -163,26 +191,28 @@ class IntervalBlock:
                 problems.append(Problem("missing_column", where, f"`{name}` is missing; expected a count per interval"))
                 continue
             values: IntArray = (np.zeros(start.size, np.int64) if raw is None
-                                else np.asarray(raw, dtype=np.int64)[order])
+                                else _whole(name, np.asarray(raw), where, problems)[order])
             _check_non_negative(name, values, where, problems)
             counts[name] = values
         for name in STARTED_MINUTES:
             if columns.get(name) is not None:
-                counts[name] = np.asarray(columns[name], dtype=np.int64)[order]
+                counts[name] = _whole(name, np.asarray(columns[name]), where, problems)[order]
                 _check_non_negative(name, counts[name], where, problems)
         seconds: dict[str, FloatArray] = {}
         for name in SECONDS_COLUMNS:
             raw = columns.get(name)
             secs: FloatArray = (np.zeros(start.size) if raw is None
-                                else np.nan_to_num(np.asarray(raw, dtype=np.float64))[order])
+                                else _finite(name, np.asarray(raw, dtype=np.float64), where, problems)[order])
             _check_non_negative(name, secs, where, problems)
             seconds[name] = secs
         answered: dict[int, IntArray] = {}
         abandoned: dict[int, IntArray] = {}
         for name, raw in columns.items():
-            for prefix, table in (("answered_within_", answered), ("abandoned_within_", abandoned)):
-                if name.startswith(prefix) and name.endswith("s"):
-                    table[int(name[len(prefix):-1])] = np.asarray(raw, dtype=np.int64)[order]
+            if name.startswith("answered_within_") and name.endswith("s"):
+                answered[int(name[len("answered_within_"):-1])] = _whole(name, np.asarray(raw), where, problems)[order]
+            elif name.startswith("abandoned_within_") and name.endswith("s"):
+                abandoned[int(name[len("abandoned_within_"):-1])] = _whole(name, np.asarray(raw), where,
+                                                                           problems)[order]
         if not problems and counts["handled"].size and np.any(counts["handled"] + counts["abandoned"]
                                                               > counts["offered"]):
             i = int(np.flatnonzero(counts["handled"] + counts["abandoned"] > counts["offered"])[0])
@@ -368,6 +398,25 @@ class IndexValue:
 
 
 @dataclass(frozen=True, order=True, slots=True)
+class ReferenceStamp:
+    """A reference series the facts carry (:mod:`charte.domain.reference`): its version and whether it is real.
+
+    ``version`` is the SHA-256 of the series' content; ``illustrative`` marks made-up values (the
+    demo's), which can never reach a numbered invoice.
+    """
+
+    series: str
+    version: str
+    illustrative: bool = False
+    last_known: date | None = None
+    source: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "illustrative": self.illustrative,
+                "last_known": self.last_known.isoformat() if self.last_known else None, "source": self.source}
+
+
+@dataclass(frozen=True, order=True, slots=True)
 class MeasuredKpi:
     """A commitment's result measured outside interval reports (quality score, FCR, conversion, response time).
 
@@ -404,12 +453,13 @@ class Facts:
     kpis: tuple[MeasuredKpi, ...] = ()
     successes: tuple[Successes, ...] = ()
     _digest: list[str] = field(default_factory=list, repr=False)
+    references: tuple[ReferenceStamp, ...] = ()
 
     @classmethod
     def of(cls, *, intervals: Iterable[IntervalBlock] = (), forecasts: Iterable[ForecastSeries] = (),
            staffing: Iterable[StaffingBlock] = (), incidents: Iterable[Incident] = (),
            index_values: Iterable[IndexValue] = (), kpis: Iterable[MeasuredKpi] = (),
-           successes: Iterable[Successes] = ()) -> Facts:
+           successes: Iterable[Successes] = (), references: Iterable[ReferenceStamp] = ()) -> Facts:
         """Facts in a canonical order (the order rows or blocks are given in changes nothing)."""
         blocks = sorted(intervals, key=lambda b: b.activity)
         problems = [Problem("duplicate_activity_block", f"interval report ({b.activity})",
@@ -424,7 +474,7 @@ class Facts:
             raise SettlementError(problems)
         return cls(tuple(blocks), tuple(series), tuple(sorted(staffing, key=lambda s: s.activity)),
                    tuple(sorted(incidents)), tuple(index), tuple(sorted(kpis)),
-                   tuple(sorted(successes)))
+                   tuple(sorted(successes)), references=tuple(sorted(set(references))))
 
     def intervals_of(self, activity: str) -> IntervalBlock | None:
         return next((b for b in self.intervals if b.activity == activity), None)
@@ -469,6 +519,8 @@ class Facts:
                 staffing.digest(h)
             for row in (*self.incidents, *self.index_values, *self.kpis, *self.successes):
                 h.update(repr(row).encode())
+            for stamp in self.references:
+                h.update(f"reference|{stamp.series}|{stamp.version}|{stamp.illustrative}".encode())
             self._digest.append(h.hexdigest())
         return self._digest[0]
 

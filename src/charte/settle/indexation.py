@@ -112,8 +112,8 @@ def price_revision(contract: Contract, period: Month, facts: Facts, problems: li
                              clause.revised_price_rounding)
     if base is None:
         problems.append(Problem("missing_index_value", f"indexation ({clause.index})",
-                                f"no value of index `{clause.index}` for the base month {base_month} (I0); "
-                                "expected one in the index values"))
+                                f"no value of index `{clause.index}` for the base month {base_month} (I0); add the "
+                                "published value (`charte reference add FILE.csv`, or --index FILE.csv)"))
     revisions: list[Revision] = []
     price = Decimal(1)
     for day in days:
@@ -122,7 +122,8 @@ def price_revision(contract: Contract, period: Month, facts: Facts, problems: li
         if value is None:
             problems.append(Problem("missing_index_value", f"indexation ({clause.index})",
                                     f"no value of index `{clause.index}` for {month}, needed for the revision of "
-                                    f"{day} ({clause.lag_months} months' lag); expected one in the index values"))
+                                    f"{day} ({clause.lag_months} months' lag); add the published value "
+                                    "(`charte reference add FILE.csv`, or --index FILE.csv)"))
             continue
         if base is None:
             continue

@@ -15,11 +15,15 @@ from charte.store.accounts import (
     add_member,
     audit,
     authenticate,
+    change_password,
+    checked_siren,
     create_organisation,
     create_user,
     hash_password,
     issue_token,
     organisation_of_token,
+    revoke_token,
+    tokens_of,
     verify_password,
 )
 from charte.store.chain import ChainHeadRow
@@ -32,19 +36,23 @@ from charte.store.models import (
     ContractRow,
     ContractShareRow,
     FactsUploadRow,
+    InvitationRow,
+    LoginThrottleRow,
     MembershipRow,
     OrganisationRow,
     SettlementRow,
     UserRow,
+    WebSessionRow,
 )
 from charte.store.register import EvidenceRow, Register, Submission
 from charte.store.tenancy import Access, contract_access, visible_contracts
 
 __all__ = [
     "Access", "AccountError", "ApiTokenRow", "AuditLogRow", "Base", "ChainHeadRow", "ContractRow",
-    "ContractShareRow", "EvidenceRow", "FactsUploadRow", "IssuedToken", "LedgerEntryRow", "MembershipRow",
-    "OrganisationRow", "Register", "SettlementRow", "SqlLedger", "Submission", "UserRow", "add_member", "audit",
-    "authenticate", "contract_access", "create_organisation", "create_user", "hash_password", "issue_token",
-    "make_engine", "migrate", "organisation_of_token", "session_factory", "transaction", "verify_password",
+    "ContractShareRow", "EvidenceRow", "FactsUploadRow", "InvitationRow", "IssuedToken", "LedgerEntryRow",
+    "LoginThrottleRow", "MembershipRow", "OrganisationRow", "Register", "SettlementRow", "SqlLedger", "Submission",
+    "UserRow", "WebSessionRow", "add_member", "audit", "authenticate", "change_password", "checked_siren",
+    "contract_access", "create_organisation", "create_user", "hash_password", "issue_token", "make_engine", "migrate",
+    "organisation_of_token", "revoke_token", "session_factory", "tokens_of", "transaction", "verify_password",
     "visible_contracts", "write_transaction",
 ]

@@ -5,7 +5,7 @@ rules under the database's write lock (:func:`~charte.store.database.write_trans
 concurrent issuers — several CLI processes, web workers — get gap-free numbers and never two
 invoices for one contract-month. The database backs the rules with constraints: one row per
 (book, series, sequence) and per (book, contract, month, generation) of invoices; entries can
-be neither updated nor deleted (triggers, migration ``0002_i14``). Every read recomputes the
+be neither updated nor deleted (triggers, migration ``0003_i14``). Every read recomputes the
 chain and refuses a ledger whose entries were changed (``ledger_tampered``); a witness folder
 (:class:`~charte.store.chain.Witness`) keeps a copy of each entry so that a deleted or replaced
 database cannot silently restart the numbering.

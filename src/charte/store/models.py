@@ -12,13 +12,14 @@ import uuid
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import DateTime, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 OrganisationKind = Literal["provider", "client", "trade_body", "mediator", "admin"]
 ORGANISATION_KINDS: tuple[OrganisationKind, ...] = ("provider", "client", "trade_body", "mediator", "admin")
 MembershipRole = Literal["manager", "reader"]
 MEMBERSHIP_ROLES: tuple[MembershipRole, ...] = ("manager", "reader")
+ContractStatus = Literal["proposed", "accepted", "declined"]
 
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
           "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s",
@@ -90,6 +91,10 @@ class ContractRow(Base):
     client_organisation_id: Mapped[str] = mapped_column(ForeignKey("organisation.id"), index=True)
     uploaded_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # issue 17: a contract is proposed by one party and shared only once the other accepts it
+    status: Mapped[str] = mapped_column(String(12), default="accepted", server_default="accepted")  # ContractStatus
+    proposed_by_organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class ContractShareRow(Base):
@@ -116,6 +121,9 @@ class ApiTokenRow(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=now)
     revoked: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)  # issue 17: tokens expire
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_by: Mapped[str | None] = mapped_column(String(32), default=None)
 
 
 class FactsUploadRow(Base):
@@ -160,3 +168,54 @@ class AuditLogRow(Base):
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(300), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+# ---------------------------------------------------------------- issue 17: sessions, throttling, invitations
+
+class WebSessionRow(Base):
+    """A signed-in browser session. The cookie holds a random token; only its SHA-256 is stored here, so a
+    copy of the database opens no session. Deleting the row ends the session (logout, password change,
+    member removed, account disabled, "sign out everywhere")."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's token
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    last_seen_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime] = mapped_column()  # absolute end, whatever the activity
+    client_address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+class LoginThrottleRow(Base):
+    """Failed sign-ins counted by key (``ip:…``, ``account:…``, ``pair:…``) and the sign-ins that succeeded
+    (``known:…``), shared by every worker of the server."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(default=now)
+    last_at: Mapped[datetime] = mapped_column(default=now, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class InvitationRow(Base):
+    """An invitation to join an organisation (its first manager, by the administrator; a colleague, by one of
+    its managers). The link's token is shown or mailed once; only its SHA-256 is stored."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20), default="manager")  # MembershipRole
+    invited_by_user_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime] = mapped_column()
+    accepted_at: Mapped[datetime | None] = mapped_column(default=None)
+    accepted_user_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    revoked: Mapped[bool] = mapped_column(default=False)

@@ -42,9 +42,9 @@ from charte.io.evidence import (
     KeptFile,
     Staged,
     check_evidence,
+    facts_table,
     issued_when_submitted,
     parse_instant,
-    read_table,
     submitted_instant,
 )
 from charte.io.faults import fault_point
@@ -358,8 +358,12 @@ def forecast_uses(register: Register, contract: Contract, month: Month,
     series_of: dict[int, list[ForecastSeries]] = {}
     try:
         for s in submissions:
-            table = read_table(register.objects.path(s.sha256), s.file_format)  # type: ignore[arg-type]
-            series_of[s.position] = [issued_when_submitted(x, s.instant, s.sha256) for x in forecast_series(table)]
+            table = facts_table(register.objects.path(s.sha256), "forecasts", s.file_format)  # type: ignore[arg-type]
+            problems: list[Problem] = []
+            series_of[s.position] = [issued_when_submitted(x, s.instant, s.sha256)
+                                     for x in forecast_series(table, problems)]
+            if problems:
+                return {}
         _, uses = select_forecasts(contract.as_of(month.first_day), month,
                                    Facts.of(forecasts=[x for xs in series_of.values() for x in xs]), [])
     except (SettlementError, OSError, KeyError, ValueError):

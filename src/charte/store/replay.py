@@ -2,28 +2,37 @@
 
 :func:`settle_from_register` reads what the register holds for a contract and month — the latest
 version of each kind of fact and every forecast version, each issued when the register received
-it — keeps the contract's text and the reference series under their hash, and settles with the
-evidence block filled (:mod:`charte.settle.evidence`).
+it — keeps the contract's text and the reference series it rests on (the contract's index, as the
+reference book holds it: :mod:`charte.io.reference_data`) under their hash, and settles with the
+evidence block filled (:mod:`charte.settle.evidence`): each series by name, version (the SHA-256 of its
+content, as ``reference_versions()`` gives it) and the hash of the file kept; the software versions.
 
 :func:`replay` takes a settlement's JSON, fetches from the register exactly the versions its
 evidence block names (refusing any whose hash or submission time the register does not confirm),
-recomputes with the software installed now, and compares the bytes: identical, or the differing
+recomputes with the reference series kept in the register (never the user's current folder) and the
+software installed now, and compares the bytes: identical, or the differing
 lines (a unified diff). Software versions that differ show in that diff.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from charte.domain.calendar import CalendarError, Month
+from charte.domain.reference import COLUMNS, ILLUSTRATIVE_MARK, ReferenceBook, ReferencePoint, ReferenceSeries
 from charte.io.contract_yaml import ContractInvalid, loads_contract
 from charte.io.evidence import FACT_KINDS, facts_from_files, software_versions
-from charte.io.settlement_files import illustrative_syntec_path, load_index_values
+from charte.io.reference_data import ReferenceDataError, extend, index_values, load_book
+from charte.io.reference_data import stamp as reference_stamp
+from charte.io.settlement_files import illustrative_syntec_path, index_series
 from charte.settle import Settlement, SettlementError, settle
 from charte.settle.evidence import Evidence, EvidenceInput, ReferenceData
 from charte.settle.facts import Problem
@@ -44,21 +53,65 @@ def evidence_inputs(submissions: list[Submission]) -> tuple[EvidenceInput, ...]:
                                note=_note(s)) for s in submissions)
 
 
-def reference_series(register: Register, index: Path | None) -> ReferenceData:
-    """The index series file used (``index`` or the illustrative Syntec series), kept under its hash."""
-    path = index or illustrative_syntec_path()
-    data = path.read_bytes()
-    sha = register.objects.put_bytes(data)
-    source = f"{path.name} ({ILLUSTRATIVE_NOTE})" if index is None else path.name
-    return ReferenceData("index_values", f"sha256:{sha[:12]}", sha, source)
+def _series_files(series: ReferenceSeries) -> list[tuple[bytes, bool]]:
+    """The series as reference CSV files (:mod:`charte.domain.reference`): its published points in one, its
+    illustrative points (marked) in another, so that reading them back gives the same series and version."""
+    out = []
+    for illustrative in (False, True):
+        points = [p for p in series.points if p.illustrative is illustrative]
+        if not points:
+            continue
+        text = io.StringIO()
+        if illustrative:
+            text.write(ILLUSTRATIVE_MARK + "\n")
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(_row(p, series.info.kind) for p in points)
+        out.append((text.getvalue().encode("utf-8"), illustrative))
+    return out
+
+
+def _row(point: ReferencePoint, kind: str) -> tuple[str, ...]:
+    period = f"{point.start:%Y-%m}" if kind == "monthly" else point.start.isoformat()
+    return (point.series, period, str(point.value), point.source,
+            point.published_on.isoformat() if point.published_on else "",
+            point.until.isoformat() if point.until else "")
+
+
+def reference_series(register: Register, book: ReferenceBook, name: str) -> tuple[ReferenceData, ...]:
+    """The series ``name`` of ``book`` kept in the register under its hash: what a replay reads back."""
+    series = book.get(name)
+    source = "; ".join(sorted({p.source for p in series.points}))[:300]
+    return tuple(ReferenceData(name, series.version, register.objects.put_bytes(data),
+                               f"ILLUSTRATIVE — {ILLUSTRATIVE_NOTE}" if illustrative else source)
+                 for data, illustrative in _series_files(series))
+
+
+def _kept_book(register: Register, references: tuple[ReferenceData, ...]) -> ReferenceBook:
+    """The reference series a settlement's evidence names, read back from the register; each must have the
+    version recorded (:class:`SettlementError` otherwise)."""
+    try:
+        book = extend(ReferenceBook(), [register.objects.path(r.sha256) for r in references])
+    except ReferenceDataError as error:
+        raise SettlementError([Problem("reference_data_unreadable", "reference data", line)
+                               for line in error.problems]) from None
+    problems = [Problem("reference_data_differs", r.name, f"the settlement names version {r.version[:12]}…; the "
+                                                          f"series kept reads back as {book.get(r.name).version[:12]}…")
+                for r in references if book.get(r.name).version != r.version]
+    if problems:
+        raise SettlementError(problems)
+    return book
 
 
 def settle_from_register(register: Register, contract_text: str, contract_key: str, month: Month, *,
-                         index: Path | None = None) -> Settlement:
+                         index: Iterable[Path] = (), reference: Path | None = None,
+                         illustrative: bool = False) -> Settlement:
     """Settle ``month`` on what the register holds (see the module docstring); :class:`SettlementError` otherwise.
 
-    Index values: the month's ``index_values`` submissions when there are any; else ``index`` (a
-    CSV ``series,month,value``); else the ILLUSTRATIVE Syntec series shipped with charte.
+    Index values come from the reference data as for a folder of facts (:func:`charte.io.settlement_files.
+    settlement_facts`): the series shipped with charte, the user's folder ``reference``, the ``index`` files and
+    the month's ``index_values`` submissions; with ``illustrative``, only the ILLUSTRATIVE Syntec series shipped
+    for the demo (which marks the settlement: it can never be invoiced).
     """
     contract = loads_contract(contract_text, "contract.yaml")
     submissions = register.in_play(contract_key, str(month))
@@ -67,13 +120,18 @@ def settle_from_register(register: Register, contract_text: str, contract_key: s
                                        f"no interval report is registered for {month}; submit the month's facts "
                                        "first (charte register submit)")])
     contract_sha = register.objects.put_bytes(contract_text.encode("utf-8"))
-    references: tuple[ReferenceData, ...] = ()
-    index_values = []
-    if not any(s.kind == "index_values" for s in submissions):
-        reference = reference_series(register, index)
-        references = (reference,)
-        index_values = load_index_values(register.objects.path(reference.sha256))
-    facts = facts_from_files(register.kept(submissions), index_values)
+    submitted = [register.objects.path(s.sha256) for s in submissions if s.kind == "index_values"]
+    try:
+        book = extend(ReferenceBook(), [illustrative_syntec_path()]) if illustrative \
+            else load_book(reference, [*index, *submitted])
+    except ReferenceDataError as error:
+        raise SettlementError([Problem("reference_data", "reference data", line) for line in error.problems]) \
+            from None
+    name = index_series(contract, month)
+    references = reference_series(register, book, name) if name else ()
+    kept = _kept_book(register, references)
+    facts = facts_from_files(register.kept(submissions), index_values(kept, name) if name else (),
+                             [reference_stamp(kept, name)] if name else ())
     evidence = Evidence(register=contract_key, contract_sha256=contract_sha, inputs=evidence_inputs(submissions),
                         reference_data=references, software=software_versions())
     return settle(contract, month, facts, evidence=evidence)
@@ -131,9 +189,10 @@ def replay(register: Register, settlement_text: str, *, name: str = "settlement"
         return Replay(False, problems=problems, replayed_at=stamp)
     try:
         contract = loads_contract(register.objects.read_bytes(evidence.contract_sha256).decode("utf-8"))
-        index_values = [v for r in evidence.reference_data if r.name == "index_values"
-                        for v in load_index_values(register.objects.path(r.sha256))]
-        facts = facts_from_files(register.kept(submissions), index_values)
+        book = _kept_book(register, evidence.reference_data)
+        names = sorted({r.name for r in evidence.reference_data})
+        facts = facts_from_files(register.kept(submissions), [v for n in names for v in index_values(book, n)],
+                                 [reference_stamp(book, n) for n in names])
         again = Evidence(evidence.register, evidence.contract_sha256, evidence_inputs(submissions),
                          evidence.reference_data, software_versions())
         recomputed = settle(contract, month, facts, evidence=again).to_json()

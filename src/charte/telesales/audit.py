@@ -39,6 +39,7 @@ import pyarrow as pa
 
 from charte.domain import law
 from charte.domain.calendar import public_holidays
+from charte.domain.cells import sql_inert
 from charte.domain.contract.charter_2010 import OutboundDialing
 from charte.domain.records import DialMode
 from charte.telesales.attempts import AuditInputError as AuditInputError  # noqa: PLC0414 (re-exported)
@@ -186,14 +187,25 @@ class AuditResult:
     def write_violations(self, path: str | Path) -> Path:
         """Violations to Parquet or CSV (by suffix), streamed by DuckDB."""
         path = Path(path)
-        fmt = "CSV, HEADER" if path.suffix.lower() == ".csv" else "PARQUET, COMPRESSION zstd"
+        csv_out = path.suffix.lower() == ".csv"
+        fmt = "CSV, HEADER" if csv_out else "PARQUET, COMPRESSION zstd"
         target = str(path).replace("'", "''")
-        self.con.execute(f"COPY (SELECT * FROM ts_violations ORDER BY arrived_at, contact_id, rule) "
+        columns = "*"
+        if csv_out:  # text a spreadsheet would run as a formula is made inert (charte.domain.cells)
+            texts = [name for name, kind, *_ in self.con.execute("DESCRIBE ts_violations").fetchall()
+                     if kind == "VARCHAR"]
+            if texts:
+                columns = "* REPLACE (" + ", ".join(f'{sql_inert(_ident(n))} AS {_ident(n)}' for n in texts) + ")"
+        self.con.execute(f"COPY (SELECT {columns} FROM ts_violations ORDER BY arrived_at, contact_id, rule) "
                          f"TO '{target}' (FORMAT {fmt})")
         return path
 
 
-# -- input ------------------------------------------------------------------------------------------
+# -- SQL identifiers --------------------------------------------------------------------------------
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
 
 # -- time zones and holidays ------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from typing import Final
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from charte.domain.cells import inert_row
 from charte.telesales.consumer_zones import OVERSEAS_PREFIXES
 
 HASH_HEX_CHARS: Final = 32  # 128 bits
@@ -220,7 +221,8 @@ def hash_numbers_file(source: str | Path, output: str | Path, column: str, salt:
     ``consumer_department`` is added from the number when the export has none, and a blank one is
     filled from the number (an overseas number is otherwise audited on Paris time). Lines whose
     number cannot be read or placed are returned, never guessed. The delimiter is ``;``, ``,`` or a
-    tab, whichever the header holds most of (or ``delimiter``).
+    tab, whichever the header holds most of (or ``delimiter``). Text a spreadsheet would run as a formula
+    (``=…``, ``@…``) is written after a ``'`` (:mod:`charte.domain.cells`).
     """
     source, output = Path(source), Path(output)
     with source.open(encoding=encoding, newline="") as handle:
@@ -243,7 +245,8 @@ def hash_numbers_file(source: str | Path, output: str | Path, column: str, salt:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8", newline="") as target:
             writer = csv.writer(target, delimiter=sep)
-            writer.writerow([*out_header, "consumer_department"] if add_department else out_header)
+            # text a spreadsheet would run as a formula is made inert (charte.domain.cells), header included
+            writer.writerow(inert_row([*out_header, "consumer_department"] if add_department else out_header))
             for line_no, row in enumerate(reader, start=2):
                 rows += 1
                 department: str | None = None
@@ -266,5 +269,5 @@ def hash_numbers_file(source: str | Path, output: str | Path, column: str, salt:
                     filled += department is not None
                 if department is None and hashed and not (dept_at < len(row) and row[dept_at].strip()):
                     unplaced.append(line_no)
-                writer.writerow(row)
+                writer.writerow(inert_row(row))
     return HashedFile(rows, tuple(bad), tuple(unplaced), filled)

@@ -6,12 +6,12 @@ hashes only (``consumer_hash``, ``number_hash``): no phone number, no salt.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
 
-import pyarrow.csv as pacsv
-
+from charte.domain.cells import inert_row
 from charte.telesales.audit import AuditResult, AuditSettings, Verdict
 
 
@@ -51,7 +51,11 @@ def write_report(result: AuditResult, folder: str | Path, settings: AuditSetting
                         encoding="utf-8")
     violations = result.write_violations(out / f"violations.{'csv' if violations_format == 'csv' else 'parquet'}")
     totals = out / "totals.csv"
-    pacsv.write_csv(result.totals(), totals)
+    table = result.totals()
+    with totals.open("w", newline="", encoding="utf-8") as handle:  # campaign and team names made inert
+        writer = csv.writer(handle)
+        writer.writerow(table.column_names)
+        writer.writerows(inert_row("" if v is None else v for v in row.values()) for row in table.to_pylist())
     return [findings, violations, totals]
 
 

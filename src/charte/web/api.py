@@ -4,13 +4,14 @@ organisation and sees exactly what that organisation's users see (404 for anythi
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field
 
-from charte.store import visible_contracts
-from charte.web.deps import ApiCaller, SessionDep, SettingsDep, contract_or_404
+from charte.io.contract_yaml import MAX_CONTRACT_BYTES
+from charte.store import ContractRow, visible_contracts
+from charte.web.deps import ApiCaller, SessionDep, SettingsDep, contract_or_404, now
 from charte.web.evidence import (
     Received,
     audit_submission,
@@ -20,8 +21,10 @@ from charte.web.evidence import (
     submission_out,
     web_register,
 )
+from charte.web.heavy import heavy
 from charte.web.workflows import (
     WorkflowError,
+    decide_contract,
     latest_settlement,
     replay_settlement,
     settle_month,
@@ -42,8 +45,10 @@ class ProblemOut(BaseModel):
 
 
 class ContractIn(BaseModel):
-    yaml: str = Field(max_length=2_000_000, description="The contract's YAML text.")
-    other_party_id: str = Field(max_length=64, description="Organisation id of the other party.")
+    yaml: str = Field(max_length=4 * MAX_CONTRACT_BYTES,
+                      description=f"The contract's YAML text (at most {MAX_CONTRACT_BYTES:,} bytes of UTF-8). Its "
+                                  "parties are named by SIREN: yours, and the other party's, which must accept the "
+                                  "proposal before the contract is shared.")
 
 
 class ContractOut(BaseModel):
@@ -52,6 +57,7 @@ class ContractOut(BaseModel):
     name: str
     provider_organisation_id: str
     client_organisation_id: str
+    status: str = Field(description="proposed (waiting for the other party), accepted or declined")
     periods_settled: list[str] = []
     problems: list[ProblemOut] = []
 
@@ -76,6 +82,10 @@ class SubmissionOut(BaseModel):
     added: bool = Field(default=True, description="False when the same bytes were already the latest version.")
     standing: str | None = Field(default=None, description="in_play, superseded, on_time, late, not_settled.")
     detail: str | None = None
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["accept", "decline"]
 
 
 class FactsOut(BaseModel):
@@ -108,21 +118,25 @@ def _problems(problems: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
     return [{"code": c, "where": w, "message": m} for c, w, m in problems]
 
 
+def _contract_out(c: ContractRow, **more: Any) -> ContractOut:
+    return ContractOut(id=c.id, contract_id=c.contract_id, name=c.name, status=c.status,
+                       provider_organisation_id=c.provider_organisation_id,
+                       client_organisation_id=c.client_organisation_id, **more)
+
+
 @router.get("/contracts", response_model=list[ContractOut])
 def list_contracts(caller: ApiCaller, session: SessionDep) -> list[ContractOut]:
-    return [ContractOut(id=c.id, contract_id=c.contract_id, name=c.name,
-                        provider_organisation_id=c.provider_organisation_id,
-                        client_organisation_id=c.client_organisation_id)
-            for c in visible_contracts(session, caller.organisation)]
+    return [_contract_out(c) for c in visible_contracts(session, caller.organisation)]
 
 
 @router.post("/contracts", response_model=ContractOut, status_code=201,
              responses={422: {"description": "The contract has errors (each with its line) or the parties are wrong."}})
-def upload_contract(body: ContractIn, caller: ApiCaller, session: SessionDep) -> ContractOut:
+def upload_contract(request: Request, body: ContractIn, caller: ApiCaller, session: SessionDep) -> ContractOut:
     if caller.organisation.kind not in ("provider", "client"):
         raise HTTPException(403, "only a provider or a client uploads contracts")
     try:
-        row, problems = store_contract(session, body.yaml, caller.organisation, body.other_party_id)
+        with heavy(request):
+            row, problems = store_contract(session, body.yaml, caller.organisation)
     except WorkflowError as error:
         session.rollback()
         raise HTTPException(422, _problems(error.problems)) from None
@@ -131,19 +145,26 @@ def upload_contract(body: ContractIn, caller: ApiCaller, session: SessionDep) ->
     if row is None:
         raise HTTPException(422, [p.model_dump() for p in found])
     session.commit()
-    return ContractOut(id=row.id, contract_id=row.contract_id, name=row.name,
-                       provider_organisation_id=row.provider_organisation_id,
-                       client_organisation_id=row.client_organisation_id, problems=found)
+    return _contract_out(row, problems=found)
 
 
 @router.get("/contracts/{contract_id}", response_model=ContractOut)
 def get_contract(contract_id: str, caller: ApiCaller, session: SessionDep) -> ContractOut:
     access = contract_or_404(session, caller, contract_id)
-    c = access.contract
-    return ContractOut(id=c.id, contract_id=c.contract_id, name=c.name,
-                       provider_organisation_id=c.provider_organisation_id,
-                       client_organisation_id=c.client_organisation_id,
-                       periods_settled=[s.period for s in settlements_of(session, c)])
+    return _contract_out(access.contract, periods_settled=[s.period for s in settlements_of(session, access.contract)])
+
+
+@router.post("/contracts/{contract_id}/decision", response_model=ContractOut,
+             responses={403: {"description": "Not the other party of a proposed contract."}})
+def decide(request: Request, contract_id: str, body: DecisionIn, caller: ApiCaller, session: SessionDep
+           ) -> ContractOut:
+    """The other party accepts the proposed contract (it is shared from then on) or declines it."""
+    access = contract_or_404(session, caller, contract_id)
+    if not access.may_decide:
+        raise HTTPException(403, "only the other party accepts or declines a proposed contract")
+    decide_contract(session, access, body.decision == "accept", None, now(request))
+    session.commit()
+    return _contract_out(access.contract)
 
 
 @router.post("/contracts/{contract_id}/facts", response_model=FactsOut,
@@ -200,13 +221,14 @@ def _settlement_out(row: Any) -> SettlementOut:
 
 
 @router.post("/contracts/{contract_id}/settlements", response_model=SettlementOut, status_code=201)
-def settle(contract_id: str, body: SettleIn, caller: ApiCaller, session: SessionDep,
+def settle(request: Request, contract_id: str, body: SettleIn, caller: ApiCaller, session: SessionDep,
            settings: SettingsDep) -> SettlementOut:
     access = contract_or_404(session, caller, contract_id)
     if not access.may_settle:
         raise HTTPException(403, "only the provider settles a month")
     try:
-        row = settle_month(session, access, body.period.strip(), settings.data_dir, caller.organisation)
+        with heavy(request):
+            row = settle_month(session, access, body.period.strip(), settings.data_dir, caller.organisation)
     except WorkflowError as error:
         session.rollback()
         raise HTTPException(422, _problems(error.problems)) from None
@@ -224,14 +246,15 @@ def get_settlement(contract_id: str, period: str, caller: ApiCaller, session: Se
 
 
 @router.get("/contracts/{contract_id}/settlements/{period}/replay", response_model=ReplayOut)
-def replay(contract_id: str, period: str, caller: ApiCaller, session: SessionDep,
+def replay(request: Request, contract_id: str, period: str, caller: ApiCaller, session: SessionDep,
            settings: SettingsDep) -> ReplayOut:
     """Recompute the stored settlement from the register and compare it byte for byte (what a mediator does)."""
     access = contract_or_404(session, caller, contract_id)
     row = latest_settlement(session, access.contract, period)
     if row is None:
         raise HTTPException(404, "no settlement for this period")
-    outcome = replay_settlement(session, settings.data_dir, row)
+    with heavy(request):
+        outcome = replay_settlement(session, settings.data_dir, row)
     return ReplayOut(identical=outcome.identical, differences=outcome.differences,
                      problems=[ProblemOut(code=p.code, where=p.where, message=p.message) for p in outcome.problems],
                      replayed_at=outcome.replayed_at)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,47 +15,23 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from charte.store import make_engine, migrate, session_factory
-from charte.web import api, observatory_views, pages, register_views
+from charte.web import account_pages, admin_pages, api, observatory_views, pages, register_views
 from charte.web.config import WebSettings
-from charte.web.deps import LoginRequired
-from charte.web.i18n import language
-from charte.web.security import LoginThrottle, csrf_token
-
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"same-origin"),
-    (b"content-security-policy",
-     b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"),
-]
+from charte.web.deps import LoginRequired, current_language
+from charte.web.heavy import HeavySlots
+from charte.web.i18n import LANGUAGES
+from charte.web.mail import Mailer
+from charte.web.security import SessionCookies, csrf_token
 
 
-class SecurityHeaders:
-    """Adds the headers above to every response (pure ASGI middleware)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
-
-
-def create_app(settings: WebSettings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """The web application; the database is migrated to the latest schema before it serves."""
+def create_app(settings: WebSettings | None = None, *, engine: Engine | None = None,
+               clock: Callable[[], datetime] | None = None) -> FastAPI:
+    """The web application; the database is migrated to the latest schema before it serves. In production
+    (``settings.production``) it refuses to start without a secret key (:meth:`WebSettings.check_production`)."""
     settings = settings or WebSettings()
+    settings.check_production()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = engine or make_engine(settings.effective_database_url())
     migrate(engine)
@@ -61,14 +41,18 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    app.state.throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
+    app.state.clock = clock or (lambda: datetime.now(UTC))
+    secret = settings.secret_key or secrets.token_urlsafe(32)
+    app.state.csrf_key = hashlib.sha256(b"charte csrf\0" + secret.encode()).digest()
+    app.state.heavy = HeavySlots(settings.heavy_slots, settings.heavy_wait_seconds)
+    app.state.mailer = Mailer(settings.smtp_url)
     app.state.templates = Environment(loader=PackageLoader("charte.web", "templates"),
                                       autoescape=select_autoescape(["html"]))
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="charte_session",
-                       max_age=settings.session_max_age_seconds, same_site="lax", https_only=settings.cookie_secure)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SessionCookies, secure=settings.cookie_secure, languages=LANGUAGES)
     app.mount("/static", StaticFiles(packages=[("charte.web", "static")]), name="static")
+    app.include_router(account_pages.router)
     app.include_router(pages.router)
+    app.include_router(admin_pages.router)
     app.include_router(api.router)
     app.include_router(observatory_views.router)
     app.include_router(register_views.router)
@@ -85,7 +69,7 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/") or request.url.path.startswith("/static/"):
             return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
-        return _error_page(request, error.status_code, str(error.detail))
+        return _error_page(request, error.status_code, str(error.detail), error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
@@ -101,9 +85,9 @@ def _jsonable(errors: Any) -> Any:
             for e in errors]
 
 
-def _error_page(request: Request, status: int, detail: str) -> HTMLResponse:
-    lang = language(request.session.get("lang"), request.app.state.settings.default_language)
+def _error_page(request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    lang = current_language(request)
     html = request.app.state.templates.get_template("error.html").render(
-        _=lang.gettext, lang=lang, viewer=None, status=status, detail=detail, csrf=csrf_token(request.session),
-        path=request.url.path, languages=("fr", "en"))
-    return HTMLResponse(html, status_code=status)
+        _=lang.gettext, lang=lang, viewer=None, status=status, detail=lang.gettext(detail), csrf=csrf_token(request),
+        path=request.url.path, languages=LANGUAGES)
+    return HTMLResponse(html, status_code=status, headers=headers)

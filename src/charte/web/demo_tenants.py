@@ -3,20 +3,25 @@
 The provider Relais Contact SAS and the client Énergie Verte SA are the two parties of the sample
 contract; another client (Assurances Horizon SA) must see nothing of it; the trade body and a
 mediator complete the cast, with a platform administrator. Every demo user's password is
-:data:`DEMO_PASSWORD` — a demo, never a deployment.
+:data:`DEMO_PASSWORD` — a demo, never a deployment: only ``charte serve --demo`` seeds it, and seeding
+again (a restart on the same database) finds the cast instead of failing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from charte.domain.calendar import Month
 from charte.io.contract_yaml import loads_contract
 from charte.store import (
+    ContractRow,
     OrganisationRow,
+    UserRow,
     add_member,
     contract_access,
     create_organisation,
@@ -25,7 +30,7 @@ from charte.store import (
     transaction,
 )
 from charte.store.books import open_books
-from charte.web.workflows import register_of, settle_month, store_contract
+from charte.web.workflows import decide_contract, register_of, settle_month, store_contract
 
 DEMO_PASSWORD = "demo-charte-2026"
 
@@ -33,7 +38,7 @@ CAST: tuple[tuple[str, str, str, str | None], ...] = (
     # key, organisation, kind, siren
     ("provider", "Relais Contact SAS", "provider", "987654324"),
     ("client", "Énergie Verte SA", "client", "123456782"),
-    ("other_client", "Assurances Horizon SA", "client", None),
+    ("other_client", "Assurances Horizon SA", "client", "443219878"),
     ("trade_body", "SP2C (fédération)", "trade_body", None),
     ("mediator", "Médiation des entreprises", "mediator", None),
     ("admin", "Exploitation charte", "admin", None),
@@ -60,6 +65,8 @@ def seed_demo(sessions: sessionmaker[Session], data_dir: Path, *, contract_text:
     demo did (same files, same declared times, same parties); with ``period``, settle that month."""
     tenants = DemoTenants()
     with transaction(sessions) as session:
+        if _existing(session, tenants):
+            return tenants
         for key, name, kind, siren in CAST:
             organisation = create_organisation(session, name, kind, siren)
             email = f"{key.replace('_', '.')}@demo.charte"
@@ -70,16 +77,35 @@ def seed_demo(sessions: sessionmaker[Session], data_dir: Path, *, contract_text:
     return _with_contract(sessions, data_dir, tenants, contract_text, demo_dir, period)
 
 
+def _existing(session: Session, tenants: DemoTenants) -> bool:
+    """Fill ``tenants`` from a database the demo was already seeded into (a restart); False when it was not."""
+    for key, *_ in CAST:
+        user = session.scalar(select(UserRow).where(UserRow.email == f"{key.replace('_', '.')}@demo.charte"))
+        if user is None or not user.memberships:
+            return False
+        tenants.organisations[key] = user.memberships[0].organisation_id
+        tenants.logins[key] = user.email
+    contract = session.scalar(select(ContractRow).where(
+        ContractRow.provider_organisation_id == tenants.organisations["provider"]).limit(1))
+    tenants.contract_id = contract.id if contract is not None else None
+    return True
+
+
 def _with_contract(sessions: sessionmaker[Session], data_dir: Path, tenants: DemoTenants, contract_text: str | None,
                    demo_dir: Path | None, period: str | None) -> DemoTenants:
     with transaction(sessions) as session:
         provider = session.get(OrganisationRow, tenants.organisations["provider"])
         assert provider is not None
-        tenants.provider_token = issue_token(session, provider, "demo").token
+        tenants.provider_token = issue_token(session, provider, "demo", valid_for=None).token
         if contract_text is None:
             return tenants
-        row, _ = store_contract(session, contract_text, provider, tenants.organisations["client"])
-        assert row is not None, "the demo contract must be valid"
+        row, problems = store_contract(session, contract_text, provider)
+        assert row is not None, f"the demo contract must be valid: {problems}"
+        client = session.get(OrganisationRow, tenants.organisations["client"])
+        assert client is not None
+        proposal = contract_access(session, client, row.id)
+        assert proposal is not None
+        decide_contract(session, proposal, True, None, datetime.now(UTC))  # the client accepts
         tenants.contract_id = contract_row_id = row.id
     if demo_dir is not None:
         with transaction(sessions) as session:

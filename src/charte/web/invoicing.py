@@ -90,9 +90,11 @@ def live_invoice(session: Session, data_dir: Path, contract: ContractRow, period
 
 
 def record_payment(session: Session, access: Access, period: str, number: str, on: str, amount: str,
-                   reference: str, data_dir: Path, organisation: OrganisationRow, user_id: str | None = None) -> None:
+                   reference: str, data_dir: Path, organisation: OrganisationRow, user_id: str | None = None,
+                   today: date | None = None) -> None:
     """Record a payment received against an invoice of this contract and month (the ledger's rules: positive,
-    whole cents, not before the invoice nor after today, not above what is still owed)."""
+    whole cents, not before the invoice nor after ``today`` — a payment is recorded once received —, not above
+    what is still owed)."""
     mine = {i["number"] for i in invoices_of(session, data_dir, access.contract, period) if i["kind"] == "invoice"}
     if number not in mine:
         raise WorkflowError([("unknown_invoice", number or "(none)", f"expected an invoice of {period}")])
@@ -102,7 +104,7 @@ def record_payment(session: Session, access: Access, period: str, number: str, o
         raise WorkflowError([("invalid_date", on or "(none)", "expected a date YYYY-MM-DD")]) from None
     try:
         provider_ledger(session, data_dir, access.contract, _terms(access.contract.yaml_text).provider.siren) \
-            .record_payment(number, day, amount.strip().replace(",", "."), reference[:200])
+            .record_payment(number, day, amount.strip().replace(",", "."), reference[:200], today=today)
     except LedgerError as error:
         raise WorkflowError([(error.code, number, str(error))]) from None
     audit(session, "payment_recorded", user_id=user_id, organisation_id=organisation.id, target=access.contract.id,

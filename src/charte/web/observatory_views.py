@@ -16,6 +16,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from charte.charter import AXES, scorecard
+from charte.domain.cells import inert_row
 from charte.domain.law import resolve
 from charte.io.contract_yaml import ContractInvalid, loads_contract
 from charte.observatory import (
@@ -45,8 +46,9 @@ from charte.reports.charter_followup_report import pdf_of, stacked_shares, trend
 from charte.reports.charts import line_with_target
 from charte.store import visible_contracts
 from charte.web.deps import CsrfChecked, CurrentUser, LanguageDep, SessionDep, SettingsDep, Viewer
+from charte.web.heavy import download, heavy, off_loop
 from charte.web.i18n import Language
-from charte.web.pages import render
+from charte.web.rendering import render
 from charte.web.workflows import settlements_of
 
 router = APIRouter(include_in_schema=False)
@@ -86,27 +88,29 @@ def barometer_page(request: Request, viewer: CurrentUser, settings: SettingsDep,
 
 
 @router.get("/observatory/barometer.{fmt}")
-def barometer_export(viewer: CurrentUser, settings: SettingsDep, lang: LanguageDep,
+def barometer_export(request: Request, viewer: CurrentUser, settings: SettingsDep, lang: LanguageDep,
                      fmt: Literal["csv", "xlsx"]) -> Response:
     rows = employment_rows(observatory_folder(settings.data_dir))
     if not rows:
         raise HTTPException(404, "no barometer published")
-    return _export(rows, FIELDS, fmt, "barometre-emploi", lang)
+    return _export(request, rows, FIELDS, fmt, "barometre-emploi", lang)
 
 
-def _export(rows: list[dict[str, str]], fields: tuple[str, ...], fmt: str, name: str, lang: Language,
-            findings: list[dict[str, str]] | None = None) -> Response:
-    """CSV or XLSX of published rows; the header row in the reader's language."""
+def _export(request: Request, rows: list[dict[str, str]], fields: tuple[str, ...], fmt: str, name: str,
+            lang: Language, findings: list[dict[str, str]] | None = None) -> Response:
+    """CSV or XLSX of published rows; the header row in the reader's language; text a spreadsheet would run
+    made inert (:mod:`charte.domain.cells`). Built for this request in its own folder and sent from memory (ten
+    simultaneous downloads once shared one file and got each other's half-written bytes)."""
     headers = {f: lang.gettext(f"column:{f}") for f in fields}
-    with tempfile.TemporaryDirectory() as folder:
+    with heavy(request), tempfile.TemporaryDirectory(prefix="charte-export-") as folder:
         path = Path(folder) / f"{name}.{fmt}"
         if fmt == "csv":
             import csv
 
             with path.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
-                writer.writerow([headers[f] for f in fields])
-                writer.writerows([[r.get(f, "") for f in fields] for r in rows])
+                writer.writerow(inert_row(headers[f] for f in fields))
+                writer.writerows(inert_row(r.get(f, "") for f in fields) for r in rows)
         elif findings is not None:
             charter_xlsx(rows, findings, path, {**headers, **{k: lang.gettext(f"column:{k}") for k in ("item",)}})
         else:
@@ -114,15 +118,15 @@ def _export(rows: list[dict[str, str]], fields: tuple[str, ...], fmt: str, name:
 
             book = Workbook()
             sheet = book.active
-            sheet.append([headers[f] for f in fields])
+            sheet.append(inert_row(headers[f] for f in fields))
             for r in rows:
-                sheet.append([int(r[f]) if f in ("value", "change") and r.get(f, "").lstrip("-").isdigit()
-                              else r.get(f, "") for f in fields])
+                sheet.append(inert_row(int(r[f]) if f in ("value", "change") and r.get(f, "").lstrip("-").isdigit()
+                                       else r.get(f, "") for f in fields))
             book.save(path)
         content = path.read_bytes()
-    media = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(content, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    media = "text/csv; charset=utf-8" if fmt == "csv" \
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download(content, f"{name}.{fmt}", media)
 
 
 @router.get("/observatory/ranking")
@@ -198,10 +202,11 @@ def charter_export(request: Request, viewer: CurrentUser, settings: SettingsDep,
         chosen = semester if semester in barometer.semesters else barometer.semesters[-1]
         html = request.app.state.templates.get_template("observatory_charter_report.html").render(
             _=lang.gettext, lang=lang, generated=_today(), **charter_context(barometer, chosen, lang))
-        return Response(pdf_of(html), media_type="application/pdf",
-                        headers={"Content-Disposition": f'attachment; filename="suivi-charte-{chosen}.pdf"'})
+        with heavy(request):
+            content = pdf_of(html)
+        return download(content, f"suivi-charte-{chosen}.pdf", "application/pdf")
     fields = ("semester", "axis", "verdict", "value", "share", "flag", "change")
-    return _export(list(barometer.rows), fields, fmt, "suivi-charte", lang, list(barometer.findings))
+    return _export(request, list(barometer.rows), fields, fmt, "suivi-charte", lang, list(barometer.findings))
 
 
 # ---------------------------------------------------------------- the member's choices and declarations
@@ -270,6 +275,8 @@ def _scorecards_of(session: SessionDep, viewer: Viewer, siren: str,
 def _may_declare(viewer: Viewer) -> None:
     if viewer.organisation.kind != "provider" or not viewer.organisation.siren:
         raise HTTPException(403, "only a provider with a SIREN declares to the observatory")
+    if not viewer.is_manager:
+        raise HTTPException(403, "your role in the organisation is read-only")
 
 
 @router.get("/observatory/declare")
@@ -296,8 +303,9 @@ async def declare_upload(request: Request, viewer: CurrentUser, settings: Settin
         except UnicodeDecodeError:
             problems = [DeclarationProblem(name, 0, "not_utf8", "the file is not UTF-8 text; save it as CSV UTF-8")]
         else:
-            registry = MemberRegistry.load(folder)
-            declaration, problems = parse_declaration_csv(text, name, registry if len(registry) else None)
+            registry = await off_loop(MemberRegistry.load, folder)
+            declaration, problems = await off_loop(parse_declaration_csv, text, name,
+                                                   registry if len(registry) else None)
     if declaration is not None and declaration.siren != viewer.organisation.siren:
         problems = [DeclarationProblem(name, 2, "declaration_not_yours",
                                        f"SIREN {declaration.siren} is not your organisation's "

@@ -1,5 +1,10 @@
-"""The server-rendered pages (Jinja2, French by default). Routes stay thin: they check who asks,
-call :mod:`charte.web.workflows` (which calls the library), and render."""
+"""The server-rendered pages of contracts (Jinja2, French by default). Routes stay thin: they check who
+asks, call :mod:`charte.web.workflows` (which calls the library), and render. Signing in, accounts and
+tokens are in :mod:`charte.web.account_pages`, the administrator's pages in :mod:`charte.web.admin_pages`.
+
+Routes that compute (read a contract, settle, build the scorecard) are plain ``def`` functions, which
+FastAPI runs in its thread pool, and hold a heavy-work slot (:func:`charte.web.heavy.heavy`); the
+``async`` ones hand their work to :func:`charte.web.heavy.off_loop`: the event loop never computes."""
 
 from __future__ import annotations
 
@@ -13,20 +18,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from charte.io.contract_yaml import check_contract_text
-from charte.store import (
-    AccountError,
-    ContractShareRow,
-    MembershipRow,
-    OrganisationRow,
-    UserRow,
-    add_member,
-    audit,
-    authenticate,
-    create_user,
-    issue_token,
-    visible_contracts,
-)
+from charte.io.contract_yaml import MAX_CONTRACT_BYTES, Problem, check_contract_text
+from charte.store import ContractRow, ContractShareRow, OrganisationRow, visible_contracts
 from charte.store.ledger import paris_today
 from charte.web.deps import (
     CsrfChecked,
@@ -36,9 +29,11 @@ from charte.web.deps import (
     SettingsDep,
     Viewer,
     contract_or_404,
+    now,
 )
 from charte.web.evidence import Received, audit_submission, month_of, receive_submission, register_view, web_register
-from charte.web.i18n import LANGUAGES, Language
+from charte.web.heavy import heavy, off_loop
+from charte.web.i18n import PARIS, Language
 from charte.web.invoicing import (
     invoice_file,
     invoices_of,
@@ -47,10 +42,11 @@ from charte.web.invoicing import (
     live_invoice,
     record_payment,
 )
-from charte.web.security import csrf_token
+from charte.web.rendering import render
 from charte.web.settlement_views import charts, evidence_view, lines_view, results_view, totals_view
 from charte.web.workflows import (
     WorkflowError,
+    decide_contract,
     latest_settlement,
     replay_settlement,
     scorecard_html,
@@ -61,81 +57,9 @@ from charte.web.workflows import (
     store_contract,
 )
 
+__all__ = ["render", "router"]
+
 router = APIRouter(include_in_schema=False)
-
-
-def render(request: Request, lang: Language, template: str, viewer: Viewer | None = None, status_code: int = 200,
-           **context: Any) -> HTMLResponse:
-    env = request.app.state.templates
-    html = env.get_template(template).render(
-        _=lang.gettext, lang=lang, viewer=viewer, csrf=csrf_token(request.session), path=request.url.path,
-        languages=LANGUAGES, **context)
-    return HTMLResponse(html, status_code=status_code)
-
-
-def _client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-# ---------------------------------------------------------------- sign in, sign out, language
-
-@router.get("/")
-def home(request: Request) -> RedirectResponse:
-    return RedirectResponse("/contracts" if request.session.get("user_id") else "/login", 303)
-
-
-@router.get("/login")
-def login_form(request: Request, lang: LanguageDep) -> HTMLResponse:
-    return render(request, lang, "login.html")
-
-
-@router.post("/login", dependencies=[CsrfChecked])
-def login(request: Request, session: SessionDep, lang: LanguageDep, email: Annotated[str, Form()] = "",
-          password: Annotated[str, Form()] = "") -> Response:
-    throttle = request.app.state.throttle
-    keys = (f"email:{email.strip().lower()}", f"ip:{_client_address(request)}")
-    if throttle.blocked(*keys):
-        audit(session, "login_throttled", target=email[:300])
-        session.commit()
-        return render(request, lang, "login.html", status_code=429, email=email,
-                      error=lang.gettext("Too many failed attempts. Wait a few minutes and try again."))
-    user = authenticate(session, email, password)
-    if user is None or not user.memberships:
-        throttle.failed(*keys)
-        audit(session, "login_failed", target=email[:300])
-        session.commit()
-        return render(request, lang, "login.html", status_code=401, email=email,
-                      error=lang.gettext("Unknown e-mail or wrong password."))
-    throttle.succeeded(*keys)
-    keep_lang = request.session.get("lang")
-    request.session.clear()  # a fresh session (and CSRF token) after signing in
-    request.session.update({"user_id": user.id, "organisation_id": user.memberships[0].organisation_id,
-                            "auth_version": user.password_hash[-16:]})
-    if keep_lang:
-        request.session["lang"] = keep_lang
-    audit(session, "login", user_id=user.id, organisation_id=user.memberships[0].organisation_id)
-    session.commit()
-    return RedirectResponse("/contracts", 303)
-
-
-@router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request) -> RedirectResponse:
-    lang = request.session.get("lang")
-    request.session.clear()
-    if lang:
-        request.session["lang"] = lang
-    return RedirectResponse("/login", 303)
-
-
-@router.get("/language/{code}")
-def choose_language(request: Request, code: str) -> RedirectResponse:
-    if code not in LANGUAGES:
-        raise HTTPException(404, "no such language")
-    request.session["lang"] = code
-    referer = request.headers.get("referer", "")
-    back = "/" + referer.split("/", 3)[3] if referer.count("/") >= 3 and referer.startswith(str(request.base_url)) \
-        else "/"
-    return RedirectResponse(back, 303)
 
 
 # ---------------------------------------------------------------- contracts
@@ -145,52 +69,88 @@ def _organisations(session: SessionDep, kind: str) -> list[OrganisationRow]:
                                 .order_by(OrganisationRow.name)))
 
 
+def _names(session: Session, contracts: list[ContractRow]) -> dict[str, str]:
+    """The names of the parties of these contracts (and of nobody else)."""
+    ids = {c.provider_organisation_id for c in contracts} | {c.client_organisation_id for c in contracts}
+    return {o.id: o.name for o in session.scalars(select(OrganisationRow).where(OrganisationRow.id.in_(ids)))}
+
+
 @router.get("/contracts")
 def contracts(request: Request, viewer: CurrentUser, session: SessionDep, lang: LanguageDep) -> HTMLResponse:
     rows = visible_contracts(session, viewer.organisation)
-    names = {o.id: o.name for o in session.scalars(select(OrganisationRow))}
-    return render(request, lang, "contracts.html", viewer, contracts=rows, names=names)
+    return render(request, lang, "contracts.html", viewer, contracts=rows, names=_names(session, rows))
 
 
 def _may_upload_contract(viewer: Viewer) -> None:
-    if viewer.organisation.kind not in ("provider", "client"):
-        raise HTTPException(404, "not found")
-    if not viewer.is_manager:
-        raise HTTPException(403, "your role in the organisation is read-only")
+    viewer.require_party_manager()
 
 
 @router.get("/contracts/new")
-def new_contract(request: Request, viewer: CurrentUser, session: SessionDep, lang: LanguageDep) -> HTMLResponse:
+def new_contract(request: Request, viewer: CurrentUser, lang: LanguageDep) -> HTMLResponse:
+    """The upload form: no list of the platform's organisations — the contract names its parties by SIREN."""
     _may_upload_contract(viewer)
-    other = "client" if viewer.organisation.kind == "provider" else "provider"
-    return render(request, lang, "contract_new.html", viewer, parties=_organisations(session, other))
+    return render(request, lang, "contract_new.html", viewer, limit=MAX_CONTRACT_BYTES)
+
+
+async def _uploaded_text(upload: UploadFile | None, pasted: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """The contract's text from the file (else the pasted text), or the problem: over the limit, not UTF-8."""
+    if upload is None or not upload.filename:
+        return pasted, []
+    raw = await upload.read(MAX_CONTRACT_BYTES + 1)
+    if len(raw) > MAX_CONTRACT_BYTES:
+        return "", [("contract_too_large", upload.filename,
+                     f"the file is over {MAX_CONTRACT_BYTES:,} bytes (2 MB), the largest contract accepted")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        return "", [("not_utf8", upload.filename, f"the file is not UTF-8 text (byte {error.start}); save it as "
+                                                  "UTF-8")]
+
+
+def _store(request: Request, session: Session, viewer: Viewer, text: str
+           ) -> tuple[ContractRow | None, list[Problem]]:
+    with heavy(request):
+        row, problems = store_contract(session, text, viewer.organisation, viewer.user_id)
+    if row is not None:
+        session.commit()
+    return row, problems
 
 
 @router.post("/contracts/new", dependencies=[CsrfChecked])
 async def upload_contract(request: Request, viewer: CurrentUser, session: SessionDep, lang: LanguageDep,
-                          other_party: Annotated[str, Form()] = "", yaml_text: Annotated[str, Form()] = "",
+                          yaml_text: Annotated[str, Form()] = "",
                           yaml_file: Annotated[UploadFile | None, File()] = None) -> Response:
+    """Validate the contract (off the event loop) and store it as a proposal to the other party it names."""
     _may_upload_contract(viewer)
-    text = yaml_text
-    if yaml_file is not None and yaml_file.filename:
-        raw = await yaml_file.read(2_000_001)
-        try:
-            text = raw[:2_000_000].decode("utf-8")
-        except UnicodeDecodeError:
-            text = ""
-    other = "client" if viewer.organisation.kind == "provider" else "provider"
+    text, refused = await _uploaded_text(yaml_file, yaml_text)
     try:
-        row, problems = store_contract(session, text, viewer.organisation, other_party, viewer.user_id)
+        if refused:
+            raise WorkflowError(refused)
+        row, problems = await off_loop(_store, request, session, viewer, text)
     except WorkflowError as error:
-        session.rollback()
-        return render(request, lang, "contract_new.html", viewer, status_code=422,
-                      parties=_organisations(session, other), errors=error.problems, yaml_text=text)
-    if row is None:
-        return render(request, lang, "contract_new.html", viewer, status_code=422,
-                      parties=_organisations(session, other), problems=problems, yaml_text=text,
-                      numbered=_numbered(text, problems))
-    session.commit()
+        await off_loop(session.rollback)
+        return await off_loop(render, request, lang, "contract_new.html", viewer, status_code=422,
+                              errors=error.problems, yaml_text=text if len(text) < 200_000 else "",
+                              limit=MAX_CONTRACT_BYTES)
+    if row is None:  # a page of up to 2 MB of numbered lines: rendered beside the loop too
+        return await off_loop(render, request, lang, "contract_new.html", viewer, status_code=422,
+                              problems=problems, yaml_text=text, numbered=_numbered(text, problems),
+                              limit=MAX_CONTRACT_BYTES)
     return RedirectResponse(f"/contracts/{row.id}", 303)
+
+
+@router.post("/contracts/{contract_id}/decision", dependencies=[CsrfChecked])
+def decide(contract_id: str, request: Request, viewer: CurrentUser, session: SessionDep,
+           decision: Annotated[str, Form()] = "") -> Response:
+    """The other party's manager accepts the proposed contract (it is shared from then on) or declines it."""
+    access = contract_or_404(session, viewer, contract_id)
+    if not access.may_decide:
+        raise HTTPException(403, "only the other party's manager accepts or declines a proposed contract")
+    if decision not in ("accept", "decline"):
+        raise HTTPException(422, "decision: expected accept or decline")
+    decide_contract(session, access, decision == "accept", viewer.user_id, now(request))
+    session.commit()
+    return RedirectResponse("/contracts" if decision == "decline" else f"/contracts/{contract_id}", 303)
 
 
 @lru_cache(maxsize=256)
@@ -214,8 +174,10 @@ def contract_page(request: Request, contract_id: str, viewer: CurrentUser, sessi
     access = contract_or_404(session, viewer, contract_id)
     problems = _problems_of(access.contract.yaml_text)
     shares = list(session.scalars(select(ContractShareRow).where(ContractShareRow.contract_id == contract_id)))
-    names = {o.id: o.name for o in session.scalars(select(OrganisationRow))}
+    names = _names(session, [access.contract])
+    names.update({o.id: o.name for o in _organisations(session, "mediator")})
     return render(request, lang, "contract.html", viewer, access=access, c=access.contract, names=names,
+                  pending=access.contract.status != "accepted",
                   numbered=_numbered(access.contract.yaml_text, problems), problems=problems,
                   register=register_view(session, settings.data_dir, access.contract),
                   settlements=settlements_of(session, access.contract),
@@ -263,7 +225,9 @@ def settle_page(request: Request, contract_id: str, viewer: CurrentUser, session
     if not access.may_settle:
         raise HTTPException(403, "only the provider's manager settles a month")
     try:
-        row = settle_month(session, access, period.strip(), settings.data_dir, viewer.organisation, viewer.user_id)
+        with heavy(request):
+            row = settle_month(session, access, period.strip(), settings.data_dir, viewer.organisation,
+                               viewer.user_id)
     except WorkflowError as error:
         session.rollback()
         return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
@@ -280,7 +244,7 @@ def settlement_page(request: Request, contract_id: str, period: str, viewer: Cur
     if row is None:
         raise HTTPException(404, "no settlement for this period")
     document = settlement_document(row)
-    names = {o.id: o.name for o in session.scalars(select(OrganisationRow))}
+    names = _names(session, [access.contract])
     invoices = invoices_of(session, settings.data_dir, access.contract, row.period)
     return render(request, lang, "settlement.html", viewer, c=access.contract, row=row, doc=document, names=names,
                   lines=lines_view(document, lang), totals=totals_view(document, lang),
@@ -333,7 +297,7 @@ def record_payment_page(request: Request, contract_id: str, period: str, viewer:
         request, lang, viewer, session, contract_id, period,
         "only the provider's manager records the payments it receives",
         lambda access: record_payment(session, access, period, number, on, amount, reference, settings.data_dir,
-                                      viewer.organisation, viewer.user_id))
+                                      viewer.organisation, viewer.user_id, today=now(request).astimezone(PARIS).date()))
 
 
 def _provider_action(request: Request, lang: Language, viewer: Viewer, session: Session, contract_id: str,
@@ -343,7 +307,8 @@ def _provider_action(request: Request, lang: Language, viewer: Viewer, session: 
     if not access.may_settle:
         raise HTTPException(403, forbidden)
     try:
-        action(access)
+        with heavy(request):
+            action(access)
     except WorkflowError as error:
         session.rollback()
         return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
@@ -369,7 +334,8 @@ def scorecard_page(request: Request, contract_id: str, viewer: CurrentUser, sess
                    lang: LanguageDep) -> Response:
     access = contract_or_404(session, viewer, contract_id)
     try:
-        return HTMLResponse(scorecard_html(session, access.contract))
+        with heavy(request):
+            return HTMLResponse(scorecard_html(session, access.contract))
     except WorkflowError as error:
         return render(request, lang, "settle_failed.html", viewer, c=access.contract, errors=error.problems,
                       period="", status_code=422)
@@ -388,59 +354,3 @@ def share(request: Request, contract_id: str, viewer: CurrentUser, session: Sess
         raise HTTPException(422, error.problems[0][2]) from None
     session.commit()
     return RedirectResponse(f"/contracts/{contract_id}", 303)
-
-
-# ---------------------------------------------------------------- API tokens of one's organisation
-
-@router.get("/tokens")
-def tokens_page(request: Request, viewer: CurrentUser, lang: LanguageDep) -> HTMLResponse:
-    if not viewer.is_manager or viewer.organisation.kind not in ("provider", "client"):
-        raise HTTPException(404, "not found")
-    return render(request, lang, "tokens.html", viewer)
-
-
-@router.post("/tokens", dependencies=[CsrfChecked])
-def new_token(request: Request, viewer: CurrentUser, session: SessionDep, lang: LanguageDep,
-              label: Annotated[str, Form()] = "") -> HTMLResponse:
-    if not viewer.is_manager or viewer.organisation.kind not in ("provider", "client"):
-        raise HTTPException(404, "not found")
-    issued = issue_token(session, viewer.organisation, label[:200])
-    audit(session, "api_token_issued", user_id=viewer.user_id, organisation_id=viewer.organisation.id,
-          target=issued.row.id)
-    session.commit()
-    return render(request, lang, "tokens.html", viewer, token=issued.token)
-
-
-# ---------------------------------------------------------------- administration (platform administrators)
-
-def _admin_only(viewer: Viewer) -> None:
-    if not viewer.is_admin:
-        raise HTTPException(404, "not found")
-
-
-@router.get("/admin")
-def admin_page(request: Request, viewer: CurrentUser, session: SessionDep, lang: LanguageDep) -> HTMLResponse:
-    _admin_only(viewer)
-    organisations = list(session.scalars(select(OrganisationRow).order_by(OrganisationRow.kind, OrganisationRow.name)))
-    members = list(session.scalars(select(MembershipRow)))
-    users = {u.id: u for u in session.scalars(select(UserRow))}
-    return render(request, lang, "admin.html", viewer, organisations=organisations, members=members, users=users)
-
-
-@router.post("/admin/users", dependencies=[CsrfChecked])
-def admin_new_user(request: Request, viewer: CurrentUser, session: SessionDep, lang: LanguageDep,
-                   email: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
-                   organisation: Annotated[str, Form()] = "", role: Annotated[str, Form()] = "manager") -> Response:
-    _admin_only(viewer)
-    target = session.get(OrganisationRow, organisation)
-    if target is None:
-        raise HTTPException(422, "expected the id of an organisation")
-    try:
-        user = create_user(session, email, password)
-        add_member(session, user, target, role)
-    except AccountError as error:
-        session.rollback()
-        raise HTTPException(422, str(error)) from None
-    audit(session, "user_created", user_id=viewer.user_id, organisation_id=target.id, target=user.id)
-    session.commit()
-    return RedirectResponse("/admin", 303)

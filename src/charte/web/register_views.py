@@ -33,6 +33,7 @@ from charte.observatory.members import MemberRegistry
 from charte.observatory.register import MAX_QUERY, NotAMember, json_ld, lookup, public_changes, search
 from charte.web.deps import LanguageDep
 from charte.web.i18n import LANGUAGES, Language
+from charte.web.security import public_answer
 
 REQUESTS_PER_MINUTE: Final = 60
 MAX_AGE: Final = 300
@@ -63,6 +64,7 @@ class AddressLimit:
 
 
 def _limited(request: Request) -> None:
+    public_answer(request)  # no cookie, its own Cache-Control (charte.web.security)
     limit: AddressLimit = request.app.state.register_limit
     wait = limit.retry_after(request.client.host if request.client else "unknown")
     if wait:

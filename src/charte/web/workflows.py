@@ -7,7 +7,10 @@ invoices through :mod:`charte.web.invoicing`.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
+import unicodedata
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from charte.charter import scorecard
 from charte.domain.calendar import CalendarError, Month
-from charte.io.contract_yaml import ContractInvalid, check_contract_text, loads_contract
+from charte.domain.contract import Contract
+from charte.io.contract_yaml import ContractInvalid, check_contract_text, line_of, loads_contract
 from charte.io.contract_yaml import Problem as ContractProblem
 from charte.reports.scorecard_report import render_scorecard_report
 from charte.settle import SettlementError
@@ -32,37 +36,100 @@ from charte.store import (
 )
 from charte.store.replay import Replay, replay, settle_from_register
 
+_SERVER_PATH = re.compile(r"(?<![\w.~])(?:[A-Za-z]:)?(?:[/\\][^/\\\s'\":;,()\[\]<>]+)+[/\\]([^/\\\s'\":;,()\[\]<>]+)")
+
+
+def public_text(text: str) -> str:
+    """``text`` with every absolute path of the server cut to its file name: users see
+    ``interval_report.parquet``, never where the server keeps it."""
+    return _SERVER_PATH.sub(r"\1", text)
+
 
 class WorkflowError(ValueError):
-    """A request the workflow refuses; ``problems`` are (code, where, message) a person can act on."""
+    """A request the workflow refuses; ``problems`` are (code, where, message) a person can act on (server paths
+    cut to file names, :func:`public_text`)."""
 
     def __init__(self, problems: list[tuple[str, str, str]]) -> None:
+        problems = [(code, public_text(where), public_text(message)) for code, where, message in problems]
         self.problems = problems
         super().__init__("; ".join(f"[{c}] {w}: {m}" for c, w, m in problems))
 
 
 # ---------------------------------------------------------------- contracts
 
-def store_contract(session: Session, text: str, uploader: OrganisationRow, other_party_id: str,
+def _compact_name(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower())
+
+
+def _parties(session: Session, text: str, contract: Contract, uploader: OrganisationRow
+             ) -> tuple[OrganisationRow | None, list[ContractProblem]]:
+    """The counterparty organisation named by the contract's SIREN, and the problems of the parties: the
+    uploader's side must carry the uploader's SIREN, the other side a SIREN of an organisation of the other
+    kind on this platform; a name that differs from the organisation's is a warning."""
+    mine, theirs = (("provider", "client") if uploader.kind == "provider" else ("client", "provider"))
+    own, other = getattr(contract, mine), getattr(contract, theirs)
+    problems: list[ContractProblem] = []
+    if own.siren != uploader.siren:
+        problems.append(ContractProblem(
+            "contract.yaml", line_of(text, (mine, "siren")), "party_siren_mismatch",
+            f"`{mine}.siren` is {own.siren}; your organisation ({uploader.name}) has SIREN {uploader.siren}: a "
+            f"contract is uploaded by one of its parties"))
+    elif _compact_name(own.name) != _compact_name(uploader.name):
+        problems.append(ContractProblem(
+            "contract.yaml", line_of(text, (mine, "name")), "party_name_differs",
+            f"`{mine}.name` is {own.name!r}; the organisation with SIREN {own.siren} is registered as "
+            f"{uploader.name!r}; invoices carry the contract's name", "warning"))
+    counterparty = session.scalar(select(OrganisationRow).where(OrganisationRow.siren == other.siren,
+                                                                OrganisationRow.kind == theirs))
+    if counterparty is None:
+        problems.append(ContractProblem(
+            "contract.yaml", line_of(text, (theirs, "siren")), "unknown_counterparty",
+            f"no {theirs} organisation with SIREN {other.siren} ({other.name}) uses this platform; ask the "
+            f"platform's administrator to create it and invite its manager, then upload again"))
+    elif _compact_name(other.name) != _compact_name(counterparty.name):
+        problems.append(ContractProblem(
+            "contract.yaml", line_of(text, (theirs, "name")), "party_name_differs",
+            f"`{theirs}.name` is {other.name!r}; the organisation with SIREN {other.siren} is registered as "
+            f"{counterparty.name!r}; invoices carry the contract's name", "warning"))
+    return counterparty, problems
+
+
+def store_contract(session: Session, text: str, uploader: OrganisationRow,
                    user_id: str | None = None) -> tuple[ContractRow | None, list[ContractProblem]]:
-    """Validate the YAML; store it with its two parties when it has no error. Problems are given by line."""
+    """Validate the YAML and store it as a PROPOSAL to the other party named by its SIREN, which must accept it
+    before anything is shared (:func:`decide_contract`). Problems (also of the parties) are given by line."""
+    if uploader.kind not in ("provider", "client"):
+        raise WorkflowError([("not_a_party", "organisation", "only a provider or a client can upload a contract")])
+    if not uploader.siren:
+        raise WorkflowError([("organisation_without_siren", uploader.name, "your organisation has no SIREN on this "
+                                                                          "platform; ask its administrator")])
     contract, problems = check_contract_text(text, "contract.yaml")
     if contract is None:
         return None, problems
-    other = session.get(OrganisationRow, other_party_id) if other_party_id else None
-    wanted = "client" if uploader.kind == "provider" else "provider"
-    if uploader.kind not in ("provider", "client"):
-        raise WorkflowError([("not_a_party", "organisation", "only a provider or a client can upload a contract")])
-    if other is None or other.kind != wanted:
-        raise WorkflowError([("unknown_party", "other_party", f"expected the id of a {wanted} organisation")])
+    other, party_problems = _parties(session, text, contract, uploader)
+    problems = sorted([*problems, *party_problems], key=lambda p: (p.line, p.severity != "error"))
+    if other is None or any(p.is_error for p in problems):
+        return None, problems
     provider, client = (uploader, other) if uploader.kind == "provider" else (other, uploader)
     row = ContractRow(contract_id=contract.id, name=contract.name or contract.id, yaml_text=text,
-                      provider_organisation_id=provider.id, client_organisation_id=client.id, uploaded_by=user_id)
+                      provider_organisation_id=provider.id, client_organisation_id=client.id, uploaded_by=user_id,
+                      status="proposed", proposed_by_organisation_id=uploader.id)
     session.add(row)
     session.flush()
-    audit(session, "contract_uploaded", user_id=user_id, organisation_id=uploader.id, target=row.id,
-          detail=contract.id)
+    audit(session, "contract_proposed", user_id=user_id, organisation_id=uploader.id, target=row.id,
+          detail=f"{contract.id} to {other.id}")
     return row, problems
+
+
+def decide_contract(session: Session, access: Access, accept: bool, user_id: str | None, now: datetime) -> None:
+    """The counterparty's manager accepts (the contract is shared: facts, settlements, mediator) or declines."""
+    if not access.may_decide:
+        raise WorkflowError([("not_yours_to_decide", access.contract.contract_id,
+                              "only the other party's manager accepts or declines a proposed contract")])
+    access.contract.status = "accepted" if accept else "declined"
+    access.contract.decided_at = now
+    audit(session, "contract_accepted" if accept else "contract_declined", user_id=user_id,
+          organisation_id=access.organisation_id, target=access.contract.id)
 
 
 def share_with_mediator(session: Session, access: Access, mediator_id: str, organisation: OrganisationRow,
@@ -94,10 +161,10 @@ def register_of(session: Session, data_dir: Path) -> Register:
 
 def settle_month(session: Session, access: Access, period: str, data_dir: Path, organisation: OrganisationRow,
                  user_id: str | None = None) -> SettlementRow:
-    """Settle ``period`` from what the register holds for the contract (index values: the month's
-    ``index_values`` submissions, else the ILLUSTRATIVE Syntec series shipped with charte) and store the result
-    with its evidence block. A month whose invoice stands is not settled again: correct it with a credit note
-    (in full, to invoice it again)."""
+    """Settle ``period`` from what the register holds for the contract and store the result with its evidence
+    block. Index values: the reference data (shipped series, ``<data dir>/reference``) and the month's
+    ``index_values`` submissions — never the demo's illustrative series. A month whose invoice stands is not
+    settled again: correct it with a credit note (in full, to invoice it again)."""
     from charte.web.invoicing import live_invoice
 
     try:
@@ -112,7 +179,7 @@ def settle_month(session: Session, access: Access, period: str, data_dir: Path, 
                               "it again)")])
     try:
         result = settle_from_register(register_of(session, data_dir), access.contract.yaml_text,
-                                      access.contract.id, month)
+                                      access.contract.id, month, reference=data_dir / "reference")
     except SettlementError as error:
         raise WorkflowError([(p.code, p.where, p.message) for p in error.problems]) from None
     except (ContractInvalid, KeyError, ValueError, TypeError, OSError) as error:

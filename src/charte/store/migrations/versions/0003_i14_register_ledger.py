@@ -1,7 +1,7 @@
 """issue 14: evidence register, invoice ledger, chain heads; entries immutable
 
-Revision ID: 0002_i14_register_ledger
-Revises: 0001
+Revision ID: 0003_i14_register_ledger
+Revises: 0002_i17_web_security
 Create Date: 2026-11-30 10:00:00
 
 The ledger's and the register's entries are append-only: triggers refuse any UPDATE or DELETE
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_i14_register_ledger"
-down_revision = "0001"
+revision = "0003_i14_register_ledger"
+down_revision = "0002_i17_web_security"
 branch_labels = None
 depends_on = None
 
