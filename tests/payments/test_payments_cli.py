@@ -93,6 +93,18 @@ def test_a_future_date_is_refused_and_an_edited_ledger_fails_verification(demo_m
     assert verified.exit_code == 1 and "entry 1: [entry_altered]" in verified.output
     shown = runner.invoke(app, ["payments", "--db", str(db), "--provider", SIREN, "--as-of", "2026-11-30"])
     assert shown.exit_code == 1 and "ledger_tampered" in shown.output
+    # every entry deleted: the ledger is still found (its chain head, its witness copies) and the loss reported
+    connection = sqlite3.connect(db)
+    connection.execute("DROP TRIGGER ledger_entry_no_delete")
+    connection.execute("DELETE FROM ledger_entry")
+    connection.commit()
+    connection.close()
+    emptied = runner.invoke(app, ["ledger", "verify", "--db", str(db)])
+    assert emptied.exit_code == 1 and "[head_mismatch]" in emptied.output and "[entry_missing]" in emptied.output
+    # the database itself deleted: the witness copies beside it still name the lost entry
+    db.unlink()
+    lost = runner.invoke(app, ["ledger", "verify", "--db", str(db)])
+    assert lost.exit_code == 1 and "[entry_missing]" in lost.output
 
 
 def test_unknown_invoice_is_a_clear_error(tmp_path):

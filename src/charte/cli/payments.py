@@ -349,14 +349,20 @@ def ledger_verify_command(
     1 listing each break (entry, what was expected, what was found)."""
     from sqlalchemy import select
 
+    from charte.store.chain import ChainHeadRow
     from charte.store.ledger import LedgerEntryRow
 
     console = Console(soft_wrap=True)
     books = _books(db, files)
     names = list(provider or [])
-    if not names:
+    if not names:  # every ledger with an entry, a chain head or witness copies: deleting every entry shows
         with books.engine.connect() as connection:
-            names = sorted(connection.execute(select(LedgerEntryRow.book).distinct()).scalars())
+            found = set(connection.execute(select(LedgerEntryRow.book).distinct()).scalars())
+            found |= {c.removeprefix("ledger:") for c in connection.execute(select(ChainHeadRow.chain)).scalars()
+                      if c.startswith("ledger:")}
+        witnesses = books.files / "ledger"
+        found |= {p.name for p in witnesses.iterdir() if p.is_dir()} if witnesses.is_dir() else set()
+        names = sorted(found)
     if not names:
         console.print(f"no ledger in {books.where}", markup=False)
         return
