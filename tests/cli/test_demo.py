@@ -34,6 +34,12 @@ def test_demo_writes_the_month_and_a_report(tmp_path):
     check_xsd(xml)
     assert xml_from_pdf((out / "invoice-F000001.pdf").read_bytes()) == xml
     assert settlement["totals"]["including_vat"].encode() in xml
+    # the facts went through the register; the settlement names them and replays byte for byte
+    assert "Registre des preuves : 10 dépôts" in result.output and "identique à l'octet près" in result.output
+    assert {i["kind"] for i in settlement["evidence"]["inputs"]} == {"forecasts", "incidents", "interval_report",
+                                                                     "staffing"}
+    verified = CliRunner().invoke(app, ["verify", str(out / "settlement.json"), "--db", str(out / "charte.db")])
+    assert verified.exit_code == 0 and "byte-identical" in verified.output
 
 
 def test_a_demo_month_needing_an_index_value_rests_on_the_illustrative_series_and_gives_a_specimen(tmp_path):

@@ -14,7 +14,7 @@ from charte.demo.run import DemoResult, run_demo
 from charte.disputes import broken_links
 from charte.io.einvoicing.gate import validate
 from charte.io.facturx import check_xsd, xml_from_pdf
-from charte.payments import Ledger
+from charte.store.books import open_books
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_the_credit_note_is_the_grid_s_malus_on_the_what_if_s_verdict(demo: Demo
     check_xsd(xml)
     assert xml_from_pdf((demo.out_dir / "credit-note-F000002.pdf").read_bytes()) == xml
     assert b"<ram:TypeCode>381</ram:TypeCode>" in xml and b"F000001" in xml
-    ledger = Ledger(demo.out_dir / "ledger", demo.contract.provider.siren)
+    ledger = open_books(demo.out_dir / "charte.db").ledger(demo.contract.provider.siren)   # the demo's database
     assert [doc.number for doc in ledger.documents()] == ["F000001", "F000002"]
     assert note.corrects_date is not None and note.corrects_date.isoformat() == "2026-11-01"   # BT-26
     assert validate(xml, "cii").ok and validate((demo.out_dir / "credit-note-F000002.ubl.xml").read_bytes(), "ubl").ok

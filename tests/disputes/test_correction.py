@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.disputes.whatif_scenarios import FORECAST_100, OUTAGE, OUTAGE_ID, contract, evidence, issued, two_intervals
 from tests.payments.payments_fixtures import contract as sample_contract
-from tests.payments.payments_fixtures import service_line
+from tests.payments.payments_fixtures import memory_ledger, service_line
 
 from charte.disputes import EvaluationMode, ExcludeIncident, whatif
 from charte.disputes.correction import correcting_document
 from charte.disputes.undisputed import disputed_statement
 from charte.io.einvoicing.documents import gate_document
-from charte.payments import InvoiceError, Ledger, Payment
+from charte.payments import InvoiceError, Payment
 from charte.payments.invoice import invoice_from_lines, invoice_from_settlement
 from charte.settle import settle
 
@@ -25,7 +25,8 @@ from charte.settle import settle
 def _issued_invoice(tmp_path: Path, ev):  # type: ignore[no-untyped-def]
     c = ev.contract
     invoice = invoice_from_settlement(c, settle(c, ev.period, ev.facts()), date(2026, 12, 1))
-    return Ledger(tmp_path, c.provider.siren), Ledger(tmp_path, c.provider.siren).issue(invoice, gate_document)
+    ledger = memory_ledger(c.provider.siren, today=date(2027, 6, 30))
+    return ledger, ledger.issue(invoice, gate_document)
 
 
 def test_a_what_if_that_lowers_the_month_gives_a_partial_credit_note_through_the_ledger(tmp_path: Path):
@@ -84,7 +85,7 @@ def test_no_difference_no_document_and_a_draft_cannot_be_corrected(tmp_path: Pat
 def _invoice_and_ledger(tmp_path: Path):  # type: ignore[no-untyped-def]
     draft = invoice_from_lines(sample_contract(), "2026-01", [service_line(1, "100", "28.50")], Decimal("0.20"),
                                date(2026, 2, 2))
-    ledger = Ledger(tmp_path, sample_contract().provider.siren)
+    ledger = memory_ledger(sample_contract().provider.siren, today=date(2027, 6, 30))
     return ledger, ledger.issue(draft, gate_document)
 
 

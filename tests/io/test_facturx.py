@@ -2,12 +2,11 @@ from datetime import date
 
 import pytest
 from lxml import etree
-from tests.payments.payments_fixtures import draft
+from tests.payments.payments_fixtures import draft, memory_ledger
 
 from charte.io.einvoicing.documents import gate_document
 from charte.io.facturx import FacturXError, check_xsd, cii_xml, facturx_pdf, xml_from_pdf
 from charte.payments.invoice import credit_note_for
-from charte.payments.ledger import Ledger
 from charte.reports.invoice_pdf import invoice_pdf
 
 RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
@@ -15,7 +14,7 @@ RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformation
 
 @pytest.fixture
 def issued(tmp_path):
-    ledger = Ledger(tmp_path, "987654324")
+    ledger = memory_ledger("987654324")
     invoice = ledger.issue(draft(), gate_document)
     return ledger, invoice
 

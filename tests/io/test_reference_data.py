@@ -22,7 +22,7 @@ from charte.io.contract_yaml import load_contract
 from charte.io.einvoicing.documents import gate_document
 from charte.io.reference_data import ReferenceDataError, add_file, load_book, reference_versions
 from charte.io.settlement_files import settlement_facts
-from charte.payments import InvoiceError, Ledger, LedgerError, invoice_from_settlement, invoice_from_settlement_json
+from charte.payments import InvoiceError, LedgerError, invoice_from_settlement, invoice_from_settlement_json
 from charte.payments.reference_rates import DEFAULT_RATES, ReferenceRateError
 from charte.settle import SettlementError, settle
 
@@ -151,8 +151,10 @@ def test_an_illustrative_settlement_never_reaches_a_numbered_invoice(demo, tmp_p
     with pytest.raises(InvoiceError):
         invoice_from_settlement_json(contract, document, date(2027, 2, 1))
     specimen = invoice_from_settlement(contract, demo.settlement, date(2027, 2, 1), specimen=True)
+    from charte.store.books import open_books
+
     with pytest.raises(LedgerError) as never:
-        Ledger(tmp_path / "ledger", contract.provider.siren).issue(specimen, gate_document)
+        open_books(tmp_path / "ledger.db").ledger(contract.provider.siren).issue(specimen, gate_document)
     assert never.value.code == "specimen_not_numbered"
     cli = CliRunner().invoke(app, ["invoice", "issue", "--contract", str(default_contract_path()), "--settlement",
                                    str(demo.out_dir / "settlement.json"), "--ledger", str(tmp_path / "l"),

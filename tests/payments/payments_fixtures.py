@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from importlib import resources
+from pathlib import Path
 
-from charte.demo.run import default_contract_path
 from charte.domain.contract import Contract
 from charte.io.contract_yaml import load_contract
 from charte.payments.invoice import Invoice, invoice_from_lines
@@ -16,7 +17,9 @@ _CONTRACT: list[Contract] = []
 
 def contract() -> Contract:
     if not _CONTRACT:
-        _CONTRACT.append(load_contract(default_contract_path()))
+        # the sample contract (charte.demo.run.default_contract_path), without importing the demo
+        _CONTRACT.append(load_contract(Path(str(resources.files("charte.examples").joinpath(
+            "service-client-energie.yaml")))))
     return _CONTRACT[0]
 
 
@@ -41,3 +44,24 @@ def malus_line(number: int, amount: str) -> InvoiceLine:
 def draft(issue_date: date = date(2026, 11, 2), hours: str = "100", price: str = "28.50") -> Invoice:
     """100 h × 28.50 = 2,850.00 excluding VAT; VAT 570.00; 3,420.00 including VAT."""
     return invoice_from_lines(contract(), "2026-10", [service_line(1, hours, price)], Decimal("0.20"), issue_date)
+
+
+def month_draft(period: str, issue_date: date, contract_id: str | None = None, hours: str = "100",
+                settlement: str | None = None) -> Invoice:
+    """:func:`draft` for another month (and contract), as ``settle`` would give it for ``period``."""
+    from dataclasses import replace
+
+    base = invoice_from_lines(contract(), period, [service_line(1, hours, "28.50")], Decimal("0.20"), issue_date,
+                              settlement_sha256=settlement)
+    return replace(base, contract=contract_id) if contract_id else base
+
+
+def memory_ledger(siren: str = "987654324", today: date = date(2027, 6, 30)):  # type: ignore[no-untyped-def]
+    """A ledger in an in-memory SQLite database (migrated) whose calendar stands on ``today``: for tests that need
+    a ledger, not its storage."""
+    from charte.store import make_engine, migrate
+    from charte.store.ledger import SqlLedger
+
+    engine = make_engine("sqlite://")
+    migrate(engine)
+    return SqlLedger(engine, siren, siren, today=lambda: today)

@@ -7,11 +7,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.payments.payments_fixtures import draft
+from tests.payments.payments_fixtures import draft, memory_ledger
 
 from charte.io.einvoicing.documents import gate_document
-from charte.payments.ledger import Ledger, LedgerError
+from charte.payments.ledger import LedgerError
 from charte.payments.lifecycle import LifecycleError, Status, StatusEvent, check_history
+from charte.store.ledger import SqlLedger
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -21,13 +22,13 @@ def at(day: int, hour: int = 10) -> datetime:
 
 
 @pytest.fixture
-def ledger(tmp_path):
-    book = Ledger(tmp_path, "987654324")
+def ledger():
+    book = memory_ledger("987654324")
     book.issue(draft(), gate_document)   # F000001 of 2 November 2026, 3,420.00 EUR incl. VAT
     return book
 
 
-def codes(book: Ledger) -> list[str]:
+def codes(book: SqlLedger) -> list[str]:
     return [e.status.code for e in book.lifecycle(book.document("F000001"))]
 
 

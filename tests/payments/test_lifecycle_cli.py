@@ -11,14 +11,16 @@ from typer.testing import CliRunner
 from charte.cli import app
 from charte.io.einvoicing import validate
 from charte.io.einvoicing.documents import gate_document
-from charte.payments.ledger import Ledger
+from charte.store.books import open_books
 
 SIREN = "987654324"
 
 
 @pytest.fixture
 def ledger(tmp_path):
-    Ledger(tmp_path / "ledgers", SIREN).issue(draft(), gate_document)   # F000001, 2 Nov 2026, 3,420.00 incl. VAT
+    books = open_books(tmp_path / "ledgers")  # the --ledger path: a SQLite file (charte.store.books)
+    books.ledger(SIREN).issue(draft(), gate_document)   # F000001, 2 Nov 2026, 3,420.00 incl. VAT
+    books.close()
     return tmp_path / "ledgers"
 
 
@@ -68,6 +70,6 @@ def test_partial_credit_notes_by_line_and_by_amount(ledger, tmp_path):
     assert by_line.exit_code == 1 and "credit_exceeds_invoice" in by_line.output   # 3,420 + 120 > 3,420
     unknown = run(*base, "--reason", "ligne 7", "--line", "7")
     assert unknown.exit_code == 1 and "credit_note_unknown_line" in unknown.output
-    documents = Ledger(ledger, SIREN).documents()
+    documents = open_books(ledger).ledger(SIREN).documents()
     assert [d.number for d in documents] == ["F000001", "F000002"]
     assert documents[1].corrects_date is not None and documents[1].corrects_date.isoformat() == "2026-11-02"

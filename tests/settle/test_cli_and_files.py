@@ -46,8 +46,28 @@ def test_charte_settle_prints_writes_json_and_html(demo, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Total including" in result.output and "ILLUSTRATIVE" not in result.output  # the shipped series only
     assert f"{demo.settlement.total_including_vat:,.2f}" in result.output
-    assert out_json.read_text() == (demo.out_dir / "settlement.json").read_text()  # same inputs, same bytes
     assert "<table>" in out_html.read_text()
+    # the same facts read from the folder or through the demo's register: the same settlement, the register's
+    # adding its evidence block (hence another input hash) and dating each forecast version by its submission
+    # (an instant, where the folder's file gives a day); the same versions chosen; from the register again: the
+    # same bytes
+    from_folder = json.loads(out_json.read_text())
+    from_register = json.loads((demo.out_dir / "settlement.json").read_text())
+    assert "evidence" not in from_folder and "evidence" in from_register
+    ignored = ("evidence", "inputs_sha256", "forecast_versions")
+    assert {k: v for k, v in from_folder.items() if k not in ignored} == \
+        {k: v for k, v in from_register.items() if k not in ignored}
+
+    def chosen(document: dict) -> list[tuple]:  # type: ignore[type-arg]
+        return [(v["activity"], v["horizon"], v["content_sha256"], v["status"], v["periods_used"])
+                for v in document["forecast_versions"]]
+
+    assert chosen(from_folder) == chosen(from_register) and chosen(from_register)
+    again = CliRunner().invoke(app, ["settle", "--contract", str(default_contract_path()), "--period", "2026-10",
+                                     "--register", "--db", str(demo.out_dir / "charte.db"),
+                                     "--json", str(tmp_path / "again.json")])
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / "again.json").read_text() == (demo.out_dir / "settlement.json").read_text()
     # the demo's made-up values contradict the published ones: passing them is refused, never mixed in
     mixed = CliRunner().invoke(app, ["settle", "--contract", str(default_contract_path()), "--period", "2026-10",
                                      "--facts", str(demo.out_dir), "--index", str(illustrative_syntec_path())])

@@ -240,10 +240,15 @@ ROUTES = (
     Route("POST", "/contracts/{contract_id}/decision", counterparty_manager, (422, "décision"), ("C", "B"),
           data={"decision": "maybe"}),
     Route("POST", "/contracts/{contract_id}/facts", party_writer, (422, "unexpected_file"), CONTRACT,
-          files={"files": ("notes.txt", b"x", "text/plain")}),
+          data={"period": "2026-10"}, files={"files": ("notes.txt", b"x", "text/plain")}),
     Route("POST", "/contracts/{contract_id}/settle", provider_writer, (422, "13-2026"), CONTRACT,
           data={"period": "13-2026"}),
     Route("GET", "/contracts/{contract_id}/settlements/{period}", contract_reader, (200, "2026-10"), CONTRACT),
+    # issue 14: the mediator's replay (a settlement made without the register has no evidence to replay)
+    Route("GET", "/contracts/{contract_id}/settlements/{period}/replay", contract_reader, (200, "no_evidence"),
+          CONTRACT),
+    Route("POST", "/contracts/{contract_id}/settlements/{period}/credit-notes", provider_writer,
+          (422, "unknown_invoice"), CONTRACT, data={"number": "F999999", "reason": "test"}),
     Route("POST", "/contracts/{contract_id}/settlements/{period}/invoice", provider_writer, (422, "not_settled"),
           CONTRACT),
     Route("POST", "/contracts/{contract_id}/settlements/{period}/payments", provider_writer, (422, "unknown_invoice"),
@@ -291,7 +296,10 @@ ROUTES = (
     Route("POST", "/api/contracts/{contract_id}/decision", counterparty_manager, (200, "accepted"), ("C", "B"),
           json={"decision": "accept"}),
     Route("POST", "/api/contracts/{contract_id}/facts", party_writer, (422, "unexpected_file"), CONTRACT,
-          files={"files": ("notes.txt", b"x", "text/plain")}),
+          data={"period": "2026-10"}, files={"files": ("notes.txt", b"x", "text/plain")}),
+    Route("GET", "/api/contracts/{contract_id}/register", contract_reader, (200, "["), CONTRACT),
+    Route("GET", "/api/contracts/{contract_id}/settlements/{period}/replay", contract_reader, (200, "no_evidence"),
+          CONTRACT),
     Route("POST", "/api/contracts/{contract_id}/settlements", provider_writer, (422, "invalid_period"), CONTRACT,
           json={"period": "13-2026"}),
     Route("GET", "/api/contracts/{contract_id}/settlements/{period}", contract_reader, (200, "inputs_sha256"),
@@ -461,6 +469,11 @@ def relais_member(world: World) -> None:
 
 @pytest.fixture(scope="module", autouse=True)
 def job_board(world: World, relais_member: None) -> None:
+    """The objects of the job board's routes (:func:`seed_job_objects`)."""
+    seed_job_objects(world)
+
+
+def seed_job_objects(world: World) -> None:
     """Offers of the demo provider (a member: one open, one to withdraw) and of another provider, a candidate who
     agreed to be found and applied to both with a CV, and a report: the objects of the job board's routes."""
     from datetime import UTC, datetime, timedelta
@@ -517,6 +530,12 @@ def anonymous(world: World) -> TestClient:
 @pytest.fixture(scope="module")
 def disputes(world: World) -> dict[str, dict[str, str]]:
     """One dispute per contract (A's with the mediator invited), each with an attachment and a what-if."""
+    return seed_disputes(world)
+
+
+def seed_disputes(world: World) -> dict[str, dict[str, str]]:
+    """One dispute per contract of ``world`` (A's with the mediator invited), each with an attachment and a what-if:
+    the ids the dispute routes' paths need, per contract key."""
     out: dict[str, dict[str, str]] = {}
     content = "pièce jointe".encode()
     sha = hashlib.sha256(content).hexdigest()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from facturx import get_xml_from_pdf
 from tests.web.conftest import World, build_world
 
 from charte.demo.run import run_demo
-from charte.web.demo_tenants import FACT_FILES
+from charte.domain.calendar import PARIS
+from charte.web.demo_tenants import CLIENT_FILES, PROVIDER_FILES
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
@@ -75,12 +77,27 @@ def test_provider_settles_client_sees_the_same_other_client_sees_nothing(served,
     _sign_in(provider, base, world.logins["provider"], world.password)
     provider.screenshot(path=str(ARTIFACTS / "01-provider-contracts.png"), full_page=True)
     provider.click(f"a[href='/contracts/{world.contract_a}']")
-    provider.set_input_files("input[name=files]", [str(demo_dir / name) for name in FACT_FILES])
+    provider.fill("#facts-form input[name=period]", "2026-10")
+    provider.set_input_files("input[name=files]", [str(demo_dir / name) for name in PROVIDER_FILES])
     provider.click("#facts-form button[type=submit]")
     provider.wait_for_selector("#facts-result [data-testid=received]")
     assert "interval_report.parquet" in provider.inner_text("#facts-result")
     provider.screenshot(path=str(ARTIFACTS / "02-provider-facts-uploaded.png"), full_page=True)
-    provider.fill("input[name=period]", "2026-10")
+
+    client = browser.new_context(locale="fr-FR").new_page()
+    _sign_in(client, base, world.logins["client"], world.password)
+    client.goto(f"{base}/contracts/{world.contract_a}")
+    client.fill("#facts-form input[name=period]", "2026-10")
+    client.set_input_files("input[name=files]", [str(demo_dir / name) for name in CLIENT_FILES])
+    world.app.state.register_clock = lambda: datetime(2026, 8, 31, 9, tzinfo=PARIS)  # sent before the deadlines
+    client.click("#facts-form button[type=submit]")
+    client.wait_for_selector("#facts-result [data-testid=received]")
+    world.app.state.register_clock = None
+    assert "forecasts.parquet" in client.inner_text("#facts-result")
+    client.screenshot(path=str(ARTIFACTS / "02b-client-forecasts-submitted.png"), full_page=True)
+
+    provider.reload()
+    provider.fill("form[action$='/settle'] input[name=period]", "2026-10")
     provider.click("text=Arrêter le mois")
     provider.wait_for_url(f"{base}/contracts/{world.contract_a}/settlements/2026-10")
     total = provider.inner_text("[data-testid=total-ht]")
@@ -98,8 +115,6 @@ def test_provider_settles_client_sees_the_same_other_client_sees_nothing(served,
     assert get_xml_from_pdf(facturx, check_xsd=False)[0] == "factur-x.xml"
     download.value.save_as(str(ARTIFACTS / download.value.suggested_filename))
 
-    client = browser.new_context(locale="fr-FR").new_page()
-    _sign_in(client, base, world.logins["client"], world.password)
     client.goto(f"{base}/contracts/{world.contract_a}/settlements/2026-10")
     assert client.inner_text("[data-testid=total-ht]") == total
     assert client.inner_text("[data-testid=inputs-sha256]") == inputs

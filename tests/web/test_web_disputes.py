@@ -243,13 +243,14 @@ def test_the_served_demo_holds_the_demo_s_dispute(tmp_path: Path, demo: DemoResu
 
 def test_the_correcting_document_passes_the_e_invoicing_gate_before_it_is_numbered(
         tmp_path: Path, demo: DemoResult, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The agreement's credit note goes through the same gate as any invoice (``Ledger.issue(draft, gate)``): the
+    """The agreement's credit note goes through the same gate as any invoice (``SqlLedger.issue(draft, gate)``): the
     gate sees the numbered draft before anything is written; when it refuses, nothing is numbered, the accepting
     step is not kept and the invoice stays En litige; once it accepts, the same agreement issues the credit note
     under the number the refusal left free."""
     from charte.io.einvoicing import DocumentRefusedError
     from charte.io.einvoicing.documents import gate_document
-    from charte.payments import Invoice, Ledger
+    from charte.payments import Invoice
+    from charte.store.ledger import SqlLedger
 
     assert demo.dispute is not None
     app = create_app(WebSettings(data_dir=tmp_path, database_url="sqlite://", secret_key="test-secret"))
@@ -279,7 +280,8 @@ def test_the_correcting_document_passes_the_e_invoicing_gate_before_it_is_number
     monkeypatch.setattr("charte.web.disputes.gate_document", refusing)
     refused = _post(provider, f"{dispute}/answers", {"answer": "accept", "whatif": whatif})
     assert refused.status_code == 422 and "correction_refused_by_the_gate" in refused.text
-    ledger = Ledger(tmp_path / "ledgers" / tenants.organisations["provider"], "987654324")
+    book = tenants.organisations["provider"]
+    ledger = SqlLedger(app.state.engine, book, "987654324", tmp_path / "ledger" / book)   # the database ledger
     assert [d.number for d in ledger.documents()] == ["F000001"]
     assert not list((tmp_path / "invoices" / c).glob("credit-note-*"))
     page = provider.get(dispute).text
@@ -299,5 +301,6 @@ def test_the_correcting_document_passes_the_e_invoicing_gate_before_it_is_number
         assert document.kind == "credit_note" and document.number == "F000002"
         assert document.corrects == "F000001" and document.corrects_date is not None
     assert [d.number for d in ledger.documents()] == ["F000001", "F000002"]
+    assert ledger.verify() == []   # chain, numbering and witness copies (written once the request committed)
     history = re.search(r'data-testid="status-history">(.*?)</ol>', provider.get(dispute).text, re.S).group(1)
     assert re.findall(r'data-status="(\d+)"', history) == ["200", "207", "206"]

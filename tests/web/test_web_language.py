@@ -27,7 +27,16 @@ import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 from tests.web.conftest import World, csrf_of, login
-from tests.web.test_web_authorization import PAGE_ROLES, ROUTES, Route, _fill, expected, relais_member  # noqa: F401
+from tests.web.test_web_authorization import (  # noqa: F401
+    PAGE_ROLES,
+    ROUTES,
+    Route,
+    _fill,
+    expected,
+    relais_member,
+    seed_disputes,
+    seed_job_objects,
+)
 
 import charte
 
@@ -41,7 +50,7 @@ the and of with from for by this that these those is are was were has have been 
 then there their your you our only also when where what who will should must would could please yes month months
 year years day days week linear decay pass warn fail failed reason share ranking employment barometer
 observatory declare declaration contract contracts settlement settlements invoice invoices amount quantity price
-forecast member members sign account tokens password upload download issued issue record payment received due
+forecast member members sign account tokens password upload download issued issue record payment received
 paid outstanding late interest back found error expected missing column row line lines unit target raw fair met
 inputs function region headcount hires change published register commitment commitments withheld fewer than
 above cell cells recovered totals provider providers none between including excluding incl excl tax vat credit
@@ -139,6 +148,18 @@ def data_texts(world: World) -> tuple[str, ...]:
     return tuple(sorted((t for t in texts if t), key=len, reverse=True))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def job_board(world: World, relais_member: None) -> None:  # noqa: F811  (the imported fixture, requested)
+    """The job board's objects, for its pages' paths (as in the authorization matrix)."""
+    seed_job_objects(world)
+
+
+@pytest.fixture(scope="module")
+def disputes(world: World) -> dict[str, dict[str, str]]:
+    """The dispute of each contract, for the dispute pages' paths (as in the authorization matrix)."""
+    return seed_disputes(world)
+
+
 @pytest.fixture(scope="module")
 def speakers(world: World) -> Iterator[dict[tuple[str, str], TestClient]]:
     out: dict[tuple[str, str], TestClient] = {}
@@ -154,8 +175,9 @@ def speakers(world: World) -> Iterator[dict[tuple[str, str], TestClient]]:
         client.close()
 
 
-def _read(route: Route, role: str, obj: str | None, world: World, client: TestClient) -> str:
-    path = _fill(route, world, role, obj)
+def _read(route: Route, role: str, obj: str | None, world: World, client: TestClient,
+          disputes: dict[str, dict[str, str]]) -> str:
+    path = _fill(route, world, role, obj, disputes)
     data = {k: v.format(role=role) if isinstance(v, str) else v for k, v in (route.data or {}).items()}
     if route.method == "POST":
         data["csrf_token"] = csrf_of(client.get("/login" if role == "anonymous" else "/account").text)
@@ -168,8 +190,9 @@ def _read(route: Route, role: str, obj: str | None, world: World, client: TestCl
 @pytest.mark.parametrize(("route", "role", "obj"), PAGES,
                          ids=[f"{r.method} {r.path}-{role}" for r, role, _ in PAGES])
 def test_every_page_speaks_one_language(world: World, speakers: dict[tuple[str, str], TestClient], route: Route,
-                                        role: str, obj: str | None, code: str, data_texts: tuple[str, ...]) -> None:
-    html = _read(route, role, obj, world, speakers[(code, role)])
+                                        role: str, obj: str | None, code: str, data_texts: tuple[str, ...],
+                                        disputes: dict[str, dict[str, str]]) -> None:
+    html = _read(route, role, obj, world, speakers[(code, role)], disputes)
     assert "data-untranslated" not in html, "a problem without its sentence in the catalog (problem:<code>)"
     text = visible_text(html)
     for written in data_texts:

@@ -31,7 +31,9 @@ def test_the_openapi_document_lists_every_api_operation(world: World) -> None:
     assert set(operations(world)) == {
         ("GET", "/api/contracts"), ("POST", "/api/contracts"), ("GET", "/api/contracts/{contract_id}"),
         ("POST", "/api/contracts/{contract_id}/facts"), ("POST", "/api/contracts/{contract_id}/settlements"),
-        ("GET", "/api/contracts/{contract_id}/settlements/{period}"), ("POST", "/api/contracts/{contract_id}/decision"),
+        ("GET", "/api/contracts/{contract_id}/settlements/{period}"), ("GET", "/api/contracts/{contract_id}/register"),
+        ("GET", "/api/contracts/{contract_id}/settlements/{period}/replay"),
+        ("POST", "/api/contracts/{contract_id}/decision"),
         ("GET", "/api/public/members"), ("GET", "/api/public/members/{siren}"),  # the public register (issue 18)
         # issue 16 — disputes, messages, what-ifs, resolutions
         ("GET", "/api/contracts/{contract_id}/disputes"), ("POST", "/api/contracts/{contract_id}/disputes"),

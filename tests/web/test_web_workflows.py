@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,8 +18,9 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import World, build_world, csrf_of, login
 
 from charte.demo.run import DemoResult, default_contract_path
+from charte.domain.calendar import PARIS
 from charte.settle import Settlement
-from charte.web.demo_tenants import FACT_FILES
+from charte.web.demo_tenants import CLIENT_FILES, PROVIDER_FILES
 from charte.web.i18n import language
 
 
@@ -28,19 +29,35 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> World:
     return build_world(tmp_path_factory.mktemp("fresh"))
 
 
+def _submit(client: TestClient, world: World, names: tuple[str, ...], folder: Path, period: str = "2026-10"):  # type: ignore[no-untyped-def]
+    page = client.get(f"/contracts/{world.contract_a}")
+    files = [("files", (name, (folder / name).read_bytes(), "application/octet-stream")) for name in names]
+    return client.post(f"/contracts/{world.contract_a}/facts", data={"csrf_token": csrf_of(page.text),
+                                                                     "period": period}, files=files)
+
+
 def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: World, demo: DemoResult,
                                                                        published: Settlement) -> None:
-    # the web settles on the shipped reference data, as `charte settle` and the demo of October 2026 do
-    assert demo.settlement is not None and not published.illustrative
-    assert demo.settlement.inputs_sha256 == published.inputs_sha256
+    # the web settles from the register on the shipped reference data, as `charte settle` and the demo of
+    # October 2026 do: the same figures as the demo's folder settled by `charte settle`
+    assert demo.settlement is not None and not published.illustrative and not demo.settlement.illustrative
+    assert demo.settlement.total_including_vat == published.total_including_vat
     provider = login(TestClient(fresh.app), fresh.logins["provider"])
-    page = provider.get(f"/contracts/{fresh.contract_a}")
-    files = [("files", (name, (demo.out_dir / name).read_bytes(), "application/octet-stream"))
-             for name in FACT_FILES]
-    uploaded = provider.post(f"/contracts/{fresh.contract_a}/facts", data={"csrf_token": csrf_of(page.text)},
-                             files=files)
+    client = login(TestClient(fresh.app), fresh.logins["client"])
+    # each party submits its own facts; the provider cannot submit the client's forecasts
+    refused = _submit(provider, fresh, ("forecasts.parquet",), demo.out_dir)
+    assert refused.status_code == 422 and "not_your_fact" in refused.text
+    uploaded = _submit(provider, fresh, PROVIDER_FILES, demo.out_dir)
     assert uploaded.status_code == 200, uploaded.text[:500]
-    assert "interval_report.parquet" in uploaded.text and "data-testid=\"facts-summary\"" in uploaded.text
+    assert "interval_report.parquet" in uploaded.text and 'data-testid="version-interval_report-1"' in uploaded.text
+    # the client sent its forecasts on 31 August, before every deadline (the register's clock, set for the test)
+    fresh.app.state.register_clock = lambda: datetime(2026, 8, 31, 9, tzinfo=PARIS)
+    try:
+        sent = _submit(client, fresh, CLIENT_FILES, demo.out_dir)
+    finally:
+        fresh.app.state.register_clock = None
+    assert sent.status_code == 200, sent.text[:500]
+    page = provider.get(f"/contracts/{fresh.contract_a}")
     settled = provider.post(f"/contracts/{fresh.contract_a}/settle",
                             data={"csrf_token": csrf_of(page.text), "period": "2026-10"}, follow_redirects=False)
     assert settled.status_code == 303
@@ -48,11 +65,12 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     explanation = provider.get(settled.headers["location"]).text
     total = language("fr").money(published.total_excluding_vat)
     assert total in explanation
-    assert published.inputs_sha256 in explanation
+    shown = explanation.split('data-testid="inputs-sha256">')[1].split("<")[0]
+    assert len(shown) == 64
     assert explanation.count("<svg") >= 2  # volume vs forecast with its band, service level vs target
-    client = login(TestClient(fresh.app), fresh.logins["client"])
+    assert 'data-testid="evidence"' in explanation and "forecasts.parquet" in explanation
     seen = client.get(settled.headers["location"]).text
-    assert total in seen and published.inputs_sha256 in seen
+    assert total in seen and shown in seen
     other = login(TestClient(fresh.app), fresh.logins["other_client"])
     assert other.get(settled.headers["location"]).status_code == 404
     assert fresh.contract_a not in other.get("/contracts").text
@@ -62,16 +80,27 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     assert api["settlement"]["lines"][0]["explanation_fr"]
     stored = json.loads(published.to_json())
     assert [line["amount"] for line in api["settlement"]["lines"]] == [line["amount"] for line in stored["lines"]]
+    # the mediator replays the month from the register: byte-identical
+    mediator = login(TestClient(fresh.app), fresh.logins["mediator"])
+    replayed = mediator.get(f"{settled.headers['location']}/replay")
+    assert replayed.status_code == 200 and 'data-testid="replay-identical"' in replayed.text
+    assert "Identique" in replayed.text
+    via_api = TestClient(fresh.app).get(f"/api/contracts/{fresh.contract_a}/settlements/2026-10/replay",
+                                        headers={"Authorization": f"Bearer {fresh.tokens['mediator']}"}).json()
+    assert via_api["identical"] is True and via_api["differences"] == []
 
     # the provider issues the invoice; both parties download the same Factur-X PDF; the other client cannot
     location = settled.headers["location"]
     token = csrf_of(provider.get(location).text)
     client_token = csrf_of(client.get(location).text)
+    assert mediator.post(f"{location}/invoice", data={"csrf_token": csrf_of(replayed.text)}).status_code == 403
     assert client.post(f"{location}/invoice", data={"csrf_token": client_token}).status_code == 403
     issued = provider.post(f"{location}/invoice", data={"csrf_token": token}, follow_redirects=False)
     assert issued.status_code == 303, issued.text[:500]
     again = provider.post(f"{location}/invoice", data={"csrf_token": token})
-    assert again.status_code == 422 and "invoice_already_issued" in again.text
+    assert again.status_code == 422 and "settlement_already_invoiced" in again.text and "F000001" in again.text
+    resettle = provider.post(f"/contracts/{fresh.contract_a}/settle", data={"csrf_token": token, "period": "2026-10"})
+    assert resettle.status_code == 422 and "month_invoiced" in resettle.text and "F000001" in resettle.text
     page = client.get(location).text
     assert 'data-testid="invoice-number">F000001<' in page
     pdf = client.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.pdf")
@@ -106,6 +135,15 @@ def test_provider_uploads_settles_and_both_parties_see_the_same_figures(fresh: W
     assert 'data-status="212">' in seen_by_client and "montant encaissé" in seen_by_client
     ubl = client.get(f"/contracts/{fresh.contract_a}/invoices/invoice-F000001.ubl.xml")
     assert ubl.status_code == 200 and b"<cbc:ProfileID>S1</cbc:ProfileID>" in ubl.content
+    # a partial credit note on the invoice: it names F000001 and its date; the month stays invoiced
+    credited = provider.post(f"{location}/credit-notes", data={"csrf_token": token, "number": "F000001",
+                                                               "reason": "geste commercial", "amount": "100,00"},
+                             follow_redirects=False)
+    assert credited.status_code == 303, credited.text[:500]
+    page = client.get(location).text
+    assert 'data-testid="invoice-number">F000002<' in page and 'data-testid="month-invoiced"' in page
+    assert f'data-testid="outstanding">{language("fr").money(total_ttc - 1000 - 120)}<' in page
+    assert client.get(f"/contracts/{fresh.contract_a}/invoices/credit-note-F000002.pdf").status_code == 200
     scorecard = client.get(f"/contracts/{fresh.contract_a}/scorecard")
     assert scorecard.status_code == 200 and "<svg" in scorecard.text
 
@@ -116,7 +154,7 @@ def test_settling_without_facts_lists_the_missing_file(tmp_path: Path) -> None:
     token = csrf_of(provider.get("/contracts").text)
     response = provider.post(f"/contracts/{world.contract_a}/settle", data={"csrf_token": token, "period": "2026-10"})
     assert response.status_code == 422
-    assert "missing_file" in response.text and "interval_report" in response.text
+    assert "no_evidence" in response.text and "interval report" in response.text
 
 
 def test_a_contract_with_errors_is_shown_with_each_problem_at_its_line(world: World) -> None:
@@ -200,23 +238,36 @@ def test_a_party_invites_the_mediator_who_then_reads_but_cannot_write(tmp_path: 
                     json={"period": "2026-10"}).status_code == 403
 
 
-def test_facts_upload_refuses_unknown_files_and_keeps_one_version_of_each(fresh: World, demo: DemoResult,
-                                                                          tmp_path: Path) -> None:
+def test_the_register_refuses_the_other_partys_facts_and_forged_files_and_keeps_every_version(
+        demo: DemoResult, tmp_path: Path) -> None:
     world = build_world(tmp_path)
-    headers = {"Authorization": f"Bearer {world.tokens['client']}"}
     api = TestClient(world.app)
-    first = api.post(f"/api/contracts/{world.contract_a}/facts", headers=headers,
-                     files=[("files", ("interval_report.csv", (demo.out_dir / "interval_report.csv").read_bytes()))])
-    assert first.status_code == 200
-    assert first.json()["problems"] == []
-    second = api.post(f"/api/contracts/{world.contract_a}/facts", headers=headers,
-                      files=[("files", ("interval_report.parquet",
-                                        (demo.out_dir / "interval_report.parquet").read_bytes()))])
-    assert second.status_code == 200
-    folder = world.data_dir / "facts" / world.contract_a
-    assert sorted(p.name for p in folder.iterdir()) == ["interval_report.parquet"]
-    assert second.json()["intervals"] == first.json()["intervals"] > 0
-    refused = api.post(f"/api/contracts/{world.contract_a}/facts", headers=headers,
-                       files=[("files", ("../../etc/passwd.csv", b"root"))])
-    assert refused.status_code == 422
+
+    def post(role: str, *files: tuple[str, bytes], period: str = "2026-10"):  # type: ignore[no-untyped-def]
+        return api.post(f"/api/contracts/{world.contract_a}/facts", data={"period": period},
+                        headers={"Authorization": f"Bearer {world.tokens[role]}"},
+                        files=[("files", f) for f in files])
+
+    report_csv = (demo.out_dir / "interval_report.csv").read_bytes()
+    report_parquet = (demo.out_dir / "interval_report.parquet").read_bytes()
+    client = post("client", ("interval_report.csv", report_csv))
+    assert client.status_code == 422 and client.json()["detail"][0]["code"] == "not_your_fact"
+    zipped = post("provider", ("interval_report.parquet", b"PK\x03\x04" + report_csv))
+    assert zipped.status_code == 422 and zipped.json()["detail"][0]["code"] == "not_parquet"
+    assert "ZIP archive" in zipped.json()["detail"][0]["message"]
+    assert post("provider", ("interval_report.csv", report_csv), period="octobre").json()["detail"][0]["code"] == \
+        "invalid_period"
+    first = post("provider", ("interval_report.csv", report_csv))
+    assert first.status_code == 200, first.text
+    second = post("provider", ("interval_report.parquet", report_parquet))
+    assert [s["version"] for s in second.json()["submissions"]] == [2]
+    listed = api.get(f"/api/contracts/{world.contract_a}/register?period=2026-10",
+                     headers={"Authorization": f"Bearer {world.tokens['mediator']}"}).json()
+    assert [(v["version"], v["standing"], v["file_name"]) for v in listed] == [
+        (2, "in_play", "interval_report.parquet"), (1, "superseded", "interval_report.csv")]
+    assert not (world.data_dir / "facts").exists()  # nothing replaced by name: files are kept by hash
+    kept = sorted(p.name for p in (world.data_dir / "register" / "objects").rglob("*") if p.is_file())
+    assert len(kept) == 2
+    refused = post("provider", ("../../etc/passwd.csv", b"root"))
+    assert refused.status_code == 422 and refused.json()["detail"][0]["code"] == "unexpected_file"
     assert not (world.data_dir / "etc").exists()

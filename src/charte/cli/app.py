@@ -24,19 +24,23 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                       "evidence a what-if may cite, tell overdue answers."),
     "exit": ("charte.cli.payments", "End of contract: notice and ramp-down plan (axis 7)."),
     "forecast": ("charte.cli.plan", "Provider-side forecasting: evaluate methods on a history."),
-    "import": ("charte.cli.importing", "Import contact records or an interval report; print the data-quality "
-                                       "report."),
+    "import": ("charte.cli.importing", "Import contact records or interval reports into the facts store: charte "
+                                       "import FILE --mapping M [--replace ID]; charte import list; charte import "
+                                       "remove ID."),
     "invoice": ("charte.cli.payments", "Issue invoices and credit notes (Factur-X PDF, CII and UBL XML, XLSX) into a "
                                        "provider's ledger once the official e-invoicing rules accept them; their "
                                        "lifecycle statuses and CDAR messages."),
     "jobs": ("charte.cli.jobs", "The job board (members' offers, candidates, work-study)."),
     "kpi": ("charte.cli.importing", "KPIs of one activity and month, per interval or rolled up, from the stored "
                                     "facts."),
+    "ledger": ("charte.cli.payments", "The invoice ledger itself: check that no entry was changed or deleted."),
     "observatory": ("charte.cli.observatory", "The trade body's observatory: member declarations, employment "
                                               "barometer (disclosure-controlled) and CSR ranking."),
     "payments": ("charte.cli.payments", "Payments, days late and late interest per invoice (L441-10)."),
     "plan": ("charte.cli.plan", "Forecast the week, staff it (Erlang A), schedule shifts (HiGHS) and export the "
                                 "plan."),
+    "register": ("charte.cli.register", "The register of evidence: each party's facts per contract and month, "
+                                        "timestamped, kept under their hash, never overwritten."),
     "reference": ("charte.cli.reference", "Reference series (Syntec index, SMIC, ECB and legal interest rates): "
                                           "dated, sourced, versioned values shipped with charte, plus the published "
                                           "values you add."),
@@ -50,6 +54,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "telesales": ("charte.cli.telesales", "Outbound campaigns audited against the telephone-selling rules."),
     "validate": ("charte.cli.validate", "Check contract files and list every problem as `file:line: [code] "
                                         "message`."),
+    "verify": ("charte.cli.register", "Replay a settlement: fetch the evidence it names from the register, "
+                                      "recompute, compare byte for byte."),
 }
 
 

@@ -74,6 +74,13 @@ def demo(
         if result.settlement.illustrative:
             console.print("[bold yellow]Indexation : série Syntec ILLUSTRATIVE (pas l'indice publié) — ce règlement "
                           "ne peut pas être facturé.[/]")
+    if result.submissions:
+        console.print(f"Registre des preuves : {result.submissions} dépôts dans {result.database}", markup=False)
+    if result.verified is not None:
+        replayed = "identique à l'octet près" if result.verified else "DIFFÉRENT"
+        console.print(f"Rejeu du règlement depuis le registre : {replayed} (charte verify "
+                      f"{result.out_dir / 'settlement.json'} --db {result.database})", markup=False,
+                      style="green" if result.verified else "red")
     if result.invoice_files and result.settlement is not None and result.settlement.illustrative:
         console.print("Spécimen de facture (non numéroté, sans valeur de facture) : " + ", ".join(result.invoice_files),
                       markup=False)

@@ -27,6 +27,7 @@ from charte.io.contract_yaml import ContractInvalid, load_contract
 from charte.io.dispute_files import corrected_reports, forecast_versions
 from charte.io.settlement_files import settlement_facts
 from charte.settle import SettlementError
+from charte.settle.evidence import Evidence
 from charte.settle.forecast_versions import select_forecasts
 
 DISPUTE_HELP = ("Disputes: recompute a settled month with stated changes (what-if), list the evidence a what-if may "
@@ -40,14 +41,45 @@ EVIDENCE_HELP = "Folder of facts the settlement was made from (interval_report, 
 
 
 def _evidence(console: Console, contract: Path, period: Month, facts: Path, index: list[Path],
-              reference: Path | None, forecast_files: list[Path], report_files: list[Path]) -> MonthEvidence:
-    """The month's evidence read as `charte settle` reads it (same facts folder, reference data, index files)."""
+              reference: Path | None, forecast_files: list[Path], report_files: list[Path],
+              settled: Evidence | None = None) -> MonthEvidence:
+    """The month's evidence read as `charte settle` reads it (same facts folder, reference data, index files);
+    ``settled``: the settlement's evidence block, when it was made from the register (part of its input hash)."""
     try:
         loaded = load_contract(contract)
         others = [s for f in forecast_files for s in forecast_versions(f)]
         corrected = [v for f in report_files for v in corrected_reports(f)]
         read = settlement_facts(facts, loaded, period, reference=reference, index_files=index)
-        return MonthEvidence.of(loaded, period, read, other_forecasts=others, corrected_reports=corrected)
+        return MonthEvidence.of(loaded, period, read, other_forecasts=others, corrected_reports=corrected,
+                                settled=settled)
+    except ContractInvalid as exc:
+        for problem in exc.problems:
+            console.print(problem.format(), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except SettlementError as exc:
+        for p in exc.problems:
+            console.print(p.format(), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _register_evidence(console: Console, contract: Path, period: Month, db: str, settlement_text: str,
+                       forecast_files: list[Path], report_files: list[Path]) -> MonthEvidence:
+    """The month's evidence as a settlement made from the register read it (:func:`charte.store.replay.
+    settled_facts`): the versions and reference series its evidence block names, with that block."""
+    from charte.store.books import open_books
+    from charte.store.replay import settled_facts
+
+    try:
+        loaded = load_contract(contract)
+        others = [s for f in forecast_files for s in forecast_versions(f)]
+        corrected = [v for f in report_files for v in corrected_reports(f)]
+        books = open_books(db)
+        try:
+            read, settled = settled_facts(books.register(), settlement_text)
+        finally:
+            books.close()
+        return MonthEvidence.of(loaded, period, read, other_forecasts=others, corrected_reports=corrected,
+                                settled=settled)
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False, highlight=False)
@@ -120,7 +152,11 @@ def whatif_command(
     settlement: Annotated[Path, typer.Option(help="The settlement JSON the invoice was issued from "
                                                   "(charte settle --json).")],
     contract: Annotated[Path, typer.Option(help="Contract YAML.")],
-    facts: Annotated[Path, typer.Option(help=EVIDENCE_HELP)],
+    facts: Annotated[Path | None, typer.Option(help=EVIDENCE_HELP + " Not with --db.")] = None,
+    db: Annotated[str | None, typer.Option(
+        help="The register of evidence the settlement was made from (charte settle --register; a SQLite file, a "
+             "folder or a URL, as for `charte register`): the facts are the versions its evidence block names, "
+             "read back from the register, instead of --facts.")] = None,
     index: Annotated[list[Path], typer.Option(help="Index values CSV given to `charte settle --index` for the "
                                                    "settlement (repeat for several).")] = [],  # noqa: B006
     reference: Annotated[Path | None, typer.Option(help="Reference values folder given to `charte settle "
@@ -161,7 +197,17 @@ def whatif_command(
         console.print(f"{settlement}: expected a settlement JSON written by `charte settle --json`; {exc}",
                       markup=False)
         raise typer.Exit(2) from None
-    evidence = _evidence(console, contract, period, facts, index, reference, forecast_file, interval_report)
+    if db is not None:
+        evidence = _register_evidence(console, contract, period, db, settlement.read_text(encoding="utf-8"),
+                                      forecast_file, interval_report)
+    elif facts is None:
+        console.print("give --facts (the folder the settlement was made from) or --db (the register it was made "
+                      "from, for a settlement with an evidence block)", markup=False)
+        raise typer.Exit(2)
+    else:
+        settled = Evidence.from_dict(document["evidence"]) if document.get("evidence") else None
+        evidence = _evidence(console, contract, period, facts, index, reference, forecast_file, interval_report,
+                             settled)
     reports = [(v.block.activity, v.version) for v in evidence.corrected_reports]
     data = changes_from_options(exclude_incident, include_incident, forecast_version, evaluation, band, reports,
                                 index_value)

@@ -1,16 +1,18 @@
-"""``charte import FILE --mapping M`` and ``charte kpi --activity A --period 2026-10 --by 30min``."""
+"""``charte import FILE --mapping M`` (``--replace ID``), ``charte import list``, ``charte import remove ID`` and
+``charte kpi --activity A --period 2026-10 --by 30min``."""
 
 from __future__ import annotations
 
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 from charte.cli.app import app
 from charte.cli.engine_options import EngineOption, SparkConfOption, SparkMasterOption, connect, engine_choice
@@ -48,7 +50,22 @@ KPI_HELP = (
     "(which settlement skips and recomputes). By day, week or month: the same sums and ratios per period.")
 
 
-@app.command("import", epilog=_mapping_help())
+class _FileByDefault(TyperGroup):
+    """``charte import FILE …`` runs ``charte import file FILE …``; ``list`` and ``remove`` are commands."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's own click Context
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["file", *args]
+        return super().parse_args(ctx, args)
+
+
+import_app = typer.Typer(cls=_FileByDefault, no_args_is_help=True, epilog=_mapping_help(), help=(
+    "Import contact records or interval reports into the facts store: charte import FILE --mapping M "
+    "[--replace ID]; charte import list; charte import remove ID."))
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("file", epilog=_mapping_help())
 def import_command(
     file: Annotated[Path, typer.Argument(help="CSV, XLSX or Parquet export")],
     mapping: Annotated[str, typer.Option("--mapping", "-m", help="mapping YAML file or shipped mapping name")],
@@ -57,12 +74,18 @@ def import_command(
     policy: Annotated[str | None, typer.Option(help="quarantine | reject_file (default: the mapping's)")] = None,
     store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the quality report as JSON")] = False,
+    replace: Annotated[str | None, typer.Option(help="id of an import this file replaces (e.g. the same export "
+                                                     "read with a corrected mapping); the old one is taken out "
+                                                     "when this one commits, and kept under removed/")] = None,
     engine: EngineOption = "duckdb",
     spark_master: SparkMasterOption = None,
     spark_conf: SparkConfOption = None,
 ) -> None:
     """Import contact records or an interval report; print the data-quality report.
 
+    The import's id covers the file's bytes, the organisation, the mapping (its text and the
+    constants given here, e.g. --activity) and the policy: the same file imported the same way
+    adds nothing; read another way, it is another import (use --replace to take the old one out).
     The quality rules run on --engine (DuckDB here, or a Spark cluster): same codes, counts and rows either way.
     """
     from charte.io.facts_store import FactsStore
@@ -82,7 +105,8 @@ def import_command(
             task = bar.add_task(file.name, total=None)
             result = import_file(file, chosen, FactsStore(_store_path(store)), organisation=organisation,
                                  activity=activity, policy=Policy(policy) if policy else None,
-                                 progress=lambda n: bar.update(task, completed=n), engine=con)
+                                 progress=lambda n: bar.update(task, completed=n), engine=con,
+                                 replaces=replace)
     except (MappingError, SourceError, ValueError) as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)
         raise typer.Exit(2) from None
@@ -106,15 +130,55 @@ def import_command(
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
         return
     out = Console()
+    replaced = f"; replaces import {replace} (kept under removed/)" if replace else ""
     out.print(f"{file}: {report.rows_read:,} rows read, {result.manifest.rows_written:,} stored, "
               f"{report.rows_rejected:,} rejected, {report.rows_flagged:,} flagged  (import {result.import_id}, "
-              f"{', '.join(f'{k}={v!r}' for k, v in result.dialect.items())})", highlight=False)
+              f"{', '.join(f'{k}={v!r}' for k, v in result.dialect.items())}){replaced}", highlight=False)
     if report.issues:
         table = Table("reason", "severity", "rows", "first rows")
         for code, entry in report.to_dict(max_rows_per_code=5)["issues"].items():
             table.add_row(code, "rejected" if entry["rejects"] else "flagged", f"{entry['count']:,}",
                           ", ".join(str(r) for r in entry["rows"]))
         out.print(table)
+
+
+@import_app.command("list")
+def list_imports(
+    store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """The imports in the facts store: id, kind, source file, mapping, organisation, rows stored and set aside."""
+    from charte.io.facts_store import FactsStore
+
+    facts = FactsStore(_store_path(store))
+    manifests = [facts.manifest(i) for i in facts.imports()]
+    if as_json:
+        typer.echo(json.dumps([{k: v for k, v in m.__dict__.items() if k != "report"} for m in manifests],
+                              ensure_ascii=False, indent=1))
+        return
+    table = Table("import", "kind", "source", "mapping", "organisation", "stored", "set aside", "replaces")
+    for m in manifests:
+        table.add_row(m.import_id, m.kind, m.source, m.mapping, m.organisation, f"{m.rows_written:,}",
+                      f"{m.rows_quarantined:,}", m.replaces or "")
+    Console().print(table)
+
+
+@import_app.command("remove")
+def remove_import(
+    import_id: Annotated[str, typer.Argument(help="id of the import (charte import list)")],
+    store: Annotated[Path | None, typer.Option(help=STORE_HELP)] = None,
+) -> None:
+    """Take an import out of the facts store: readers stop seeing it; its files are kept under removed/."""
+    from charte.io.facts_store import FactsStore
+
+    facts = FactsStore(_store_path(store))
+    try:
+        manifest = facts.remove(import_id)
+    except KeyError as exc:
+        Console(stderr=True).print(str(exc.args[0]), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    typer.echo(f"import {import_id} ({manifest.source}, {manifest.rows_written:,} rows) taken out; its files are "
+               f"kept under {facts.root / 'removed' / import_id}")
 
 
 @app.command("kpi", epilog=KPI_HELP)

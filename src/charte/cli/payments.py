@@ -1,4 +1,9 @@
-"""``charte invoice``, ``charte payments``, ``charte exit``: invoices, payments and late interest, end of contract."""
+"""``charte invoice``, ``charte payments``, ``charte ledger``, ``charte exit``: invoices, payments and late
+interest, the ledger's own check, end of contract.
+
+Invoices and payments are kept in the ledger database (``--db``: ``charte.db`` in the working
+folder by default, a folder, or a ``postgresql://`` URL; see :mod:`charte.store.books`).
+"""
 
 from __future__ import annotations
 
@@ -24,8 +29,8 @@ from charte.io.contract_yaml import ContractInvalid, load_contract
 from charte.io.einvoicing import DocumentRefusedError
 from charte.io.einvoicing.documents import gate_document
 from charte.payments import (
+    Invoice,
     InvoiceError,
-    Ledger,
     LedgerError,
     RateBook,
     ReferenceRateError,
@@ -33,8 +38,11 @@ from charte.payments import (
     invoice_from_settlement_json,
     load_rates_csv,
 )
+from charte.payments.ledger import DEFAULT_SERIES
 from charte.payments.lifecycle import LifecycleError, Status, StatusEvent
 from charte.reports.invoice_pdf import write_invoice_files
+from charte.store.books import Books, open_books
+from charte.store.ledger import paris_today
 
 invoice_app = typer.Typer(help="Issue invoices and credit notes (Factur-X PDF, CII and UBL XML, XLSX) into a "
                                  "provider's ledger once the official e-invoicing rules accept them; their "
@@ -42,12 +50,19 @@ invoice_app = typer.Typer(help="Issue invoices and credit notes (Factur-X PDF, C
                           no_args_is_help=True)
 payments_app = typer.Typer(help="Payments, days late and late interest per invoice (L441-10).",
                            invoke_without_command=True)
+ledger_app = typer.Typer(help="The invoice ledger itself: check that no entry was changed or deleted.",
+                         no_args_is_help=True)
 exit_app = typer.Typer(help="End of contract: notice and ramp-down plan (axis 7).", no_args_is_help=True)
 app.add_typer(invoice_app, name="invoice")
 app.add_typer(payments_app, name="payments")
+app.add_typer(ledger_app, name="ledger")
 app.add_typer(exit_app, name="exit")
 
-LedgerOpt = Annotated[Path, typer.Option(help="Folder of ledgers (one sub-folder per provider SIREN).")]
+DB_HELP = ("ledger database: a SQLite file (default charte.db in the working folder), a folder (its charte.db) or a "
+           "postgresql:// URL; $CHARTE_DB")
+FILES_HELP = "folder of the ledger's witness copies (default: beside the SQLite file, <name>-files/)"
+DbOpt = Annotated[str | None, typer.Option("--db", "--ledger", envvar="CHARTE_DB", help=DB_HELP)]
+FilesOpt = Annotated[Path | None, typer.Option("--files", envvar="CHARTE_FILES", help=FILES_HELP)]
 
 
 def _day(text: str, option: str, console: Console) -> date:
@@ -63,19 +78,33 @@ def _fail(console: Console, error: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _books(db: str | None, files: Path | None) -> Books:
+    return open_books(db, files)
+
+
 @invoice_app.command("issue")
 def issue_command(
-    ledger: LedgerOpt,
     out: Annotated[Path, typer.Option(help="Folder for the PDF, the CII and UBL XML and the XLSX.")],
+    db: DbOpt = None,
+    files: FilesOpt = None,
     contract: Annotated[Path | None, typer.Option(help="Contract YAML.")] = None,
     settlement: Annotated[Path | None, typer.Option(help="Settlement JSON (charte settle --json).")] = None,
-    issue_date: Annotated[str | None, typer.Option("--date", help="Issue date YYYY-MM-DD (default: today).")] = None,
-    demo: Annotated[bool, typer.Option(help="Write the demo month's invoice (runs charte demo into --out): a "
-                                            "specimen, never numbered, since the demo's index values are "
-                                            "illustrative.")] = False,
+    issue_date: Annotated[str | None, typer.Option("--date", help="Issue date YYYY-MM-DD (default: today, Paris); "
+                                                                  "never in the future, never before the month's "
+                                                                  "end.")] = None,
+    series: Annotated[str, typer.Option(help="Numbering series (a gap-free sequence per provider and series).")] = (
+        DEFAULT_SERIES),
+    demo: Annotated[bool, typer.Option(help="Issue the demo month's invoice (runs charte demo into --out); a "
+                                            "specimen, never numbered, when the demo's month rests on illustrative "
+                                            "index values.")] = False,
 ) -> None:
-    """Issue the invoice of a settled month: next number of the provider's sequence, then its files."""
-    console = Console()
+    """Issue the invoice of a settled month: next number of the provider's sequence, then its files.
+
+    Refused (exit 1, nothing recorded) when the month or the settlement is already invoiced (the
+    existing number is named), the date is in the future or before the month's end, or the
+    ledger does not vouch for itself.
+    """
+    console = Console(soft_wrap=True)
     if demo:
         from charte.demo.run import run_demo
 
@@ -85,48 +114,79 @@ def issue_command(
     if contract is None or settlement is None:
         console.print("give --contract and --settlement (or --demo)", markup=False)
         raise typer.Exit(2)
-    day = _day(issue_date, "--date", console) if issue_date else date.today()
+    day = _day(issue_date, "--date", console) if issue_date else paris_today()
     try:
         terms = load_contract(contract)
         draft = invoice_from_settlement_json(terms, json.loads(settlement.read_text(encoding="utf-8")), day)
-        issued = Ledger(ledger, terms.provider.siren).issue(draft, gate_document)
+        books = _books(db, files)
+        issued = books.ledger(terms.provider.siren).issue(draft, gate_document, series=series)
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False)
         raise typer.Exit(1) from None
     except (InvoiceError, LedgerError, KeyError, ValueError) as exc:
         raise _fail(console, exc) from None
-    files = write_invoice_files(issued, out)
+    written = _write(console, issued, out)
     for note in issued.notes:
         console.print(note, markup=False, style="yellow")
     console.print(f"issued {issued.number} of {issued.issue_date} — {issued.total_including_vat} EUR incl. VAT, "
-                  f"due {issued.payment.due_date}: {', '.join(files)} in {out}", markup=False)
+                  f"due {issued.payment.due_date}: {', '.join(written)} in {out} (ledger {books.where})", markup=False)
+
+
+def _write(console: Console, issued: Invoice, out: Path) -> tuple[str, ...]:
+    try:
+        return write_invoice_files(issued, out)
+    except FileExistsError as exc:
+        console.print(f"recorded in the ledger, but its files were not written: {exc}; write them elsewhere with "
+                      "`charte invoice files`", markup=False, style="yellow")
+        return ()
 
 
 @invoice_app.command("credit-note")
 def credit_note_command(
-    ledger: LedgerOpt,
     provider: Annotated[str, typer.Option(help="Provider SIREN (the ledger's).")],
     invoice: Annotated[str, typer.Option(help="Number of the invoice to correct.")],
     reason: Annotated[str, typer.Option(help="What the credit note corrects.")],
     out: Annotated[Path, typer.Option(help="Folder for the PDF, the CII and UBL XML and the XLSX.")],
+    db: DbOpt = None,
+    files: FilesOpt = None,
     issue_date: Annotated[str | None, typer.Option("--date", help="Issue date YYYY-MM-DD (default: today).")] = None,
     line: Annotated[list[int] | None, typer.Option(help="Credit this line of the invoice (repeatable).")] = None,
     amount: Annotated[str | None, typer.Option(help="Credit this amount, EUR excluding VAT (e.g. 250.00).")] = None,
 ) -> None:
     """Credit an issued invoice: in full, some of its lines (--line) or an amount (--amount), naming the invoice's
-    number and date; checked by the official e-invoicing rules before it is numbered."""
-    console = Console()
-    day = _day(issue_date, "--date", console) if issue_date else date.today()
-    book = Ledger(ledger, provider)
+    number and date (BT-25, BT-26); checked by the official e-invoicing rules before it is numbered; never more
+    than the invoice."""
+    console = Console(soft_wrap=True)
+    day = _day(issue_date, "--date", console) if issue_date else paris_today()
     try:
-        note = credit_note_for(book.document(invoice), day, reason, lines=line or None, amount=amount)
+        book = _books(db, files).ledger(provider)
+        original = book.document(invoice)
+        note = credit_note_for(original, day, reason, lines=line or None, amount=amount)
         issued = book.issue(note, gate_document)
     except (InvoiceError, LedgerError, DocumentRefusedError, MoneyError) as exc:
         raise _fail(console, exc) from None
-    files = write_invoice_files(issued, out)
+    written = _write(console, issued, out)
     console.print(f"issued credit note {issued.number} on {invoice} — {issued.total_including_vat} EUR incl. VAT: "
-                  f"{', '.join(files)} in {out}", markup=False)
+                  f"{', '.join(written)} in {out} (naming {invoice} of {original.issue_date})", markup=False)
+
+
+@invoice_app.command("files")
+def files_command(
+    provider: Annotated[str, typer.Option(help="Provider SIREN (the ledger's).")],
+    number: Annotated[str, typer.Argument(help="Number of an issued invoice or credit note.")],
+    out: Annotated[Path, typer.Option(help="Folder for the PDF, the CII and UBL XML and the XLSX.")],
+    db: DbOpt = None,
+    files: FilesOpt = None,
+) -> None:
+    """Write again the files of an issued document, from the ledger (e.g. after a crash while writing them)."""
+    console = Console(soft_wrap=True)
+    try:
+        document = _books(db, files).ledger(provider).document(number)
+        written = write_invoice_files(document, out)
+    except (LedgerError, FileExistsError) as exc:
+        raise _fail(console, exc) from None
+    console.print(f"{number}: {', '.join(written)} in {out}", markup=False)
 
 
 def _at(text: str | None, console: Console) -> datetime:
@@ -145,9 +205,10 @@ def _at(text: str | None, console: Console) -> datetime:
 
 @invoice_app.command("status")
 def status_command(
-    ledger: LedgerOpt,
     provider: Annotated[str, typer.Option(help="Provider SIREN (the ledger's).")],
     invoice: Annotated[str, typer.Option(help="Invoice or credit note number.")],
+    db: DbOpt = None,
+    files: FilesOpt = None,
     status: Annotated[str | None, typer.Option(help="Record this status: code or name, e.g. 210 or refusee "
                                                     "(204 prise en charge, 205 approuvee, 206, 207 en litige, "
                                                     "208 suspendue, 210 refusee, 211 paiement transmis, "
@@ -159,11 +220,11 @@ def status_command(
     cdar: Annotated[Path | None, typer.Option(help="Write each status as a CDAR message (XML) in this folder, "
                                                    "checked by the official CDV rules.")] = None,
 ) -> None:
-    """An invoice's lifecycle (Déposée, Rejetée, Refusée, Encaissée…): record a status, show the history,
-    write the CDAR messages the accredited platforms exchange."""
+    """An invoice's lifecycle (Déposée, Rejetée, Refusée, Encaissée…): record a status (chained in the ledger),
+    show the history, write the CDAR messages the accredited platforms exchange."""
     console = Console()
-    book = Ledger(ledger, provider)
     try:
+        book = _books(db, files).ledger(provider)
         document = book.document(invoice)
         if status is not None:
             book.record_status(StatusEvent(invoice, Status.parse(status), _at(at, console),
@@ -203,7 +264,8 @@ def _rates(path: Path | None) -> RateBook:
 @payments_app.callback()
 def payments_command(
     ctx: typer.Context,
-    ledger: Annotated[Path | None, typer.Option(help="Folder of ledgers.")] = None,
+    db: DbOpt = None,
+    files: FilesOpt = None,
     provider: Annotated[str | None, typer.Option(help="Provider SIREN.")] = None,
     as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
     rates: Annotated[Path | None, typer.Option(
@@ -212,17 +274,17 @@ def payments_command(
              "of `charte reference --help`. Values added with `charte reference add` are always read.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Per invoice: due date, paid, outstanding, days late, interest owed, indemnity, and its lifecycle
-    statuses (Déposée, Encaissée with the amount received, Refusée…)."""
+    """Per invoice (read from the ledger): due date, paid, outstanding, days late, interest owed, indemnity, and
+    its lifecycle statuses (Déposée, Encaissée with the amount received, Refusée…)."""
     if ctx.invoked_subcommand is not None:
         return
-    console = Console()
-    if ledger is None or provider is None:
-        console.print("give --ledger and --provider", markup=False)
+    console = Console(soft_wrap=True)
+    if provider is None:
+        console.print("give --provider (the provider's SIREN)", markup=False)
         raise typer.Exit(2)
-    day = _day(as_of, "--as-of", console) if as_of else date.today()
-    book = Ledger(ledger, provider)
+    day = _day(as_of, "--as-of", console) if as_of else paris_today()
     try:
+        book = _books(db, files).ledger(provider)
         statement = book.statement(day, _rates(rates))
         histories = {d.number: [e for e in book.lifecycle(d) if e.at.date() <= day]
                      for d in book.documents() if d.kind == "invoice"}
@@ -257,22 +319,66 @@ def payments_command(
 
 @payments_app.command("record")
 def record_command(
-    ledger: LedgerOpt,
     provider: Annotated[str, typer.Option(help="Provider SIREN.")],
     invoice: Annotated[str, typer.Option(help="Invoice number.")],
     on: Annotated[str, typer.Option("--date", help="Payment date YYYY-MM-DD.")],
     amount: Annotated[str, typer.Option(help="Amount received, EUR (e.g. 1200.50).")],
+    db: DbOpt = None,
+    files: FilesOpt = None,
     reference: Annotated[str, typer.Option(help="Bank reference.")] = "",
 ) -> None:
     """Record a (partial) payment; refused payments record nothing and exit 1."""
-    console = Console()
+    console = Console(soft_wrap=True)
     day = _day(on, "--date", console)
     try:
         value = D(amount)
-        payment = Ledger(ledger, provider).record_payment(invoice, day, value, reference)
+        payment = _books(db, files).ledger(provider).record_payment(invoice, day, value, reference)
     except (LedgerError, MoneyError) as exc:
         raise _fail(console, exc) from None
     console.print(f"recorded {payment.amount} EUR on {payment.invoice} dated {payment.on}", markup=False)
+
+
+@ledger_app.command("verify")
+def ledger_verify_command(
+    db: DbOpt = None,
+    files: FilesOpt = None,
+    provider: Annotated[list[str] | None, typer.Option(help="Provider SIREN (repeatable; default: every ledger "
+                                                            "in the database).")] = None,
+) -> None:
+    """Recompute every ledger's hash chain: exit 0 when no entry was changed, deleted or added outside the ledger,
+    1 listing each break (entry, what was expected, what was found)."""
+    from sqlalchemy import select
+
+    from charte.store.chain import ChainHeadRow
+    from charte.store.ledger import LedgerEntryRow
+
+    console = Console(soft_wrap=True)
+    books = _books(db, files)
+    names = list(provider or [])
+    if not names:  # every ledger with an entry, a chain head or witness copies: deleting every entry shows
+        with books.engine.connect() as connection:
+            found = set(connection.execute(select(LedgerEntryRow.book).distinct()).scalars())
+            found |= {c.removeprefix("ledger:") for c in connection.execute(select(ChainHeadRow.chain)).scalars()
+                      if c.startswith("ledger:")}
+        witnesses = books.files / "ledger"
+        found |= {p.name for p in witnesses.iterdir() if p.is_dir()} if witnesses.is_dir() else set()
+        names = sorted(found)
+    if not names:
+        console.print(f"no ledger in {books.where}", markup=False)
+        return
+    broken = 0
+    for name in names:
+        ledger = books.ledger(name)
+        breaks = ledger.verify()
+        with books.engine.connect() as connection:
+            count = connection.execute(select(LedgerEntryRow.position).where(LedgerEntryRow.book == name)).all()
+        if not breaks:
+            console.print(f"ledger {name}: {len(count)} entries, chain intact", markup=False)
+        for b in breaks:
+            broken += 1
+            console.print(f"ledger {name}: entry {b.position}: [{b.code}] {b.message}", markup=False, style="red")
+    if broken:
+        raise typer.Exit(1)
 
 
 @exit_app.command("plan")
@@ -283,7 +389,7 @@ def exit_plan_command(
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the ramp-down table here.")] = None,
 ) -> None:
     """Notice owed (L442-1 II) and the month-by-month ramp-down table."""
-    console = Console()
+    console = Console(soft_wrap=True)
     day = _day(notice_date, "--notice-date", console)
     volumes: dict[str, Decimal] = {}
     for item in baseline or []:

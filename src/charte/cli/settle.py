@@ -86,10 +86,17 @@ def settle_command(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the settlement JSON here.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the settlement HTML page here.")] = None,
     lang: Annotated[str, typer.Option(help="Language of the explanations: fr or en.")] = "en",
+    register: Annotated[bool, typer.Option(help="Settle from the register of evidence (--db) instead of a folder; "
+                                                "the settlement's evidence block then lets anyone replay it "
+                                                "(charte verify).")] = False,
+    db: Annotated[str | None, typer.Option("--db", envvar="CHARTE_DB", help="Register database (with --register; "
+                                                                             "default charte.db).")] = None,
 ) -> None:
     """Settle a month: invoice lines, each explained; totals; the hash of the inputs.
 
-    Index values come from the reference data, never from the illustrative series of the demo;
+    From the register (--register), the settlement also names the evidence it rests on (files, reference
+    series, software versions) so that `charte verify` can replay it. Index values come from the reference
+    data, never from the illustrative series of the demo;
     past a series' last known value the settlement refuses and says which value to add.
     """
     console = Console()
@@ -101,17 +108,27 @@ def settle_command(
     if lang not in ("fr", "en"):
         console.print("--lang: expected fr or en", markup=False)
         raise typer.Exit(2)
-    if facts is None and store is None:
-        console.print("give --facts FOLDER, --store DIR, or both", markup=False)
+    if register and (facts is not None or store is not None):
+        console.print("give --register alone, or --facts FOLDER and/or --store DIR", markup=False)
+        raise typer.Exit(2)
+    if facts is None and store is None and not register:
+        console.print("give --facts FOLDER, --store DIR, or both (or --register)", markup=False)
         raise typer.Exit(2)
     if minutes not in (15, 30, 60):
         console.print(f"--minutes {minutes}: expected 15, 30 or 60", markup=False)
         raise typer.Exit(2)
     try:
         loaded = load_contract(contract)
-        result = settle(loaded, month, settlement_facts(facts, loaded, month, reference=reference,
-                                                        index_files=index or (), store=store,
-                                                        organisation=organisation, minutes=minutes))
+        if register:
+            from charte.store.books import open_books
+            from charte.store.replay import settle_from_register
+
+            result = settle_from_register(open_books(db).register(), contract.read_text(encoding="utf-8"),
+                                          loaded.id, month, index=index or (), reference=reference)
+        else:
+            result = settle(loaded, month, settlement_facts(facts, loaded, month, reference=reference,
+                                                            index_files=index or (), store=store,
+                                                            organisation=organisation, minutes=minutes))
     except ContractInvalid as exc:
         for problem in exc.problems:
             console.print(problem.format(), markup=False, highlight=False)

@@ -15,7 +15,7 @@ register holds but the settlement did not read. So:
 4. the mediator recommends the what-if: the provider received the revision in time to adjust
    part of its staffing;
 5. both parties accept; the partial credit note passes the official e-invoicing rules and is
-   issued in the demo ledger (Factur-X, UBL and CDAR files beside the invoice) for the difference;
+   issued in the demo's ledger database (Factur-X, UBL and CDAR files beside the invoice) for the difference;
    the invoice's lifecycle goes Déposée → En litige (207) → Approuvée partiellement (206), each
    status written as a CDAR message.
 
@@ -59,12 +59,14 @@ from charte.domain.contract import Contract
 from charte.io.cdar import write_cdar_messages
 from charte.io.dispute_files import forecast_versions
 from charte.io.einvoicing.documents import gate_document
-from charte.io.settlement_files import illustrative_index, load_facts, settlement_facts
-from charte.payments import Invoice, Ledger
+from charte.payments import Invoice
 from charte.payments.lifecycle import StatusEvent
 from charte.reports.invoice_pdf import write_invoice_files
 from charte.reports.waterfall import waterfall
-from charte.settle import Facts, Settlement, inputs_digest
+from charte.settle import Settlement
+from charte.store.ledger import SqlLedger
+from charte.store.register import Register
+from charte.store.replay import settled_facts
 
 #: Days after the invoice each step is posted (the mediator takes ten days).
 STEP_DAYS = {"contest": 4, "whatif": 8, "objection": 9, "recommendation": 19, "client": 22, "provider": 23}
@@ -104,13 +106,13 @@ def _at(invoice_day: date, step: str) -> datetime:
     return datetime.combine(invoice_day + timedelta(days=STEP_DAYS[step]), time(10, 0), PARIS)
 
 
-def run_dispute(out_dir: Path, contract: Contract, month: Month, settlement: Settlement,
-                generated: DemoMonth) -> DemoDispute | None:
-    """Play the dispute on the demo's files and ledger (module docstring); ``None`` when the what-if gives the
-    client nothing to claim (another contract or month)."""
+def run_dispute(out_dir: Path, register: Register, ledger: SqlLedger, contract: Contract, month: Month,
+                settlement: Settlement, generated: DemoMonth) -> DemoDispute | None:
+    """Play the dispute on the demo's files, on the facts the settlement read from ``register`` and on ``ledger``
+    (the provider's, in the demo's database: module docstring); ``None`` when the what-if gives the client nothing
+    to claim (another contract or month)."""
     commitment = next((c.id for c in contract.as_of(month.first_day).service_commitments
                        if c.activity == generated.activity and c.metric == "service_level"), None)
-    ledger = Ledger(out_dir / "ledger", contract.provider.siren)
     invoice = next((d for d in ledger.documents() if d.kind == "invoice"), None)
     if commitment is None or invoice is None:
         return None
@@ -119,8 +121,9 @@ def run_dispute(out_dir: Path, contract: Contract, month: Month, settlement: Set
     issued_on = day - timedelta(days=NOTICE_DAYS)
     name = f"forecast-revision-W-1-{issued_on.isoformat()}.csv"
     pacsv.write_csv(revision, out_dir / name)
-    evidence = MonthEvidence.of(contract, month, _facts_settled(out_dir, contract, month, settlement),
-                                other_forecasts=forecast_versions(out_dir / name))
+    facts, settled = settled_facts(register, settlement.to_json())
+    evidence = MonthEvidence.of(contract, month, facts, other_forecasts=forecast_versions(out_dir / name),
+                                settled=settled)
     change = UseForecastVersion(activity=generated.activity, horizon="W-1", issued_on=issued_on)
     result = whatif(IssuedSettlement.of(settlement), evidence, [change])
     if not result.settled or result.totals is None or result.difference >= 0:
@@ -137,7 +140,8 @@ def run_dispute(out_dir: Path, contract: Contract, month: Month, settlement: Set
                                f"{issued_on.strftime('%d/%m/%Y')})")
     files: list[str] = [name]
     if note is not None:
-        note = ledger.issue(note, gate_document)   # the official e-invoicing rules, before the number is taken
+        # the official e-invoicing rules, before the number is taken; dated on the demo's calendar
+        note = ledger.issue(note, gate_document, today=note.issue_date)
         files += write_invoice_files(note, out_dir)
         files += write_cdar_messages(ledger.lifecycle(note), note, out_dir)
         entries.append(chain(entries, Entry(0, Kind.RESOLUTION, entries[-1].at, "provider", "charte",
@@ -150,16 +154,6 @@ def run_dispute(out_dir: Path, contract: Contract, month: Month, settlement: Set
     files += write_cdar_messages(disputed, invoice, out_dir)
     (out_dir / "dispute.json").write_text(_document(claim, entries, result), encoding="utf-8")
     return DemoDispute(claim, tuple(entries), result, note, day, name, (*files, "dispute.json"))
-
-
-def _facts_settled(out_dir: Path, contract: Contract, month: Month, settlement: Settlement) -> Facts:
-    """The facts the demo's settlement read (``charte.demo.run``: the shipped reference data, else the
-    illustrative Syntec series), found by their digest."""
-    facts = settlement_facts(out_dir, contract, month, reference=out_dir / "no-reference")
-    if inputs_digest(contract, month, facts) != settlement.inputs_sha256:
-        values, illustrative = illustrative_index()
-        facts = load_facts(out_dir, index_values=values, references=[illustrative])
-    return facts
 
 
 _CONTEST = ("Le verdict du {day} (jour de notre mailing) repose sur la prévision S−1 émise avant le mailing. "

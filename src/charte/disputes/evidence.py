@@ -14,6 +14,10 @@ split in two:
   and corrected interval reports. A what-if may use any forecast version, held or submitted, by
   its identity (:class:`ForecastVersionId`), and a corrected report by its content hash.
 
+A settlement made from the register of evidence (issue 14) hashes its evidence block — the files
+by hash, the reference series, the software versions — with its facts; its evidence carries that
+block (``settled``), and :meth:`MonthEvidence.digest` includes it.
+
 Incidents have no number in the facts files, so each gets a stable, readable identifier from
 what it is: ``activity/kind/start`` (UTC, to the minute), e.g.
 ``service-inbound/client_outage/2026-10-21T12:00Z`` (:func:`incident_id`).
@@ -39,6 +43,7 @@ from charte.settle import (
     Successes,
     inputs_digest,
 )
+from charte.settle.evidence import Evidence
 from charte.settle.facts import ReferenceStamp
 
 
@@ -100,14 +105,16 @@ class MonthEvidence:
     other_forecasts: tuple[ForecastSeries, ...] = ()
     corrected_reports: tuple[IntervalReportVersion, ...] = ()
     references: tuple[ReferenceStamp, ...] = ()
+    settled: Evidence | None = None
 
     @classmethod
     def of(cls, contract: Contract, period: Month, facts: Facts, *, other_forecasts: Iterable[ForecastSeries] = (),
-           corrected_reports: Iterable[IntervalReportVersion] = ()) -> MonthEvidence:
-        """The evidence of facts built as the settlement built them, with the other versions held."""
+           corrected_reports: Iterable[IntervalReportVersion] = (), settled: Evidence | None = None) -> MonthEvidence:
+        """The evidence of facts built as the settlement built them, with the other versions held; ``settled``: the
+        settlement's evidence block when it was made from the register of evidence (part of its input hash)."""
         return cls(contract, period, facts.intervals, facts.forecasts, facts.staffing, facts.incidents,
                    facts.index_values, facts.kpis, facts.successes, tuple(other_forecasts), tuple(corrected_reports),
-                   facts.references)
+                   facts.references, settled)
 
     def facts(self) -> Facts:
         """The settlement engine's input, as the issued settlement read it."""
@@ -116,8 +123,9 @@ class MonthEvidence:
                         successes=self.successes, references=self.references)
 
     def digest(self) -> str:
-        """What the issued settlement's ``inputs_sha256`` must be if it rests on this evidence."""
-        return inputs_digest(self.contract, self.period, self.facts())
+        """What the issued settlement's ``inputs_sha256`` must be if it rests on this evidence (its evidence block
+        included when it was settled from the register)."""
+        return inputs_digest(self.contract, self.period, self.facts(), self.settled)
 
     def incidents_by_id(self) -> dict[str, Incident]:
         return incident_ids(self.incidents)

@@ -6,23 +6,35 @@ Layout under a root folder::
     interval_reports/organisation=<org>/activity=<activity>/month=<YYYY-MM>/<import_id>.parquet
     quarantine/<import_id>.parquet        rejected rows: source row, reasons, raw values (JSON)
     imports/<import_id>.json              the manifest: the commit record of one import
+    removed/<import_id>/…                 an import taken out (its manifest and files, kept, never read)
+    .leases/<import_id>.lock              held (flock) by the process running that import
 
 An import is a transaction: its files are written under ``.staging/<import_id>/``, moved into
 place, and the manifest is written last (atomically). A data file whose import has no
-manifest is debris of an interrupted import and is deleted when the store is opened, so a
-failed import leaves nothing behind. ``import_id`` is a content hash of the file (and the
-organisation): the same file imported twice adds nothing. The month is the *local* month
-of the contact (or interval) in the mapping's zone. Partition columns are also stored
+manifest is debris of an interrupted import and is deleted when the store is opened — unless
+that import is still running: each import holds a **lease** (an exclusive ``flock`` on its lock
+file, released by the system when the process ends, even killed), and cleaning never touches
+the staging folder or the files of an import whose lease is held. Readers only ever see
+committed imports.
+
+``import_id`` is a hash of the file's bytes, the organisation, the mapping (its text), the
+activity and the policy: the same file imported twice the same way adds nothing; imported
+with another mapping it is another import. An import is taken out with :meth:`FactsStore.remove`
+or replaced by a new one (``replaces``): its files move to ``removed/`` — never deleted, so no
+data a settled month rested on is lost — and readers stop seeing it. The month is the *local*
+month of the contact (or interval) in the mapping's zone. Partition columns are also stored
 inside each file, so readers use ``hive_partitioning=false``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -31,6 +43,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from charte.io.faults import fault_point
 
 DATASETS = {"contact_record": "contact_records", "interval_report": "interval_reports"}
 
@@ -46,6 +60,8 @@ class Manifest:
     rows_quarantined: int
     files: list[str]
     report: dict[str, Any]
+    replaces: str | None = None
+    identity: dict[str, str] = field(default_factory=dict)
 
 
 class FactsStore:
@@ -67,24 +83,84 @@ class FactsStore:
         return Manifest(**json.loads(self.manifest_path(import_id).read_text(encoding="utf-8")))
 
     def imports(self) -> list[str]:
-        return sorted(p.stem for p in (self.root / "imports").glob("*.json"))
+        """Committed imports, not replaced by a later one."""
+        committed = sorted(p.stem for p in (self.root / "imports").glob("*.json"))
+        replaced = {self.manifest(i).replaces for i in committed} - {None}
+        return [i for i in committed if i not in replaced]
 
     def files(self, kind: str, organisation: str | None = None, activity: str | None = None) -> list[Path]:
+        """The data files of committed imports (a running import's files are never read)."""
         org = f"organisation={quote(organisation, safe='')}" if organisation else "organisation=*"
         act = f"activity={quote(activity, safe='')}" if activity else "activity=*"
-        return sorted((self.root / DATASETS[kind]).glob(f"{org}/{act}/month=*/*.parquet"))
+        live = set(self.imports())
+        return sorted(p for p in (self.root / DATASETS[kind]).glob(f"{org}/{act}/month=*/*.parquet")
+                      if p.stem in live)
 
     def glob(self, kind: str) -> str:
-        """A glob over every file of a dataset, for ``read_parquet`` (DuckDB, Ibis)."""
+        """A glob over every file of a dataset, for ``read_parquet`` (DuckDB, Ibis); prefer :meth:`files`, which
+        leaves out an import still running."""
         return str(self.root / DATASETS[kind] / "*" / "*" / "*" / "*.parquet")
+
+    # -- leases -------------------------------------------------------------------------------
+    def _lease_path(self, import_id: str) -> Path:
+        folder = self.root / ".leases"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{import_id}.lock"
+
+    @contextlib.contextmanager
+    def lease(self, import_id: str) -> Iterator[None]:
+        """Hold ``import_id``'s lease for the block (waiting while another process runs the same import)."""
+        with self._lease_path(import_id).open("a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def is_running(self, import_id: str) -> bool:
+        """Whether a process holds ``import_id``'s lease (an import in progress)."""
+        path = self.root / ".leases" / f"{import_id}.lock"
+        if not path.exists():
+            return False
+        with path.open("a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+    # -- taking an import out -----------------------------------------------------------------
+    def remove(self, import_id: str) -> Manifest:
+        """Take a committed import out: its manifest and files move to ``removed/<import_id>/`` (kept, not read)."""
+        if not self.has_import(import_id):
+            known = ", ".join(self.imports()) or "none"
+            raise KeyError(f"no import {import_id!r} in {self.root} (imports: {known})")
+        with self.lease(import_id):
+            manifest = self.manifest(import_id)
+            self._retire(manifest)
+        return manifest
+
+    def _retire(self, manifest: Manifest) -> None:
+        """Move an import to ``removed/``: the manifest first (readers stop seeing it at once), then its files."""
+        target = self.root / "removed" / manifest.import_id
+        target.mkdir(parents=True, exist_ok=True)
+        if self.manifest_path(manifest.import_id).exists():
+            os.replace(self.manifest_path(manifest.import_id), target / "manifest.json")
+        for relative in manifest.files:
+            source = self.root / relative
+            if source.exists():
+                (target / relative).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target / relative)
 
     def quarantine(self, import_id: str) -> pa.Table | None:
         path = self.root / "quarantine" / f"{import_id}.parquet"
         return pq.read_table(path) if path.exists() else None
 
-    def existing_ids(self, table: pa.Table, organisation: str) -> set[str]:
-        """Contact ids of ``table`` already stored for the same organisation, activity and month."""
-        files = [str(p) for p in self.files("contact_record", organisation)]
+    def existing_ids(self, table: pa.Table, organisation: str, excluding: str | None = None) -> set[str]:
+        """Contact ids of ``table`` already stored for the same organisation, activity and month (``excluding``:
+        an import being replaced)."""
+        files = [str(p) for p in self.files("contact_record", organisation) if p.stem != excluding]
         if not files or table.num_rows == 0:
             return set()
         con = duckdb.connect()
@@ -95,9 +171,10 @@ class FactsStore:
         ).fetchall()
         return {r[0] for r in rows}
 
-    def stored_duplicates(self, staged: Path, organisation: str) -> list[tuple[int, str]]:
+    def stored_duplicates(self, staged: Path, organisation: str, excluding: str | None = None
+                          ) -> list[tuple[int, str]]:
         """(source row, contact id) of staged rows whose id is already stored for the same activity and month."""
-        files = [str(p) for p in self.files("contact_record", organisation)]
+        files = [str(p) for p in self.files("contact_record", organisation) if p.stem != excluding]
         if not files:
             return []
         con = duckdb.connect()
@@ -180,19 +257,33 @@ class FactsStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(final.__dict__, indent=1, ensure_ascii=False), encoding="utf-8")
+        fault_point("import.before_manifest")
         os.replace(tmp, path)
         shutil.rmtree(staging, ignore_errors=True)
+        if final.replaces and self.has_import(final.replaces):
+            self._retire(self.manifest(final.replaces))
         return final
 
     def _recover(self) -> None:
-        shutil.rmtree(self.root / ".staging", ignore_errors=True)
-        committed = set(self.imports())
+        """Clear the debris of interrupted imports — never what a running import (lease held) is writing — and
+        finish taking out imports a committed replacement names."""
+        staging = self.root / ".staging"
+        if staging.exists():
+            for entry in staging.iterdir():
+                if not self.is_running(entry.name.split(".", 1)[0]):
+                    shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+        committed = {p.stem for p in (self.root / "imports").glob("*.json")}
         for folder in [*DATASETS.values(), "quarantine"]:
             for path in (self.root / folder).rglob("*.parquet"):
-                if path.stem not in committed:
-                    path.unlink()
+                if path.stem not in committed and not self.is_running(path.stem):
+                    path.unlink(missing_ok=True)
         for tmp in (self.root / "imports").glob("*.tmp"):
-            tmp.unlink()
+            if not self.is_running(tmp.name.split(".", 1)[0]):
+                tmp.unlink(missing_ok=True)
+        for import_id in sorted(committed):
+            replaced = self.manifest(import_id).replaces
+            if replaced and self.has_import(replaced) and not self.is_running(replaced):
+                self._retire(self.manifest(replaced))
 
 
 def committed_files(root: Path, kind: str, *, organisation: str | None = None, activity: str | None = None,

@@ -6,8 +6,11 @@ DuckDB in this process or by a Spark cluster), and commits the accepted rows as 
 transaction (:mod:`charte.io.facts_store`). Under the ``reject_file`` policy one rejected row
 refuses the file (:class:`ImportRejectedError`, nothing written); under ``quarantine`` the
 rejected rows are stored aside with their row number, reasons and raw values. Importing the
-same file twice adds nothing. Contact ids already stored for the same organisation,
-activity and month are rejected as ``duplicate_id``.
+same file twice the same way (organisation, mapping, activity, policy) adds nothing
+(:func:`import_identity`). Contact ids already stored for the same organisation, activity and
+month are rejected as ``duplicate_id`` — except those of the import being replaced
+(``replaces``), which is taken out when the new one commits. The import runs under its lease
+(:meth:`FactsStore.lease`): a reader opening the store meanwhile never touches its files.
 
 CSV files are read column by column (:mod:`charte.io.csv_columnar`, blocks of 32 MiB streamed
 to a staged Parquet file, duplicate ids found in DuckDB); any row it cannot vouch for goes
@@ -37,6 +40,7 @@ from charte.io.canonical import arrow_schema
 from charte.io.conversion import RowConverter
 from charte.io.csv_source import open_csv
 from charte.io.facts_store import FactsStore, Manifest
+from charte.io.faults import fault_point
 from charte.io.mapping import Mapping, check_complete
 from charte.io.parquet_source import open_parquet
 from charte.io.quality import Issue, Policy, QualityReport, SourceError, issue
@@ -76,12 +80,26 @@ class ImportResult:
     dialect: dict[str, str]
 
 
-def file_hash(path: Path, organisation: str) -> str:
-    digest = hashlib.sha256(organisation.encode() + b"\0")
+def import_identity(path: Path, organisation: str, mapping: Mapping, policy: Policy) -> tuple[str, dict[str, str]]:
+    """The import's id — a hash of the file's bytes and of how it is read: the organisation, the mapping (its
+    text, with the constants given on the command line, e.g. the activity) and the policy — and what it covers."""
+    constants = {name: str(rule.constant) for name, rule in sorted(mapping.fields.items()) if rule.constant is not None}
+    identity = {"organisation": organisation, "mapping": mapping.name,
+                "mapping_sha256": hashlib.sha256(mapping.text.encode()).hexdigest() if mapping.text else "",
+                "constants": json.dumps(constants, sort_keys=True, ensure_ascii=False), "policy": str(policy),
+                "file_sha256": _sha256_of(path)}
+    digest = hashlib.sha256()
+    for key in sorted(identity):
+        digest.update(f"{key}={identity[key]}".encode() + b"\0")
+    return digest.hexdigest()[:24], identity
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()[:24]
+    return digest.hexdigest()
 
 
 def _open(path: Path, mapping: Mapping) -> tuple[list[str], Iterator[tuple[int, list[Any]]], dict[str, str]]:
@@ -277,8 +295,8 @@ def read_rows(path: Path, mapping: Mapping, collector: _Collector, report: Quali
 
 
 def _drop_stored_duplicates(table: pa.Table, store: FactsStore, organisation: str, report: QualityReport,
-                            collector: _Collector) -> pa.Table:
-    existing = store.existing_ids(table, organisation)
+                            collector: _Collector, replaces: str | None = None) -> pa.Table:
+    existing = store.existing_ids(table, organisation, replaces)
     if not existing:
         return table
     keep = []
@@ -297,7 +315,8 @@ def _drop_stored_duplicates(table: pa.Table, store: FactsStore, organisation: st
 
 def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organisation: str = "default",
                 activity: str | None = None, policy: Policy | None = None,
-                progress: Progress | None = None, columnar: bool = True, engine: Any = None) -> ImportResult:
+                progress: Progress | None = None, columnar: bool = True, engine: Any = None,
+                replaces: str | None = None) -> ImportResult:
     """Import one file; see the module docstring for the rules.
 
     CSV files go through the columnar reader (:mod:`charte.io.csv_columnar`) when the mapping
@@ -305,19 +324,35 @@ def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organi
     ``engine`` (an Ibis backend) runs the quality rules: DuckDB in this process by default, or a
     Spark cluster (``charte import --engine spark``); the file is read and converted here either way,
     and the store is written by its commit protocol (a failed job leaves it as it was).
+    ``replaces``: the id of a committed import this one takes the place of (taken out when this one commits).
     """
     path = Path(path)
     if not path.exists():
         raise SourceError("file_not_found", str(path), "no such file")
-    import_id = file_hash(path, organisation)
-    if store.has_import(import_id):
-        return ImportResult(import_id, "already_imported", None, store.manifest(import_id), {})
     mapping = mapping.with_constants(activity=activity)
     check_complete(mapping, mapping.name)
     policy = policy or mapping.policy
+    if replaces is not None and not store.has_import(replaces):
+        raise SourceError("unknown_import", replaces, f"no import {replaces!r} to replace in {store.root}; imports: "
+                          + (", ".join(store.imports()) or "none"))
+    import_id, identity = import_identity(path, organisation, mapping, policy)
+    if import_id == replaces:
+        raise SourceError("same_import", replaces, "the file, mapping and policy are those of the import to "
+                                                   "replace; nothing would change")
+    with store.lease(import_id):
+        if store.has_import(import_id):
+            return ImportResult(import_id, "already_imported", None, store.manifest(import_id), {})
+        return _import_leased(path, mapping, store, organisation, import_id, policy, progress, columnar,
+                              replaces, identity, engine)
+
+
+def _import_leased(path: Path, mapping: Mapping, store: FactsStore, organisation: str, import_id: str,
+                   policy: Policy, progress: Progress | None, columnar: bool, replaces: str | None,
+                   identity: dict[str, str], engine: Any = None) -> ImportResult:
     if columnar and path.suffix.lower() not in (".xlsx", ".xlsm", ".parquet") and csv_columnar.supports(mapping):
         try:
-            return _import_columnar(path, mapping, store, organisation, import_id, policy, progress, engine)
+            return _import_columnar(path, mapping, store, organisation, import_id, policy, progress, engine,
+                                    replaces, identity)
         except csv_columnar.NotVectorisableError:
             pass  # the row path reads this file (and reports its file-level error, if any)
     report = QualityReport(str(path))
@@ -325,11 +360,11 @@ def import_file(path: str | Path, mapping: Mapping, store: FactsStore, *, organi
     dialect = read_rows(path, mapping, collector, report, progress, engine)
     table = collector.table()
     if mapping.kind == "contact_record":
-        table = _drop_stored_duplicates(table, store, organisation, report, collector)
+        table = _drop_stored_duplicates(table, store, organisation, report, collector, replaces)
     if policy is Policy.REJECT_FILE and report.rows_rejected:
         raise ImportRejectedError(report)
     manifest = Manifest(import_id, mapping.kind, str(path), mapping.name, organisation, table.num_rows,
-                        len(collector.quarantine), [], report.to_dict(max_rows_per_code=1000))
+                        len(collector.quarantine), [], report.to_dict(max_rows_per_code=1000), replaces, identity)
     manifest = store.commit(manifest, table, collector.quarantine_table())
     return ImportResult(import_id, "imported", report, manifest, dialect)
 
@@ -370,7 +405,8 @@ def _fast_table(columns: dict[str, Any], keep: np.ndarray, rows: np.ndarray, col
 
 
 def _import_columnar(path: Path, mapping: Mapping, store: FactsStore, organisation: str, import_id: str,
-                     policy: Policy, progress: Progress | None, engine: Any = None) -> ImportResult:
+                     policy: Policy, progress: Progress | None, engine: Any = None, replaces: str | None = None,
+                     identity: dict[str, str] | None = None) -> ImportResult:
     """The CSV import block by block: same report, rows and quarantine as the row path, in bounded memory."""
     header, _records, csv_dialect = open_csv(path, mapping.source)
     dialect = {"format": "csv", "encoding": csv_dialect.encoding, "delimiter": csv_dialect.delimiter,
@@ -411,8 +447,9 @@ def _import_columnar(path: Path, mapping: Mapping, store: FactsStore, organisati
         if report.rows_read == 0:
             raise SourceError("empty_file", str(path), "the file has a header but no rows; expected at least one row")
         dropped: set[int] = set()
+        fault_point("import.staged")
         if mapping.kind == "contact_record" and written:
-            for row_no, cid in store.stored_duplicates(staged, organisation):
+            for row_no, cid in store.stored_duplicates(staged, organisation, replaces):
                 problem = issue(row_no, "duplicate_id", "contact_id", f"{cid!r} is already stored for this activity "
                                 "and month (another file)")
                 report.issues.append(problem)
@@ -422,7 +459,8 @@ def _import_columnar(path: Path, mapping: Mapping, store: FactsStore, organisati
         if policy is Policy.REJECT_FILE and report.rows_rejected:
             raise ImportRejectedError(report)
         manifest = Manifest(import_id, mapping.kind, str(path), mapping.name, organisation, written - len(dropped),
-                            len(collector.quarantine), [], report.to_dict(max_rows_per_code=1000))
+                            len(collector.quarantine), [], report.to_dict(max_rows_per_code=1000), replaces,
+                            identity or {})
         manifest = store.commit_staged(manifest, staged, dropped, collector.quarantine_table())
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -8,7 +8,7 @@ An import never crashes on dirty rows and never drops one silently. Each problem
   code, a code the mapping marks as spurious (e.g. ``phantom_record``), a local time in a
   DST gap or an ambiguous hour with no offset, a local time when the mapping states no zone,
   an offset the zone did not have at that instant, a duplicate id, a row with the wrong
-  number of fields;
+  number of fields, a NUL byte inside an identifier or any text (the sign of a corrupt or binary export);
 * a **flagged** row is kept and counted: negative duration (the value is dropped, the
   contact kept), answered without agent, abandoned with service time, end before start,
   interval counts that do not add up.
@@ -31,7 +31,7 @@ REJECTING: frozenset[str] = frozenset({
     "missing_value", "bad_number", "bad_duration", "bad_timestamp", "bad_date", "unknown_code",
     "dst_gap", "dst_ambiguous", "naive_timestamp", "offset_mismatch", "duplicate_id", "wrong_field_count",
     "spurious_record", "phantom_record",
-    "negative_count", "bad_interval",
+    "negative_count", "bad_interval", "nul_in_identifier",
 })
 
 #: Row issues that flag the row and keep it.
@@ -136,3 +136,11 @@ class QualityReport:
 def issue(row: int, code: str, column: str | None, message: str, reject: frozenset[str] = frozenset()) -> Issue:
     """Build an issue; its severity comes from the code, or from the mapping's promotions in ``reject``."""
     return Issue(row, code, column, message, code in REJECTING or code in reject)
+
+
+def check_text(row: int, rec: dict[str, Any], reject: frozenset[str]) -> list[Issue]:
+    """``nul_in_identifier``: a text value (an id, an activity, an agent…) holding a NUL byte is refused, not stored:
+    two ids that differ only after a NUL would be cut to the same text by many tools."""
+    return [issue(row, "nul_in_identifier", name, f"holds a NUL byte at character {value.index(chr(0)) + 1} "
+                  f"({value[:40]!r}); expected printable text", reject)
+            for name, value in rec.items() if isinstance(value, str) and "\x00" in value]

@@ -11,6 +11,10 @@ contact records
   * ``abandoned_with_service`` — abandoned (or ended in the IVR) yet with talk or handle time;
   * ``end_before_start`` — a first response or closure before the arrival: that time is dropped.
 
+every record
+  * ``nul_in_identifier`` — a text value holding a NUL byte rejects the row
+    (:func:`~charte.io.quality.check_text`; found on the block in this process, before the engine runs).
+
 interval reports
   * ``bad_interval`` — a length other than 15, 30 or 60 minutes, or a start off the local grid
     of that length (then no other rule is checked);
@@ -36,7 +40,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from charte.domain.calendar import GRANULARITIES
-from charte.io.quality import Issue, issue
+from charte.io.quality import Issue, check_text, issue
 from charte.measure import engines
 
 SECONDS = ("ivr_seconds", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_seconds", "handle_seconds")
@@ -191,11 +195,12 @@ class RuleRun:
         the cluster as a DataFrame and the same expression runs there, its rows brought back in
         source-row order.
         """
+        texts = self.text_issues(block)
         if engines.engine_name(self.con) != "duckdb":
             sent = ibis.memtable(block)
             corrected, found = self.expression(sent)
             out = self.con.to_pyarrow(corrected.order_by("source_row"))
-            return self.split(out, found)
+            return self._with_texts(self.split(out, found), texts)
         corrected, found = self.expression(self._placeholder)
         if self._sql is None:
             self._sql = self.con.compile(corrected)
@@ -205,7 +210,33 @@ class RuleRun:
             out = raw.sql(self._sql).to_arrow_table()
         finally:
             raw.unregister(self._placeholder.get_name())
-        return self.split(out, found)
+        return self._with_texts(self.split(out, found), texts)
+
+    def text_issues(self, block: pa.Table) -> dict[int, list[Issue]]:
+        """``nul_in_identifier`` per source row: text values holding a NUL byte
+        (:func:`~charte.io.quality.check_text`)."""
+        import pyarrow.compute as pc
+
+        out: dict[int, list[Issue]] = {}
+        for name in block.column_names:
+            column = block[name]
+            if name == "import_id" or not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+                continue
+            hit = pc.fill_null(pc.match_substring(column, "\x00"), False)
+            if not pc.any(hit).as_py():
+                continue
+            rows, values = block["source_row"].filter(hit).to_pylist(), column.filter(hit).to_pylist()
+            for number, value in zip(rows, values, strict=True):
+                out.setdefault(int(number), []).extend(check_text(int(number), {name: value}, self.reject))
+        return out
+
+    @staticmethod
+    def _with_texts(result: tuple[pa.Table, dict[int, list[Issue]]],
+                    texts: dict[int, list[Issue]]) -> tuple[pa.Table, dict[int, list[Issue]]]:
+        table, found = result
+        for number, problems in texts.items():
+            found[number] = [*problems, *found.get(number, [])]
+        return table, found
 
     def split(self, out: pa.Table, found: Sequence[Check]) -> tuple[pa.Table, dict[int, list[Issue]]]:
         """Corrected rows (without the rule columns) and the issues of the rows that fail a check."""

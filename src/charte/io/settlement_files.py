@@ -309,15 +309,24 @@ def load_facts(folder: Path | None, *, index_values: Iterable[IndexValue] = (),
     forecasts = forecast_series(tables["forecasts"], problems) if tables["forecasts"] else []
     staffing = staffing_blocks(tables["staffing"], minutes, problems) if tables["staffing"] else []
     found_incidents = incidents(tables["incidents"], problems) if tables["incidents"] else []
-    kpis = [MeasuredKpi(str(r["activity"]), str(r["commitment"]), r["value"],
-                        int(r["sample"]) if r.get("sample") is not None else None,
-                        int(r["agents"]) if r.get("agents") is not None else None) for r in _rows(tables["kpis"])]
-    successes = [Successes(str(r["activity"]), int(r["count"]), r.get("value_sold") or D("0"))
-                 for r in _rows(tables["successes"])]
+    kpis = measured_kpis(tables["kpis"])
+    successes = successes_of(tables["successes"])
     if problems:
         raise SettlementError(problems)
     return Facts.of(intervals=intervals, forecasts=forecasts, staffing=staffing, incidents=found_incidents,
                     index_values=index, kpis=kpis, successes=successes, references=references)
+
+
+def measured_kpis(table: Table | None) -> list[MeasuredKpi]:
+    """The measured KPIs of a ``kpis`` file (read by :func:`~charte.io.facts_tables.read_table`)."""
+    return [MeasuredKpi(str(r["activity"]), str(r["commitment"]), r["value"],
+                        int(r["sample"]) if r.get("sample") is not None else None,
+                        int(r["agents"]) if r.get("agents") is not None else None) for r in _rows(table)]
+
+
+def successes_of(table: Table | None) -> list[Successes]:
+    """The successes of a ``successes`` file (read by :func:`~charte.io.facts_tables.read_table`)."""
+    return [Successes(str(r["activity"]), int(r["count"]), r.get("value_sold") or D("0")) for r in _rows(table)]
 
 
 def _rows(table: Table | None) -> list[dict[str, Any]]:
@@ -327,6 +336,17 @@ def _rows(table: Table | None) -> list[dict[str, Any]]:
 
 
 def write_settlement_json(settlement: Settlement, path: Path) -> Path:
-    """Write the canonical JSON of ``settlement`` (byte-identical for the same inputs)."""
-    path.write_text(settlement.to_json(), encoding="utf-8")
+    """Write the canonical JSON of ``settlement`` (byte-identical for the same inputs), atomically: a crash leaves
+    the previous file or the new one, never a truncated settlement."""
+    import os
+
+    from charte.io.faults import fault_point
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(settlement.to_json())
+        handle.flush()
+        os.fsync(handle.fileno())
+    fault_point("settlement.before_replace")
+    os.replace(tmp, path)
     return path

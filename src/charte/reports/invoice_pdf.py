@@ -91,9 +91,13 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     return pdf
 
 
-def write_invoice_files(invoice: Invoice, out_dir: Path) -> tuple[str, ...]:
+def write_invoice_files(invoice: Invoice, out_dir: Path, *, overwrite: bool = False) -> tuple[str, ...]:
     """Write the Factur-X PDF (PDF/A-3 with its CII XML), the CII XML alone, the UBL 2.1 XML and the XLSX of
-    lines; returns the names."""
+    lines; returns the names.
+
+    An issued document's files are never silently replaced: :class:`FileExistsError` when one is
+    already there, unless ``overwrite`` (re-rendering the same document, e.g. the demo's fresh ledger).
+    """
     from charte.io.facturx import cii_xml, facturx_pdf
     from charte.io.invoice_xlsx import write_invoice_xlsx
     from charte.io.ubl import ubl_xml
@@ -102,6 +106,11 @@ def write_invoice_files(invoice: Invoice, out_dir: Path) -> tuple[str, ...]:
         raise ValueError("a draft has no number; issue it through the ledger first")
     stem = ("credit-note-" if invoice.kind == "credit_note" else "invoice-") + invoice.number
     out_dir.mkdir(parents=True, exist_ok=True)
+    existing = [out_dir / f"{stem}.{ext}" for ext in ("pdf", "xml", "ubl.xml", "xlsx")
+                if (out_dir / f"{stem}.{ext}").exists()]
+    if existing and not overwrite:
+        raise FileExistsError(f"{existing[0]} already exists; the files of an issued document are never replaced "
+                              "(choose another folder, or move the old files away if they are copies)")
     xml = cii_xml(invoice)
     heading = "Avoir" if invoice.kind == "credit_note" else "Facture"
     (out_dir / f"{stem}.pdf").write_bytes(facturx_pdf(invoice_pdf(invoice), xml, title=f"{heading} {invoice.number}"))

@@ -44,6 +44,7 @@ from charte.settle.billable import (
 )
 from charte.settle.bonus_malus import bonus_malus_lines
 from charte.settle.coverage import check_coverage
+from charte.settle.evidence import Evidence
 from charte.settle.facts import Facts, IntervalBlock, Problem, ReferenceStamp, SettlementError, StaffingBlock
 from charte.settle.forecast_accuracy import Accuracy, accuracy
 from charte.settle.forecast_versions import VersionUse, select_forecasts
@@ -76,6 +77,7 @@ class Settlement:
     inputs_sha256: str
     engine: str = ENGINE_VERSION
     forecast_versions: tuple[VersionUse, ...] = ()
+    evidence: Evidence | None = None
     #: reference series the month rests on (the indexation index): version, and whether illustrative
     reference_data: tuple[ReferenceStamp, ...] = ()
 
@@ -85,7 +87,8 @@ class Settlement:
         return any(r.illustrative for r in self.reference_data)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        evidence = {"evidence": self.evidence.as_dict()} if self.evidence is not None else {}
+        return {**evidence,
             "engine": self.engine, "contract": self.contract, "amendments_applied": list(self.contract_version),
             "period": self.period, "inputs_sha256": self.inputs_sha256,
             "lines": [line.as_dict() for line in self.lines],
@@ -105,12 +108,15 @@ class Settlement:
         return json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 
 
-def inputs_digest(contract: Contract, period: Month, facts: Facts) -> str:
-    """SHA-256 of the engine version, the contract document, the period and the facts."""
+def inputs_digest(contract: Contract, period: Month, facts: Facts, evidence: Evidence | None = None) -> str:
+    """SHA-256 of the engine version, the contract document, the period, the facts and, when given, the evidence
+    block (files by hash, reference-data and software versions: :mod:`charte.settle.evidence`)."""
     h = hashlib.sha256(ENGINE_VERSION.encode())
     h.update(json.dumps(contract.document(), sort_keys=True, default=str, ensure_ascii=False).encode())
     h.update(str(period).encode())
     h.update(facts.digest().encode())
+    if evidence is not None:
+        h.update(json.dumps(evidence.as_dict(), sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()
 
 
@@ -145,9 +151,10 @@ def month_facts(contract: Contract, period: Month, facts: Facts, problems: list[
                  facts.kpis, facts.successes)
 
 
-def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
-    """Settle ``period`` of ``contract`` on ``facts`` (passes in the module docstring)."""
-    digest = inputs_digest(contract, period, facts)
+def settle(contract: Contract, period: Month, facts: Facts, *, evidence: Evidence | None = None) -> Settlement:
+    """Settle ``period`` of ``contract`` on ``facts`` (passes in the module docstring); ``evidence`` (what the facts
+    were read from) is recorded in the settlement and its input hash."""
+    digest = inputs_digest(contract, period, facts, evidence)
     version = contract.as_of(period.first_day)
     problems: list[Problem] = []
     notes: list[str] = []
@@ -201,7 +208,7 @@ def settle(contract: Contract, period: Month, facts: Facts) -> Settlement:
         total_excluding_vat=total, vat_rate=vat_rate, vat=vat, total_including_vat=total + vat,
         indexation=revision, minimum_billing=tuple(checks), service_results=tuple(results),
         forecast_accuracy=tuple(_accuracies(version, month)), notes=tuple(notes), inputs_sha256=digest,
-        forecast_versions=tuple(versions),
+        forecast_versions=tuple(versions), evidence=evidence,
         reference_data=tuple(r for r in facts.references
                              if version.indexation is not None and r.series == version.indexation.index),
     )

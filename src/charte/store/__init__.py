@@ -1,7 +1,10 @@
-"""The web application's store: organisations, users, contracts, settlements (SQLAlchemy 2 + Alembic).
+"""The store: organisations, users, contracts, settlements, the evidence register and the invoice ledger
+(SQLAlchemy 2 + Alembic).
 
-SQLite embedded by default, PostgreSQL for teams (``CHARTE_DATABASE_URL``); facts stay in Parquet
-files beside the database. See :mod:`charte.store.tenancy` for who sees what.
+SQLite embedded by default, PostgreSQL for teams (``CHARTE_DATABASE_URL``); facts stay in files
+beside the database (Parquet, and the register's files kept under their hash). See
+:mod:`charte.store.tenancy` for who sees what, :mod:`charte.store.register` and
+:mod:`charte.store.ledger` for the evidence and the invoices.
 """
 
 from __future__ import annotations
@@ -23,13 +26,15 @@ from charte.store.accounts import (
     tokens_of,
     verify_password,
 )
-from charte.store.database import make_engine, migrate, session_factory, transaction
+from charte.store.chain import ChainHeadRow
+from charte.store.database import make_engine, migrate, session_factory, transaction, write_transaction
 from charte.store.dispute_rows import (
     DisputeAttachmentRow,
     DisputeEntryRow,
     DisputeRow,
     WhatIfRow,
 )
+from charte.store.ledger import LedgerEntryRow, SqlLedger
 from charte.store.models import (
     ApiTokenRow,
     AuditLogRow,
@@ -45,16 +50,17 @@ from charte.store.models import (
     UserRow,
     WebSessionRow,
 )
+from charte.store.register import EvidenceRow, Register, Submission
 from charte.store.tenancy import Access, contract_access, visible_contracts
 
 __all__ = [
-    "Access", "AccountError", "ApiTokenRow", "AuditLogRow", "Base", "ContractRow", "ContractShareRow",
-    "DisputeAttachmentRow", "DisputeEntryRow", "DisputeRow", "FactsUploadRow", "InvitationRow", "IssuedToken",
-    "LoginThrottleRow", "MembershipRow", "OrganisationRow", "SettlementRow", "UserRow", "WebSessionRow", "WhatIfRow",
-    "add_member", "audit", "authenticate", "change_password", "checked_siren", "contract_access",
-    "create_organisation", "create_user", "hash_password", "issue_token", "make_engine", "migrate",
-    "organisation_of_token", "revoke_token", "session_factory", "tokens_of", "transaction", "verify_password",
-    "visible_contracts",
+    "Access", "AccountError", "ApiTokenRow", "AuditLogRow", "Base", "ChainHeadRow", "ContractRow",
+    "ContractShareRow", "DisputeAttachmentRow", "DisputeEntryRow", "DisputeRow", "EvidenceRow", "FactsUploadRow",
+    "InvitationRow", "IssuedToken", "LedgerEntryRow", "LoginThrottleRow", "MembershipRow", "OrganisationRow",
+    "Register", "SettlementRow", "SqlLedger", "Submission", "UserRow", "WebSessionRow", "WhatIfRow", "add_member",
+    "audit", "authenticate", "change_password", "checked_siren", "contract_access", "create_organisation",
+    "create_user", "hash_password", "issue_token", "make_engine", "migrate", "organisation_of_token", "revoke_token",
+    "session_factory", "tokens_of", "transaction", "verify_password", "visible_contracts", "write_transaction",
 ]
 
 # issue 22 — the job board's rows (imported here so that the metadata and the migrations see them)

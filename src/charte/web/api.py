@@ -6,25 +6,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from charte.io.contract_yaml import MAX_CONTRACT_BYTES
 from charte.store import ContractRow, visible_contracts
 from charte.web.deps import ApiCaller, SessionDep, SettingsDep, contract_or_404, now
-from charte.web.heavy import heavy, off_loop
+from charte.web.evidence import (
+    Received,
+    audit_submission,
+    month_of,
+    receive_submission,
+    register_view,
+    submission_out,
+    web_register,
+)
+from charte.web.heavy import heavy
 from charte.web.workflows import (
     WorkflowError,
     decide_contract,
-    facts_folder,
     latest_settlement,
-    receive_file,
-    record_upload,
+    replay_settlement,
     settle_month,
     settlement_document,
     settlements_of,
     store_contract,
-    summarise_facts,
 )
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -56,18 +62,42 @@ class ContractOut(BaseModel):
     problems: list[ProblemOut] = []
 
 
+class SubmissionOut(BaseModel):
+    """One version of one kind of fact in the register."""
+
+    contract: str
+    period: str
+    kind: str
+    version: int
+    sha256: str
+    size: int
+    file_name: str
+    file_format: str
+    party: str
+    submitted_by: str
+    organisation_id: str | None = None
+    submitted_at: str = Field(description="UTC, ISO 8601 (the server's clock, or declared: see time_source).")
+    time_source: str
+    summary: dict[str, Any]
+    added: bool = Field(default=True, description="False when the same bytes were already the latest version.")
+    standing: str | None = Field(default=None, description="in_play, superseded, on_time, late, not_settled.")
+    detail: str | None = None
+
+
 class DecisionIn(BaseModel):
     decision: Literal["accept", "decline"]
 
 
 class FactsOut(BaseModel):
-    received: dict[str, str]
-    activities: list[str]
-    intervals: int
-    forecasts: int
-    staffing: int
-    incidents: int
+    submissions: list[SubmissionOut]
     problems: list[ProblemOut]
+
+
+class ReplayOut(BaseModel):
+    identical: bool = Field(description="The stored settlement recomputed from the register is byte-identical.")
+    differences: list[str] = Field(description="Unified diff, stored → recomputed (empty when identical).")
+    problems: list[ProblemOut]
+    replayed_at: str
 
 
 class SettleIn(BaseModel):
@@ -137,29 +167,46 @@ def decide(request: Request, contract_id: str, body: DecisionIn, caller: ApiCall
     return _contract_out(access.contract)
 
 
-@router.post("/contracts/{contract_id}/facts", response_model=FactsOut)
-async def upload_facts(contract_id: str, caller: ApiCaller, session: SessionDep, settings: SettingsDep,
-                       files: Annotated[list[UploadFile], File(description="interval_report, forecasts, staffing "
-                                                                           "(.csv/.parquet), incidents.csv…")]
-                       ) -> FactsOut:
+@router.post("/contracts/{contract_id}/facts", response_model=FactsOut,
+             responses={422: {"description": "A file was refused (each problem listed); the others were recorded."}})
+async def upload_facts(request: Request, contract_id: str, caller: ApiCaller, session: SessionDep,
+                       settings: SettingsDep,
+                       period: Annotated[str, Form(description="Month the facts are for, YYYY-MM.")] = "",
+                       files: Annotated[list[UploadFile] | None, File(
+                           description="Files named after their kind of fact: interval_report, staffing, kpis, "
+                                       "successes, contact_records (provider); forecasts, incidents (client); "
+                                       "index_values; .csv or .parquet as the kind allows")] = None) -> FactsOut:
+    """Submit files of facts for a month to the register, as the token's party."""
     access = contract_or_404(session, caller, contract_id)
     if not access.may_upload_facts:
-        raise HTTPException(403, "only a party uploads facts")
-    folder = facts_folder(settings.data_dir, access.contract)
-    received: dict[str, str] = {}
-    for upload in files:
-        try:
-            name, digest = await receive_file(folder, upload.filename or "", _chunks(upload))
-        except WorkflowError as error:
-            raise HTTPException(422, _problems(error.problems)) from None
-        received[name] = digest
-    if received:
-        record_upload(session, access, received, caller.organisation)
-        session.commit()
-    summary = await off_loop(summarise_facts, folder)
-    return FactsOut(received=received, activities=summary.activities, intervals=summary.intervals,
-                    forecasts=summary.forecasts, staffing=summary.staffing, incidents=summary.incidents,
-                    problems=[ProblemOut(code=c, where=w, message=m) for c, w, m in summary.problems])
+        raise HTTPException(403, "only a party submits facts")
+    received = Received()
+    try:
+        month = month_of(period)
+    except WorkflowError as error:
+        raise HTTPException(422, _problems(error.problems)) from None
+    register = web_register(session, settings.data_dir, getattr(request.app.state, "register_clock", None))
+    for upload in files or []:
+        await receive_submission(register, access, month, upload.filename or "", _chunks(upload),
+                                 f"{caller.organisation.name} (API)", caller.organisation.id, received)
+    audit_submission(session, access, caller.organisation, None, received)
+    session.commit()
+    if received.problems:
+        raise HTTPException(422, _problems(received.problems)
+                            + [{"code": "recorded", "where": f"{s.kind} v{s.version}", "message": s.sha256}
+                               for s, added in received.submissions if added])
+    return FactsOut(submissions=[SubmissionOut(**submission_out(s, added)) for s, added in received.submissions],
+                    problems=[])
+
+
+@router.get("/contracts/{contract_id}/register", response_model=list[SubmissionOut])
+def get_register(contract_id: str, caller: ApiCaller, session: SessionDep, settings: SettingsDep,
+                 period: str | None = None) -> list[SubmissionOut]:
+    """Every version submitted for the contract (or one month), newest first, with its standing."""
+    access = contract_or_404(session, caller, contract_id)
+    return [SubmissionOut(**submission_out(v.submission, True), standing=v.standing, detail=v.detail)
+            for month in register_view(session, settings.data_dir, access.contract)
+            if period is None or month.period == period for v in month.versions]
 
 
 async def _chunks(upload: UploadFile, size: int = 1024 * 1024):  # type: ignore[no-untyped-def]
@@ -196,3 +243,18 @@ def get_settlement(contract_id: str, period: str, caller: ApiCaller, session: Se
     if row is None:
         raise HTTPException(404, "no settlement for this period")
     return _settlement_out(row)
+
+
+@router.get("/contracts/{contract_id}/settlements/{period}/replay", response_model=ReplayOut)
+def replay(request: Request, contract_id: str, period: str, caller: ApiCaller, session: SessionDep,
+           settings: SettingsDep) -> ReplayOut:
+    """Recompute the stored settlement from the register and compare it byte for byte (what a mediator does)."""
+    access = contract_or_404(session, caller, contract_id)
+    row = latest_settlement(session, access.contract, period)
+    if row is None:
+        raise HTTPException(404, "no settlement for this period")
+    with heavy(request):
+        outcome = replay_settlement(session, settings.data_dir, row)
+    return ReplayOut(identical=outcome.identical, differences=outcome.differences,
+                     problems=[ProblemOut(code=p.code, where=p.where, message=p.message) for p in outcome.problems],
+                     replayed_at=outcome.replayed_at)

@@ -22,7 +22,7 @@ from charte.web.disputes import (
     post_step,
     propose_whatif,
 )
-from charte.web.workflows import issue_invoice
+from charte.web.invoicing import issue_invoice
 
 
 def _who(session: Session, organisations: dict[str, str], logins: dict[str, str],

@@ -9,7 +9,6 @@ again (a restart on the same database) finds the cast instead of failing.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from charte.domain.calendar import Month
+from charte.io.contract_yaml import loads_contract
 from charte.store import (
     ContractRow,
     OrganisationRow,
@@ -28,8 +29,9 @@ from charte.store import (
     issue_token,
     transaction,
 )
+from charte.store.books import open_books
 from charte.web.demo_dispute import seed_dispute
-from charte.web.workflows import decide_contract, facts_folder, record_upload, settle_month, store_contract
+from charte.web.workflows import decide_contract, register_of, settle_month, store_contract
 
 DEMO_PASSWORD = "demo-charte-2026"
 
@@ -42,7 +44,10 @@ CAST: tuple[tuple[str, str, str, str | None], ...] = (
     ("mediator", "Médiation des entreprises", "mediator", None),
     ("admin", "Exploitation charte", "admin", None),
 )
-FACT_FILES = ("interval_report.parquet", "forecasts.parquet", "staffing.parquet", "incidents.csv")
+#: The demo's files of facts, by the party that submits them.
+PROVIDER_FILES = ("interval_report.parquet", "staffing.parquet")
+CLIENT_FILES = ("forecasts.parquet", "incidents.csv")
+FACT_FILES = PROVIDER_FILES + CLIENT_FILES
 
 
 @dataclass
@@ -57,7 +62,8 @@ class DemoTenants:
 def seed_demo(sessions: sessionmaker[Session], data_dir: Path, *, contract_text: str | None = None,
               demo_dir: Path | None = None, period: str | None = None, dispute: bool = False) -> DemoTenants:
     """Create the cast; with ``contract_text``, store the contract between provider and client; with
-    ``demo_dir`` (a ``charte demo`` folder), copy its facts; with ``period``, settle that month; with
+    ``demo_dir`` (a ``charte demo`` folder), submit its register's facts to the application's register as the
+    demo did (same files, same declared times, same parties); with ``period``, settle that month; with
     ``dispute`` too, issue its invoice and replay the demo's dispute (``dispute.json``) step by step."""
     tenants = DemoTenants()
     with transaction(sessions) as session:
@@ -106,20 +112,32 @@ def _with_contract(sessions: sessionmaker[Session], data_dir: Path, tenants: Dem
         proposal = contract_access(session, client, row.id)
         assert proposal is not None
         decide_contract(session, proposal, True, None, datetime.now(UTC))  # the client accepts
-        tenants.contract_id = row.id
-        access = contract_access(session, provider, row.id)
-        assert access is not None
-        if demo_dir is not None:
-            folder = facts_folder(data_dir, row)
-            folder.mkdir(parents=True, exist_ok=True)
-            copied = {}
-            for name in FACT_FILES:
-                shutil.copyfile(demo_dir / name, folder / name)
-                copied[name] = "copied from the demo"
-            record_upload(session, access, copied, provider)
-            if period is not None:
-                settle_month(session, access, period, data_dir, provider)
+        tenants.contract_id = contract_row_id = row.id
+    if demo_dir is not None:
+        with transaction(sessions) as session:
+            _submit_demo_register(session, data_dir, demo_dir, contract_text, contract_row_id, tenants)
+    if demo_dir is not None and period is not None:
+        with transaction(sessions) as session:
+            provider = session.get(OrganisationRow, tenants.organisations["provider"])
+            assert provider is not None
+            access = contract_access(session, provider, contract_row_id)
+            assert access is not None
+            settle_month(session, access, period, data_dir, provider)
     return tenants
 
 
-__all__ = ["CAST", "DEMO_PASSWORD", "DemoTenants", "seed_demo"]
+def _submit_demo_register(session: Session, data_dir: Path, demo_dir: Path, contract_text: str, contract_id: str,
+                          tenants: DemoTenants) -> None:
+    """Every version of the demo's register, submitted again to the application's register (declared times)."""
+    contract = loads_contract(contract_text, "contract.yaml")
+    source = open_books(demo_dir / "charte.db").register()
+    target = register_of(session, data_dir)
+    for submission in source.versions(contract.id):
+        organisation = tenants.organisations["provider" if submission.party == "provider" else "client"]
+        target.submit_file(source.objects.path(submission.sha256), file_name=submission.file_name,
+                           contract=contract, contract_key=contract_id, period=Month.parse(submission.period),
+                           kind=submission.kind, party=submission.party, submitted_by=submission.submitted_by,
+                           organisation_id=organisation, declared_at=submission.instant)
+
+
+__all__ = ["CAST", "CLIENT_FILES", "DEMO_PASSWORD", "FACT_FILES", "PROVIDER_FILES", "DemoTenants", "seed_demo"]

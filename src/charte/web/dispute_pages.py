@@ -56,9 +56,10 @@ from charte.web.disputes import (
 )
 from charte.web.heavy import heavy, off_loop
 from charte.web.i18n import Language
+from charte.web.invoicing import _terms, invoices_folder
 from charte.web.mail import Mailer
 from charte.web.pages import render
-from charte.web.workflows import WorkflowError, _terms, invoices_folder
+from charte.web.workflows import WorkflowError
 
 router = APIRouter(include_in_schema=False)
 P = ParamSpec("P")
@@ -146,7 +147,7 @@ def _contest_page(request: Request, lang: Language, viewer: Viewer, session: Ses
                   errors: list[tuple[str, str, str]] | None = None, form: dict[str, Any] | None = None) -> HTMLResponse:
     errors = list(errors or [])
     try:
-        document, _, _ = invoice_of(settings.data_dir, access.contract, invoice)
+        document, _, _ = invoice_of(session, settings.data_dir, access.contract, invoice)
     except WorkflowError as error:
         document, status_code = None, 422
         errors = [p for p in error.problems if p not in errors] + errors

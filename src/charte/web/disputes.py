@@ -58,11 +58,9 @@ from charte.domain.money import D, MoneyError
 from charte.io.dispute_files import corrected_reports, forecast_versions
 from charte.io.einvoicing import DocumentRefusedError
 from charte.io.einvoicing.documents import gate_document
-from charte.io.settlement_files import settlement_facts
 from charte.payments import Invoice, InvoiceError, LedgerError, Payment
 from charte.payments.lifecycle import Status as LifecycleStatus
 from charte.payments.lifecycle import StatusEvent
-from charte.reports.invoice_pdf import write_invoice_files
 from charte.settle import Problem, SettlementError
 from charte.store import (
     Access,
@@ -78,10 +76,13 @@ from charte.store import (
     WhatIfRow,
     audit,
 )
+from charte.store.register import Register
+from charte.store.replay import settled_facts
 from charte.web.config import WebSettings
 from charte.web.i18n import language
+from charte.web.invoicing import _terms, provider_ledger, write_issued_files
 from charte.web.mail import Mailer, MailError
-from charte.web.workflows import WorkflowError, _ledger, _terms, facts_folder, invoices_folder, share_with_mediator
+from charte.web.workflows import WorkflowError, register_of, share_with_mediator
 
 LOG = logging.getLogger("charte.disputes")
 
@@ -178,21 +179,23 @@ def claim_of(row: DisputeRow) -> Claim:
                  D(row.disputed_amount), row.text, row.line, row.commitment)
 
 
-def _record_status(data_dir: Path, contract: ContractRow, row: DisputeRow, status: LifecycleStatus,
-                   reason_code: str | None, at: datetime) -> None:
-    """Record a lifecycle status of the invoice in the provider's ledger (issue 15's model: the transition is
-    checked there; a status that cannot follow is refused and nothing of the step is kept)."""
+def _record_status(session: Session, data_dir: Path, contract: ContractRow, row: DisputeRow,
+                   status: LifecycleStatus, reason_code: str | None, at: datetime) -> None:
+    """Record a lifecycle status of the invoice in the provider's ledger, in the request's transaction (issue 15's
+    model: the transition is checked there; a status that cannot follow is refused and nothing of the step is kept;
+    a kept step and its status commit together)."""
     reason = f"litige {row.id[:8]} : {REASONS['fr'][row.reason]}"
     try:
-        _ledger(data_dir, contract, _terms(contract.yaml_text).provider.siren).record_status(
+        provider_ledger(session, data_dir, contract, _terms(contract.yaml_text).provider.siren).record_status(
             StatusEvent(row.invoice_number, status, at, reason_code, reason))
     except LedgerError as error:
         raise WorkflowError([(error.code, row.invoice_number, error.message)]) from None
 
 
-def status_history(data_dir: Path, contract: ContractRow, invoice: Invoice) -> tuple[StatusEvent, ...]:
+def status_history(session: Session, data_dir: Path, contract: ContractRow,
+                   invoice: Invoice) -> tuple[StatusEvent, ...]:
     """The invoice's lifecycle statuses (Déposée, En litige, Approuvée partiellement, Encaissée…), oldest first."""
-    return _ledger(data_dir, contract, _terms(contract.yaml_text).provider.siren).lifecycle(invoice)
+    return provider_ledger(session, data_dir, contract, _terms(contract.yaml_text).provider.siren).lifecycle(invoice)
 
 
 # ---------------------------------------------------------------- attachments (stored by content hash)
@@ -325,10 +328,11 @@ def attachments_of(session: Session, row: DisputeRow) -> list[DisputeAttachmentR
 
 # ---------------------------------------------------------------- the invoice and its evidence
 
-def invoice_of(data_dir: Path, contract: ContractRow, number: str) -> tuple[Invoice, list[Invoice], list[Payment]]:
+def invoice_of(session: Session, data_dir: Path, contract: ContractRow,
+               number: str) -> tuple[Invoice, list[Invoice], list[Payment]]:
     """The issued invoice ``number`` of this contract, every document of the ledger, and its payments."""
     terms = _terms(contract.yaml_text)
-    ledger = _ledger(data_dir, contract, terms.provider.siren)
+    ledger = provider_ledger(session, data_dir, contract, terms.provider.siren)
     try:
         documents, payments = ledger.documents(), ledger.payments()
     except (LedgerError, OSError) as error:
@@ -358,8 +362,9 @@ def issued_of(session: Session, row: DisputeRow) -> IssuedSettlement:
 
 
 def evidence_of(session: Session, data_dir: Path, contract: ContractRow, row: DisputeRow) -> MonthEvidence:
-    """The month's evidence: the contract's facts folder read as ``settle_month`` reads it (reference data of the
-    data folder) and the versions attached to the dispute as evidence."""
+    """The month's evidence: the facts the disputed settlement read, fetched from the register of evidence exactly
+    as its evidence block names them (versions, reference series kept), and the versions attached to the dispute
+    as evidence."""
     terms = _terms(contract.yaml_text)
     others, corrected = [], []
     problems: list[tuple[str, str, str]] = []
@@ -378,9 +383,13 @@ def evidence_of(session: Session, data_dir: Path, contract: ContractRow, row: Di
     if problems:
         raise WorkflowError(problems)
     month = Month.parse(row.period)
+    settlement = session.get(SettlementRow, row.settlement_id)
+    assert settlement is not None
     try:
-        facts = settlement_facts(facts_folder(data_dir, contract), terms, month, reference=data_dir / "reference")
-        return MonthEvidence.of(terms, month, facts, other_forecasts=others, corrected_reports=corrected)
+        register = Register(register_of(session, data_dir).engine, data_dir / "register", session=session)
+        facts, settled = settled_facts(register, settlement.settlement_json)
+        return MonthEvidence.of(terms, month, facts, other_forecasts=others, corrected_reports=corrected,
+                                settled=settled)
     except SettlementError as error:
         raise WorkflowError(_problems(error.problems)) from None
     except (KeyError, ValueError, TypeError, pa.ArrowException, OSError) as error:
@@ -442,7 +451,7 @@ def open_dispute(session: Session, access: Access, organisation: OrganisationRow
     """The client's manager contests an issued invoice (the whole of it, a line or a verdict)."""
     if access.standing != "client" or role != "manager":
         raise Forbidden("only the client's manager contests an invoice")
-    invoice, _, _ = invoice_of(data_dir, access.contract, body.invoice)
+    invoice, _, _ = invoice_of(session, data_dir, access.contract, body.invoice)
     settlement = _settlement_for(session, access.contract, invoice)
     issued = IssuedSettlement.from_document(json.loads(settlement.settlement_json))
     claim = _claim(body, invoice)
@@ -464,7 +473,7 @@ def open_dispute(session: Session, access: Access, organisation: OrganisationRow
     entry = _append(session, row, Kind.CONTEST, "client", organisation.id, user.id if user else None,
                     _author(user, organisation), text=claim.text, attachments=shas)
     status, reason_code = on_contest(claim)
-    _record_status(data_dir, access.contract, row, status, reason_code, entry.at)
+    _record_status(session, data_dir, access.contract, row, status, reason_code, entry.at)
     audit(session, "dispute_opened", user_id=user.id if user else None, organisation_id=organisation.id,
           target=access.contract.id, detail=f"{row.id} {claim.invoice} {claim.scope} {claim.disputed_amount}")
     return row
@@ -524,7 +533,7 @@ def post_step(session: Session, access: Access, organisation: OrganisationRow, u
     if after.ended:
         ended = on_end(claim_of(row), kind, None)
         if ended is not None:
-            _record_status(settings.data_dir, access.contract, row, ended[0], ended[1], entry.at)
+            _record_status(session, settings.data_dir, access.contract, row, ended[0], ended[1], entry.at)
     elif after.status == Status.AGREED and after.agreed is not None:
         _resolve(session, access, row, settings.data_dir, after.agreed, today)
     audit(session, f"dispute_{kind}", user_id=user.id if user else None, organisation_id=organisation.id,
@@ -545,31 +554,32 @@ def _resolve(session: Session, access: Access, row: DisputeRow, data_dir: Path, 
     agreed = session.get(WhatIfRow, whatif_id)
     assert agreed is not None
     terms = _terms(access.contract.yaml_text)
-    invoice, _, _ = invoice_of(data_dir, access.contract, row.invoice_number)
+    invoice, _, _ = invoice_of(session, data_dir, access.contract, row.invoice_number)
     result = compute_whatif(session, data_dir, access.contract, row, json.loads(agreed.changes_json))
     if not result.settled or result.totals is None or str(result.totals.difference) != agreed.difference:
         raise WorkflowError([("whatif_not_reproduced", whatif_id,
                               "the agreed what-if no longer gives the same result from the evidence; "
                               "nothing was issued")])
     reason = f"Litige {row.id[:8]} sur la facture {row.invoice_number} : simulation {whatif_id[:8]} acceptée"
-    ledger = _ledger(data_dir, access.contract, terms.provider.siren)
+    ledger = provider_ledger(session, data_dir, access.contract, terms.provider.siren)
     try:
         draft = correcting_document(terms, invoice, result, max(today, invoice.issue_date), reason)
-        issued = ledger.issue(draft, gate_document) if draft is not None else None
+        # the official e-invoicing rules run on the numbered draft before the ledger keeps it (in this transaction)
+        issued = ledger.issue(draft, gate_document, today=max(today, invoice.issue_date)) if draft is not None else None
     except (InvoiceError, LedgerError) as error:
         raise WorkflowError([(getattr(error, "code", "correction_refused"), row.invoice_number, str(error))]) \
             from None
     except DocumentRefusedError as error:
         raise WorkflowError([("correction_refused_by_the_gate", row.invoice_number, str(error))]) from None
     if issued is not None:
-        write_invoice_files(issued, invoices_folder(data_dir, access.contract))
+        write_issued_files(issued, data_dir, access.contract)
     number = issued.number if issued is not None else None
     entry = _append(session, row, Kind.RESOLUTION, "provider", access.contract.provider_organisation_id, None,
                     "charte", whatif_id=whatif_id, document=number)
     row.status, row.document_number = str(Status.RESOLVED), number
     ended = on_end(claim_of(row), Kind.RESOLUTION, issued.kind if issued is not None else None)
     if ended is not None:
-        _record_status(data_dir, access.contract, row, ended[0], ended[1], entry.at)
+        _record_status(session, data_dir, access.contract, row, ended[0], ended[1], entry.at)
     audit(session, "dispute_resolved", organisation_id=access.contract.provider_organisation_id,
           target=access.contract.id, detail=f"{row.id} {number or '-'}")
 
@@ -672,14 +682,14 @@ def _percent(text: str) -> str:
 def invoice_standing(session: Session, data_dir: Path, contract: ContractRow, number: str,
                      as_of: date) -> dict[str, Any]:
     """The invoice's disputed and undisputed parts, interest on the undisputed part, the status history."""
-    invoice, documents, payments = invoice_of(data_dir, contract, number)
+    invoice, documents, payments = invoice_of(session, data_dir, contract, number)
     rows = list(session.scalars(select(DisputeRow).where(DisputeRow.contract_id == contract.id,
                                                          DisputeRow.invoice_number == number)))
     settling = [r.document_number for r in rows if r.document_number]
     credit_notes = [d for d in documents if d.kind == "credit_note"]
     statement = disputed_statement(invoice, credit_notes, payments, open_amount(session, contract, number), settling,
                                    as_of)
-    return {"statement": statement, "history": status_history(data_dir, contract, invoice),
+    return {"statement": statement, "history": status_history(session, data_dir, contract, invoice),
             "corrections": [d for d in documents if d.corrects == number]}
 
 

@@ -8,8 +8,8 @@ FastAPI runs in its thread pool, and hold a heavy-work slot (:func:`charte.web.h
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from charte.io.contract_yaml import MAX_CONTRACT_BYTES, Problem, check_contract_text
 from charte.store import ContractRow, ContractShareRow, OrganisationRow, visible_contracts
+from charte.store.ledger import paris_today
 from charte.web.deps import (
     CsrfChecked,
     CurrentUser,
@@ -30,13 +31,23 @@ from charte.web.deps import (
     contract_or_404,
     now,
 )
+from charte.web.evidence import Received, audit_submission, month_of, receive_submission, register_view, web_register
 from charte.web.heavy import heavy, off_loop
 from charte.web.i18n import N_, PARIS, Language
+from charte.web.invoicing import (
+    invoice_file,
+    invoices_of,
+    issue_credit_note,
+    issue_invoice,
+    live_invoice,
+    record_payment,
+)
 from charte.web.rendering import render
 from charte.web.scorecard_views import scorecard_context
 from charte.web.settlement_views import (
     bank_view,
     charts,
+    evidence_view,
     lines_view,
     notes_view,
     results_view,
@@ -46,21 +57,14 @@ from charte.web.settlement_views import (
 from charte.web.workflows import (
     WorkflowError,
     decide_contract,
-    facts_folder,
-    invoice_file,
-    invoices_of,
-    issue_invoice,
     latest_settlement,
-    receive_file,
-    record_payment,
-    record_upload,
+    replay_settlement,
     scorecard_view,
     settle_month,
     settlement_document,
     settlements_of,
     share_with_mediator,
     store_contract,
-    summarise_facts,
 )
 
 __all__ = ["render", "router"]
@@ -185,7 +189,7 @@ def contract_page(request: Request, contract_id: str, viewer: CurrentUser, sessi
     return render(request, lang, "contract.html", viewer, access=access, c=access.contract, names=names,
                   pending=access.contract.status != "accepted",
                   numbered=_numbered(access.contract.yaml_text, problems), problems=problems,
-                  facts=summarise_facts(facts_folder(settings.data_dir, access.contract)),
+                  register=register_view(session, settings.data_dir, access.contract),
                   settlements=settlements_of(session, access.contract),
                   shares=shares if access.is_party else [],
                   invitation=next((s for s in shares if s.mediator_organisation_id == viewer.organisation.id), None),
@@ -194,29 +198,30 @@ def contract_page(request: Request, contract_id: str, viewer: CurrentUser, sessi
 
 @router.post("/contracts/{contract_id}/facts", dependencies=[CsrfChecked])
 async def upload_facts(request: Request, contract_id: str, viewer: CurrentUser, session: SessionDep,
-                       lang: LanguageDep, settings: SettingsDep,
+                       lang: LanguageDep, settings: SettingsDep, period: Annotated[str, Form()] = "",
                        files: Annotated[list[UploadFile] | None, File()] = None) -> Response:
+    """Submit files of facts for a month to the register, as the viewer's party (charte.web.evidence)."""
     access = contract_or_404(session, viewer, contract_id)
     if not access.may_upload_facts:
-        raise HTTPException(403, "only a party's manager may upload facts")
-    folder = facts_folder(settings.data_dir, access.contract)
-    received: dict[str, str] = {}
-    errors: list[tuple[str, str, str]] = []
-    for upload in files or []:
-        if not upload.filename:
-            continue
-        try:
-            name, digest = await receive_file(folder, upload.filename, _chunks(upload))
-            received[name] = digest
-        except WorkflowError as error:
-            errors += error.problems
-    if received:
-        record_upload(session, access, received, viewer.organisation, viewer.user_id)
-        session.commit()
-    summary = await off_loop(summarise_facts, folder)
-    return render(request, lang, "facts_result.html", viewer, c=access.contract, received=received, errors=errors,
-                  facts=summary, status_code=200 if (received and not errors) or request.headers.get("hx-request")
-                  else 422)
+        raise HTTPException(403, "only a party's manager may submit facts")
+    received = Received()
+    try:
+        month = month_of(period)
+    except WorkflowError as error:
+        received.problems += error.problems
+    else:
+        register = web_register(session, settings.data_dir, getattr(request.app.state, "register_clock", None))
+        who = viewer.user.email if viewer.user is not None else f"{viewer.organisation.name} (API)"
+        for upload in files or []:
+            if upload.filename:
+                await receive_submission(register, access, month, upload.filename, _chunks(upload), who,
+                                         viewer.organisation.id, received)
+    audit_submission(session, access, viewer.organisation, viewer.user_id, received)
+    session.commit()
+    status = 200 if (received.submissions and not received.problems) or request.headers.get("hx-request") else 422
+    return render(request, lang, "facts_result.html", viewer, c=access.contract, received=received,
+                  errors=received.problems, register=register_view(session, settings.data_dir, access.contract),
+                  status_code=status)
 
 
 async def _chunks(upload: UploadFile, size: int = 1024 * 1024):  # type: ignore[no-untyped-def]
@@ -251,13 +256,28 @@ def settlement_page(request: Request, contract_id: str, period: str, viewer: Cur
         raise HTTPException(404, "no settlement for this period")
     document = settlement_document(row)
     names = _names(session, [access.contract])
+    invoices = invoices_of(session, settings.data_dir, access.contract, row.period)
     return render(request, lang, "settlement.html", viewer, c=access.contract, row=row, doc=document, names=names,
                   lines=lines_view(document, lang), totals=totals_view(document, lang),
                   results=results_view(document, lang), notes=notes_view(document, lang),
-                  charts=charts(facts_folder(settings.data_dir, access.contract), access.contract.yaml_text,
-                                row.period, lang), access=access,
-                  invoices=invoices_of(settings.data_dir, access.contract, row.period),
+                  evidence=evidence_view(document),
+                  charts=charts(settings.data_dir / "register", document, access.contract.yaml_text, row.period,
+                                lang), access=access, invoices=invoices,
+                  live=live_invoice(session, settings.data_dir, access.contract, row.period),
                   bank=bank_view(access.contract.yaml_text), waterfall=waterfall_view(document, lang))
+
+
+@router.get("/contracts/{contract_id}/settlements/{period}/replay")
+def replay_page(request: Request, contract_id: str, period: str, viewer: CurrentUser, session: SessionDep,
+                lang: LanguageDep, settings: SettingsDep) -> HTMLResponse:
+    """The mediator's replay: the stored settlement recomputed from the register, compared byte for byte."""
+    access = contract_or_404(session, viewer, contract_id)
+    row = latest_settlement(session, access.contract, period)
+    if row is None:
+        raise HTTPException(404, "no settlement for this period")
+    outcome = replay_settlement(session, settings.data_dir, row)
+    return render(request, lang, "replay.html", viewer, c=access.contract, row=row, outcome=outcome,
+                  evidence=evidence_view(json.loads(row.settlement_json)))
 
 
 @router.post("/contracts/{contract_id}/settlements/{period}/invoice", dependencies=[CsrfChecked])
@@ -266,8 +286,21 @@ def issue_invoice_page(request: Request, contract_id: str, period: str, viewer: 
     return _provider_action(
         request, lang, viewer, session, contract_id, period, N_("only the provider's manager issues an invoice"),
         N_("The invoice was not issued"),
-        lambda access: issue_invoice(session, access, period, settings.data_dir, viewer.organisation, date.today(),
+        lambda access: issue_invoice(session, access, period, settings.data_dir, viewer.organisation, paris_today(),
                                      viewer.user_id))
+
+
+@router.post("/contracts/{contract_id}/settlements/{period}/credit-notes", dependencies=[CsrfChecked])
+def credit_note_page(request: Request, contract_id: str, period: str, viewer: CurrentUser, session: SessionDep,
+                     lang: LanguageDep, settings: SettingsDep, number: Annotated[str, Form()] = "",
+                     reason: Annotated[str, Form()] = "", lines: Annotated[str, Form()] = "",
+                     amount: Annotated[str, Form()] = "") -> Response:
+    return _provider_action(
+        request, lang, viewer, session, contract_id, period, N_("only the provider's manager issues a credit note"),
+        N_("The credit note was not issued"),
+        lambda access: issue_credit_note(session, access, period, number, reason, settings.data_dir,
+                                         viewer.organisation, paris_today(), lines=lines, amount=amount,
+                                         user_id=viewer.user_id))
 
 
 @router.post("/contracts/{contract_id}/settlements/{period}/payments", dependencies=[CsrfChecked])

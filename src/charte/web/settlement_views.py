@@ -1,12 +1,14 @@
-"""What the settlement page shows: the stored settlement formatted in the reader's language, and
-charts (inline SVG, :mod:`charte.reports.charts`) of volume against forecast with its tolerance band
-and of the daily service level against its target, drawn from the contract's facts files.
+"""What the settlement page shows: the stored settlement formatted in the reader's language, the evidence
+it rests on, and charts (inline SVG, :mod:`charte.reports.charts`) of volume against forecast with its
+tolerance band and of the daily service level against its target, drawn from the files of the register
+the settlement names (its evidence block).
 
 The page computes no amount: every figure comes from the settlement JSON the engine wrote.
 """
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -14,12 +16,14 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from charte.demo.daily import daily
 from charte.domain.calendar import Month
 from charte.domain.formats import short_day
 from charte.io.contract_yaml import loads_contract
+from charte.io.evidence import EvidenceObjects
 from charte.reports.charts import bars_with_band, data_table, line_with_target, waterfall
 from charte.web.i18n import N_, Language, language
 from charte.web.phrases import phrase
@@ -115,17 +119,41 @@ def notes_view(document: dict[str, Any], lang: Language) -> list[str]:
     return [phrase(str(note), lang) for note in document.get("notes", [])]
 
 
-def _table(folder: Path, stem: str) -> pa.Table | None:
-    path = folder / f"{stem}.parquet"
-    return pq.read_table(path) if path.exists() else None
+def evidence_view(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files the settlement rests on (kind, version, hash, who, when), as its evidence block names them."""
+    return [{**item, "short": str(item.get("sha256", ""))[:12]}
+            for item in document.get("evidence", {}).get("inputs", [])]
+
+
+def _tables(objects: EvidenceObjects, evidence: dict[str, Any]) -> tuple[pa.Table, pa.Table, pa.Table] | None:
+    """Interval report, forecasts (every version named, the latest issue of each period kept) and staffing."""
+    inputs = evidence.get("inputs", [])
+    by_kind: dict[str, list[pa.Table]] = {}
+    for item in sorted(inputs, key=lambda i: str(i.get("submitted_at", ""))):
+        path = objects.path(str(item["sha256"]))
+        if item.get("kind") in ("interval_report", "forecasts", "staffing") and path.is_file():
+            name = str(item.get("file_name", ""))
+            table = pq.read_table(path) if name.endswith(".parquet") else pacsv.read_csv(path)
+            by_kind.setdefault(str(item["kind"]), []).append(table)
+    if any(k not in by_kind for k in ("interval_report", "forecasts", "staffing")):
+        return None
+    forecasts = pa.concat_tables([t.select(_FORECAST_COLUMNS) for t in by_kind["forecasts"]],
+                                 promote_options="default")
+    keys = list(zip(*(forecasts.column(c).to_pylist() for c in ("activity", "horizon", "period_start")), strict=True))
+    last = {key: i for i, key in enumerate(keys)}  # versions in order of submission: the latest wins
+    forecasts = forecasts.take(sorted(last.values()))
+    return by_kind["interval_report"][-1], forecasts, by_kind["staffing"][-1]
+
+
+_FORECAST_COLUMNS = ["activity", "horizon", "issued_on", "granularity", "period_start", "volume", "aht_seconds"]
 
 
 @lru_cache(maxsize=64)
-def _charts(folder: str, mtime: float, yaml_text: str, period: str, code: str) -> tuple[tuple[str, str, str], ...]:
-    base = Path(folder)
-    report, forecasts, staffing = (_table(base, s) for s in ("interval_report", "forecasts", "staffing"))
-    if report is None or forecasts is None or staffing is None:
+def _charts(root: str, evidence: str, yaml_text: str, period: str, code: str) -> tuple[tuple[str, str, str], ...]:
+    tables = _tables(EvidenceObjects(Path(root) / "objects"), json.loads(evidence))
+    if tables is None:
         return ()
+    report, forecasts, staffing = tables
     month = Month.parse(period)
     lang = language(code)
     _ = lang.gettext
@@ -165,13 +193,13 @@ def _charts(folder: str, mtime: float, yaml_text: str, period: str, code: str) -
     return tuple(out)
 
 
-def charts(folder: Path, yaml_text: str, period: str, lang: Language) -> list[tuple[str, str, str]]:
+def charts(register_root: Path, document: dict[str, Any], yaml_text: str, period: str,
+           lang: Language) -> list[tuple[str, str, str]]:
     """(activity, volume-vs-forecast chart, service-level chart) per activity, each SVG followed by its figures as a
-    table; empty when the facts do not allow it."""
-    marker = folder / "interval_report.parquet"
-    if not marker.exists():
-        return []
+    table, from the files the settlement's evidence block names in the register; empty when the facts do not allow
+    it."""
+    evidence = json.dumps(document.get("evidence", {}), sort_keys=True)
     try:
-        return list(_charts(str(folder), marker.stat().st_mtime, yaml_text, period, lang.code))
+        return list(_charts(str(register_root), evidence, yaml_text, period, lang.code))
     except (KeyError, ValueError, TypeError, AttributeError, pa.ArrowException, OSError):
         return []

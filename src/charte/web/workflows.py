@@ -1,24 +1,20 @@
-"""What the pages and the API do, as plain functions over a session: store a contract, receive facts
-files, settle a month. They call the same library the CLI calls (``charte.io``, ``charte.settle``).
+"""What the pages and the API do, as plain functions over a session: store a contract, share it with a
+mediator, settle a month from the register of evidence. They call the same library the CLI calls
+(``charte.io``, ``charte.settle``, ``charte.store``). Facts go through :mod:`charte.web.evidence`,
+invoices through :mod:`charte.web.invoicing`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import secrets
-import shutil
 import unicodedata
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import lru_cache
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from charte.charter import Scorecard, scorecard
@@ -26,30 +22,18 @@ from charte.domain.calendar import CalendarError, Month
 from charte.domain.contract import Contract
 from charte.io.contract_yaml import ContractInvalid, check_contract_text, line_of, loads_contract
 from charte.io.contract_yaml import Problem as ContractProblem
-from charte.io.einvoicing import DocumentRefusedError
-from charte.io.einvoicing.documents import gate_document
-from charte.io.settlement_files import load_facts, settlement_facts
-from charte.io.sniff import HEAD_BYTES, content_problem
-from charte.payments import InvoiceError, Ledger, LedgerError, invoice_from_settlement_json
-from charte.reports.invoice_pdf import write_invoice_files
-from charte.settle import SettlementError, settle
+from charte.settle import SettlementError
 from charte.settle.explain import explain
 from charte.store import (
     Access,
     ContractRow,
     ContractShareRow,
-    FactsUploadRow,
     OrganisationRow,
+    Register,
     SettlementRow,
     audit,
 )
-
-#: Facts files a contract accepts (the folder format of ``charte demo``, see charte.io.settlement_files).
-TABULAR_STEMS = ("interval_report", "forecasts", "staffing", "contact_records")
-CSV_ONLY = ("incidents", "kpis", "successes", "index_values")
-MAX_FILE_BYTES = 200 * 1024 * 1024
-_CHUNK = 1024 * 1024
-
+from charte.store.replay import Replay, replay, settle_from_register
 
 _SERVER_PATH = re.compile(r"(?<![\w.~])(?:[A-Za-z]:)?(?:[/\\][^/\\\s'\":;,()\[\]<>]+)+[/\\]([^/\\\s'\":;,()\[\]<>]+)")
 
@@ -68,22 +52,6 @@ class WorkflowError(ValueError):
         problems = [(code, public_text(where), public_text(message)) for code, where, message in problems]
         self.problems = problems
         super().__init__("; ".join(f"[{c}] {w}: {m}" for c, w, m in problems))
-
-
-def accepted_file_name(name: str) -> str | None:
-    """The canonical name of an uploaded facts file (``interval_report.parquet``…), or ``None``."""
-    base = Path(name or "").name.lower()
-    match = re.fullmatch(r"([a-z_]+)\.(csv|parquet)", base)
-    if match is None:
-        return None
-    stem, suffix = match.groups()
-    if stem in TABULAR_STEMS or (stem in CSV_ONLY and suffix == "csv"):
-        return base
-    return None
-
-
-def facts_folder(data_dir: Path, contract: ContractRow) -> Path:
-    return data_dir / "facts" / contract.id
 
 
 # ---------------------------------------------------------------- contracts
@@ -181,117 +149,39 @@ def share_with_mediator(session: Session, access: Access, mediator_id: str, orga
     return row
 
 
-# ---------------------------------------------------------------- facts
-
-@dataclass
-class FactsSummary:
-    """What the facts folder holds now: files, and what the settlement engine reads from them."""
-
-    files: dict[str, str] = field(default_factory=dict)
-    activities: list[str] = field(default_factory=list)
-    intervals: int = 0
-    forecasts: int = 0
-    staffing: int = 0
-    incidents: int = 0
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-async def receive_file(folder: Path, name: str, chunks: AsyncIterator[bytes]) -> tuple[str, str]:
-    """Stream one uploaded file into ``folder`` (replacing the same stem in either format); name and SHA-256."""
-    canonical = accepted_file_name(name)
-    if canonical is None:
-        raise WorkflowError([("unexpected_file", name or "(no name)", "expected one of "
-                              + ", ".join(f"{s}.csv|.parquet" for s in TABULAR_STEMS) + ", "
-                              + ", ".join(f"{s}.csv" for s in CSV_ONLY))])
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".{canonical}.{secrets.token_hex(8)}.part"
-    digest = hashlib.sha256()
-    size = 0
-    head, tail = b"", b""
-    with partial.open("wb") as out:
-        async for chunk in chunks:
-            size += len(chunk)
-            if size > MAX_FILE_BYTES:
-                out.close()
-                partial.unlink(missing_ok=True)
-                raise WorkflowError([("file_too_large", canonical, f"more than {MAX_FILE_BYTES} bytes")])
-            digest.update(chunk)
-            out.write(chunk)
-            head = head if len(head) >= HEAD_BYTES else (head + chunk)[:HEAD_BYTES]
-            tail = (tail + chunk)[-4:]
-    wrong = content_problem(canonical, head, tail)
-    if wrong is not None:  # a ZIP renamed .parquet, a PDF renamed .csv… (charte.io.sniff)
-        partial.unlink(missing_ok=True)
-        raise WorkflowError([("file_content_mismatch", canonical, wrong)])
-    stem = canonical.rsplit(".", 1)[0]
-    for old in (folder / f"{stem}.csv", folder / f"{stem}.parquet"):
-        old.unlink(missing_ok=True)
-    partial.replace(folder / canonical)
-    return canonical, digest.hexdigest()
-
-
-def record_upload(session: Session, access: Access, files: dict[str, str], organisation: OrganisationRow,
-                  user_id: str | None = None) -> FactsUploadRow:
-    row = FactsUploadRow(contract_id=access.contract.id, files_json=json.dumps(files, sort_keys=True),
-                         uploaded_by_organisation_id=organisation.id)
-    session.add(row)
-    session.flush()
-    audit(session, "facts_uploaded", user_id=user_id, organisation_id=organisation.id, target=access.contract.id,
-          detail=", ".join(sorted(files)))
-    return row
-
-
-def summarise_facts(folder: Path) -> FactsSummary:
-    """Read the folder as the settlement will: counts per kind of fact, or the problems found
-    (remembered until a file of the folder changes)."""
-    if not folder.exists():
-        return FactsSummary()
-    state = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()))
-    return _summarise(str(folder), state)
-
-
-@lru_cache(maxsize=128)
-def _summarise(folder_name: str, _state: tuple[tuple[str, int, int], ...]) -> FactsSummary:
-    folder = Path(folder_name)
-    summary = FactsSummary()
-    summary.files = {p.name: f"{p.stat().st_size}" for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
-    if not summary.files:
-        return summary
-    try:
-        facts = load_facts(folder)
-    except SettlementError as error:
-        summary.problems = [(p.code, public_text(p.where), public_text(p.message)) for p in error.problems]
-        return summary
-    except (KeyError, ValueError, TypeError, pa.ArrowException, OSError) as error:
-        summary.problems = [("unreadable_facts", "facts", public_text(f"{type(error).__name__}: {error}"))]
-        return summary
-    summary.activities = [b.activity for b in facts.intervals]
-    summary.intervals = sum(len(b) for b in facts.intervals)
-    summary.forecasts = len(facts.forecasts)
-    summary.staffing = len(facts.staffing)
-    summary.incidents = len(facts.incidents)
-    return summary
-
-
 # ---------------------------------------------------------------- settlements
+
+def register_of(session: Session, data_dir: Path) -> Register:
+    """The application's register of evidence (its database, its files under ``<data dir>/register``)."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    return Register(engine, data_dir / "register")
+
 
 def settle_month(session: Session, access: Access, period: str, data_dir: Path, organisation: OrganisationRow,
                  user_id: str | None = None) -> SettlementRow:
-    """Settle ``period`` from the contract's facts folder and store the result. Index values: the reference data
-    (shipped series, ``<data dir>/reference``) and the folder's ``index_values.csv`` — never the demo's
-    illustrative series."""
+    """Settle ``period`` from what the register holds for the contract and store the result with its evidence
+    block. Index values: the reference data (shipped series, ``<data dir>/reference``) and the month's
+    ``index_values`` submissions — never the demo's illustrative series. A month whose invoice stands is not
+    settled again: correct it with a credit note (in full, to invoice it again)."""
+    from charte.web.invoicing import live_invoice
+
     try:
         month = Month.parse(period)
     except CalendarError as error:
         raise WorkflowError([("invalid_period", "period", f"expected YYYY-MM; {error}")]) from None
-    folder = facts_folder(data_dir, access.contract)
+    invoiced = live_invoice(session, data_dir, access.contract, str(month))
+    if invoiced is not None:
+        raise WorkflowError([("month_invoiced", str(month),
+                              f"{month} is invoiced by {invoiced['number']} of {invoiced['issue_date']}; a settled and "
+                              "invoiced month changes only through a credit note (in full, to settle and invoice "
+                              "it again)")])
     try:
-        contract = loads_contract(access.contract.yaml_text, "contract.yaml")
-        facts = settlement_facts(folder, contract, month, reference=data_dir / "reference")
-        result = settle(contract, month, facts)
+        result = settle_from_register(register_of(session, data_dir), access.contract.yaml_text,
+                                      access.contract.id, month, reference=data_dir / "reference")
     except SettlementError as error:
         raise WorkflowError([(p.code, p.where, p.message) for p in error.problems]) from None
-    except (KeyError, ValueError, TypeError, pa.ArrowException, OSError) as error:
+    except (ContractInvalid, KeyError, ValueError, TypeError, OSError) as error:
         raise WorkflowError([("unreadable_facts", "facts", f"{type(error).__name__}: {error}")]) from None
     explanations = [{"number": line.number, "fr": explain(line, "fr"), "en": explain(line, "en")}
                     for line in result.lines]
@@ -305,6 +195,11 @@ def settle_month(session: Session, access: Access, period: str, data_dir: Path, 
     audit(session, "month_settled", user_id=user_id, organisation_id=organisation.id, target=access.contract.id,
           detail=f"{month} {result.inputs_sha256}")
     return row
+
+
+def replay_settlement(session: Session, data_dir: Path, row: SettlementRow) -> Replay:
+    """Recompute a stored settlement from the register and compare it byte for byte (the mediator's replay)."""
+    return replay(register_of(session, data_dir), row.settlement_json, name=f"settlement {row.period}")
 
 
 def latest_settlement(session: Session, contract: ContractRow, period: str) -> SettlementRow | None:
@@ -333,114 +228,7 @@ def settlement_document(row: SettlementRow) -> dict[str, Any]:
     return document
 
 
-def remove_facts(data_dir: Path, contract: ContractRow) -> None:
-    shutil.rmtree(facts_folder(data_dir, contract), ignore_errors=True)
-
-
-# ---------------------------------------------------------------- invoices (charte.payments), scorecard
-
-INVOICE_FILE = re.compile(r"(invoice|credit-note)-[A-Za-z0-9_-]{1,40}\.(pdf|xml|ubl\.xml|xlsx)")
-
-
-def invoices_folder(data_dir: Path, contract: ContractRow) -> Path:
-    return data_dir / "invoices" / contract.id
-
-
-def _ledger(data_dir: Path, contract: ContractRow, siren: str) -> Ledger:
-    """The provider organisation's ledger (one numbering sequence per provider organisation)."""
-    return Ledger(data_dir / "ledgers" / contract.provider_organisation_id, siren)
-
-
-@lru_cache(maxsize=256)
-def _terms(yaml_text: str) -> Contract:
-    """The contract of a stored (hence valid) YAML text, parsed once per text."""
-    return loads_contract(yaml_text, "contract.yaml")
-
-
-def invoices_of(data_dir: Path, contract: ContractRow, period: str, as_of: date | None = None) -> list[dict[str, Any]]:
-    """The documents issued for this contract and month: number, kind, the files to download, the lifecycle
-    statuses (Déposée, Encaissée…: charte.payments.lifecycle) and, for an invoice, where it stands on ``as_of``
-    (paid, outstanding, days late, late interest: charte.payments)."""
-    if not (data_dir / "ledgers" / contract.provider_organisation_id).exists():
-        return []
-    try:
-        terms = _terms(contract.yaml_text)
-        ledger = _ledger(data_dir, contract, terms.provider.siren)
-        documents, payments, recorded = ledger.documents(), ledger.payments(), ledger.recorded_statuses()
-    except (ContractInvalid, LedgerError, OSError, ValueError, KeyError):
-        return []
-    folder = invoices_folder(data_dir, contract)
-    out: list[dict[str, Any]] = []
-    for doc in documents:
-        if doc.contract != terms.id or doc.period != period or doc.number is None:
-            continue
-        stem = ("credit-note-" if doc.kind == "credit_note" else "invoice-") + doc.number
-        files = [f"{stem}.{ext}" for ext in ("pdf", "xml", "ubl.xml", "xlsx") if (folder / f"{stem}.{ext}").exists()]
-        entry: dict[str, Any] = {"number": doc.number, "kind": str(doc.kind), "issue_date": doc.issue_date,
-                                 "total": str(doc.total_including_vat), "files": files, "status": None,
-                                 "lifecycle": ledger.lifecycle(doc, payments, recorded)}
-        if doc.kind == "invoice":
-            entry["status"] = ledger.status(doc, as_of or date.today(), known=(documents, payments))
-        out.append(entry)
-    return out
-
-
-def record_payment(session: Session, access: Access, period: str, number: str, on: str, amount: str,
-                   reference: str, data_dir: Path, organisation: OrganisationRow, user_id: str | None = None,
-                   today: date | None = None) -> None:
-    """Record a payment received against an invoice of this contract and month (charte.payments.Ledger rules:
-    positive, whole cents, not before the invoice, not above what is still owed; and not after ``today``:
-    a payment is recorded once received)."""
-    if number not in {i["number"] for i in invoices_of(data_dir, access.contract, period) if i["kind"] == "invoice"}:
-        raise WorkflowError([("unknown_invoice", number or "(none)", f"expected an invoice of {period}")])
-    try:
-        day = date.fromisoformat(on.strip())
-    except ValueError:
-        raise WorkflowError([("invalid_date", on or "(none)", "expected a date YYYY-MM-DD")]) from None
-    received_by = today or date.today()
-    if day > received_by:
-        raise WorkflowError([("payment_in_future", on, f"a payment dated {day.isoformat()} is after today "
-                                                       f"({received_by.isoformat()}); record a payment once received")])
-    try:
-        _ledger(data_dir, access.contract, _terms(access.contract.yaml_text).provider.siren).record_payment(
-            number, day, amount.strip().replace(",", "."), reference[:200])
-    except LedgerError as error:
-        raise WorkflowError([(error.code, number, str(error))]) from None
-    audit(session, "payment_recorded", user_id=user_id, organisation_id=organisation.id, target=access.contract.id,
-          detail=f"{number} {day.isoformat()} {amount}")
-
-
-def issue_invoice(session: Session, access: Access, period: str, data_dir: Path, organisation: OrganisationRow,
-                  issue_date: date, user_id: str | None = None) -> str:
-    """Issue the invoice of a settled month in the provider's ledger (next number) and write its Factur-X PDF,
-    CII XML and XLSX; refuses a second invoice for the same month. Returns the invoice number."""
-    row = latest_settlement(session, access.contract, period)
-    if row is None:
-        raise WorkflowError([("not_settled", period, "settle the month before issuing its invoice")])
-    try:
-        terms = loads_contract(access.contract.yaml_text, "contract.yaml")
-        if any(i["kind"] == "invoice" for i in invoices_of(data_dir, access.contract, row.period)):
-            raise WorkflowError([("invoice_already_issued", period, "this month's invoice is already issued; "
-                                                                    "issue a credit note to correct it")])
-        draft = invoice_from_settlement_json(terms, json.loads(row.settlement_json), issue_date)
-        issued = _ledger(data_dir, access.contract, terms.provider.siren).issue(draft, gate_document)
-    except (InvoiceError, LedgerError, DocumentRefusedError) as error:
-        raise WorkflowError([(getattr(error, "code", "invoice_refused"), period, str(error))]) from None
-    except (ContractInvalid, KeyError, ValueError) as error:
-        raise WorkflowError([("invoice_refused", period, f"{type(error).__name__}: {error}")]) from None
-    write_invoice_files(issued, invoices_folder(data_dir, access.contract))
-    audit(session, "invoice_issued", user_id=user_id, organisation_id=organisation.id, target=access.contract.id,
-          detail=f"{row.period} {issued.number}")
-    return str(issued.number)
-
-
-def invoice_file(data_dir: Path, contract: ContractRow, name: str) -> Path | None:
-    """The path of a downloadable invoice file of the contract, or ``None`` (unknown or malformed name)."""
-    if INVOICE_FILE.fullmatch(name) is None:
-        return None
-    path = invoices_folder(data_dir, contract) / name
-    return path if path.is_file() else None
-
+# ---------------------------------------------------------------- scorecard
 
 @dataclass(frozen=True)
 class ScorecardView:

@@ -13,7 +13,6 @@ from charte.io.einvoicing.documents import gate_document
 from charte.io.einvoicing.gate import RuleFinding
 from charte.io.facturx import cii_xml
 from charte.io.ubl import ubl_xml
-from charte.payments.ledger import Ledger
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +63,8 @@ def test_a_finding_names_the_rule_the_business_term_and_the_fix_in_both_language
 
 
 def test_a_refused_document_is_never_numbered(tmp_path, invoice):
-    ledger = Ledger(tmp_path, "987654324")
+    from tests.payments.payments_fixtures import memory_ledger
+    ledger = memory_ledger("987654324")
     bad = replace(draft(), buyer=replace(draft().buyer, electronic_address=None))
     with pytest.raises(DocumentRefusedError) as refused:
         ledger.issue(bad, gate_document)
