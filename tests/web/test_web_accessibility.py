@@ -112,7 +112,7 @@ def pages(served: tuple[World, str]) -> Iterator[dict[str, Any]]:
                 page.fill("input[name=email]", world.logins[role])
                 page.fill("input[name=password]", world.password)
                 page.click("button[type=submit]")
-                page.wait_for_url(f"{base}/contracts")
+                page.wait_for_url(f"{base}/observatory" if role == "trade_body" else f"{base}/contracts")
             out[role] = page
         yield out
         chromium.close()
