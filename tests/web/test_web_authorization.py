@@ -461,8 +461,13 @@ def relais_member(world: World) -> None:
 
 @pytest.fixture(scope="module", autouse=True)
 def job_board(world: World, relais_member: None) -> None:
+    seed_job_board(world)
+
+
+def seed_job_board(world: World) -> None:
     """Offers of the demo provider (a member: one open, one to withdraw) and of another provider, a candidate who
-    agreed to be found and applied to both with a CV, and a report: the objects of the job board's routes."""
+    agreed to be found and applied to both with a CV, and a report: the objects of the job board's routes (also
+    seeded by the language and accessibility tests, which read the same pages)."""
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
@@ -516,7 +521,12 @@ def anonymous(world: World) -> TestClient:
 
 @pytest.fixture(scope="module")
 def disputes(world: World) -> dict[str, dict[str, str]]:
-    """One dispute per contract (A's with the mediator invited), each with an attachment and a what-if."""
+    return seed_disputes(world)
+
+
+def seed_disputes(world: World) -> dict[str, dict[str, str]]:
+    """One dispute per contract (A's with the mediator invited), each with an attachment and a what-if: the ids
+    the dispute routes are filled with, by contract ("A", "B")."""
     out: dict[str, dict[str, str]] = {}
     content = "pièce jointe".encode()
     sha = hashlib.sha256(content).hexdigest()

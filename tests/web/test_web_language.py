@@ -27,7 +27,16 @@ import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 from tests.web.conftest import World, csrf_of, login
-from tests.web.test_web_authorization import PAGE_ROLES, ROUTES, Route, _fill, expected, relais_member  # noqa: F401
+from tests.web.test_web_authorization import (  # noqa: F401 (the fixtures seeding the member and the job board)
+    PAGE_ROLES,
+    ROUTES,
+    Route,
+    _fill,
+    expected,
+    job_board,
+    relais_member,
+    seed_disputes,
+)
 
 import charte
 
@@ -154,8 +163,14 @@ def speakers(world: World) -> Iterator[dict[tuple[str, str], TestClient]]:
         client.close()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def disputes(world: World) -> None:
+    """The disputes the matrix's dispute routes are filled with (the same as the authorization test's)."""
+    world.disputes = seed_disputes(world)
+
+
 def _read(route: Route, role: str, obj: str | None, world: World, client: TestClient) -> str:
-    path = _fill(route, world, role, obj)
+    path = _fill(route, world, role, obj, world.disputes)
     data = {k: v.format(role=role) if isinstance(v, str) else v for k, v in (route.data or {}).items()}
     if route.method == "POST":
         data["csrf_token"] = csrf_of(client.get("/login" if role == "anonymous" else "/account").text)
