@@ -236,7 +236,11 @@ def problem_codes() -> dict[str, str]:
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", "")
             if not name.endswith(PROBLEM_CALLS):
                 continue
-            for arg in node.args:  # a code, or a list of (code, where, message); a bare tuple is a path
+            args = node.args
+            receiver = getattr(getattr(node.func, "value", None), "id", None)
+            if (name == "FieldProblem" or (name == "problem" and receiver not in (None, "lang"))) and len(args) > 1:
+                args = args[1:]  # the job board's FieldProblem(field, code, …) and reader.problem(field, code, …)
+            for arg in args:  # a code, or a list of (code, where, message); a bare tuple is a path
                 items = [i.elts[0] for i in arg.elts if isinstance(i, ast.Tuple) and i.elts] \
                     if isinstance(arg, ast.List) else [arg]
                 for item in items:
