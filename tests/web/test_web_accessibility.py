@@ -57,7 +57,8 @@ def _pages() -> list[tuple[str, str]]:
     for route in ROUTES:
         if route.method != "GET" or route.api or route.allowed[0] != 200 or route.path.startswith("/language/"):
             continue
-        if route.path.endswith((".{fmt}", ".csv", ".svg", ".ico", "/invoices/{name}")):
+        if route.path.endswith((".{fmt}", ".csv", ".svg", ".ico", "/invoices/{name}", "/attachments/{sha256}", "/cv",
+                                "/compte/export", "/communes")):  # files (a CV, an attachment, an archive), JSON
             continue
         for role in PAGE_ROLES:
             obj = route.objects[0] if route.objects else None
