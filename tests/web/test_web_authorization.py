@@ -250,7 +250,7 @@ ROUTES = (
           CONTRACT, data={"number": "F999999", "on": "2026-11-30", "amount": "1"}),
     Route("GET", "/contracts/{contract_id}/invoices/{name}", contract_reader, (200, "%PDF"), CONTRACT),
     Route("GET", "/contracts/{contract_id}/scorecard", contract_reader, (200, "<svg"), CONTRACT),
-    Route("POST", "/contracts/{contract_id}/shares", party_writer, (422, "organisation de médiation"), CONTRACT,
+    Route("POST", "/contracts/{contract_id}/shares", party_writer, (422, "unknown_mediator"), CONTRACT,
           data={"mediator": "nope"}),
     # API tokens and members of one's organisation
     Route("GET", "/tokens", party_manager, (200, "label")),
