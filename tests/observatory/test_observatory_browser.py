@@ -114,7 +114,7 @@ def test_visitor_checks_a_member_and_committee_reads_its_barometer(served, brows
     committee.fill("input[name=email]", world.logins["trade_body"])
     committee.fill("input[name=password]", world.password)
     committee.click("button[type=submit]")
-    committee.wait_for_url(f"{base}/contracts")
+    committee.wait_for_url(f"{base}/observatory")  # the trade body lands on its barometer
     committee.goto(f"{base}/observatory/charter")
     for chart in ("stacked", "trend"):
         box = committee.locator(f"svg[data-chart={chart}]").bounding_box()

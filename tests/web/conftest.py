@@ -62,6 +62,7 @@ class World:
     token_ids: dict[str, str] = field(default_factory=dict)  # organisation key -> id of a token to revoke
     invitation: str = ""  # a pending invitation's token (a new trade-body member)
     job_board: dict[str, str] = field(default_factory=dict)  # ids of the job board's objects (issue 22)
+    disputes: dict[str, dict[str, str]] = field(default_factory=dict)  # ids of the disputes by contract (issue 16)
 
 
 def csrf_of(html: str) -> str:

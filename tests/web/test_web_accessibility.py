@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from tests.web.conftest import World, build_world
-from tests.web.test_web_authorization import PAGE_ROLES, ROUTES, _fill, expected, seed_disputes, seed_job_objects
+from tests.web.test_web_authorization import PAGE_ROLES, ROUTES, _fill, expected, seed_disputes, seed_job_board
 
 from charte.settle import Settlement
 
@@ -57,8 +57,8 @@ def _pages() -> list[tuple[str, str]]:
     for route in ROUTES:
         if route.method != "GET" or route.api or route.allowed[0] != 200 or route.path.startswith("/language/"):
             continue
-        if route.path.endswith((".{fmt}", ".csv", ".svg", ".ico", "/invoices/{name}", "/cv", "/attachments/{sha256}",
-                                "/export", "/emplois/communes")):  # downloads and data, not pages
+        if route.path.endswith((".{fmt}", ".csv", ".svg", ".ico", "/invoices/{name}", "/attachments/{sha256}", "/cv",
+                                "/compte/export", "/communes")):  # files (a CV, an attachment, an archive), JSON
             continue
         for role in PAGE_ROLES:
             obj = route.objects[0] if route.objects else None
@@ -86,7 +86,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, published: Settlement,
     MemberRegistry.load(world.data_dir / "observatory").with_member(
         Member(company="Relais Contact SAS", siren="987654324", member_since=date(2012, 1, 1))).save(
         world.data_dir / "observatory")
-    seed_job_objects(world)
+    seed_job_board(world)
+    world.disputes = seed_disputes(world)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -114,7 +115,7 @@ def pages(served: tuple[World, str]) -> Iterator[dict[str, Any]]:
                 page.fill("input[name=email]", world.logins[role])
                 page.fill("input[name=password]", world.password)
                 page.click("button[type=submit]")
-                page.wait_for_url(f"{base}/contracts")
+                page.wait_for_url(f"{base}/observatory" if role == "trade_body" else f"{base}/contracts")
             out[role] = page
         yield out
         chromium.close()
@@ -133,7 +134,7 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(served:
     found: dict[str, list[str]] = {}
     for role, template in PAGES:
         route = next(r for r in ROUTES if r.path == template and r.method == "GET")
-        path = _fill(route, world, role, route.objects[0] if route.objects else None, disputes)
+        path = _fill(route, world, role, route.objects[0] if route.objects else None, world.disputes)
         page = pages[role]
         response = page.goto(base + path)
         assert response is not None and response.status == 200, f"{path} as {role}: {response and response.status}"

@@ -255,7 +255,7 @@ ROUTES = (
           CONTRACT, data={"number": "F999999", "on": "2026-11-30", "amount": "1"}),
     Route("GET", "/contracts/{contract_id}/invoices/{name}", contract_reader, (200, "%PDF"), CONTRACT),
     Route("GET", "/contracts/{contract_id}/scorecard", contract_reader, (200, "<svg"), CONTRACT),
-    Route("POST", "/contracts/{contract_id}/shares", party_writer, (422, "organisation de médiation"), CONTRACT,
+    Route("POST", "/contracts/{contract_id}/shares", party_writer, (422, "unknown_mediator"), CONTRACT,
           data={"mediator": "nope"}),
     # API tokens and members of one's organisation
     Route("GET", "/tokens", party_manager, (200, "label")),
@@ -469,13 +469,13 @@ def relais_member(world: World) -> None:
 
 @pytest.fixture(scope="module", autouse=True)
 def job_board(world: World, relais_member: None) -> None:
-    """The objects of the job board's routes (:func:`seed_job_objects`)."""
-    seed_job_objects(world)
+    seed_job_board(world)
 
 
-def seed_job_objects(world: World) -> None:
+def seed_job_board(world: World) -> None:
     """Offers of the demo provider (a member: one open, one to withdraw) and of another provider, a candidate who
-    agreed to be found and applied to both with a CV, and a report: the objects of the job board's routes."""
+    agreed to be found and applied to both with a CV, and a report: the objects of the job board's routes (also
+    seeded by the language and accessibility tests, which read the same pages)."""
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
@@ -529,13 +529,12 @@ def anonymous(world: World) -> TestClient:
 
 @pytest.fixture(scope="module")
 def disputes(world: World) -> dict[str, dict[str, str]]:
-    """One dispute per contract (A's with the mediator invited), each with an attachment and a what-if."""
     return seed_disputes(world)
 
 
 def seed_disputes(world: World) -> dict[str, dict[str, str]]:
-    """One dispute per contract of ``world`` (A's with the mediator invited), each with an attachment and a what-if:
-    the ids the dispute routes' paths need, per contract key."""
+    """One dispute per contract (A's with the mediator invited), each with an attachment and a what-if: the ids
+    the dispute routes are filled with, by contract ("A", "B")."""
     out: dict[str, dict[str, str]] = {}
     content = "pièce jointe".encode()
     sha = hashlib.sha256(content).hexdigest()

@@ -58,12 +58,13 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _sign_in(page, base: str, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def _sign_in(page, base: str, email: str, password: str,  # type: ignore[no-untyped-def]
+             lands: str = "/contracts") -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/contracts")
+    page.wait_for_url(f"{base}{lands}")
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -99,7 +100,8 @@ def test_work_study_in_lyon_from_offer_to_placement_then_erasure(served, browser
 
     # the trade body publishes it
     trade = browser.new_context(locale="fr-FR").new_page()
-    _sign_in(trade, base, jobs.world.logins["trade_body"], jobs.world.password)
+    _sign_in(trade, base, jobs.world.logins["trade_body"], jobs.world.password,
+             lands="/observatory")  # the trade body lands on its barometer (issue 21)
     trade.goto(f"{base}/emplois/moderation")
     trade.click("[data-testid=approve]")
     trade.wait_for_url(f"{base}/emplois/moderation")

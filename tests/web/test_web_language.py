@@ -27,15 +27,15 @@ import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 from tests.web.conftest import World, csrf_of, login
-from tests.web.test_web_authorization import (  # noqa: F401
+from tests.web.test_web_authorization import (  # noqa: F401 (the fixtures seeding the member and the job board)
     PAGE_ROLES,
     ROUTES,
     Route,
     _fill,
     expected,
+    job_board,
     relais_member,
     seed_disputes,
-    seed_job_objects,
 )
 
 import charte
@@ -50,7 +50,7 @@ the and of with from for by this that these those is are was were has have been 
 then there their your you our only also when where what who will should must would could please yes month months
 year years day days week linear decay pass warn fail failed reason share ranking employment barometer
 observatory declare declaration contract contracts settlement settlements invoice invoices amount quantity price
-forecast member members sign account tokens password upload download issued issue record payment received
+forecast member members sign account tokens password upload download issued issue record payment received due
 paid outstanding late interest back found error expected missing column row line lines unit target raw fair met
 inputs function region headcount hires change published register commitment commitments withheld fewer than
 above cell cells recovered totals provider providers none between including excluding incl excl tax vat credit
@@ -148,18 +148,6 @@ def data_texts(world: World) -> tuple[str, ...]:
     return tuple(sorted((t for t in texts if t), key=len, reverse=True))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def job_board(world: World, relais_member: None) -> None:  # noqa: F811  (the imported fixture, requested)
-    """The job board's objects, for its pages' paths (as in the authorization matrix)."""
-    seed_job_objects(world)
-
-
-@pytest.fixture(scope="module")
-def disputes(world: World) -> dict[str, dict[str, str]]:
-    """The dispute of each contract, for the dispute pages' paths (as in the authorization matrix)."""
-    return seed_disputes(world)
-
-
 @pytest.fixture(scope="module")
 def speakers(world: World) -> Iterator[dict[tuple[str, str], TestClient]]:
     out: dict[tuple[str, str], TestClient] = {}
@@ -175,9 +163,14 @@ def speakers(world: World) -> Iterator[dict[tuple[str, str], TestClient]]:
         client.close()
 
 
-def _read(route: Route, role: str, obj: str | None, world: World, client: TestClient,
-          disputes: dict[str, dict[str, str]]) -> str:
-    path = _fill(route, world, role, obj, disputes)
+@pytest.fixture(scope="module", autouse=True)
+def disputes(world: World) -> None:
+    """The disputes the matrix's dispute routes are filled with (the same as the authorization test's)."""
+    world.disputes = seed_disputes(world)
+
+
+def _read(route: Route, role: str, obj: str | None, world: World, client: TestClient) -> str:
+    path = _fill(route, world, role, obj, world.disputes)
     data = {k: v.format(role=role) if isinstance(v, str) else v for k, v in (route.data or {}).items()}
     if route.method == "POST":
         data["csrf_token"] = csrf_of(client.get("/login" if role == "anonymous" else "/account").text)
@@ -190,9 +183,8 @@ def _read(route: Route, role: str, obj: str | None, world: World, client: TestCl
 @pytest.mark.parametrize(("route", "role", "obj"), PAGES,
                          ids=[f"{r.method} {r.path}-{role}" for r, role, _ in PAGES])
 def test_every_page_speaks_one_language(world: World, speakers: dict[tuple[str, str], TestClient], route: Route,
-                                        role: str, obj: str | None, code: str, data_texts: tuple[str, ...],
-                                        disputes: dict[str, dict[str, str]]) -> None:
-    html = _read(route, role, obj, world, speakers[(code, role)], disputes)
+                                        role: str, obj: str | None, code: str, data_texts: tuple[str, ...]) -> None:
+    html = _read(route, role, obj, world, speakers[(code, role)])
     assert "data-untranslated" not in html, "a problem without its sentence in the catalog (problem:<code>)"
     text = visible_text(html)
     for written in data_texts:
@@ -244,7 +236,11 @@ def problem_codes() -> dict[str, str]:
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", "")
             if not name.endswith(PROBLEM_CALLS):
                 continue
-            for arg in node.args:  # a code, or a list of (code, where, message); a bare tuple is a path
+            args = node.args
+            receiver = getattr(getattr(node.func, "value", None), "id", None)
+            if (name == "FieldProblem" or (name == "problem" and receiver not in (None, "lang"))) and len(args) > 1:
+                args = args[1:]  # the job board's FieldProblem(field, code, …) and reader.problem(field, code, …)
+            for arg in args:  # a code, or a list of (code, where, message); a bare tuple is a path
                 items = [i.elts[0] for i in arg.elts if isinstance(i, ast.Tuple) and i.elts] \
                     if isinstance(arg, ast.List) else [arg]
                 for item in items:

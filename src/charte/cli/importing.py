@@ -201,10 +201,16 @@ def kpi_command(
     engine: EngineOption = "duckdb",
     spark_master: SparkMasterOption = None,
     spark_conf: SparkConfOption = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="fr | en: language of the table (default: the locale's, French otherwise)")] = None,
 ) -> None:
-    """KPIs of one activity and month, per interval or rolled up, from the stored facts."""
+    """KPIs of one activity and month, per interval or rolled up, from the stored facts.
+
+    The table fits 100 columns (the main KPIs, dates whole, a legend of the abbreviations); ``--format csv`` or
+    ``json`` gives every column."""
     import pyarrow.parquet as pq
 
+    from charte.cli.language import cli_language
     from charte.io.facts_reader import StoreNotFoundError, organisations_of, store_files
     from charte.measure.engines import read_facts
     from charte.measure.formulas import KpiSpec, ServiceLevelFormula
@@ -212,6 +218,7 @@ def kpi_command(
 
     err = Console(stderr=True)
     try:
+        language = cli_language(lang)
         month = Month.parse(period)
         spec = KpiSpec(thresholds=tuple(threshold or [20]), short_abandon_seconds=short_abandon,
                        service_level=ServiceLevelFormula(service_level))
@@ -275,27 +282,46 @@ def kpi_command(
     elif output_format is OutputFormat.JSON:
         typer.echo(json.dumps(result.to_pylist(), default=str, ensure_ascii=False))
     else:
-        _print_table(result, rollup, spec.thresholds)
+        _print_table(result, rollup, spec.thresholds, language)
 
 
-def _print_table(result: object, rollup: str, thresholds: tuple[int, ...]) -> None:
+def _print_table(result: object, rollup: str, thresholds: tuple[int, ...], lang: str) -> None:
+    """The main KPIs in at most 100 columns: short headings on two lines, dates never cut, figures written for the
+    language (:mod:`charte.domain.formats`), then the legend of the abbreviations."""
     import pyarrow as pa
+    from rich import box
+
+    from charte.cli.language import cli_gettext
 
     assert isinstance(result, pa.Table)
+    _ = cli_gettext(lang)
     key = "interval_start_local" if rollup == "interval" else rollup
-    columns = [key, "offered", "handled", "abandoned", "short_abandoned",
-               *(f"service_level_{t}s" for t in thresholds), "answer_rate", "abandon_rate", "abandon_rate_queued",
-               "asa_seconds", "aht_seconds", "occupancy"]
-    table = Table(*columns)
+    columns = [key, "offered", "handled", "abandoned", *(f"service_level_{t}s" for t in thresholds), "answer_rate",
+               "abandon_rate", "asa_seconds", "aht_seconds", "occupancy"]
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True, show_edge=False)
+    for column in columns:
+        if column.startswith("service_level_"):
+            heading = _("kpi:service_level") % column.removeprefix("service_level_").removesuffix("s")
+        else:
+            heading = _(f"kpi:{column}")
+        table.add_column(heading, justify="left" if column == key else "right", no_wrap=True)
     for row in result.select(columns).to_pylist():
-        table.add_row(*(_cell(k, v) for k, v in row.items()))
-    Console().print(table)
+        table.add_row(*(_cell(k, v, lang) for k, v in row.items()))
+    out = Console(width=100)
+    out.print(table)
+    out.print(_("kpi:legend"), highlight=False, markup=False)
 
 
-def _cell(key: str, value: object) -> str:
+def _cell(key: str, value: object, lang: str = "en") -> str:
+    from charte.domain import formats
+
     if value is None:
         return "—"
     if isinstance(value, float):
-        return (f"{value:.1%}" if key.startswith(("service_level", "answer_rate", "abandon_rate", "occupancy"))
-                else f"{value:.1f}")
-    return str(value)
+        if key.startswith(("service_level", "answer_rate", "abandon_rate", "occupancy")):
+            return formats.number(value * 100, 1, lang)  # the heading says %
+        return formats.number(value, 1, lang)
+    if isinstance(value, int):
+        return formats.number(value, 0, lang)
+    text = str(value)
+    return text[:16].replace("T", " ") if key == "interval_start_local" else text  # 2026-10-05 09:00

@@ -489,7 +489,9 @@ def _columnar_block(block: csv_columnar.Block, header: list[str], mapping: Mappi
         if read.rec is not None:
             scratch.keep(row, read.rec, primary)
     parts = [_fast_table(columns, clean, fast_rows, collector, primary)] if clean.any() else []
-    parts.append(scratch.table())
+    slow_table = scratch.table()
+    if slow_table.num_rows or not parts:
+        parts.append(slow_table)
     eligible = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
     if len(parts) > 1:
         eligible = eligible.take(pc.sort_indices(eligible["source_row"]))

@@ -112,7 +112,9 @@ class _Reader:
 
     def choice(self, name: str, choices: Sequence[str]) -> str:
         value = _text(self.form, name)
-        if value not in choices:
+        if not value:
+            self.problem(name, "required", "this field is required")
+        elif value not in choices:
             self.problem(name, "unknown_choice", "{found!r} is not one of the choices: {choices}",
                          found=value[:40], choices=", ".join(choices))
         return value

@@ -105,7 +105,9 @@ def login(request: Request, session: SessionDep, lang: LanguageDep, email: Annot
     _start_session(request, session, user)
     audit(session, "login", user_id=user.id, organisation_id=user.memberships[0].organisation_id, detail=address)
     session.commit()
-    return RedirectResponse("/contracts", 303)
+    # the trade body's work is the barometer: it has no contract of its own
+    landing = "/observatory" if user.memberships[0].organisation.kind == "trade_body" else "/contracts"
+    return RedirectResponse(landing, 303)
 
 
 @router.post("/logout", dependencies=[CsrfChecked])

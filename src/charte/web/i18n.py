@@ -4,12 +4,14 @@ Messages are written in English in the templates (``_("Contracts")``) and transl
 ``locale/<lang>/LC_MESSAGES/messages.po`` (read with Babel at start-up, no compile step). Numbers,
 amounts and dates follow the CLDR rules of the locale (French: ``1 234,56 €``, ``24 novembre 2026``).
 
-Keyed messages — ``column:<field>`` (export headers), ``problem:<code>`` (what a problem means, in a sentence) —
-have an entry in every language, English included (``locale/en``). A problem is shown as that sentence, where it
-is, and its code and technical detail in a "details / references" disclosure (:meth:`Language.problem`).
+Keyed messages: ``column:<field>`` (export headers) and ``kpi:<column>`` (the CLI's KPI table) have an entry in
+each language, English included (``locale/en``); ``problem:<code>`` says in a French sentence what a problem means
+(the problems' own messages are English). A problem is shown as that sentence, where it is, and its code and
+technical detail in a "details / references" disclosure (:meth:`Language.problem`).
 
-The messages the application uses are extracted as ``pybabel extract -F babel.cfg`` would
-(:func:`extracted_messages`); tests/web/test_web_language.py checks that the catalogs translate all of them.
+The messages the application uses are extracted as ``pybabel extract`` would, with the mapping of
+:data:`BABEL_MAPPING` (:func:`extracted_messages`); tests/web/test_web_language.py checks that the French catalog
+translates all of them and every problem code.
 """
 
 from __future__ import annotations
