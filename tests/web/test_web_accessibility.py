@@ -130,7 +130,6 @@ def _serious(page: Any) -> list[str]:
 def test_every_page_of_every_role_has_no_serious_accessibility_violation(served: tuple[World, str],
                                                                         pages: dict[str, Any]) -> None:
     world, base = served
-    disputes = seed_disputes(world)
     found: dict[str, list[str]] = {}
     for role, template in PAGES:
         route = next(r for r in ROUTES if r.path == template and r.method == "GET")
