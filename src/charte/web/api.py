@@ -192,9 +192,9 @@ async def upload_facts(request: Request, contract_id: str, caller: ApiCaller, se
     audit_submission(session, access, caller.organisation, None, received)
     session.commit()
     if received.problems:
-        raise HTTPException(422, _problems(received.problems)
-                            + [{"code": "recorded", "where": f"{s.kind} v{s.version}", "message": s.sha256}
-                               for s, added in received.submissions if added])
+        recorded = [{"code": "recorded", "where": f"{s.kind} v{s.version}", "message": s.sha256}
+                    for s, added in received.submissions if added]
+        raise HTTPException(422, _problems(received.problems) + recorded)
     return FactsOut(submissions=[SubmissionOut(**submission_out(s, added)) for s, added in received.submissions],
                     problems=[])
 
