@@ -33,6 +33,14 @@ FRENCH_REGIONS: Final[tuple[str, ...]] = (
     "Hauts-de-France", "Île-de-France", "Normandie", "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire",
     "Provence-Alpes-Côte d'Azur", "Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte",
 )
+#: The INSEE code of each region (Code officiel géographique, regions since 2016): the key of the map by region.
+REGION_CODES: Final[dict[str, str]] = {
+    "Guadeloupe": "01", "Martinique": "02", "Guyane": "03", "La Réunion": "04", "Mayotte": "06",
+    "Île-de-France": "11", "Centre-Val de Loire": "24", "Bourgogne-Franche-Comté": "27", "Normandie": "28",
+    "Hauts-de-France": "32", "Grand Est": "44", "Pays de la Loire": "52", "Bretagne": "53",
+    "Nouvelle-Aquitaine": "75", "Occitanie": "76", "Auvergne-Rhône-Alpes": "84", "Provence-Alpes-Côte d'Azur": "93",
+    "Corse": "94",
+}
 
 __all__ = [
     "CATEGORIES",
@@ -40,6 +48,7 @@ __all__ = [
     "FUNCTIONS",
     "LABELS",
     "PUBLIC_FIELDS",
+    "REGION_CODES",
     "Category",
     "Function",
     "HeldLabel",

@@ -105,6 +105,13 @@ class Breakdown:
     score: Decimal
     criteria: tuple[CriterionScore, ...] = field(default=())
 
+    def contributions(self) -> dict[str, Decimal | None]:
+        """The points out of 100 each criterion brings to the score: 100 × wᵢ·sᵢ ÷ Σ wⱼ over the criteria known
+        for the member (``None`` for a criterion without data); they add up to the score before its rounding."""
+        known = sum((c.weight for c in self.criteria if c.score is not None), Decimal(0))
+        return {c.criterion: None if c.score is None else (100 * c.points / known if known else Decimal(0))
+                for c in self.criteria}
+
     def as_dict(self) -> dict[str, Any]:
         return {"siren": self.siren, "company": self.company, "opted_in": self.opted_in, "score": str(self.score),
                 "criteria": [{"criterion": c.criterion, "figure": c.figure,

@@ -183,24 +183,28 @@ def waterfall(steps: Sequence[tuple[str, float]], total_label: str, title: str, 
 
 
 def hbars(rows: Sequence[tuple[str, float | None, str]], title: str, *, lang: str = "fr",
-          words: Mapping[str, str] | None = None) -> str:
+          words: Mapping[str, str] | None = None, decimals: int = 0, scale_max: float | None = None) -> str:
     """One horizontal bar per row; a withheld value (statistical secret) drawn as a hatched stub with its mark.
 
-    ``rows`` are (label, value or None when withheld, mark such as ``(s)``)."""
+    ``rows`` are (label, value or None when withheld, mark such as ``(s)``); values are written with ``decimals``
+    and the bars drawn against ``scale_max`` when given (a score out of 100), else against the largest value. The
+    legend names the hatching only where a row is withheld."""
     if not rows:
         return ""
     w_ = {"value": "valeur publiée", "withheld": "secret statistique", **(words or {})}
     left, width, bar_h, gap = 190, WIDTH, 18, 6
     height = PAD_T + len(rows) * (bar_h + gap) + 20
-    top = max([v for _, v, _ in rows if v is not None] + [1.0]) * 1.1
+    top = scale_max or max([v for _, v, _ in rows if v is not None] + [1.0]) * 1.1
     span = width - left - 70
+    withheld = any(v is None for _, v, _ in rows)
     ident = f"chart-{next(_ids)}"
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{ident}" class="chart">'
              f'<title id="{ident}">{escape(title)}</title>']
-    parts.append('<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-                 'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
-                 '<line x1="0" y1="0" x2="0" y2="6" stroke="#777" stroke-width="2"/></pattern></defs>')
-    parts.append(_legend([("bar", w_["value"]), ("withheld", w_["withheld"])]))
+    if withheld:
+        parts.append('<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+                     'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+                     '<line x1="0" y1="0" x2="0" y2="6" stroke="#777" stroke-width="2"/></pattern></defs>')
+    parts.append(_legend([("bar", w_["value"]), *((("withheld", w_["withheld"]),) if withheld else ())]))
     for i, (label, value, mark) in enumerate(rows):
         y0 = PAD_T + i * (bar_h + gap)
         parts.append(f'<text x="{left - 8}" y="{y0 + 13}" class="ytick">{escape(label)}</text>')
@@ -211,8 +215,8 @@ def hbars(rows: Sequence[tuple[str, float | None, str]], title: str, *, lang: st
             continue
         length = value / top * span
         parts.append(f'<rect x="{left}" y="{y0}" width="{max(length, 1):.1f}" height="{bar_h}" class="bar">'
-                     f'<title>{escape(label)} : {formats.number(value, 0, lang)}</title></rect>'
+                     f'<title>{escape(label)} : {formats.number(value, decimals, lang)}</title></rect>'
                      f'<text x="{left + length + 6:.1f}" y="{y0 + 13}" class="label">'
-                     f'{formats.number(value, 0, lang)}</text>')
+                     f'{formats.number(value, decimals, lang)}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -42,9 +43,18 @@ from charte.observatory.charter_followup import (
     shared_from,
 )
 from charte.observatory.charter_followup import write_xlsx as charter_xlsx
-from charte.observatory.publications import charter_published, employment_rows, load_publications, published_table
+from charte.observatory.members import REGION_CODES
+from charte.observatory.publications import (
+    PublishedTable,
+    charter_published,
+    employment_rows,
+    load_publications,
+    published_table,
+)
+from charte.observatory.ranking import Breakdown
 from charte.reports.charter_followup_report import pdf_of, stacked_shares, trend_lines
 from charte.reports.charts import hbars, line_with_target
+from charte.reports.region_map import region_map
 from charte.store import visible_contracts
 from charte.store.job_workstudy import placements_of_year
 from charte.web.deps import CsrfChecked, CurrentUser, LanguageDep, SessionDep, SettingsDep, Viewer, now
@@ -89,6 +99,9 @@ def barometer_page(request: Request, viewer: CurrentUser, settings: SettingsDep,
                       lang.gettext("%s by %s (%s)") % (lang.gettext(measure), lang.gettext(by), lang.gettext(column)),
                       lang=lang.code, words={"value": lang.gettext("published value"),
                                              "withheld": lang.gettext("withheld (statistical secret)")})
+    region_chart = ""
+    if by == "region":
+        region_chart = _region_map(table, measure, lang)
     if by == "period":
         # 2010 charter: jobs located in France; 50% for providers in the press of the time (law table).
         target = resolve("practice.staff_in_france_provider", date.today()).value
@@ -98,8 +111,18 @@ def barometer_page(request: Request, viewer: CurrentUser, settings: SettingsDep,
                                                         "target": lang.gettext("2010 charter"),
                                                         "miss": lang.gettext("under the 2010 charter's 50 %")})
     return render(request, lang, "observatory.html", viewer, table=table, periods=periods, by=by, measure=measure,
-                  measures=MEASURES, chart=chart, rules=DisclosureRules(), work_study=work_study,
+                  measures=MEASURES, chart=chart, region_chart=region_chart, rules=DisclosureRules(),
+                  work_study=work_study,
                   publications=load_publications(observatory_folder(settings.data_dir), "employment"))
+
+
+def _region_map(table: PublishedTable, measure: str, lang: Language) -> str:
+    """The map of France of the table's ``total`` column (the regions in France; sites abroad stay in the table)."""
+    cells = {REGION_CODES[r]: (None if cell.value is None else float(cell.value), cell.mark)
+             for r in table.rows if r in REGION_CODES and (cell := table.cells.get((r, "total"))) is not None}
+    return region_map(cells, lang.gettext("Map of France: %s by region (%s)") % (
+        lang.gettext(measure), lang.gettext("total")), lang=lang.code,
+        words={"withheld": lang.gettext("statistical secret"), "absent": lang.gettext("no site declared")})
 
 
 @router.get("/observatory/barometer.{fmt}")
@@ -154,8 +177,33 @@ def ranking_page(request: Request, viewer: CurrentUser, settings: SettingsDep, l
     registry = MemberRegistry.load(folder)
     if siren and (member := registry.get(siren)) and member.is_member_on(_today()):
         mine = score_members([member], DeclarationStore(folder).latest(), load_evidence(folder), _today())[0]
-    return render(request, lang, "observatory_ranking.html", viewer, ranking=latest.rows if latest else [],
-                  published=latest, mine=mine)
+    ranking = latest.rows if latest else []
+    return render(request, lang, "observatory_ranking.html", viewer, ranking=ranking, published=latest, mine=mine,
+                  ranking_chart=_ranking_chart(ranking, lang),
+                  own_chart=_own_chart(mine, lang) if mine else "",
+                  contributions=mine.contributions() if mine else {})
+
+
+def _short(name: str, size: int = 28) -> str:
+    return name if len(name) <= size else name[: size - 1] + "…"
+
+
+def _ranking_chart(ranking: Sequence[Mapping[str, Any]], lang: Language) -> str:
+    """The public ranking as bars: rank, company and score out of 100 — the published fields and nothing else."""
+    return hbars([(f"{entry['rank']}. {_short(str(entry['company']))}", float(entry["score"]), str(entry["score"]))
+                  for entry in ranking], lang.gettext("CSR ranking: score out of 100 of each member who opted in"),
+                 lang=lang.code, words={"value": lang.gettext("score out of 100")}, decimals=1, scale_max=100)
+
+
+def _own_chart(mine: Breakdown, lang: Language) -> str:
+    """The member's own score, criterion by criterion: the points out of 100 each brings (they add up to the
+    score); a criterion without data is hatched and said so."""
+    contributions = mine.contributions()
+    return hbars([(lang.gettext(c.criterion), None if (v := contributions[c.criterion]) is None else float(v),
+                   lang.gettext("no data")) for c in mine.criteria],
+                 lang.gettext("Your score of %s out of 100, criterion by criterion") % lang.number(mine.score, 1),
+                 lang=lang.code, words={"value": lang.gettext("points out of 100"),
+                                        "withheld": lang.gettext("no data")}, decimals=1)
 
 
 # ---------------------------------------------------------------- charter follow-up barometer
