@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from tests.observatory.test_observatory_web import PROVIDER_SIREN, _app, _login
+from tests.web.test_web_language import ENGLISH, FRENCH, foreign_words
 
 from charte.observatory import DeclarationLine
 from charte.observatory.members import FRENCH_REGIONS, REGION_CODES
@@ -171,6 +172,10 @@ def test_the_map_says_what_the_table_says(tmp_path: Path, lang: str) -> None:
     assert paths["94"].get("data-status") == "withheld"
     legend = " ".join(t.text_content() for t in figure.xpath(".//*[@class='legend']//text"))
     assert f"(s) (c) {secret}" in legend
+    words = figure.text_content()  # the caption, the legend and every title; the regions' names are names
+    for name in REGION_CODES:
+        words = words.replace(name, " ")
+    assert foreign_words(words, ENGLISH if lang == "fr" else FRENCH) == []
 
 
 def _published_ranking(tmp_path: Path) -> list[dict[str, str]]:

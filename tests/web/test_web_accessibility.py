@@ -172,6 +172,12 @@ def test_screenshots_of_each_role_s_main_pages(served: tuple[World, str], pages:
                 assert page.locator("[data-testid=axis-card]").count() == 9  # eight SP2C axes and the 2010 charter
             if name.startswith("observatory"):
                 assert page.locator("[data-testid=barometer]").count() == 1
+            if "?" in template:  # a view the page list above does not open (it opens each route once, bare)
+                assert _serious(page) == [], f"{template} as {role}"
+            if name == "observatory-region":  # the map: 13 metropolitan regions and 5 overseas insets
+                assert page.locator("[data-testid=region-map] svg.chart path.region").count() == 18
+            if name == "ranking":
+                assert page.locator("[data-testid=ranking-chart] svg.chart").count() == 1
             path = ARTIFACTS / f"{role}-{name}.png"
             page.screenshot(path=str(path), full_page=True)
             assert path.stat().st_size > 10_000

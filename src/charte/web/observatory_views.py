@@ -184,7 +184,7 @@ def ranking_page(request: Request, viewer: CurrentUser, settings: SettingsDep, l
                   contributions=mine.contributions() if mine else {})
 
 
-def _short(name: str, size: int = 28) -> str:
+def _short(name: str, size: int = 30) -> str:
     return name if len(name) <= size else name[: size - 1] + "…"
 
 
