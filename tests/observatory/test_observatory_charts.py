@@ -25,7 +25,7 @@ from tests.web.test_web_language import ENGLISH, FRENCH, foreign_words
 
 from charte.observatory import DeclarationLine
 from charte.observatory.members import FRENCH_REGIONS, REGION_CODES
-from charte.reports.region_map import class_bounds, region_map, regions
+from charte.reports.region_map import CLASS_FILLS, class_bounds, class_fills, region_map, regions
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -118,6 +118,23 @@ def test_quantile_classes_by_hand() -> None:
     assert class_bounds([10, 20, 30, 40, 50]) == [20, 30, 40, 50]
     assert class_bounds([0, 7, 7]) == [7]                                  # zero has its own class; one distinct value
     assert class_bounds([]) == []
+    # three classes use the lightest, a middle and the darkest of the four blues: the top is always the darkest
+    assert class_fills(3) == (CLASS_FILLS[0], CLASS_FILLS[2], CLASS_FILLS[3]) and class_fills(1) == CLASS_FILLS[3:]
+
+
+def test_each_region_takes_the_colour_of_the_legend_class_holding_its_value() -> None:
+    # 10, 20, 30, 40, 50 in four quantile classes (bounds 20, 30, 40, 50): 10 and 20 share the lightest class,
+    # "10 – 20"; then "21 – 30", "31 – 40" and "41 – 50", the darkest; a published zero has its own swatch "0".
+    svg = region_map({"53": (10.0, "10"), "11": (20.0, "20"), "84": (30.0, "30"), "32": (40.0, "40"),
+                      "44": (50.0, "50"), "75": (0.0, "0")}, "t")
+    root = lxml.html.fragment_fromstring(svg)
+    swatches = {text.text: rect.get("fill") for rect, text in
+                zip(root.xpath("//g[@class='legend']/rect"), root.xpath("//g[@class='legend']/text"), strict=True)}
+    fill = {p.get("data-insee"): p.get("fill") for p in root.xpath("//path")}
+    assert fill["53"] == fill["11"] == swatches["10 – 20"] == CLASS_FILLS[0]
+    assert fill["84"] == swatches["21 – 30"] and fill["32"] == swatches["31 – 40"]
+    assert fill["44"] == swatches["41 – 50"] == CLASS_FILLS[-1]
+    assert fill["75"] == swatches["0"] and len(set(swatches.values())) == len(swatches)
 
 
 def test_a_withheld_region_is_hatched_and_its_title_never_gives_the_value() -> None:

@@ -71,6 +71,19 @@ PAGES = _pages()
 
 
 @pytest.fixture(scope="module")
+def observatory_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A larger observatory than the other web tests' (25 members, 2,000 people; about 20 s), published: the
+    barometer's screenshots then show published regions beside withheld ones, as the README's picture does."""
+    from charte.observatory.demo_population import write_demo
+    from charte.observatory.publications import publish_all
+
+    folder = tmp_path_factory.mktemp("observatory-a11y")
+    write_demo(folder, members=25, staff=2000)
+    publish_all(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, published: Settlement,
            observatory_folder: Path) -> Iterator[tuple[World, str]]:
     """The web world with the demo month settled for both contracts and a small published observatory, served on
@@ -175,7 +188,10 @@ def test_screenshots_of_each_role_s_main_pages(served: tuple[World, str], pages:
             if "?" in template:  # a view the page list above does not open (it opens each route once, bare)
                 assert _serious(page) == [], f"{template} as {role}"
             if name == "observatory-region":  # the map: 13 metropolitan regions and 5 overseas insets
-                assert page.locator("[data-testid=region-map] svg.chart path.region").count() == 18
+                regions = page.locator("[data-testid=region-map] svg.chart path.region")
+                assert regions.count() == 18
+                statuses = {regions.nth(i).get_attribute("data-status") for i in range(18)}
+                assert statuses == {"published", "withheld", "absent"}, statuses
             if name == "ranking":
                 assert page.locator("[data-testid=ranking-chart] svg.chart").count() == 1
             path = ARTIFACTS / f"{role}-{name}.png"

@@ -76,10 +76,19 @@ def class_bounds(values: Sequence[float], classes: int = len(CLASS_FILLS)) -> li
     return [positive[-(-(i * len(positive)) // k) - 1] for i in range(1, k + 1)]
 
 
+def class_fills(classes: int) -> tuple[str, ...]:
+    """The colours of ``classes`` classes, spread over the scale so that the highest class is always the darkest."""
+    last = len(CLASS_FILLS) - 1
+    if classes <= 1:
+        return CLASS_FILLS[last:] if classes else ()
+    return tuple(CLASS_FILLS[round(i * last / (classes - 1))] for i in range(classes))
+
+
 def _fill(value: float, bounds: Sequence[float]) -> str:
     if value <= 0:
         return ZERO_FILL
-    return next(CLASS_FILLS[i] for i, b in enumerate(bounds) if value <= b)
+    fills = class_fills(len(bounds))
+    return next(fills[i] for i, b in enumerate(bounds) if value <= b)
 
 
 def region_map(cells: Mapping[str, tuple[float | None, str]], title: str, *, lang: str = "fr",
@@ -121,9 +130,9 @@ def region_map(cells: Mapping[str, tuple[float | None, str]], title: str, *, lan
     # the legend, top of the right-hand column: one swatch per class, then zero, withheld and nothing declared
     entries: list[tuple[str, str]] = []
     low = min((v for v, _ in cells.values() if v is not None and v > 0), default=0.0)
-    for i, upper in enumerate(bounds):
+    for fill, upper, i in zip(class_fills(len(bounds)), bounds, count(), strict=False):
         lower = low if i == 0 else bounds[i - 1] + (1 if decimals == 0 else 10 ** -decimals)
-        entries.append((CLASS_FILLS[i], number(upper) if lower >= upper else f"{number(lower)} – {number(upper)}"))
+        entries.append((fill, number(upper) if lower >= upper else f"{number(lower)} – {number(upper)}"))
     if any(v is not None and v <= 0 for v, _ in cells.values()):
         entries.append((ZERO_FILL, number(0)))
     entries.append((f"url(#{hatch})", f"(s) (c) {w_['withheld']}"))
