@@ -234,3 +234,22 @@ def test_the_member_sees_its_own_breakdown_as_a_chart_and_nobody_else_does(tmp_p
         page = _login(TestClient(app.app), other).get("/observatory/ranking").text
         assert 'data-testid="own-chart"' not in page and 'data-testid="own-breakdown"' not in page
         assert 'data-testid="ranking-chart"' in page
+
+
+def test_each_criterion_s_points_add_up_to_the_score_by_hand() -> None:
+    from tests.observatory.test_observatory_ranking import ON, _population
+
+    from charte.observatory import score_members
+
+    members, declarations, evidence = _population()
+    scores = {b.company: b for b in score_members(members, declarations, evidence, ON)}
+    # Alpha (test_observatory_ranking): every criterion known, weights 30/15/20/25/10 over 100, scores 0.5, 1/3,
+    # 0.5, 0.5, 0.75 → points out of 100: 15, 5, 10, 12.5 and 7.5, which make its 50.0.
+    alpha = {k: None if v is None else round(v, 6) for k, v in scores["Alpha"].contributions().items()}
+    assert alpha == {"france_share": Decimal(15), "certifications": Decimal(5), "training": Decimal(10),
+                     "charter": Decimal("12.5"), "payment_delays": Decimal("7.5")}
+    # Bravo: no scorecard and no payment record, left out; 30, 15 and 20 over 65 → 46.15…, 23.07…, 30.76… = 100
+    bravo = scores["Bravo"].contributions()
+    assert bravo["charter"] is None and bravo["payment_delays"] is None
+    assert round(bravo["france_share"] or 0, 2) == Decimal("46.15")
+    assert round(sum(v or 0 for v in bravo.values()), 10) == 100
