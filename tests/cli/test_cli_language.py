@@ -61,11 +61,25 @@ def _run(*args: str, env: dict[str, str] | None = None) -> str:
     return result.output
 
 
+def _page_text(html: str) -> str:
+    """The page's words as a person reads them: no style, no ``<code>`` (clause paths, hashes, ids)."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html)
+    for element in root.xpath("//style|//script|//code"):
+        element.drop_tree()
+    return root.text_content()
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_settle_speaks_one_language(demo: DemoResult, lang: str) -> None:
+def test_settle_speaks_one_language(demo: DemoResult, lang: str, tmp_path: Path) -> None:
+    page = tmp_path / "settlement.html"
     out = _run("settle", "--contract", str(default_contract_path()), "--period", "2026-10", "--facts",
-               str(demo.out_dir), "--lang", lang)
+               str(demo.out_dir), "--lang", lang, "--html", str(page))
     _speaks(out, lang, _data(demo))
+    html = page.read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in html
+    _speaks(_page_text(html), lang, _data(demo))
     # the figures as the language writes them: 4,164 productive hours × 34.20 (the demo month's first line)
     assert ("4\u202f164,00 heures productives" in out) if lang == "fr" else ("4,164.00 productive hours" in out)
     assert ("Total TTC" in out) if lang == "fr" else ("Total including VAT" in out)

@@ -190,5 +190,6 @@ def settle_command(
         console.print(f"JSON: {json_out}")
     if html_out is not None:
         render_settlement_report(result, html_out, contract_name=loaded.name, client=loaded.client.name,
-                                 provider=loaded.provider.name)
+                                 provider=loaded.provider.name, lang=code,
+                                 notes=[_note(note, code) for note in result.notes])
         console.print(f"HTML: {html_out.resolve().as_uri()}")

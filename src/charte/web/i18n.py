@@ -39,7 +39,8 @@ PARIS = ZoneInfo("Europe/Paris")
 #: Where the messages are, for extraction (the mapping ``pybabel extract -F`` reads, as Python data).
 BABEL_MAPPING = [("web/templates/**.html", "jinja2"), ("web/**.py", "python"),
                  ("settle/explain.py", "python"), ("cli/**.py", "python"),  # issue 21: sentences, CLI
-                 ("disputes/correction.py", "python")]
+                 ("disputes/correction.py", "python"), ("reports/settlement_report.py", "python"),
+                 ("reports/templates/settlement.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "HTTPException": (2,)}  # an HTTP error's detail is shown
 
 
