@@ -113,6 +113,16 @@ def test_demo_speaks_one_language(demo: DemoResult, lang: str) -> None:
     _speaks(buffer.getvalue(), lang, _data(demo))
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_invoice_issue_speaks_one_language(demo: DemoResult, lang: str, tmp_path: Path) -> None:
+    # the demo month issued on 2 November 2026, payable at 45 days: due on 17 December 2026
+    out = _run("invoice", "issue", "--contract", str(default_contract_path()), "--settlement",
+               str(demo.out_dir / "settlement.json"), "--ledger", str(tmp_path / "ledger"), "--out",
+               str(tmp_path / "out"), "--date", "2026-11-02", "--lang", lang)
+    _speaks(out, lang, _data(demo))
+    assert ("échéance le 17 décembre 2026" in out) if lang == "fr" else ("due 17 December 2026" in out)
+
+
 @pytest.mark.parametrize(("setting", "lang"), [("en_GB.UTF-8", "en"), ("fr_FR.UTF-8", "fr"), ("C.UTF-8", "fr")])
 def test_without_lang_the_locale_decides(setting: str, lang: str) -> None:
     out = _run("validate", str(ROOT / "examples" / "service-client-energie.yaml"), "--on", "2026-01-01",
@@ -120,9 +130,10 @@ def test_without_lang_the_locale_decides(setting: str, lang: str) -> None:
     assert ("fichier(s) de contrat vérifié(s)" in out) if lang == "fr" else ("contract file(s) checked" in out)
 
 
-@pytest.mark.parametrize("command", ["settle", "scorecard", "validate", "demo"])
-def test_help_documents_the_language_option(command: str) -> None:
-    out = _run(command, "--help")
+@pytest.mark.parametrize("command", [("settle",), ("scorecard",), ("validate",), ("demo",), ("invoice", "issue"),
+                                     ("dispute", "whatif"), ("dispute", "evidence"), ("kpi",)])
+def test_help_documents_the_language_option(command: tuple[str, ...]) -> None:
+    out = _run(*command, "--help")
     assert "--lang" in out and "LANG" in out
 
 
