@@ -14,7 +14,7 @@ from decimal import Decimal
 from tests.settle.scenarios import NOVEMBER, at, contract, facts, row, sl_contract, w1
 
 from charte.domain.calendar import Month
-from charte.settle import ForecastSeries, IndexValue, LineKind, Successes, settle
+from charte.settle import ForecastSeries, Incident, IndexValue, LineKind, Successes, settle
 from charte.settle.engine import lines_of
 from charte.settle.explain import explain
 
@@ -239,3 +239,52 @@ def test_bonus_beyond_its_threshold():
           f"Service level of 90% ({SL[1]}; raw result) beyond the threshold of 85% (target 80%): a gap of 5 "
           "points counted pro rata, 5 × 0.5% per point = 2.5% of the base of €3,000.00; "
           "calculation: (2.5% × 3,000.00) = €75.00")
+
+
+TWO_COMMITMENTS = """\
+service_commitments:
+  - {id: sl, activity: inbound, metric: service_level, answered_within: 20s, target: 80%}
+  - {id: ar, activity: inbound, metric: answer_rate, target: 95%}
+bonus_malus:
+  symmetric: false
+  no_double_penalty: false
+  grids:
+    sl: {malus: {per_point: 1%}, cap_malus: 5%}
+    ar: {malus: {per_point: 1%}, cap_malus: 5%}
+  overall_cap: {malus: 6%}
+"""
+
+
+def test_overall_malus_cap():
+    # 100 offered, 90 handled, 70 answered within 20 s; 100 h × 30.00 = 3,000.00 billed. SL 70%: 10 points × 1%
+    # = 10%, capped by its grid at 5% = 150.00; answer rate 90/100 = 90%: 5 points under 95% × 1% = 5% = 150.00.
+    # Maluses 300.00; the overall cap allows 6% × 3,000.00 = 180.00: 300.00 − 180.00 = 120.00 given back.
+    result = settle(contract(TWO_COMMITMENTS), NOVEMBER,
+                    facts([row("2026-11-02T09:00", 100, 70, handled=90, productive_hours=100)]))
+    (cap,) = lines_of(result, LineKind.CAP_ADJUSTMENT)
+    _says(cap,
+          "Plafond global des malus : 6 % de 3 000,00 € = 180,00 € ; montant avant plafond 300,00 €, l’excédent est "
+          "rendu ; calcul : 300,00 − 180,00 = 120,00 €",
+          "Overall malus cap: 6% of €3,000.00 = €180.00; amount before the cap €300.00, the excess is given back; "
+          "calculation: 300.00 − 180.00 = €120.00")
+
+
+def test_malus_with_an_interval_set_aside_for_a_client_incident():
+    # 09:00: 100 offered, 70 answered within 20 s; 09:30 falls in the client's CRM outage (09:40–10:10), set aside
+    # (exclusions: client_incidents): SL = 70/100 = 70%, 10 points under 80% × 1% = 10%, capped at 5% of the
+    # 100 h × 30.00 = 3,000.00 billed: −150.00.
+    rows = [row("2026-11-02T09:00", 100, 70, productive_hours=50), row("2026-11-02T09:30", 100, 10,
+                                                                        productive_hours=50)]
+    outage = Incident("inbound", at("2026-11-02T09:40"), at("2026-11-02T10:10"), "client_outage", "client")
+    forecast = w1([("2026-11-02T09:00", 100), ("2026-11-02T09:30", 100)])
+    result = settle(sl_contract("raw"), NOVEMBER, facts(rows, incidents=[outage], forecasts=[forecast]))
+    (malus,) = lines_of(result, LineKind.MALUS)
+    _says(malus,
+          f"Niveau de service de 70 % ({SL[0]} ; résultat brut) en deçà du seuil de 80 % (objectif 80 %) : écart "
+          "de 10 points compté au prorata, 10 × 1 % par point = 10 % de la base de 3 000,00 €, plafonné à 5 % "
+          "(non plafonné : -300,00 €) ; 1 intervalle(s) écarté(s) pour incident côté client ; "
+          "calcul : −(5 % × 3 000,00) = -150,00 €",
+          f"Service level of 70% ({SL[1]}; raw result) short of the threshold of 80% (target 80%): a gap of 10 "
+          "points counted pro rata, 10 × 1% per point = 10% of the base of €3,000.00, capped at 5% (uncapped: "
+          "-€300.00); 1 interval(s) set aside for incidents on the client's side; "
+          "calculation: −(5% × 3,000.00) = -€150.00")

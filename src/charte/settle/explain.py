@@ -327,10 +327,12 @@ def _bonus_malus(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str
                                                                       uncapped=_money(f["amount_uncapped"], lang))
     adjusted = (_("{count} out-of-band interval(s) adjusted").format(count=f["adjusted_intervals"])
                 if f.get("adjusted_intervals") else "")
+    excluded = (_("{count} interval(s) set aside for incidents on the client's side").format(
+        count=f["excluded_intervals"]) if f.get("excluded_intervals") else "")
     sign = "−" if line.kind == "malus" else ""
     rate = f.get("rate", f.get("rate_uncapped"))  # settlements written before the rate was recorded
     expression = f"{sign}({_pct(rate, lang)} × {_x(f['base'], lang, 2)})"
-    return _join([text, adjusted, _calc(expression, line, lang)], lang)
+    return _join([text, excluded, adjusted, _calc(expression, line, lang)], lang)
 
 
 def _cap(line: InvoiceLine, f: Mapping[str, Any], lang: Language) -> str:
