@@ -62,11 +62,12 @@ def _run(*args: str, env: dict[str, str] | None = None) -> str:
 
 
 def _page_text(html: str) -> str:
-    """The page's words as a person reads them: no style, no ``<code>`` (clause paths, hashes, ids)."""
+    """The page's words as a person reads them: no style, no ``<code>`` (clause paths, hashes, ids), nothing marked
+    ``translate="no"`` (citations of sources, in their own language), as the pages' test reads them."""
     import lxml.html
 
     root = lxml.html.document_fromstring(html)
-    for element in root.xpath("//style|//script|//code"):
+    for element in root.xpath("//style|//script|//code|//*[@translate='no']"):
         element.drop_tree()
     return root.text_content()
 
@@ -86,10 +87,14 @@ def test_settle_speaks_one_language(demo: DemoResult, lang: str, tmp_path: Path)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_scorecard_speaks_one_language(demo: DemoResult, lang: str) -> None:
+def test_scorecard_speaks_one_language(demo: DemoResult, lang: str, tmp_path: Path) -> None:
+    page = tmp_path / "scorecard.html"
     out = _run("scorecard", "--contract", str(default_contract_path()), "--history", str(demo.out_dir), "--today",
-               "2026-11-01", "--lang", lang)
+               "2026-11-01", "--lang", lang, "--html", str(page))
     _speaks(out, lang, _data(demo))
+    html = page.read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in html and "<svg" in html
+    _speaks(_page_text(html), lang, _data(demo))
     # the 2010 charter's staff share, 79.0% of the contract's staff in France, as the reader writes it
     assert ("79,0\u00a0%" in out) if lang == "fr" else ("79.0%" in out)
 

@@ -134,5 +134,5 @@ def scorecard_command(
         band = loaded.forecasts.band if loaded.forecasts else None
         render_scorecard_report(card, html_out, band=(float(band.under), float(band.over)) if band else None,
                                 horizon=(band.horizon or loaded.forecasts.reference_horizon.name)
-                                if band and loaded.forecasts else None)
+                                if band and loaded.forecasts else None, lang=code)
         console.print(f"HTML: {html_out.resolve().as_uri()}")
