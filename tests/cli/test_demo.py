@@ -9,7 +9,7 @@ from charte.domain.records import CONTACT_RECORD, field_names
 
 def test_demo_writes_the_month_and_a_report(tmp_path):
     out = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--month", "2026-10", "--seed", "1"])
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--month", "2026-10", "--seed", "1", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "service-inbound" in result.output and "Report:" in result.output
     records = pq.read_table(out / "contact_records.parquet")
@@ -35,7 +35,7 @@ def test_demo_writes_the_month_and_a_report(tmp_path):
     assert xml_from_pdf((out / "invoice-F000001.pdf").read_bytes()) == xml
     assert settlement["totals"]["including_vat"].encode() in xml
     # the facts went through the register; the settlement names them and replays byte for byte
-    assert "Registre des preuves : 10 dépôts" in result.output and "identique à l'octet près" in result.output
+    assert "Register of evidence: 10 submissions" in result.output and "identical byte for byte" in result.output
     assert {i["kind"] for i in settlement["evidence"]["inputs"]} == {"forecasts", "incidents", "interval_report",
                                                                      "staffing"}
     verified = CliRunner().invoke(app, ["verify", str(out / "settlement.json"), "--db", str(out / "charte.db")])
@@ -46,7 +46,7 @@ def test_a_demo_month_needing_an_index_value_rests_on_the_illustrative_series_an
     # January 2027: the revision of 1 January 2027 needs the Syntec index of October 2026 (3 months' lag) and of
     # August 2025 (I0), which the shipped series lacks: the demo uses its illustrative series, and says so.
     out = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--month", "2027-01", "--seed", "1"])
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--month", "2027-01", "--seed", "1", "--lang", "fr"])
     assert result.exit_code == 0, result.output
     settlement = json.loads((out / "settlement.json").read_text())
     assert settlement["reference_data"]["syntec"]["illustrative"] is True

@@ -43,7 +43,11 @@ def test_a_what_if_that_lowers_the_month_gives_a_partial_credit_note_through_the
     assert -note.total_including_vat == result.totals.correction_including_vat
     assert note.settlement_sha256 == result.proposed.inputs_sha256
     assert "facture d'origine F000001 du 01/12/2026" in note.notes[0]
-    assert "bonus_malus.grids[sl]" in note.items[1].explanation_fr and "Malus" in note.items[1].explanation_en
+    # the clause is the item's reference (its own column); the explanation says in words what changed
+    assert note.items[1].clause == "bonus_malus.grids[sl]" and "bonus_malus" not in note.items[1].explanation_fr
+    assert note.items[1].explanation_fr.startswith(
+        "« Malus — sl » : 0,00\u00a0€ facturés, -30,00\u00a0€ après recalcul.")
+    assert note.items[1].explanation_en.startswith("“Malus — sl”: €0.00 invoiced, -€30.00 once recomputed.")
     issued_note = ledger.issue(note, gate_document)   # EN 16931 and BR-FR rules (BT-25/26 named) pass
     assert issued_note.number == "F000002" and issued_note.corrects_date == date(2026, 12, 1)
     status = ledger.status(invoice, date(2026, 12, 21))

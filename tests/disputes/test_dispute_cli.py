@@ -7,6 +7,7 @@ The month is the one of ``test_whatif``, written as files: 30.00 € per product
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def month(tmp_path: Path) -> Path:
 def _whatif(month: Path, *options: str) -> tuple[int, str]:
     result = CliRunner().invoke(app, ["dispute", "whatif", "--settlement", str(month / "settlement.json"),
                                       "--contract", str(month / "contract.yaml"), "--facts", str(month / "facts"),
-                                      *options], env={"COLUMNS": "200"})
+                                      "--lang", "en", *options], env={"COLUMNS": "200"})
     return result.exit_code, result.output
 
 
@@ -105,7 +106,7 @@ def test_excluding_the_incident_prints_the_line_differences(month: Path) -> None
     assert code == 0, out
     assert "Malus — sl (added)" in out and "Bonus — sl (removed)" in out
     assert "-30.00" in out and "-15.00" in out and "-45.00" in out and "-9.00" in out and "-54.00" in out
-    assert "sl: 0.900000 (met) → 0.700000 (missed)" in out
+    assert "sl: 90.00% (met) → 70.00% (missed)" in out
 
 
 def test_the_json_output_is_the_what_if(month: Path) -> None:
@@ -144,7 +145,8 @@ def test_evidence_lists_incidents_and_forecast_versions(month: Path, tmp_path: P
     (month / "facts" / "forecasts.csv").write_text((month / "facts" / "forecasts.csv").read_text()
                                                    + FORECASTS.replace("2026-10-26", "2026-10-28").split("\n", 1)[1])
     result = CliRunner().invoke(app, ["dispute", "evidence", "--contract", str(month / "contract.yaml"), "--facts",
-                                      str(month / "facts"), "--period", "2026-11", "--forecast-file", str(late)],
+                                      str(month / "facts"), "--period", "2026-11", "--forecast-file", str(late),
+                                      "--lang", "en"],
                                 env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "inbound/client_outage/2026-11-02T09:30Z" in result.output
@@ -152,3 +154,19 @@ def test_evidence_lists_incidents_and_forecast_versions(month: Path, tmp_path: P
     assert "inbound:W-1:2026-10-26  30min, 26 periods, used:" in result.output
     assert "inbound:W-1:2026-10-28  30min, 2 periods, late: issued 2026-10-28, after its deadline" in result.output
     assert "inbound:W-1:2026-10-30  30min, 2 periods, submitted apart, not in the facts" in result.output
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_what_if_speaks_one_language(month: Path, lang: str) -> None:
+    """Issue 21: ``--lang fr`` prints no English word, ``--lang en`` no French word; the contract's designations,
+    ids, clause paths and figure names (codes) are left out."""
+    from tests.language_words import ENGLISH, FRENCH, foreign_words
+
+    result = CliRunner().invoke(app, ["dispute", "whatif", "--settlement", str(month / "settlement.json"),
+                                      "--contract", str(month / "contract.yaml"), "--facts", str(month / "facts"),
+                                      "--exclude-incident", "inbound/client_outage/2026-11-02T09:30Z", "--lang", lang],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"\S*[\[\]_./:]\S*", " ", result.output.replace("Malus — sl", " ").replace("Bonus — sl", " "))
+    assert foreign_words(text, ENGLISH if lang == "fr" else FRENCH) == []
+    assert ("Avoir, TTC" in result.output) if lang == "fr" else ("Credit note, including VAT" in result.output)

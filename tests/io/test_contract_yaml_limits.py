@@ -73,7 +73,7 @@ def test_charte_validate_reports_the_bomb(tmp_path: Path) -> None:
 
     path = tmp_path / "bomb.yaml"
     path.write_text(alias_bomb(6), encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", str(path)])
+    result = CliRunner().invoke(app, ["validate", "--lang", "en", str(path)])
     assert result.exit_code == 1
     assert f"{path}:1: [yaml_aliases_expand_too_far]" in result.output
 

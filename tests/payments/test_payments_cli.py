@@ -25,9 +25,9 @@ def test_issue_from_a_settlement_json_then_pay_late(demo_month, tmp_path):
     ledger, out = tmp_path / "ledgers", tmp_path / "invoices"
     result = runner.invoke(app, ["invoice", "issue", "--contract", str(default_contract_path()), "--settlement",
                                  str(demo_month / "settlement.json"), "--ledger", str(ledger), "--out", str(out),
-                                 "--date", "2026-11-02"])
+                                 "--date", "2026-11-02", "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "issued F000001" in result.output and "due 2026-12-17" in result.output
+    assert "issued F000001" in result.output and "due 17 December 2026" in result.output
     assert (out / "invoice-F000001.pdf").exists() and (out / "invoice-F000001.xlsx").exists()
     assert (tmp_path / "ledgers").is_file() and (tmp_path / "ledgers-files" / "ledger" / SIREN).is_dir()
     # the same settlement again: refused, exit 1, naming the invoice that exists; nothing recorded

@@ -42,7 +42,7 @@ def test_charte_settle_prints_writes_json_and_html(demo, tmp_path):
     out_json, out_html = tmp_path / "s.json", tmp_path / "s.html"
     result = CliRunner().invoke(app, [
         "settle", "--contract", str(default_contract_path()), "--period", "2026-10", "--facts", str(demo.out_dir),
-        "--json", str(out_json), "--html", str(out_html)])
+        "--json", str(out_json), "--html", str(out_html), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "Total including" in result.output and "ILLUSTRATIVE" not in result.output  # the shipped series only
     assert f"{demo.settlement.total_including_vat:,.2f}" in result.output
@@ -79,7 +79,7 @@ def test_charte_settle_fails_whole_with_every_problem(demo, tmp_path):
     index.write_text("series,month,value\nsyntec,2025-08,300\n")
     result = CliRunner().invoke(app, [
         "settle", "--contract", str(default_contract_path()), "--period", "2026-11", "--facts", str(demo.out_dir),
-        "--index", str(index), "--json", str(tmp_path / "s.json")])
+        "--index", str(index), "--json", str(tmp_path / "s.json"), "--lang", "en"])
     assert result.exit_code == 1
     assert "missing_forecast" in result.output and "No settlement for 2026-11" in result.output
     assert not (tmp_path / "s.json").exists()

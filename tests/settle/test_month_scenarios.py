@@ -92,7 +92,7 @@ def test_indexed_hourly_price(october_2026, rounding, unit_price, amount, bounde
     assert (line.base_unit_price, line.unit_price, line.amount) == (Decimal("28.50"), unit_price, amount)
     assert result.indexation.revisions[-1].bounded == bounded
     assert result.indexation.revisions[-1].index_month == "2026-10"
-    assert "2026-10" in explain(line, "en")
+    assert "(October 2026)" in explain(line, "en") and "(octobre 2026)" in explain(line, "fr")
 
 
 def test_no_revision_before_the_first_anniversary():
@@ -118,7 +118,7 @@ def test_malus_capped_shows_the_uncapped_amount():
     assert f["capped"] is True and f["amount_uncapped"] == Decimal("-300.00")
     assert f["rate_uncapped"] == Decimal("0.10") and f["rate"] == Decimal("0.05")
     assert result.total_excluding_vat == Decimal("2850.00")
-    assert "plafonné à 5\u00a0%" in explain(malus, "fr") and "uncapped: -300.00 EUR" in explain(malus, "en")
+    assert "plafonné à 5\u00a0%" in explain(malus, "fr") and "uncapped: -€300.00" in explain(malus, "en")
 
 
 def test_penalties_cap_of_the_liability_clause_bites_after_the_grid_cap():

@@ -44,7 +44,7 @@ def test_malus_points_as_the_grid_counts_them(points, counted, amount, words):
     assert (malus.quantity, malus.unit, malus.unit_price) == (counted, "% of base", Decimal("-30.00"))
     assert malus.quantity * malus.unit_price == malus.amount_unrounded
     text = explain(malus, "fr")
-    assert words in text and "écart 2,45 point(s)" in text
+    assert words in text and "écart de 2,45 points" in text
     assert text.endswith(f"calcul : −({counted}\u00a0% × 3\u202f000,00) = {amount}\u00a0€".replace(".", ","))
 
 
@@ -72,7 +72,7 @@ def test_minimum_billing_triggered_on_offered_or_handled(trigger, top_up):
     lines = lines_of(result, LineKind.MINIMUM_BILLING)
     assert (lines[0].amount if lines else None) == top_up
     if lines:
-        assert "appels traités 850" in explain(lines[0], "fr").lower()
+        assert "850 appels traités" in explain(lines[0], "fr")
         assert lines[0].explanation.figures["triggered_on"] == "handled"
 
 
@@ -94,4 +94,4 @@ indexation:
     (line,) = result.lines
     # 28.50 × 1.0255 = 29.22675 → 29.23 (rounded before it multiplies): 360,000 s ÷ 3,600 × 29.23 = 2,923.00
     assert "revised price rounded to the cent" in explain(line, "en")
-    assert explain(line, "en").endswith("calculation: 360,000 ÷ 3,600 × 29.23 = 2,923.00 EUR")
+    assert explain(line, "en").endswith("calculation: 360,000 ÷ 3,600 × 29.23 = €2,923.00")

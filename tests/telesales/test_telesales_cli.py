@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.telesales.telesales_attempts import Call, table
@@ -65,9 +66,29 @@ def test_a_clean_campaign_exits_zero(tmp_path: Path) -> None:
     export = tmp_path / "appels.csv"
     export.write_text(ROWS.splitlines()[0] + "\nA1;10/08/2026 11:00:00;DECROCHE;MANUEL;h-01;non;C-1;75;ete;E1\n",
                       encoding="utf-8")
-    result = CliRunner().invoke(app, ["telesales", "audit", str(export), "--mapping", str(mapping)])
+    result = CliRunner().invoke(app, ["telesales", "audit", str(export), "--mapping", str(mapping), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "calling_hours" in result.stdout and "conform" in result.stdout
+    assert "calling hours" in result.stdout and "conform" in result.stdout
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_audit_speaks_one_language(tmp_path: Path, lang: str) -> None:
+    """Issue 21: the text report in French holds no English word, in English no French word (the rules' legal
+    references, in brackets, are citations; ids, hashes and the export's own codes are left out)."""
+    import re
+
+    from tests.language_words import ENGLISH, FRENCH, foreign_words
+
+    mapping = tmp_path / "dialer.yaml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    export = tmp_path / "appels.csv"
+    export.write_text(ROWS, encoding="utf-8")
+    result = CliRunner().invoke(app, ["telesales", "audit", str(export), "--mapping", str(mapping), "--lang", lang])
+    assert result.exit_code == 1, result.output
+    text = re.sub(r"\[[^\]]*\]|\S*[/_]\S*|\b[0-9a-f]{12}\b", " ", result.stdout)
+    assert foreign_words(text, ENGLISH if lang == "fr" else FRENCH) == [], result.stdout
+    # A3 and A4 called outside the calling hours (module's ROWS): 2 of the 4 attempts
+    assert ("2 sur 4 tentatives" in result.stdout) if lang == "fr" else ("2 of 4 attempts" in result.stdout)
 
 
 def test_bad_input_is_reported_with_exit_2(tmp_path: Path) -> None:

@@ -304,3 +304,23 @@ def test_the_correcting_document_passes_the_e_invoicing_gate_before_it_is_number
     assert ledger.verify() == []   # chain, numbering and witness copies (written once the request committed)
     history = re.search(r'data-testid="status-history">(.*?)</ol>', provider.get(dispute).text, re.S).group(1)
     assert re.findall(r'data-status="(\d+)"', history) == ["200", "207", "206"]
+
+
+def test_every_notification_speaks_its_reader_s_language(stage: Stage) -> None:
+    """Issue 21: each e-mail the dispute sent (subject and body), in its reader's language — the client's reader
+    reads English, everyone else French — holds no word of the other language (:mod:`tests.language_words`); the
+    contract's and the parties' own words, ids and links are left out, as on the pages."""
+    from tests.language_words import ENGLISH, FRENCH, foreign_words
+
+    data = ("Contrat de service client Énergie Verte", "service-inbound", "sl-80-20", "Malus — sl-80-20")
+    codes = re.compile(r"\S*[/@_\[\].]\S*")
+    read = {"fr": 0, "en": 0}
+    for message in stage.inbox.messages:
+        code = "en" if message["To"] == CLIENT_READER else "fr"
+        text = f"{message['Subject']}\n{message.get_content()}"
+        for written in data:
+            text = text.replace(written, " ")
+        hits = foreign_words(codes.sub(" ", text), ENGLISH if code == "fr" else FRENCH)
+        assert hits == [], f"{message['To']} ({code}): " + "; ".join(hits[:8])
+        read[code] += 1
+    assert read["fr"] >= 3 and read["en"] >= 1, read

@@ -359,3 +359,32 @@ def test_a_candidates_session_ends_after_two_idle_hours_and_twelve_in_all(jobs: 
                                                   "password": PASSWORD}, follow_redirects=False).status_code == 303
     jobs.clock.moment += timedelta(hours=2)  # two idle hours
     assert yanis.get("/emplois/espace", follow_redirects=False).status_code == 303
+
+
+def test_every_mail_speaks_its_reader_s_language(jobs: JobsWorld) -> None:
+    """Issue 21: the mails this module's French readers caused (confirmations, applications, reviews, invitations to
+    apply) hold no English word; a registration made in English is confirmed in English, with no French word. The
+    offers' and people's own words, addresses and links are left out, as on the pages."""
+    from tests.language_words import ENGLISH, FRENCH, foreign_words
+
+    codes = re.compile(r"\S*[/@_\[\]]\S*")
+    titles = {subject.partition(": ")[2] for _, subject, _ in jobs.outbox.mails} - {""}
+
+    def read(subject: str, body: str) -> str:
+        text = f"{subject}\n{body}"
+        for written in sorted(titles, key=len, reverse=True):
+            text = text.replace(written, " ")
+        return codes.sub(" ", text)
+
+    french = list(jobs.outbox.mails)
+    assert len(french) >= 5
+    for to, subject, body in french:
+        assert foreign_words(read(subject, body), ENGLISH) == [], (to, subject)
+    client = TestClient(jobs.app, raise_server_exceptions=False, client=("10.9.9.9", 1))
+    client.get("/language/en")
+    token = csrf_of(client.get("/emplois/inscription").text)
+    client.post("/emplois/inscription", data={"csrf_token": token, "email": "sam@example.org", "password": PASSWORD,
+                                              "consent": "on"})
+    to, subject, body = jobs.outbox.mails[-1]
+    assert to == "sam@example.org" and subject == "Confirm your e-mail address"
+    assert foreign_words(read(subject, body), FRENCH) == [], body

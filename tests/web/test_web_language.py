@@ -26,6 +26,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
+from tests.language_words import ENGLISH, FRENCH, foreign_words
 from tests.web.conftest import World, csrf_of, login
 from tests.web.test_web_authorization import (  # noqa: F401 (the fixtures seeding the member and the job board)
     PAGE_ROLES,
@@ -40,37 +41,7 @@ from tests.web.test_web_authorization import (  # noqa: F401 (the fixtures seedi
 
 import charte
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-ENGLISH = _words("""
-the and of with from for by this that these those is are was were has have been not which per each into than
-then there their your you our only also when where what who will should must would could please yes month months
-year years day days week linear decay pass warn fail failed reason share ranking employment barometer
-observatory declare declaration contract contracts settlement settlements invoice invoices amount quantity price
-forecast member members sign account tokens password upload download issued issue record payment received due
-paid outstanding late interest back found error expected missing column row line lines unit target raw fair met
-inputs function region headcount hires change published register commitment commitments withheld fewer than
-above cell cells recovered totals provider providers none between including excluding incl excl tax vat credit
-lifecycle evaluation scorecard findings finding axis evidence enough data here nothing allowed new proposed
-accepted rejected accept reject shared sharing choose chosen mediators invited revoke remove
-administrator files save
-""")
-FRENCH = _words("""
-le la les des du un une et ou avec pour sur dans par est sont aux au ces cette ce qui que quoi contrat contrats
-facture factures montant quantité prix prévision mois jour jours année semaine arrêté arrêtés mesure membre
-membres compte jeton jetons mot passe déposer télécharger émise émis reçu payé restant retard intérêts retour
-trouvé erreur attendu manquant colonne ligne lignes cible brut équitable atteint emploi baromètre observatoire
-déclarer déclaration fonction région effectif embauches engagement engagements prestataire prestataires
-donneur ordre aucun aucune entre compris hors avoir vie évaluation critères constat constats axe
-preuve données ici rien autorisé nouveau nouvelle proposé accepté refusé accepter refuser partagé partage
-choisir fédération médiateur inviter invité invitée révoquer libellé gestionnaire lecteur retirer actif
-fichier fichiers enregistrer conforme défaillant palmarès
-""")
 SPOKEN_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
-WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ]+(?:[’'][A-Za-zÀ-ÖØ-öø-ÿ]+)?")
 
 
 def visible_text(html: str) -> str:
@@ -91,21 +62,6 @@ def visible_text(html: str) -> str:
             parent.remove(element)
     spoken = [value for attribute in SPOKEN_ATTRIBUTES for value in root.xpath(f"//@{attribute}")]
     return " ".join([root.text_content(), *map(str, spoken)])
-
-
-ADDRESSES = re.compile(r"\S*[/@]\S*")  # paths, links and e-mail addresses are not words of a language
-
-
-def foreign_words(text: str, words: frozenset[str]) -> list[str]:
-    text = ADDRESSES.sub(" ", text)
-    hits = []
-    for match in WORD.finditer(text):
-        word = match.group(0)
-        base = word.split("’")[-1].split("'")[-1].lower()
-        if base in words:
-            start, end = max(match.start() - 40, 0), match.end() + 40
-            hits.append(f"{word!r} in «{' '.join(text[start:end].split())}»")
-    return hits
 
 
 def _pages() -> list[tuple[Route, str, str | None]]:

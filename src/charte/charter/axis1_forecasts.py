@@ -45,7 +45,7 @@ def findings(ev: Evidence) -> list[Finding]:
                            f"Le client s'engage sur {len(clause.horizons)} horizon(s) de prévision, bande "
                            f"−{pct(clause.band.under, 0)} / +{pct(clause.band.over, 0)}.",
                            f"The client commits to {len(clause.horizons)} forecast horizon(s), band "
-                           f"−{pct(clause.band.under, 0)} / +{pct(clause.band.over, 0)}.", REF,
+                           f"−{pct(clause.band.under, 0, lang='en')} / +{pct(clause.band.over, 0, lang='en')}.", REF,
                            horizons=[h.name for h in clause.horizons], band_under=clause.band.under,
                            band_over=clause.band.over))
     has_minimum = clause is not None and clause.minimum_billing is not None
@@ -85,21 +85,24 @@ def _accuracy(ev: Evidence) -> Finding:
     share = Decimal(len(outside)) / len(totals)
     metric = clause.accuracy_metric  # the contract's accuracy measure, weighted by each month's actual volume
     by_horizon: dict[str, str] = {}
+    ratios: dict[str, Decimal] = {}
     for horizon in clause.horizons:
         pairs = [(value, a.actual_volume) for m in ev.history for a in m.accuracy
                  if a.horizon == horizon.name and (value := a.metric(metric)) is not None]
         weight = sum(v for _, v in pairs)
         if weight:
-            by_horizon[horizon.name] = pct(sum((w * v for w, v in pairs), Decimal(0)) / weight)
+            ratios[horizon.name] = sum((w * v for w, v in pairs), Decimal(0)) / weight
+            by_horizon[horizon.name] = pct(ratios[horizon.name], lang="en")  # the figures keep their written form
     verdict: Verdict = "pass" if share <= OUT_OF_BAND_WARN else "warn" if share <= OUT_OF_BAND_FAIL else "fail"
-    per = ", ".join(f"{h} {w}" for h, w in by_horizon.items())
+    per = ", ".join(f"{h} {pct(r)}" for h, r in ratios.items())
+    per_en = ", ".join(f"{h} {pct(r, lang='en')}" for h, r in ratios.items())
     name = metric.upper() if metric != "bias" else "biais"
     return finding("1", "forecast_accuracy", verdict,
                    f"{len(outside)} mois sur {len(totals)} hors bande ({pct(share, 0)}) à l'horizon {reference} ; "
                    f"{name} par horizon (forecasts.accuracy_metric) : {per}.",
-                   f"{len(outside)} of {len(totals)} months outside the band ({pct(share, 0)}) at horizon "
+                   f"{len(outside)} of {len(totals)} months outside the band ({pct(share, 0, lang='en')}) at horizon "
                    f"{reference}; {metric.upper() if metric != 'bias' else 'bias'} by horizon "
-                   f"(forecasts.accuracy_metric): {per}.", REF,
+                   f"(forecasts.accuracy_metric): {per_en}.", REF,
                    months=len(totals), months_outside=outside, share_outside=share, accuracy_metric=metric,
                    accuracy_by_horizon=by_horizon, wape_by_horizon=by_horizon if metric == "wape" else {},
                    warn_above=OUT_OF_BAND_WARN, fail_above=OUT_OF_BAND_FAIL)

@@ -60,7 +60,7 @@ def _targets(ev: Evidence) -> Finding:
                    f"Objectifs atteints sur {len(judged) - len(missed)} des {len(judged)} mois-engagements "
                    f"({pct(share, 0)})" + (f" ; manqués : {', '.join(missed)}." if missed else "."),
                    f"Targets met in {len(judged) - len(missed)} of {len(judged)} commitment-months "
-                   f"({pct(share, 0)})" + (f"; missed: {', '.join(missed)}." if missed else "."), REF,
+                   f"({pct(share, 0, lang='en')})" + (f"; missed: {', '.join(missed)}." if missed else "."), REF,
                    judged=len(judged), missed=missed, share_met=share, pass_from=MET_PASS, warn_from=MET_WARN)
 
 

@@ -53,7 +53,7 @@ def _caps(ev: Evidence) -> Finding:
     overall = clause.overall_cap.malus
     verdict: Verdict = "fail" if overall > CAP_FAIL else "warn" if overall > CAP_WARN or uncapped else "pass"
     fr = f"Plafond global des malus : {pct(overall, 0)} de la facture"
-    en = f"Overall malus cap: {pct(overall, 0)} of the invoice"
+    en = f"Overall malus cap: {pct(overall, 0, lang='en')} of the invoice"
     if uncapped:
         fr += f" ; grilles sans plafond propre : {', '.join(uncapped)}"
         en += f"; grids with no cap of their own: {', '.join(uncapped)}"
@@ -91,7 +91,7 @@ def _share(ev: Evidence) -> Finding:
     return finding("3", "share_of_invoice", verdict,
                    f"Malus facturés : au plus {pct(top)} de la facture du mois"
                    + (f" ; plafond atteint en {', '.join(capped)}." if capped else "."),
-                   f"Maluses charged: at most {pct(top)} of a month's invoice"
+                   f"Maluses charged: at most {pct(top, lang='en')} of a month's invoice"
                    + (f"; cap reached in {', '.join(capped)}." if capped else "."), REF,
                    share_by_month=shares, months_capped=capped,
                    malus_total=sum((m.malus for m in months), Decimal(0)),

@@ -68,23 +68,30 @@ def _activity(ev: Evidence, activity: Activity, floor: FloorBreakdown) -> Findin
     if hourly is None:
         return finding("4", item, "not_enough_data",
                        f"{activity.id} : prix par contact ({eur(price)}) sans DMT mesurée, conversion impossible.",
-                       f"{activity.id}: price per contact ({eur(price)}) with no measured AHT, no conversion.", REF,
+                       f"{activity.id}: price per contact ({eur(price, lang='en')}) with no measured AHT, "
+                       "no conversion.", REF,
                        price=price, per=per, floor=floor.as_dict())
     margin = (hourly - floor.cost_floor) / hourly if hourly else Decimal(0)
     verdict: Verdict = "fail" if hourly < floor.cost_floor else "warn" if hourly < floor.responsible_price else "pass"
     words = {"fail": ("sous le plancher de coût", "below the cost floor"),
              "warn": ("au-dessus du coût mais sous le prix responsable", "above cost but below the responsible price"),
              "pass": ("au-dessus du prix responsable", "above the responsible price")}[verdict]
-    converted = "" if per == "productive_hour" else f" ({eur(price)} per {per}"
-    if converted:
-        converted += f", AHT {aht} s" if aht is not None else ""
-        converted += f", occupancy {pct(floor.parameter('occupancy'), 0)})"
+    converted = converted_en = ""
+    if per != "productive_hour":
+        unit_fr = {"handled_contact": "contact traité", "minute": "minute"}.get(per, per)
+        occupancy = floor.parameter("occupancy")
+        converted = (f" ({eur(price)} par {unit_fr}" + (f", DMT {aht} s" if aht is not None else "")
+                     + f", occupation {pct(occupancy, 0)})")
+        converted_en = (f" ({eur(price, lang='en')} per {per.replace('_', ' ')}"
+                        + (f", AHT {aht} s" if aht is not None else "")
+                        + f", occupancy {pct(occupancy, 0, lang='en')})")
     return finding("4", item, verdict,
                    f"{activity.id} : {eur(hourly)} par heure productive{converted}, {words[0]} "
                    f"({eur(floor.cost_floor)} ; prix responsable {eur(floor.responsible_price)}) ; "
                    f"marge sur le plancher {pct(margin)}.",
-                   f"{activity.id}: {eur(hourly)} per productive hour{converted}, {words[1]} "
-                   f"({eur(floor.cost_floor)}; responsible price {eur(floor.responsible_price)}); "
-                   f"margin over the floor {pct(margin)}.", REF,
+                   f"{activity.id}: {eur(hourly, lang='en')} per productive hour{converted_en}, {words[1]} "
+                   f"({eur(floor.cost_floor, lang='en')}; responsible price "
+                   f"{eur(floor.responsible_price, lang='en')}); "
+                   f"margin over the floor {pct(margin, lang='en')}.", REF,
                    price=price, price_source=where, per=per, aht_seconds=aht, price_per_productive_hour=hourly,
                    margin_over_floor=margin.quantize(Decimal("0.0001")), floor=floor.as_dict())

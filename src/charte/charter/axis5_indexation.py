@@ -44,7 +44,7 @@ def findings(ev: Evidence) -> list[Finding]:
         problems_en.append(f"fixed part {clause.formula.fixed} above {FIXED_PART_WARN}")
     if clause.cap is not None and clause.cap < CAP_WARN:
         problems_fr.append(f"hausse plafonnée à {pct(clause.cap)}")
-        problems_en.append(f"increase capped at {pct(clause.cap)}")
+        problems_en.append(f"increase capped at {pct(clause.cap, lang='en')}")
     verdict: Verdict = "warn" if problems_en else "pass"
     out = [finding("5", "indexation_clause", verdict,
                    f"Indexation {clause.index}, formule {clause.formula}, anniversaire {clause.anniversary}"

@@ -33,14 +33,14 @@ def findings(ev: Evidence) -> list[Finding]:
     cap_fr = (f"{clause.cap_months_of_billing} mois de facturation" if clause.cap_months_of_billing
               else eur(clause.cap_amount or Decimal(0)))
     cap_en = (f"{clause.cap_months_of_billing} months of billing" if clause.cap_months_of_billing
-              else eur(clause.cap_amount or Decimal(0)))
+              else eur(clause.cap_amount or Decimal(0), lang='en'))
     verdict: Verdict = "pass" if clause.penalties_cap is not None else "warn"
     return [finding("8", "liability_cap", verdict,
                     f"Responsabilité plafonnée à {cap_fr}"
                     + (f", pénalités à {pct(clause.penalties_cap, 0)} par an." if clause.penalties_cap
                        else ", pénalités non plafonnées."),
                     f"Liability capped at {cap_en}"
-                    + (f", penalties at {pct(clause.penalties_cap, 0)} a year." if clause.penalties_cap
+                    + (f", penalties at {pct(clause.penalties_cap, 0, lang='en')} a year." if clause.penalties_cap
                        else ", penalties not capped."), REF,
                     cap_months_of_billing=clause.cap_months_of_billing, cap_amount=clause.cap_amount,
                     penalties_cap=clause.penalties_cap), _carve_outs(ev), _headroom(ev)]
@@ -85,15 +85,16 @@ def _headroom(ev: Evidence) -> Finding:
     if not used:
         return finding("8", "penalties_headroom", "not_enough_data",
                        f"Pénalités de {eur(penalties)} sur {len(months)} mois, sans plafond auquel les comparer.",
-                       f"Penalties of {eur(penalties)} over {len(months)} months, with no cap to compare them to.",
+                       f"Penalties of {eur(penalties, lang='en')} over {len(months)} months, with no cap to "
+                       "compare them to.",
                        REF, penalties=penalties, months=len(months))
     top = max(used.values())
     verdict: Verdict = "warn" if top >= HEADROOM_WARN else "pass"
     parts_fr = ", ".join(f"{pct(v)} du plafond {k}" for k, v in used.items())
-    parts_en = ", ".join(f"{pct(v)} of the {k}" for k, v in used.items())
+    parts_en = ", ".join(f"{pct(v, lang='en')} of the {k}" for k, v in used.items())
     return finding("8", "penalties_headroom", verdict,
                    f"Pénalités de {eur(penalties)} sur {len(months)} mois : {parts_fr}.",
-                   f"Penalties of {eur(penalties)} over {len(months)} months: {parts_en}.", REF,
+                   f"Penalties of {eur(penalties, lang='en')} over {len(months)} months: {parts_en}.", REF,
                    penalties=penalties, billing=billing, months=len(months),
                    share_of_cap_used={k: v.quantize(Decimal("0.0001")) for k, v in used.items()},
                    warn_from=HEADROOM_WARN)

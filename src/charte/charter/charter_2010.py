@@ -140,7 +140,8 @@ def _staff(ev: Evidence) -> Finding:
     verdict: Verdict = "pass" if share >= practice.value else "warn"
     return finding("2010", "staff_in_france", verdict,
                    f"{pct(share)} du personnel du contrat en France (repère : {pct(practice.value, 0)}).",
-                   f"{pct(share)} of the contract's staff in France (benchmark: {pct(practice.value, 0)}).", REF,
+                   f"{pct(share, lang='en')} of the contract's staff in France (benchmark: "
+                   f"{pct(practice.value, 0, lang='en')}).", REF,
                    share=share.quantize(Decimal("0.0001")), source=source, benchmark=practice.value,
                    benchmark_source=practice.source)
 
@@ -160,7 +161,7 @@ def _ivr(ev: Evidence) -> Finding:
                    + f", {pct(ev.ivr.share_reaching_agent)} des appels atteignent une personne.",
                    f"IVR: median {ev.ivr.median_seconds_before_agent} s before a person"
                    + (f" (limit {limit} s)" if limit is not None else "")
-                   + f", {pct(ev.ivr.share_reaching_agent)} of calls reach a person.", REF,
+                   + f", {pct(ev.ivr.share_reaching_agent, lang='en')} of calls reach a person.", REF,
                    median_seconds=ev.ivr.median_seconds_before_agent, limit_seconds=limit,
                    share_reaching_agent=ev.ivr.share_reaching_agent, calls=ev.ivr.calls, reach_pass_from=REACH_PASS)
 

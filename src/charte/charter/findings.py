@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Literal
 
+from charte.domain import formats
+
 Verdict = Literal["pass", "warn", "fail", "not_enough_data"]
 Language = Literal["fr", "en"]
 
@@ -88,12 +90,14 @@ def worst(verdicts: Iterable[Verdict]) -> Verdict:
     return out
 
 
-def pct(x: Decimal | float | None, places: int = 1) -> str:
-    """A share as a percentage in words (``0.1234`` → ``12.3%``)."""
+def pct(x: Decimal | float | None, places: int = 1, lang: str = "fr") -> str:
+    """A share as a percentage written as the reader's language does (``0.1234`` → ``12,3 %`` / ``12.3%``)."""
     if x is None:
         return "—"
-    return f"{float(x) * 100:.{places}f}%"
+    return formats.percent(Decimal(str(x)), places, lang)
 
 
-def eur(x: Decimal) -> str:
-    return f"{x:,.2f} €".replace(",", "\u202f")
+def eur(x: Decimal, lang: str = "fr") -> str:
+    """An amount in euros as the reader's language writes it (``1 234,56 €`` / ``€1,234.56``)."""
+    return formats.money(x, lang)
+

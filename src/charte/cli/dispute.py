@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,9 +21,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from charte.cli.app import app
+from charte.cli.language import LangOption, chosen_language, cli_gettext
 from charte.disputes import IssuedSettlement, MonthEvidence, WhatIf, incident_ids, parse_changes, whatif
 from charte.disputes.words import describe
+from charte.domain import formats
 from charte.domain.calendar import PARIS, CalendarError, Month
+from charte.domain.messages import N_
 from charte.io.contract_yaml import ContractInvalid, load_contract
 from charte.io.dispute_files import corrected_reports, forecast_versions
 from charte.io.settlement_files import settlement_facts
@@ -124,26 +128,39 @@ def changes_from_options(exclude_incident: list[str], include_incident: list[str
     return out
 
 
+#: A line's standing in the what-if, in words.
+STATUSES = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed"), "unchanged": N_("unchanged")}
+
+
 def differences_table(result: WhatIf, lang: str) -> Table:
-    table = Table(title="What-if: line by line against the invoice (EUR, excluding VAT)")
-    for name, justify in (("line", "left"), ("invoiced", "right"), ("proposed", "right"), ("difference", "right"),
-                          ("figures that changed", "left")):
+    """Line by line, the invoice against the what-if, with the correcting document's totals, in ``lang``."""
+    _ = cli_gettext(lang)
+
+    def eur(value: Decimal) -> str:
+        return formats.number(value, 2, lang)
+
+    table = Table(title=_("What-if: line by line against the invoice (€, excluding VAT)"))
+    for name, justify in ((_("line"), "left"), (_("invoiced"), "right"), (_("proposed"), "right"),
+                          (_("difference"), "right"), (_("figures that changed"), "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for d in result.lines:
         figures = "; ".join(f"{f.name}: {f.issued} → {f.proposed}" for f in d.figures)
         style = "red" if d.difference < 0 else "green" if d.difference > 0 else ""
-        diff = f"{d.difference:,.2f}"
-        table.add_row(f"{escape(d.label)} [dim]({d.status})[/dim]\n[dim]{escape(d.clause)}[/dim]",
-                      f"{d.issued_amount:,.2f}", f"{d.proposed_amount:,.2f}", f"[{style}]{diff}[/]" if style else diff,
+        diff = eur(d.difference)
+        status = _(STATUSES.get(d.status, d.status))
+        table.add_row(f"{escape(d.label)} [dim]({escape(status)})[/dim]\n[dim]{escape(d.clause)}[/dim]",
+                      eur(d.issued_amount), eur(d.proposed_amount), f"[{style}]{diff}[/]" if style else diff,
                       escape(figures))
     totals = result.totals
     assert totals is not None
-    table.add_row("[bold]Total excluding VAT[/bold]", f"{totals.issued_excluding_vat:,.2f}",
-                  f"{totals.proposed_excluding_vat:,.2f}", f"[bold]{totals.difference:,.2f}[/bold]", "")
-    kind = "credit note" if totals.difference < 0 else "supplementary invoice"
-    table.add_row(f"VAT of the {kind} ({totals.vat_rate * 100:.0f}%)", "", "", f"{totals.correction_vat:,.2f}", "")
-    table.add_row(f"[bold]{kind.capitalize()}, including VAT[/bold]", "", "",
-                  f"[bold]{totals.correction_including_vat:,.2f}[/bold]", "")
+    table.add_row("[bold]" + _("Total excluding VAT") + "[/bold]", eur(totals.issued_excluding_vat),
+                  eur(totals.proposed_excluding_vat), f"[bold]{eur(totals.difference)}[/bold]", "")
+    rate = formats.percent(totals.vat_rate, 0, lang)
+    credit = totals.difference < 0
+    vat = (_("VAT of the credit note ({rate})") if credit else _("VAT of the supplementary invoice ({rate})"))
+    total = _("Credit note, including VAT") if credit else _("Supplementary invoice, including VAT")
+    table.add_row(vat.format(rate=rate), "", "", eur(totals.correction_vat), "")
+    table.add_row(f"[bold]{escape(total)}[/bold]", "", "", f"[bold]{eur(totals.correction_including_vat)}[/bold]", "")
     return table
 
 
@@ -184,11 +201,13 @@ def whatif_command(
     changes_file: Annotated[Path | None, typer.Option(
         "--changes", help="A JSON list of changes (the API's format) added to the options'.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the what-if as JSON.")] = False,
-    lang: Annotated[str, typer.Option(help="Language of the changes' description: fr or en.")] = "en",
+    lang: LangOption = None,
 ) -> None:
     """Re-settle the invoiced month with the stated changes and print, line by line, the difference with the
     invoice (amount, the figures behind it, the clause), the verdicts and the correcting document's totals."""
     console = Console()
+    code = chosen_language(lang)
+    _ = cli_gettext(code)
     try:
         document = json.loads(settlement.read_text(encoding="utf-8"))
         issued = IssuedSettlement.from_document(document)
@@ -220,22 +239,35 @@ def whatif_command(
         console.print_json(result.to_json())
         raise typer.Exit(0 if result.settled else 1)
     if not result.settled:
-        console.print(f"[red]No what-if for {period}: {len(result.problems)} problem(s)[/red]")
+        console.print("[red]" + escape(_("No what-if for {month}: {count} problem(s)").format(
+            month=period, count=len(result.problems))) + "[/red]")
         for p in result.problems:
             console.print(p.format(), markup=False, highlight=False)
         raise typer.Exit(1)
     for change in result.changes:
-        console.print(f"• {describe(change, 'fr' if lang == 'fr' else 'en')}", markup=False, highlight=False)
-    console.print(differences_table(result, lang))
+        console.print(f"• {describe(change, 'fr' if code == 'fr' else 'en')}", markup=False, highlight=False)
+    console.print(differences_table(result, code))
+    met, missed = _("met"), _("missed")
     for v in result.verdicts:
         if v.changed:
-            console.print(f"{v.commitment}: {v.issued.get('result')} ({'met' if v.issued.get('met') else 'missed'}) "
-                          f"→ {v.proposed.get('result')} ({'met' if v.proposed.get('met') else 'missed'}); "
-                          f"out-of-band intervals {v.issued.get('out_of_band_intervals')} → "
-                          f"{v.proposed.get('out_of_band_intervals')}", markup=False, highlight=False)
+            console.print(_("{commitment}: {before} ({before_met}) → {after} ({after_met}); out-of-band intervals "
+                            "{before_out} → {after_out}").format(
+                commitment=v.commitment, before=_share(v.issued.get("result"), code),
+                before_met=met if v.issued.get("met") else missed, after=_share(v.proposed.get("result"), code),
+                after_met=met if v.proposed.get("met") else missed,
+                before_out=v.issued.get("out_of_band_intervals"), after_out=v.proposed.get("out_of_band_intervals")),
+                markup=False, highlight=False)
     assert result.proposed is not None
-    console.print(f"invoice inputs sha256 {issued.inputs_sha256}; what-if inputs sha256 "
-                  f"{result.proposed.inputs_sha256}", highlight=False)
+    console.print(_("invoice inputs SHA-256 {issued}; what-if inputs SHA-256 {proposed}").format(
+        issued=issued.inputs_sha256, proposed=result.proposed.inputs_sha256), highlight=False)
+
+
+def _share(value: object, lang: str) -> str:
+    """A measured result as written in the settlement (a ratio) as a percentage in ``lang``; else as it is."""
+    try:
+        return formats.percent(Decimal(str(value)), 2, lang)
+    except (InvalidOperation, ValueError):
+        return str(value)
 
 
 @dispute_app.command("evidence")
@@ -246,9 +278,11 @@ def evidence_command(
     forecast_file: Annotated[list[Path], typer.Option(help="Files of other forecast versions.")] = [],  # noqa: B006
     index: Annotated[list[Path], typer.Option(help="Index values CSV, as for `charte settle`.")] = [],  # noqa: B006
     reference: Annotated[Path | None, typer.Option(help="Reference values folder, as for `charte settle`.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """List what a what-if may refer to: each incident's id and every forecast version held for the month."""
     console = Console()
+    _ = cli_gettext(chosen_language(lang))
     try:
         month = Month.parse(period)
     except CalendarError as exc:
@@ -256,16 +290,17 @@ def evidence_command(
         raise typer.Exit(2) from None
     evidence = _evidence(console, contract, month, facts, index, reference, forecast_file, [])
     held = {id(s) for s in evidence.forecasts}
-    _, uses = select_forecasts(evidence.contract.as_of(month.first_day), month, evidence.facts(), [])
+    _selected, uses = select_forecasts(evidence.contract.as_of(month.first_day), month, evidence.facts(), [])
     standing = {(u.activity, u.horizon, u.issued): f"{u.status}: {u.reason}" for u in uses}
-    console.print("incidents (--exclude-incident):", style="bold")
+    console.print(_("incidents (--exclude-incident):"), style="bold")
     for key, incident in incident_ids(evidence.incidents).items():
         console.print(f"  {key}  {incident.side}  {incident.description}", markup=False, highlight=False)
-    console.print("forecast versions (--forecast-version):", style="bold")
+    console.print(_("forecast versions (--forecast-version):"), style="bold")
     for version, series in sorted(evidence.forecast_versions().items()):
-        state = standing.get((series.activity, series.horizon, series.issued), "in the facts") if id(series) in held \
-            else "submitted apart, not in the facts"
-        console.print(f"  {version}  {series.granularity}, {series.volume_milli.size} periods, {state}",
+        state = standing.get((series.activity, series.horizon, series.issued), _("in the facts")) \
+            if id(series) in held else _("submitted apart, not in the facts")
+        console.print("  " + _("{version}  {granularity}, {count} periods, {state}").format(
+            version=version, granularity=series.granularity, count=series.volume_milli.size, state=state),
                       markup=False, highlight=False)
 
 

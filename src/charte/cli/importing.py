@@ -202,7 +202,8 @@ def kpi_command(
     spark_master: SparkMasterOption = None,
     spark_conf: SparkConfOption = None,
     lang: Annotated[str | None, typer.Option(
-        "--lang", help="fr | en: language of the table (default: the locale's, French otherwise)")] = None,
+        "--lang", help="fr | en: language of the table. Default: the locale's (LC_ALL, LC_MESSAGES or LANG: en… "
+                       "gives English), French otherwise.")] = None,
 ) -> None:
     """KPIs of one activity and month, per interval or rolled up, from the stored facts.
 

@@ -1,15 +1,28 @@
-"""The command line's language: ``--lang fr|en``, by default the locale's (``LC_ALL``, ``LC_MESSAGES``, ``LANG``:
-``en…`` gives English), French otherwise. Messages come from the web application's catalogs
-(``charte/web/locale/<lang>/LC_MESSAGES/messages.po``), read without starting the web application."""
+"""The command line's language: ``--lang fr|en`` on every command that prints words for people.
+
+Without ``--lang``, the locale decides: the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set; English
+when it starts with ``en`` (``en_GB.UTF-8``), French otherwise (``fr_FR.UTF-8``, ``C.UTF-8``, nothing set) — French
+is the product's default language. Messages come from the product's catalogs
+(``charte/web/locale/<lang>/LC_MESSAGES/messages.po``, through :mod:`charte.domain.messages`), read without
+starting the web application; numbers, amounts and dates through :mod:`charte.domain.formats`. Codes (clause
+paths, problem codes, file names) stay as they are, in either language.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from functools import cache
-from importlib import resources
+from typing import Annotated
 
-LANGUAGES = ("fr", "en")
+import typer
+
+from charte.domain.messages import LANGUAGES, gettext
+
+LANG_HELP = ("Language of what is printed: fr or en. Default: the locale's (LC_ALL, LC_MESSAGES or LANG: en… "
+             "gives English), French otherwise.")
+
+#: The ``--lang`` option every command takes (``None``: the locale's language).
+LangOption = Annotated[str | None, typer.Option("--lang", help=LANG_HELP, show_default=False)]
 
 
 def cli_language(value: str | None) -> str:
@@ -25,17 +38,25 @@ def cli_language(value: str | None) -> str:
     return "fr"
 
 
-@cache
-def _catalog(lang: str) -> dict[str, str]:
-    from babel.messages.pofile import read_po
-
-    path = resources.files("charte").joinpath("web", "locale", lang, "LC_MESSAGES", "messages.po")
-    if not path.is_file():
-        return {}
-    with path.open("rb") as handle:
-        return {str(m.id): str(m.string) for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+def chosen_language(value: str | None) -> str:
+    """:func:`cli_language`, or exit 2 with the reason (a command's ``--lang`` as given on its line)."""
+    try:
+        return cli_language(value)
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
 
 
 def cli_gettext(lang: str) -> Callable[[str], str]:
-    catalog = _catalog(lang)
-    return lambda message: catalog.get(message, message)
+    """``_`` for ``lang``: the catalog's translation of an English message, or the message itself."""
+    return gettext(lang)
+
+
+def problem_lines(where: str, code: str, message: str, lang: str) -> list[str]:
+    """A problem as the CLI prints it: in English ``where: [code] message``; in French the catalog's sentence for
+    the code (``problem:<code>``) after ``where``, then the code and its technical detail on an indented line —
+    the command line's "details / references" (the web shows them in a disclosure)."""
+    sentence = gettext(lang)(f"problem:{code}") if lang == "fr" else ""
+    if not sentence or sentence == f"problem:{code}":
+        return [f"{where}: [{code}] {message}"]
+    return [f"{where} : {sentence}", f"    [{code}] {message}"]

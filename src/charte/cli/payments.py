@@ -20,6 +20,8 @@ from rich.console import Console
 from rich.table import Table
 
 from charte.cli.app import app
+from charte.cli.language import LangOption, chosen_language, cli_gettext
+from charte.domain import formats
 from charte.domain.calendar import PARIS
 from charte.domain.cells import inert_record
 from charte.domain.money import D, MoneyError
@@ -97,22 +99,27 @@ def issue_command(
     demo: Annotated[bool, typer.Option(help="Issue the demo month's invoice (runs charte demo into --out); a "
                                             "specimen, never numbered, when the demo's month rests on illustrative "
                                             "index values.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Issue the invoice of a settled month: next number of the provider's sequence, then its files.
 
     Refused (exit 1, nothing recorded) when the month or the settlement is already invoiced (the
     existing number is named), the date is in the future or before the month's end, or the
-    ledger does not vouch for itself.
+    ledger does not vouch for itself. The invoice itself is a French document (the legal original); --lang sets
+    the language of what the command prints.
     """
     console = Console(soft_wrap=True)
+    code = chosen_language(lang)
+    _ = cli_gettext(code)
     if demo:
         from charte.demo.run import run_demo
 
         result = run_demo(out)
-        console.print(f"demo invoice: {', '.join(result.invoice_files) or 'none'} in {out}", markup=False)
+        console.print(_("demo invoice: {files} in {folder}").format(
+            files=", ".join(result.invoice_files) or _("none"), folder=out), markup=False)
         return
     if contract is None or settlement is None:
-        console.print("give --contract and --settlement (or --demo)", markup=False)
+        console.print(_("give --contract and --settlement (or --demo)"), markup=False)
         raise typer.Exit(2)
     day = _day(issue_date, "--date", console) if issue_date else paris_today()
     try:
@@ -126,19 +133,23 @@ def issue_command(
         raise typer.Exit(1) from None
     except (InvoiceError, LedgerError, KeyError, ValueError) as exc:
         raise _fail(console, exc) from None
-    written = _write(console, issued, out)
+    written = _write(console, issued, out, code)
     for note in issued.notes:
         console.print(note, markup=False, style="yellow")
-    console.print(f"issued {issued.number} of {issued.issue_date} — {issued.total_including_vat} EUR incl. VAT, "
-                  f"due {issued.payment.due_date}: {', '.join(written)} in {out} (ledger {books.where})", markup=False)
+    console.print(_("issued {number} of {day} — {amount} incl. VAT, due {due}: {files} in {folder} (ledger "
+                    "{ledger})").format(number=issued.number, day=formats.day(issued.issue_date, code),
+                                        amount=formats.money(issued.total_including_vat, code),
+                                        due=formats.day(issued.payment.due_date, code), files=", ".join(written),
+                                        folder=out, ledger=books.where), markup=False)
 
 
-def _write(console: Console, issued: Invoice, out: Path) -> tuple[str, ...]:
+def _write(console: Console, issued: Invoice, out: Path, lang: str = "en") -> tuple[str, ...]:
     try:
         return write_invoice_files(issued, out)
     except FileExistsError as exc:
-        console.print(f"recorded in the ledger, but its files were not written: {exc}; write them elsewhere with "
-                      "`charte invoice files`", markup=False, style="yellow")
+        console.print(cli_gettext(lang)("recorded in the ledger, but its files were not written: {reason}; write "
+                                        "them elsewhere with `charte invoice files`").format(reason=exc),
+                      markup=False, style="yellow")
         return ()
 
 

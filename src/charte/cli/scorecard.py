@@ -7,7 +7,7 @@ import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -16,40 +16,51 @@ from rich.table import Table
 
 from charte.charter import AXES, PaymentRecord, Scorecard, scorecard
 from charte.cli.app import app
+from charte.cli.language import LangOption, chosen_language, cli_gettext
+from charte.domain import formats
+from charte.domain.messages import N_
 from charte.io.contract_yaml import ContractInvalid, load_contract
 from charte.reports.scorecard_report import render_scorecard_report
 
 STYLE = {"pass": "green", "warn": "yellow", "fail": "red", "not_enough_data": "dim"}
+VERDICTS = {"pass": N_("pass"), "warn": N_("warn"), "fail": N_("fail"), "not_enough_data": N_("not enough data")}
 
 
-def scorecard_table(card: Scorecard, lang: str = "en") -> Table:
-    """One row per finding, grouped by axis, with its verdict and reason."""
-    table = Table(title=f"Charter scorecard {card.contract} — {card.today} ({len(card.months)} settled months)",
-                  show_lines=True)
-    table.add_column("axis")
-    table.add_column("verdict")
-    table.add_column("finding")
+def _verdict(verdict: str, lang: str) -> str:
+    return f"[{STYLE[verdict]}]{escape(cli_gettext(lang)(VERDICTS[verdict]))}[/]"
+
+
+def scorecard_table(card: Scorecard, lang: str = "fr") -> Table:
+    """One row per finding, grouped by axis, with its verdict and reason, in ``lang``."""
+    _ = cli_gettext(lang)
+    code: Literal["fr", "en"] = "fr" if lang == "fr" else "en"
+    table = Table(title=_("Charter scorecard {contract} — {day} ({count} settled months)").format(
+        contract=card.contract, day=formats.day(card.today, code), count=len(card.months)), show_lines=True)
+    table.add_column(_("axis"))
+    table.add_column(_("verdict"))
+    table.add_column(_("finding"))
     for axis, (fr, en) in AXES.items():
         verdict = card.verdict(axis)
         for i, f in enumerate(card.of_axis(axis)):
-            head = f"[bold]{axis}[/bold] {escape(fr if lang == 'fr' else en)}" if i == 0 else ""
-            summary = f" [{STYLE[verdict]}]({verdict})[/]" if i == 0 else ""
-            table.add_row(head + summary, f"[{STYLE[f.verdict]}]{f.verdict}[/]",
-                          f"[dim]{escape(f.item)}[/dim] {escape(f.reason('fr' if lang == 'fr' else 'en'))}")
+            head = f"[bold]{axis}[/bold] {escape(fr if code == 'fr' else en)}" if i == 0 else ""
+            summary = f" ({_verdict(verdict, code)})" if i == 0 else ""
+            table.add_row(head + summary, _verdict(f.verdict, code),
+                          f"[dim]{escape(f.item)}[/dim] {escape(f.reason(code))}")
     return table
 
 
 def scorecard_summary(card: Scorecard, lang: str = "fr") -> Table:
     """One row per axis: its verdict and the reasons of the findings that set it."""
-    table = Table(title=f"Bilan charte {card.contract} — {card.today}" if lang == "fr"
-                  else f"Charter scorecard {card.contract} — {card.today}")
-    for name in ("axis", "verdict", "why"):
+    _ = cli_gettext(lang)
+    code: Literal["fr", "en"] = "fr" if lang == "fr" else "en"
+    table = Table(title=_("Charter scorecard {contract} — {day}").format(contract=card.contract,
+                                                                         day=formats.day(card.today, code)))
+    for name in (_("axis"), _("verdict"), _("why")):
         table.add_column(name)
     for axis, (fr, en) in AXES.items():
         verdict = card.verdict(axis)
-        why = [f.reason("fr" if lang == "fr" else "en") for f in card.of_axis(axis) if f.verdict == verdict]
-        table.add_row(f"{axis} {escape(fr if lang == 'fr' else en)}", f"[{STYLE[verdict]}]{verdict}[/]",
-                      escape(" ".join(why)))
+        why = [f.reason(code) for f in card.of_axis(axis) if f.verdict == verdict]
+        table.add_row(f"{axis} {escape(fr if code == 'fr' else en)}", _verdict(verdict, code), escape(" ".join(why)))
     return table
 
 
@@ -94,10 +105,11 @@ def scorecard_command(
     today: Annotated[str | None, typer.Option(help="Day judged, YYYY-MM-DD (default: today).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the scorecard JSON here.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the scorecard HTML page here.")] = None,
-    lang: Annotated[str, typer.Option(help="Language of the reasons: fr or en.")] = "en",
+    lang: LangOption = None,
 ) -> None:
     """Score a contract and its settled months axis by axis (SP2C 2019 charter, 2010 charter)."""
     console = Console()
+    code = chosen_language(lang)
     try:
         day = date.fromisoformat(today) if today else date.today()
         loaded = load_contract(contract)
@@ -114,7 +126,7 @@ def scorecard_command(
     except (ValueError, OSError) as exc:
         console.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
-    console.print(scorecard_table(card, lang))
+    console.print(scorecard_table(card, code))
     if json_out is not None:
         json_out.write_text(card.to_json(), encoding="utf-8")
         console.print(f"JSON: {json_out}")
@@ -122,5 +134,5 @@ def scorecard_command(
         band = loaded.forecasts.band if loaded.forecasts else None
         render_scorecard_report(card, html_out, band=(float(band.under), float(band.over)) if band else None,
                                 horizon=(band.horizon or loaded.forecasts.reference_horizon.name)
-                                if band and loaded.forecasts else None)
+                                if band and loaded.forecasts else None, lang=code)
         console.print(f"HTML: {html_out.resolve().as_uri()}")

@@ -12,7 +12,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from charte.cli.app import app
+from charte.cli.language import LangOption, chosen_language, cli_gettext
+from charte.domain import formats
 from charte.domain.calendar import CalendarError, Month
+from charte.domain.messages import N_
 from charte.io.contract_yaml import ContractInvalid, load_contract
 from charte.io.settlement_files import formats_help, settlement_facts, write_settlement_json
 from charte.reports.settlement_report import render_settlement_report
@@ -20,46 +23,80 @@ from charte.settle import Settlement, SettlementError, settle
 from charte.settle.explain import Language, explain
 
 
-def _money(value: object) -> str:
-    return f"{value:,.2f}"
+def _money(value: Decimal, lang: str) -> str:
+    return formats.number(value, 2, lang)
 
 
-def _exact(value: Decimal) -> str:
+def _exact(value: Decimal, lang: str) -> str:
     """Significant decimals (2 to 6), so quantity × unit price is the amount."""
-    return f"{value:,.{min(6, max(2, -value.normalize().as_tuple().exponent))}f}"  # type: ignore[operator]
+    return formats.number(value, min(6, max(2, -value.normalize().as_tuple().exponent)), lang)  # type: ignore[operator]
 
 
-def settlement_table(settlement: Settlement, lang: Language = "en", *, explanations: bool = True) -> Table:
-    """The invoice lines and totals as a Rich table (explanations under each line)."""
-    table = Table(title=f"Settlement {settlement.contract} — {settlement.period}", show_lines=explanations)
-    for name, justify in (("#", "right"), ("line", "left"), ("quantity", "right"), ("unit", "left"),
-                          ("unit price", "right"), ("amount EUR", "right")):
+#: The line's unit code, in words (``% of base``: the bonus/malus percentage of the invoice base).
+UNITS = {"h": N_("h"), "contact": N_("contacts"), "min": N_("min"), "% of base": N_("% of base"),
+         "adjustment": N_("adjustment"), "month": N_("month"), "day": N_("days"), "EUR": N_("EUR")}
+
+
+def settlement_table(settlement: Settlement, lang: Language = "fr", *, explanations: bool = True) -> Table:
+    """The invoice lines and totals as a Rich table (explanations under each line), in ``lang``."""
+    _ = cli_gettext(lang)
+    table = Table(title=_("Settlement {contract} — {period}").format(contract=settlement.contract,
+                                                                      period=settlement.period),
+                  show_lines=explanations)
+    for name, justify in (("#", "right"), (_("line"), "left"), (_("quantity"), "right"), (_("unit"), "left"),
+                          (_("unit price"), "right"), (_("amount (€)"), "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for line in settlement.lines:
         label = f"{escape(line.label)}\n[dim]{escape(line.clause)}[/dim]"
         if explanations:
             label += f"\n[italic]{escape(explain(line, lang))}[/italic]"
         style = "red" if line.amount < 0 else ""
-        table.add_row(str(line.number), label, _exact(line.quantity), line.unit, _exact(line.unit_price),
-                      f"[{style}]{_money(line.amount)}[/]" if style else _money(line.amount))
-    ht, ttc = _money(settlement.total_excluding_vat), _money(settlement.total_including_vat)
-    table.add_row("", "[bold]Total excluding VAT[/bold]", "", "", "", f"[bold]{ht}[/]")
-    table.add_row("", f"VAT {(settlement.vat_rate * 100).normalize():f}%", "", "", "", _money(settlement.vat))
-    table.add_row("", "[bold]Total including VAT[/bold]", "", "", "", f"[bold]{ttc}[/]")
+        amount = _money(line.amount, lang)
+        table.add_row(str(line.number), label, _exact(line.quantity, lang), _word(UNITS, line.unit, lang),
+                      _exact(line.unit_price, lang), f"[{style}]{amount}[/]" if style else amount)
+    ht, ttc = _money(settlement.total_excluding_vat, lang), _money(settlement.total_including_vat, lang)
+    table.add_row("", "[bold]" + _("Total excluding VAT") + "[/bold]", "", "", "", f"[bold]{ht}[/]")
+    table.add_row("", _("VAT {rate}").format(rate=formats.percent(settlement.vat_rate, 1, lang)), "", "", "",
+                  _money(settlement.vat, lang))
+    table.add_row("", "[bold]" + _("Total including VAT") + "[/bold]", "", "", "", f"[bold]{ttc}[/]")
     return table
 
 
-def results_table(settlement: Settlement) -> Table:
-    table = Table(title="Service commitments (axis 2)")
-    for name in ("commitment", "target", "raw", "band-neutralised", "fair", "judged on", "met"):
-        table.add_column(name, justify="left" if name == "commitment" else "right")
+def _word(words: dict[str, str], code: str, lang: str) -> str:
+    """A code's words in ``lang`` (the code itself when it has none)."""
+    return cli_gettext(lang)(words[code]) if code in words else code
+
+
+#: How a commitment was judged (the settlement's ``evaluation``).
+EVALUATIONS = {"raw": N_("as measured"), "band_neutralised": N_("out-of-band intervals set aside"),
+               "fair": N_("fair evaluation")}
+
+
+def results_table(settlement: Settlement, lang: Language = "fr") -> Table:
+    """The service commitments' results (axis 2), in ``lang``."""
+    _ = cli_gettext(lang)
+    table = Table(title=_("Service commitments (axis 2)"))
+    for name in (_("commitment"), _("target"), _("as measured"), _("out of band set aside"), _("fair evaluation"),
+                 _("judged on"), _("met")):
+        table.add_column(name, justify="right")
     for r in settlement.service_results:
         def show(v: object, asa: bool = r.metric == "asa") -> str:
-            return "—" if v is None else (f"{v:.1f} s" if asa else f"{float(v) * 100:.2f}%")  # type: ignore[arg-type]
-        met = "—" if r.met is None else ("[green]yes[/]" if r.met else "[red]no[/]")
+            if v is None:
+                return "—"
+            return f"{formats.number(Decimal(str(v)), 1, lang)} s" if asa else formats.percent(Decimal(str(v)), 2,
+                                                                                               lang)
+        met = "—" if r.met is None else ("[green]" + _("yes") + "[/]" if r.met else "[red]" + _("no") + "[/]")
         table.add_row(r.commitment, show(r.target), show(r.raw), show(r.band_neutralised), show(r.fair),
-                      r.evaluation if r.status == "measured" else "not measured", met)
+                      _word(EVALUATIONS, r.evaluation, lang) if r.status == "measured" else _("not measured"), met)
     return table
+
+
+def _note(note: str, lang: Language) -> str:
+    """A settlement note in ``lang``: the web's phrasebook reads the engine's English sentences back."""
+    from charte.web.i18n import language
+    from charte.web.phrases import phrase
+
+    return phrase(note, language(lang))
 
 
 @app.command("settle", epilog=formats_help())
@@ -85,7 +122,7 @@ def settle_command(
              "./charte-reference).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the settlement JSON here.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the settlement HTML page here.")] = None,
-    lang: Annotated[str, typer.Option(help="Language of the explanations: fr or en.")] = "en",
+    lang: LangOption = None,
     register: Annotated[bool, typer.Option(help="Settle from the register of evidence (--db) instead of a folder; "
                                                 "the settlement's evidence block then lets anyone replay it "
                                                 "(charte verify).")] = False,
@@ -105,9 +142,8 @@ def settle_command(
     except CalendarError as exc:
         console.print(f"--period: {exc}", markup=False)
         raise typer.Exit(2) from None
-    if lang not in ("fr", "en"):
-        console.print("--lang: expected fr or en", markup=False)
-        raise typer.Exit(2)
+    code: Language = "en" if chosen_language(lang) == "en" else "fr"
+    _ = cli_gettext(code)
     if register and (facts is not None or store is not None):
         console.print("give --register alone, or --facts FOLDER and/or --store DIR", markup=False)
         raise typer.Exit(2)
@@ -134,23 +170,26 @@ def settle_command(
             console.print(problem.format(), markup=False, highlight=False)
         raise typer.Exit(1) from None
     except SettlementError as exc:
-        console.print(f"[red]No settlement for {month}: {len(exc.problems)} problem(s)[/red]")
+        console.print("[red]" + _("No settlement for {month}: {count} problem(s)").format(
+            month=month, count=len(exc.problems)) + "[/red]")
         for p in exc.problems:
             console.print(p.format(), markup=False, highlight=False)
         raise typer.Exit(1) from None
     for used in result.reference_data:
-        console.print(f"reference data: {used.series} version {used.version[:12]}, values up to {used.last_known}"
-                      + (" — [bold yellow]ILLUSTRATIVE values: this settlement can never be invoiced[/]"
+        console.print(_("reference data: {series} version {version}, values up to {last}").format(
+            series=used.series, version=used.version[:12], last=used.last_known)
+                      + (" — [bold yellow]" + _("ILLUSTRATIVE values: this settlement can never be invoiced") + "[/]"
                          if used.illustrative else ""), highlight=False)
-    console.print(settlement_table(result, lang))  # type: ignore[arg-type]
-    console.print(results_table(result))
+    console.print(settlement_table(result, code))
+    console.print(results_table(result, code))
     for note in result.notes:
-        console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
-    console.print(f"inputs sha256 {result.inputs_sha256}")
+        console.print("[yellow]" + _("note:") + f"[/yellow] {escape(_note(note, code))}", highlight=False)
+    console.print(_("inputs SHA-256: {sha256}").format(sha256=result.inputs_sha256))
     if json_out is not None:
         write_settlement_json(result, json_out)
         console.print(f"JSON: {json_out}")
     if html_out is not None:
         render_settlement_report(result, html_out, contract_name=loaded.name, client=loaded.client.name,
-                                 provider=loaded.provider.name)
+                                 provider=loaded.provider.name, lang=code,
+                                 notes=[_note(note, code) for note in result.notes])
         console.print(f"HTML: {html_out.resolve().as_uri()}")

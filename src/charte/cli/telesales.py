@@ -18,6 +18,7 @@ import typer
 
 from charte.cli.app import app
 from charte.cli.engine_options import EngineOption, SparkConfOption, SparkMasterOption, connect, engine_choice
+from charte.cli.language import LangOption, chosen_language
 
 if TYPE_CHECKING:
     from charte.telesales.audit import AuditSettings
@@ -141,6 +142,7 @@ def audit_command(
     engine: EngineOption = "duckdb",
     spark_master: SparkMasterOption = None,
     spark_conf: SparkConfOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Check every outbound attempt against the rules in force on its date.
 
@@ -180,7 +182,7 @@ def audit_command(
             result = audit_files(paths, settings, con=connect(choice))
             written = write_report(result, output, settings, "csv" if csv else "parquet") if output else []
             text = json.dumps(findings_payload(result, settings), indent=2, ensure_ascii=False) if as_json \
-                else render_text(result)
+                else render_text(result, lang=chosen_language(lang))
     except (AuditInputError, ContractInvalid, ValueError, OSError) as exc:
         raise _fail(str(exc)) from None
     except engine_errors() as exc:

@@ -10,14 +10,16 @@ from typing import Annotated
 import typer
 
 from charte.cli.app import app
+from charte.cli.language import LangOption, chosen_language, cli_gettext, problem_lines
 from charte.io.contract_yaml import Problem, check_contract_file, schema_text
 
 
-def _summary(problems: list[Problem], files: int) -> str:
+def _summary(problems: list[Problem], files: int, lang: str) -> str:
+    _ = cli_gettext(lang)
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
-    return (f"{files} contract file{'s' * (files != 1)} checked: {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)}")
+    return _("{files} contract file(s) checked: {errors} error(s), {warnings} warning(s)").format(
+        files=files, errors=errors, warnings=warnings)
 
 
 @app.command()
@@ -25,11 +27,15 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="contract YAML files", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="print the problems as JSON")] = False,
     on: Annotated[str | None, typer.Option(help="date for expiry checks (YYYY-MM-DD); today by default")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Check contract files and list every problem as `file:line: [code] message`.
 
-    Exit status 1 if any file has an error; warnings alone exit 0.
+    In French (--lang fr) each problem reads as a sentence, with its code and technical detail on the line under
+    it. Exit status 1 if any file has an error; warnings alone exit 0.
     """
+    code = chosen_language(lang)
+    _ = cli_gettext(code)
     try:
         day = date.fromisoformat(on) if on else date.today()
     except ValueError:
@@ -46,8 +52,11 @@ def validate(
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         for problem in problems:
-            typer.echo(f"{problem}{'' if problem.is_error else ' (warning)'}")
-        typer.echo(_summary(problems, len(files)), err=True)
+            first, *rest = problem_lines(f"{problem.file}:{problem.line}", problem.code, problem.message, code)
+            typer.echo(first + ("" if problem.is_error else " " + _("(warning)")))
+            for line in rest:
+                typer.echo(line)
+        typer.echo(_summary(problems, len(files), code), err=True)
     if any(p.is_error for p in problems):
         raise typer.Exit(1)
 

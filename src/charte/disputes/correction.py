@@ -27,7 +27,9 @@ from datetime import date
 from decimal import Decimal
 
 from charte.disputes.whatif import LineDifference, WhatIf
+from charte.domain import formats
 from charte.domain.contract import Contract
+from charte.domain.messages import gettext
 from charte.payments.invoice import (
     Invoice,
     InvoiceError,
@@ -39,18 +41,13 @@ from charte.payments.invoice import (
 from charte.settle.explain import explain
 
 
-def _eur(amount: Decimal, lang: str) -> str:
-    text = f"{amount:,.2f}"
-    return (text.replace(",", "\u202f").replace(".", ",") + "\u00a0€") if lang == "fr" else f"{text} EUR"
-
-
 def _words(diff: LineDifference, lang: str) -> str:
-    """What changed on the line, with the what-if line's own explanation when it has one."""
-    before, after = _eur(diff.issued_amount, lang), _eur(diff.proposed_amount, lang)
-    if lang == "fr":
-        head = f"« {diff.label} » ({diff.clause}) : {before} facturés, {after} après recalcul"
-    else:
-        head = f"'{diff.label}' ({diff.clause}): {before} invoiced, {after} once recomputed"
+    """What changed on the line (its designation, the amount invoiced and recomputed — the clause stays in the
+    document's reference column), then the what-if line's own explanation."""
+    _ = gettext(lang)
+    head = _("“{label}”: {before} invoiced, {after} once recomputed").format(
+        label=diff.label, before=formats.money(diff.issued_amount, lang), after=formats.money(diff.proposed_amount,
+                                                                                               lang))
     shown = diff.proposed if diff.proposed is not None else diff.issued
     assert shown is not None
     return f"{head}. {explain(shown, 'fr' if lang == 'fr' else 'en')}"
@@ -91,9 +88,9 @@ def correcting_document(contract: Contract, invoice: Invoice, result: WhatIf, is
     items = _items(result, -1 if credit else 1, invoice)
     ht, vat, ttc = totals((i.amount for i in items), rate)
     original = f"facture d'origine {invoice.number} du {invoice.issue_date.strftime('%d/%m/%Y')}"
-    notes = (f"{'Avoir partiel' if credit else 'Facture complémentaire'} — {original}",
-             f"{'Partial credit note' if credit else 'Supplementary invoice'} — original invoice {invoice.number} "
-             f"of {invoice.issue_date.isoformat()}")
+    # the document is French, as the invoice it corrects (one language per document); its lines' explanations
+    # keep both languages for the pages (explanation_fr, explanation_en)
+    notes = (f"{'Avoir partiel' if credit else 'Facture complémentaire'} — {original}",)
     payment = (replace(invoice.payment, due_date=issue_date) if credit else
                payment_conditions(contract.as_of(issue_date).payment_terms, issue_date,
                                   invoice.payment.recovery_indemnity))

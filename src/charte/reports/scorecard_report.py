@@ -1,4 +1,5 @@
-"""The charter scorecard's HTML page: each axis with its verdict and findings (French and English), small charts.
+"""The charter scorecard's HTML page, in one language (French by default, or English): each axis with its verdict
+and findings, small charts.
 
 Charts (inline SVG, :mod:`charte.reports.charts`): the months' actual volume against the reference
 forecast and its band (axis 1), each measured commitment's result against its target (axis 2), and
@@ -12,18 +13,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from charte.charter import Scorecard
 from charte.charter.findings import AXES
-from charte.domain.formats import money
+from charte.domain.formats import day, money
+from charte.domain.messages import N_, gettext
 from charte.reports.charts import bars_with_band, line_with_target
-
-VERDICT_WORDS = {"pass": ("conforme", "pass"), "warn": ("à surveiller", "warn"), "fail": ("non conforme", "fail"),
-                 "not_enough_data": ("données insuffisantes", "not enough data")}
-
 
 FLOOR_WORDS = {"agent": "salaire chargé", "supervision": "encadrement", "overheads": "frais de structure",
                "margin": "marge", "floor": "plancher / h prod.", "title": "plancher de coût",
@@ -109,21 +107,40 @@ def floor_chart(card: Scorecard, prices: list[tuple[str, float]], *, lang: str =
     return "".join(parts)
 
 
+#: Each verdict in words (the same messages as the web's scorecard).
+VERDICTS = {"pass": N_("pass"), "warn": N_("warn"), "fail": N_("fail"), "not_enough_data": N_("not enough data")}
+
+
 def render_scorecard_report(card: Scorecard, path: Path, *, band: tuple[float, float] | None = None,
-                            horizon: str | None = None) -> Path:
-    """Write the scorecard page to ``path`` and return it (``band``/``horizon``: the contract's, for the chart)."""
+                            horizon: str | None = None, lang: str = "fr") -> Path:
+    """Write the scorecard page in ``lang`` to ``path`` and return it (``band``/``horizon``: the contract's, for
+    the chart)."""
     env = Environment(loader=PackageLoader("charte.reports", "templates"), autoescape=select_autoescape())
+    _ = gettext(lang)
+    code: Literal["fr", "en"] = "en" if lang == "en" else "fr"
     axes: list[dict[str, Any]] = []
     for axis, (fr, en) in AXES.items():
         verdict = card.verdict(axis)
-        axes.append({"axis": axis, "fr": fr, "en": en, "verdict": verdict, "words": VERDICT_WORDS[verdict],
-                     "findings": [{"item": f.item, "verdict": f.verdict, "words": VERDICT_WORDS[f.verdict],
-                                   "fr": f.reason_fr, "en": f.reason_en, "reference": f.reference}
-                                  for f in card.of_axis(axis)]})
+        axes.append({"axis": axis, "name": fr if code == "fr" else en, "verdict": verdict,
+                     "title": _("Axis %s") % axis if axis != "2010" else _("2010 charter"),
+                     "words": _(VERDICTS[verdict]),
+                     "findings": [{"item": f.item, "verdict": f.verdict, "words": _(VERDICTS[f.verdict]),
+                                   "reason": f.reason(code), "reference": f.reference} for f in card.of_axis(axis)]})
+    chart_words = {"actual": _("actual volume"), "forecast": _("reference forecast"), "band": _("tolerance band"),
+                   "out": _("out of the band")}
     html = env.get_template("scorecard.html").render(
-        card=card, axes=axes, floor=card.floor.as_dict() if card.floor else None,
-        forecast_chart=forecast_chart(card, band, horizon), service_charts=service_charts(card),
-        floor_chart=floor_chart(card, floor_prices(card)),
+        _=_, lang=code, card=card, today=day(card.today, code), axes=axes,
+        floor=card.floor.as_dict() if card.floor else None,
+        forecast_chart=forecast_chart(card, band, horizon, lang=code, words=chart_words,
+                                      title=_("Actual volume and the %s forecast, per month") % (horizon or "")),
+        service_charts=service_charts(card, lang=code, title=_("%s per month") % "{commitment}",
+                                      words={"value": _("result"), "target": _("target"),
+                                             "miss": _("under the target")}),
+        floor_chart=floor_chart(card, floor_prices(card), lang=code, words={
+            "agent": _("loaded wage"), "supervision": _("supervision"), "overheads": _("overheads"),
+            "margin": _("margin"), "floor": _("floor per productive hour"),
+            "title": _("Price per productive hour against the responsible floor and its components"),
+            "per_hour": _("€ per hour")}),
     )
     path.write_text(html, encoding="utf-8")
     return path

@@ -40,7 +40,7 @@ CAST: tuple[tuple[str, str, str, str | None], ...] = (
     ("provider", "Relais Contact SAS", "provider", "987654324"),
     ("client", "Énergie Verte SA", "client", "123456782"),
     ("other_client", "Assurances Horizon SA", "client", "443219878"),
-    ("trade_body", "SP2C (fédération)", "trade_body", None),
+    ("trade_body", "SP2C", "trade_body", None),  # its kind, shown beside its name, says the rest
     ("mediator", "Médiation des entreprises", "mediator", None),
     ("admin", "Exploitation charte", "admin", None),
 )

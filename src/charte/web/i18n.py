@@ -37,7 +37,12 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 #: Where the messages are, for extraction (the mapping ``pybabel extract -F`` reads, as Python data).
-BABEL_MAPPING = [("web/templates/**.html", "jinja2"), ("web/**.py", "python")]
+BABEL_MAPPING = [("web/templates/**.html", "jinja2"), ("web/**.py", "python"),
+                 ("settle/explain.py", "python"), ("cli/**.py", "python"),  # issue 21: sentences, CLI
+                 ("disputes/correction.py", "python"), ("reports/settlement_report.py", "python"),
+                 ("reports/templates/settlement.html", "jinja2"),
+                 ("reports/templates/scorecard.html", "jinja2"), ("reports/scorecard_report.py", "python"),
+                 ("telesales/report.py", "python")]
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "HTTPException": (2,)}  # an HTTP error's detail is shown
 
 
