@@ -11,7 +11,10 @@ real cluster while ``charte import --engine spark`` runs, and look at the store 
   exactly as before (the same files with the same bytes, no lease held);
 * the **driver** (the ``charte import`` process itself) is killed with SIGKILL mid-job: nothing of
   the import is visible to readers, opening the store clears its debris, leaving the same files
-  with the same bytes as before, its lease is free, and running the import again succeeds.
+  with the same bytes as before, its lease is free, and running the import again succeeds;
+* the **worker** (and its executor) is killed mid-job, leaving the application no executor: Spark
+  would wait for one without end; ``spark.charte.jobTimeout`` makes charte cancel the job and fail
+  the command clearly, the store exactly as before. This test runs last: the cluster has no worker after it.
 
 The cluster is this module's own (a master and a worker from the pyspark distribution on loopback,
 as ``tests/spark_cluster.py`` starts them for the session): the tests kill its processes, which the
@@ -133,12 +136,13 @@ def _task_running(cluster: Any, app: str) -> bool:
                for log in (cluster.folder / "work" / app).glob("*/stderr"))
 
 
-def _import(cluster: Any, source: Path, mapping: Path, store: Path, log: Path) -> subprocess.Popen[bytes]:
+def _import(cluster: Any, source: Path, mapping: Path, store: Path, log: Path,
+            conf: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """``charte import … --engine spark`` as its own process (its own group: the driver and its JVM); its
     output goes to ``log`` (the report, JSON) and ``log`` + ``.err`` (messages, Spark's log)."""
     command = [sys.executable, "-m", "charte", "import", str(source), "-m", str(mapping), "--store", str(store),
                "--json", "--engine", "spark", "--spark-master", cluster.master_url]
-    for key, value in SPARK_CONF.items():
+    for key, value in {**SPARK_CONF, **(conf or {})}.items():
         command += ["--spark-conf", f"{key}={value}"]
     env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable}
     return subprocess.Popen(command, stdout=log.open("wb"), stderr=log.with_suffix(".err").open("wb"), env=env,
@@ -306,3 +310,31 @@ def test_the_driver_killed_mid_job_leaves_the_store_as_it_was_and_the_import_run
     assert again.report.to_dict() == expected_report
     assert _new_rows(store, imports_before).equals(expected_rows)
     assert {k: v for k, v in _snapshot(store).items() if k in before} == before
+
+
+def test_every_worker_lost_mid_job_the_import_times_out_clearly_and_stores_nothing(own_cluster: Any,
+                                                                                  tmp_path: Path) -> None:
+    from charte.io.facts_store import FactsStore
+
+    mapping, source = tmp_path / "dirty.yaml", tmp_path / "octobre.csv"
+    mapping.write_text(DIRTY_MAPPING, encoding="utf-8")
+    _contacts_csv(source, ROWS, seed=4)
+    store, before, imports_before = _store_with_an_earlier_import(tmp_path, mapping)
+
+    log, known = tmp_path / "import.log", _apps(own_cluster)
+    process = _import(own_cluster, source, mapping, store, log, {"spark.charte.jobTimeout": "30s"})
+    try:
+        _when_a_task_runs(own_cluster, process, known)
+        own_cluster.kill_worker()  # the worker and its executor: the application has none left, nor any to come
+        output, said = _finish(process, log)
+    finally:
+        if process.poll() is None:
+            _kill_group(process)
+    assert process.returncode == 1, said[-3000:]
+    said = " ".join(said.split())
+    assert "the spark engine failed, nothing stored: [spark_job_timeout] the quality rules on rows" in said, said
+    assert "did not finish within spark.charte.jobTimeout=30s" in said
+    assert "Traceback" not in said and not output.strip()
+    assert not _lease_held(store)
+    assert FactsStore(store).imports() == imports_before
+    assert _snapshot(store) == before

@@ -216,7 +216,9 @@ class RuleRun:
         if engines.engine_name(self.con) != "duckdb":
             sent = ibis.memtable(block)
             checked, found = self.narrow(sent)
-            out = self.con.to_pyarrow(checked.order_by("source_row"))
+            first, last = block["source_row"][0].as_py(), block["source_row"][-1].as_py()
+            out = engines.spark_to_pyarrow(self.con, checked.order_by("source_row"),
+                                           f"the quality rules on rows {first}–{last}")
             return self._with_texts(self.split(block, out, found), texts)
         checked, found = self.narrow(self._placeholder)
         if self._sql is None:
