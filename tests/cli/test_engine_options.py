@@ -3,6 +3,10 @@ the commands that do not time their jobs (checked before any engine starts: no S
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,3 +37,24 @@ def test_the_import_refuses_a_bad_timeout_and_kpi_refuses_any(tmp_path: Path) ->
     kpi = CliRunner().invoke(app, ["kpi", "--activity", "service", "--period", "2026-10", "--store", str(tmp_path),
                                    *spark, "--spark-conf", "spark.charte.jobTimeout=10min"])
     assert kpi.exit_code == 2 and "only charte import times its jobs out" in " ".join(kpi.output.split()), kpi.output
+
+
+@pytest.mark.spark
+def test_settings_spark_refuses_are_said_without_a_traceback(tmp_path: Path) -> None:
+    """Spark refuses a heartbeat check interval longer than the network timeout when its context starts."""
+    pytest.importorskip("pyspark", reason="pyspark is not installed (dev extra)")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark needs a Java runtime")
+    source = tmp_path / "x.csv"
+    source.write_text("a\n1\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "charte", "import", str(source), "-m", "anonymous-bank-1999",
+                           "--store", str(tmp_path / "store"), "--engine", "spark", "--spark-master", "local[1]",
+                           "--spark-conf", "spark.network.timeout=30s", "--spark-conf",
+                           "spark.network.timeoutInterval=60s"], check=False, capture_output=True, text=True,
+                          timeout=300,
+                          env={**os.environ, "SPARK_LOCAL_IP": "127.0.0.1"})
+    assert done.returncode == 2, done.stderr[-3000:]
+    assert "[spark_session_failed] no Spark session on local[1]'s master with these settings: " \
+           "java.lang.IllegalArgumentException: requirement failed: spark.network.timeoutInterval" in done.stderr
+    assert "Traceback" not in done.stderr  # Python's; Spark's own logger prints the JVM's stack as it refuses
+    assert not (tmp_path / "store").exists()

@@ -50,12 +50,17 @@ def engine_choice(engine: str, spark_master: str | None, spark_conf: list[str] |
 
 def connect(choice: EngineChoice) -> Any:
     """The engine's Ibis backend; exit 2 with the reason when it cannot be reached."""
-    from charte.measure.engines import EngineError, connect
+    from charte.measure.engines import EngineError, connect, engine_errors
 
     try:
         return connect(choice)
     except EngineError as exc:
         raise _refuse(str(exc)) from None
+    except engine_errors() as exc:  # Spark refused its settings (e.g. two timeouts that contradict) or its master
+        lines = [line.strip().removeprefix(": ") for line in str(exc).splitlines() if line.strip()]
+        said = next((line for line in lines if "Exception: " in line or "Error: " in line), lines[0] if lines else "")
+        raise _refuse(f"[spark_session_failed] no Spark session on {choice.spark_master or 'spark-submit'}'s "
+                      f"master with these settings: {said}") from None
 
 
 def _refuse(message: str) -> typer.Exit:
