@@ -252,6 +252,7 @@ def test_an_executor_killed_mid_job_is_replaced_or_the_import_fails_and_stores_n
 
     from charte.io.facts_store import FactsStore
 
+    after = _snapshot(store)  # as the command left it (opening a FactsStore would clear debris)
     assert not _lease_held(store)
     if process.returncode == 0:
         # recovered: a new executor ran the lost work, and the store holds exactly DuckDB's result besides
@@ -260,15 +261,16 @@ def test_an_executor_killed_mid_job_is_replaced_or_the_import_fails_and_stores_n
         assert len(relaunched) >= 2, f"the import ended without a new executor: {relaunched}"
         assert json.loads(output) == expected_report
         assert expected_report["rows_rejected"] > 0 and expected_report["rows_read"] == len(DIRTY_ROWS) - 1 + ROWS
-        after = _snapshot(store)
         assert {k: v for k, v in after.items() if k in before} == before
         assert _new_rows(store, imports_before).equals(expected_rows)
+        new = next(i for i in FactsStore(store).imports() if i not in imports_before)
+        assert set(after) - set(before) == {*FactsStore(store).manifest(new).files, f"imports/{new}.json"}
     else:
         # failed: the command says so, and the store is exactly as it was
         assert process.returncode == 1, said[-3000:]
         assert "the spark engine failed, nothing stored" in " ".join(said.split()), said[-3000:]
+        assert after == before
         assert FactsStore(store).imports() == imports_before
-        assert _snapshot(store) == before
 
 
 def test_the_driver_killed_mid_job_leaves_the_store_as_it_was_and_the_import_runs_again(own_cluster: Any,
@@ -335,6 +337,6 @@ def test_every_worker_lost_mid_job_the_import_times_out_clearly_and_stores_nothi
     assert "the spark engine failed, nothing stored: [spark_job_timeout] the quality rules on rows" in said, said
     assert "did not finish within spark.charte.jobTimeout=30s" in said
     assert "Traceback" not in said and not output.strip()
+    assert _snapshot(store) == before  # as the command left it, before any FactsStore clears debris
     assert not _lease_held(store)
     assert FactsStore(store).imports() == imports_before
-    assert _snapshot(store) == before
