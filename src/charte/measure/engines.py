@@ -51,9 +51,9 @@ SPARK_ALWAYS: dict[str, str] = {
 _LOOPBACK = re.compile(r"^(local(\[[0-9*]+(,[0-9]+)?\])?|spark://(127\.0\.0\.1|localhost)(:[0-9]+)?)$")
 _MASTER = re.compile(r"^(local(\[[0-9*]+(,[0-9]+)?\])?|spark://[^\s/]+(:[0-9]+)?(,[^\s/]+(:[0-9]+)?)*|yarn|"
                      r"k8s://\S+|mesos://\S+)$")
-#: charte's own Spark setting (``--spark-conf spark.charte.jobTimeout=10min``): how long the jobs of one step (an
-#: import's block of rows) may run before charte cancels them and fails the command. Spark itself waits without end
-#: for an executor when every worker is lost; unset, charte waits as Spark does.
+#: charte's own Spark setting (``--spark-conf spark.charte.jobTimeout=10min``): how long one step (an import's block
+#: of rows: sending them to the cluster and running its jobs) may take before charte cancels its jobs and fails the
+#: command. Spark itself waits without end for an executor when every worker is lost; unset, charte waits as Spark does.
 JOB_TIMEOUT = "spark.charte.jobTimeout"
 _DURATION = re.compile(r"^([0-9]+)(s|min|h)?$")
 _DURATION_UNIT = {None: 1, "s": 1, "min": 60, "h": 3600}
@@ -195,8 +195,9 @@ def connect(choice: EngineChoice | None = None) -> Any:
 
 
 def spark_to_pyarrow(con: Any, expr: ir.Expr, what: str) -> pa.Table:
-    """``expr``'s result from Spark (``what``: the step, for messages). With ``spark.charte.jobTimeout`` set, its
-    jobs run in a job group of their own, cancelled when they outlast it: :class:`EngineTimeoutError`."""
+    """``expr``'s result from Spark (``what``: the step, for messages). With ``spark.charte.jobTimeout`` set, the
+    step runs in a job group of its own, whose jobs are cancelled when the step outlasts it (counted from the call,
+    so the rows' sending counts): :class:`EngineTimeoutError`."""
     session = con._session
     limit = session.conf.get(JOB_TIMEOUT, None)
     if not limit:
@@ -219,8 +220,15 @@ def spark_to_pyarrow(con: Any, expr: ir.Expr, what: str) -> pa.Table:
     thread.start()
     thread.join(job_timeout_seconds(limit))
     if thread.is_alive():
-        session.sparkContext.cancelJobGroup(group)
-        thread.join(60)
+        # a job submitted after the deadline (the rows were still being sent) is cancelled too; a thread waiting
+        # outside any job is left behind after a few seconds (a daemon, gone when the command exits)
+        tracker = session.sparkContext.statusTracker()
+        for _ in range(20):
+            if set(tracker.getJobIdsForGroup(group)) & set(tracker.getActiveJobsIds()):
+                session.sparkContext.cancelJobGroup(group)
+            thread.join(0.5)
+            if not thread.is_alive():
+                break
         raise EngineTimeoutError(f"[spark_job_timeout] {what} did not finish within {JOB_TIMEOUT}={limit}; its jobs "
                                  "were cancelled (is any worker left? the master's page lists them)")
     if "error" in done:
