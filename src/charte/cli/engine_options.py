@@ -14,9 +14,9 @@ ENGINE_HELP = ("duckdb: in this process (the default) | spark: on a Spark cluste
 MASTER_HELP = ("the Spark master for --engine spark: spark://HOST:7077, yarn, k8s://https://HOST:PORT or local[N] "
                "(not needed when the command runs through spark-submit, whose master is used)")
 CONF_HELP = ("a Spark setting KEY=VALUE (repeat), e.g. spark.executor.memory=4g or spark.hadoop.fs.s3a.endpoint=…; "
-             "for charte import, charte's own spark.charte.jobTimeout=10min (or 90s, 2h) cancels a job still "
-             "running after that long (Spark waits without end when every worker is lost) and fails the import, "
-             "storing nothing")
+             "for charte import, charte's own spark.charte.jobTimeout=10min (or 90s, 2h): a block of rows not "
+             "checked within that time has its jobs cancelled and fails the import, storing nothing (Spark waits "
+             "without end when every worker is lost)")
 
 EngineOption = Annotated[str, typer.Option("--engine", help=ENGINE_HELP)]
 SparkMasterOption = Annotated[str | None, typer.Option("--spark-master", help=MASTER_HELP)]
