@@ -45,6 +45,7 @@ class SparkCluster:
     master: subprocess.Popen[bytes] | None = None
     worker: subprocess.Popen[bytes] | None = None
     workers_started: int = 0
+    master_opts: str = ""  # SPARK_MASTER_OPTS, e.g. "-Dspark.deploy.maxExecutorRetries=3"
 
     @property
     def master_url(self) -> str:
@@ -54,7 +55,7 @@ class SparkCluster:
         env = dict(os.environ)
         env.update({"SPARK_HOME": str(spark_home()), "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_DAEMON_MEMORY": "256m",
                     "SPARK_LOG_DIR": str(self.folder / "logs"), "SPARK_WORKER_DIR": str(self.folder / "work"),
-                    "PYSPARK_PYTHON": sys.executable})
+                    "PYSPARK_PYTHON": sys.executable, "SPARK_MASTER_OPTS": self.master_opts})
         return env
 
     def _launch(self, name: str, args: list[str], ready: str) -> subprocess.Popen[bytes]:

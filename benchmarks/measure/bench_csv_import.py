@@ -3,6 +3,9 @@
     .venv/bin/python benchmarks/measure/bench_csv_import.py --rows 10000000   # the figure
     .venv/bin/python benchmarks/measure/bench_csv_import.py --rows 200000     # a quick look
     .venv/bin/python benchmarks/measure/bench_csv_import.py --rows 200000 --row-path   # the reference path
+    # paired runs of two versions on one file (written once, then reused): the import alone, wall and CPU
+    PYTHONPATH=/path/to/other/worktree/src .venv/bin/python benchmarks/measure/bench_csv_import.py \
+        --rows 2000000 --csv /tmp/export-2m.csv
 
 Writes a cp1252, ';'-separated, decimal-comma, CRLF export with separate date and time
 columns and h:mm:ss waits (1 % dirty rows), imports it into a temporary facts store.
@@ -57,19 +60,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--row-path", action="store_true", help="row-by-row reference path instead of columnar")
+    parser.add_argument("--csv", type=Path, default=None,
+                        help="the export's path: written there once (--rows), reused as it is when it exists")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "export.csv"
-        write_csv(path, args.rows)
+        path = args.csv or Path(tmp) / "export.csv"
+        if not path.exists():
+            write_csv(path, args.rows)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
         t = time.perf_counter()
         result = import_file(path, parse_mapping(MAPPING), FactsStore(Path(tmp) / "facts"),
                              columnar=not args.row_path)
         seconds = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
         assert result.report is not None
         print(f"{'row-by-row' if args.row_path else 'columnar'} path: "
-              f"imported {args.rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) in {seconds:.1f} s: "
-              f"{args.rows / seconds:,.0f} rows/s; rejected {result.report.rows_rejected:,}")
+              f"imported {result.report.rows_read:,} rows ({path.stat().st_size / 1e6:.0f} MB) in {seconds:.1f} s "
+              f"(CPU {cpu:.1f} s): {result.report.rows_read / seconds:,.0f} rows/s; "
+              f"rejected {result.report.rows_rejected:,}")
         print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
               f"(before import {before:.0f} MB)")
 

@@ -95,7 +95,7 @@ def import_command(
     from charte.measure.engines import engine_errors
 
     console = Console(stderr=True)
-    choice = engine_choice(engine, spark_master, spark_conf)
+    choice = engine_choice(engine, spark_master, spark_conf, job_timeout=True)
     con = connect(choice) if choice.engine.value != "duckdb" else None
     try:
         chosen = load_mapping(mapping)

@@ -538,7 +538,7 @@ class SeenKeys:
             self.con.execute("SET preserve_insertion_order=false")
             self.con.execute("CREATE TABLE seen (key VARCHAR)")
 
-    def duplicates(self, rows: np.ndarray, keys: list[Any] | pa.Array) -> set[int]:
+    def duplicates(self, rows: np.ndarray, keys: list[Any] | pa.Array | pa.ChunkedArray) -> set[int]:
         """Row numbers (of ``rows``, in row order) whose key appeared in an earlier eligible row."""
         if self.kind != "contact_record":
             out = set()
@@ -547,7 +547,10 @@ class SeenKeys:
                     out.add(row)
                 self.keys.add(key)
             return out
-        batch = pa.table({"row": pa.array(rows, pa.int64()), "key": pa.array(keys, pa.string())})
+        if isinstance(keys, pa.ChunkedArray):  # pa.array would walk it value by value in Python
+            keys = keys.combine_chunks()
+        batch = pa.table({"row": pa.array(rows, pa.int64()), "key": keys.cast(pa.string()) if isinstance(
+            keys, pa.Array) else pa.array(keys, pa.string())})
         self.con.register("batch", batch)
         found = self.con.execute("SELECT b.row FROM batch b SEMI JOIN seen s ON s.key = b.key").fetchall()
         if self.con.execute("SELECT count(*) > count(DISTINCT key) FROM batch").fetchone() == (True,):

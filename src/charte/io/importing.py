@@ -234,7 +234,7 @@ def _checked(table: pa.Table, rules: RuleRun, schema: pa.Schema) -> tuple[pa.Tab
     if not table.num_rows:
         return table, {}
     corrected, found = rules.on_block(table)
-    return corrected.cast(schema), found
+    return (corrected if corrected.schema.equals(schema) else corrected.cast(schema)), found
 
 
 def _settle_reads(reads: list[_Read], mapping: Mapping, collector: _Collector, report: QualityReport,
@@ -251,7 +251,9 @@ def _settle_reads(reads: list[_Read], mapping: Mapping, collector: _Collector, r
     for read in reads:
         problems = read.problems
         if read.rec is not None:
-            problems = [*problems, *found.get(read.row, [])]
+            flagged = found.get(read.row)
+            if flagged:
+                problems = [*problems, *flagged]
             key = _dedup_key(mapping.kind, read.rec)
             if key in seen:
                 problems.append(csv_columnar.duplicate_issue(read.row, mapping.kind, key))
@@ -264,7 +266,9 @@ def _settle_reads(reads: list[_Read], mapping: Mapping, collector: _Collector, r
         else:
             report.add_row(problems)
             collector.set_aside(read.row, problems, read.raw)
-    if kept:
+    if len(kept) == corrected.num_rows:
+        collector.chunks.append(corrected)
+    elif kept:
         collector.chunks.append(corrected.take(pa.array(kept, pa.int64())))
 
 

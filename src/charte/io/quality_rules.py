@@ -152,6 +152,13 @@ def message(code: str, column: str | None, values: dict[str, Any], contact: bool
     raise ValueError(f"no message for rule {code!r}")
 
 
+def _holds_nul(chunk: pa.Array) -> bool:
+    """Whether the bytes behind a string array hold a NUL (a memchr over its data buffer: a NUL seen there may lie
+    outside the array's slice, so the values are then checked one by one; none there means none in the values)."""
+    data = chunk.buffers()[2]
+    return data is not None and b"\x00" in data.to_pybytes()
+
+
 class RuleRun:
     """The rules of one import, for tables of one schema: corrected rows and each row's issues."""
 
@@ -164,9 +171,9 @@ class RuleRun:
             schema), name=ibis.util.gen_name("block"))
         self._sql: str | None = None
 
-    def expression(self, t: ir.Table) -> tuple[ir.Table, list[Check]]:
-        """``t`` with its columns corrected, a bit mask of the checks each row fails (``_rule_flags``) and the
-        values of the failed checks' messages (``_v<check>_<name>``, null when the check passes)."""
+    def _columns(self, t: ir.Table) -> tuple[dict[str, ir.Value], list[Check]]:
+        """The corrected columns, the bit mask of the checks each row fails (``_rule_flags``) and the values of
+        the failed checks' messages (``_v<check>_<name>``, null when the check passes)."""
         if self.contact:
             fixed, found = contact_checks(t, self.con, set(self.mapped))
         else:
@@ -177,8 +184,18 @@ class RuleRun:
             flags = flags + ibis.cases((check.when, ibis.literal(1 << i, "int64")), else_=ibis.literal(0, "int64"))
             for key, value in check.values.items():
                 details[f"_v{i}_{key}"] = ibis.cases((check.when, value), else_=_null(value))
-        corrected = t.mutate(**fixed, **{FLAGS: flags}, **details)
-        return corrected, found
+        return {**fixed, FLAGS: flags, **details}, found
+
+    def expression(self, t: ir.Table) -> tuple[ir.Table, list[Check]]:
+        """``t`` with its columns corrected, ``_rule_flags`` and the messages' values (see :meth:`_columns`)."""
+        columns, found = self._columns(t)
+        return t.mutate(**columns), found
+
+    def narrow(self, t: ir.Table) -> tuple[ir.Table, list[Check]]:
+        """Only ``source_row``, the corrected columns, ``_rule_flags`` and the messages' values: what
+        :meth:`on_block` fetches (the block's other columns stay in this process, never copied by the engine)."""
+        columns, found = self._columns(t)
+        return t.select("source_row", **columns), found
 
     def rejecting_mask(self, found: Sequence[Check]) -> int:
         """Checks whose code rejects the row (a negative count, or a flag the mapping promotes)."""
@@ -198,19 +215,21 @@ class RuleRun:
         texts = self.text_issues(block)
         if engines.engine_name(self.con) != "duckdb":
             sent = ibis.memtable(block)
-            corrected, found = self.expression(sent)
-            out = self.con.to_pyarrow(corrected.order_by("source_row"))
-            return self._with_texts(self.split(out, found), texts)
-        corrected, found = self.expression(self._placeholder)
+            checked, found = self.narrow(sent)
+            first, last = block["source_row"][0].as_py(), block["source_row"][-1].as_py()
+            out = engines.spark_to_pyarrow(self.con, checked.order_by("source_row"),
+                                           f"the quality rules on rows {first}–{last}")
+            return self._with_texts(self.split(block, out, found), texts)
+        checked, found = self.narrow(self._placeholder)
         if self._sql is None:
-            self._sql = self.con.compile(corrected)
+            self._sql = self.con.compile(checked)
         raw = self.con.con
         raw.register(self._placeholder.get_name(), block)
         try:
             out = raw.sql(self._sql).to_arrow_table()
         finally:
             raw.unregister(self._placeholder.get_name())
-        return self._with_texts(self.split(out, found), texts)
+        return self._with_texts(self.split(block, out, found), texts)
 
     def text_issues(self, block: pa.Table) -> dict[int, list[Issue]]:
         """``nul_in_identifier`` per source row: text values holding a NUL byte
@@ -221,6 +240,8 @@ class RuleRun:
         for name in block.column_names:
             column = block[name]
             if name == "import_id" or not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+                continue
+            if not any(_holds_nul(chunk) for chunk in column.chunks):
                 continue
             hit = pc.fill_null(pc.match_substring(column, "\x00"), False)
             if not pc.any(hit).as_py():
@@ -238,13 +259,22 @@ class RuleRun:
             found[number] = [*problems, *found.get(number, [])]
         return table, found
 
-    def split(self, out: pa.Table, found: Sequence[Check]) -> tuple[pa.Table, dict[int, list[Issue]]]:
-        """Corrected rows (without the rule columns) and the issues of the rows that fail a check."""
+    def split(self, block: pa.Table, out: pa.Table, found: Sequence[Check]) -> tuple[pa.Table, dict[int, list[Issue]]]:
+        """``block`` with the corrected columns of ``out`` (the :meth:`narrow` result) put in place, and the
+        issues of the rows that fail a check."""
         import pyarrow.compute as pc
 
+        if not out["source_row"].equals(block["source_row"]):  # an engine is free to return rows in any order
+            out = out.take(pc.index_in(block["source_row"], out["source_row"]))
         extra = [n for n in out.column_names if n == FLAGS or n.startswith("_v")]
+        corrected = block
+        for name in out.column_names:
+            if name != "source_row" and name not in extra:
+                at = corrected.schema.get_field_index(name)
+                corrected = corrected.set_column(at, corrected.schema.field(at), out[name].cast(
+                    corrected.schema.field(at).type))
         flagged = out.filter(pc.not_equal(out[FLAGS], 0))
-        return out.drop_columns(extra), self.issues(flagged.select(["source_row", *extra]).to_pylist(), found)
+        return corrected, self.issues(flagged.select(["source_row", *extra]).to_pylist(), found)
 
     def issues(self, rows: list[dict[str, Any]], found: Sequence[Check]) -> dict[int, list[Issue]]:
         """Issues per source row, in the rules' order, from the flagged rows' bit masks and values."""

@@ -51,6 +51,12 @@ SPARK_ALWAYS: dict[str, str] = {
 _LOOPBACK = re.compile(r"^(local(\[[0-9*]+(,[0-9]+)?\])?|spark://(127\.0\.0\.1|localhost)(:[0-9]+)?)$")
 _MASTER = re.compile(r"^(local(\[[0-9*]+(,[0-9]+)?\])?|spark://[^\s/]+(:[0-9]+)?(,[^\s/]+(:[0-9]+)?)*|yarn|"
                      r"k8s://\S+|mesos://\S+)$")
+#: charte's own Spark setting (``--spark-conf spark.charte.jobTimeout=10min``): how long one step (an import's block
+#: of rows: sending them to the cluster and running its jobs) may take before charte cancels its jobs and fails the
+#: command. Spark itself waits without end for an executor when every worker is lost; unset, charte waits as Spark does.
+JOB_TIMEOUT = "spark.charte.jobTimeout"
+_DURATION = re.compile(r"^([0-9]+)(s|min|h)?$")
+_DURATION_UNIT = {None: 1, "s": 1, "min": 60, "h": 3600}
 #: URL schemes of object storage and distributed file systems (a path with one is not a local folder).
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
@@ -61,6 +67,21 @@ class EngineError(ValueError):
     def __init__(self, code: str, message: str) -> None:
         self.code = code
         super().__init__(f"[{code}] {message}")
+
+
+class EngineTimeoutError(RuntimeError):
+    """Spark jobs that ran longer than ``spark.charte.jobTimeout`` and were cancelled."""
+
+    code = "spark_job_timeout"
+
+
+def job_timeout_seconds(text: str) -> int:
+    """``90s``, ``10min``, ``2h`` (or a number of seconds) in seconds; :class:`EngineError` otherwise."""
+    found = _DURATION.match(text.strip())
+    if found is None or int(found[1]) == 0:
+        raise EngineError("bad_job_timeout", f"{JOB_TIMEOUT}={text!r}; expected a duration above zero such as 90s, "
+                                             "10min or 2h")
+    return int(found[1]) * _DURATION_UNIT[found[2]]
 
 
 class Engine(StrEnum):
@@ -82,6 +103,8 @@ class EngineChoice:
         if self.engine is Engine.DUCKDB and (self.spark_master or self.spark_conf):
             raise EngineError("spark_option_without_spark", "--spark-master is for --engine spark; the default "
                               "engine is DuckDB in this process")
+        if JOB_TIMEOUT in self.spark_conf:
+            job_timeout_seconds(self.spark_conf[JOB_TIMEOUT])
         if self.spark_master is not None and not _MASTER.match(self.spark_master):
             raise EngineError("bad_spark_master", f"--spark-master {self.spark_master!r}; expected spark://HOST:PORT, "
                               "yarn, k8s://https://HOST:PORT or local[N]")
@@ -169,6 +192,48 @@ def connect(choice: EngineChoice | None = None) -> Any:
     if choice.engine is Engine.DUCKDB:
         return duckdb_backend()
     return spark_backend(spark_session(choice.spark_master, choice.spark_conf))
+
+
+def spark_to_pyarrow(con: Any, expr: ir.Expr, what: str) -> pa.Table:
+    """``expr``'s result from Spark (``what``: the step, for messages). With ``spark.charte.jobTimeout`` set, the
+    step runs in a job group of its own, whose jobs are cancelled when the step outlasts it (counted from the call,
+    so the rows' sending counts): :class:`EngineTimeoutError`."""
+    session = con._session
+    limit = session.conf.get(JOB_TIMEOUT, None)
+    if not limit:
+        return con.to_pyarrow(expr)
+    import uuid
+
+    from pyspark import InheritableThread
+
+    group = f"charte-{uuid.uuid4().hex[:12]}"
+    done: dict[str, Any] = {}
+
+    def run() -> None:  # Spark's job groups are per thread: this one's jobs, and only they, can be cancelled
+        session.sparkContext.setJobGroup(group, what, interruptOnCancel=True)
+        try:
+            done["table"] = con.to_pyarrow(expr)
+        except BaseException as exc:  # re-raised in the caller's thread
+            done["error"] = exc
+
+    thread = InheritableThread(target=run, daemon=True)
+    thread.start()
+    thread.join(job_timeout_seconds(limit))
+    if thread.is_alive():
+        # a job submitted after the deadline (the rows were still being sent) is cancelled too; a thread waiting
+        # outside any job is left behind after a few seconds (a daemon, gone when the command exits)
+        tracker = session.sparkContext.statusTracker()
+        for _ in range(20):
+            if set(tracker.getJobIdsForGroup(group)) & set(tracker.getActiveJobsIds()):
+                session.sparkContext.cancelJobGroup(group)
+            thread.join(0.5)
+            if not thread.is_alive():
+                break
+        raise EngineTimeoutError(f"[spark_job_timeout] {what} did not finish within {JOB_TIMEOUT}={limit}; its jobs "
+                                 "were cancelled (is any worker left? the master's page lists them)")
+    if "error" in done:
+        raise done["error"]
+    return done["table"]
 
 
 def execute(con: Any, expr: ir.Expr) -> pa.Table:
@@ -391,7 +456,7 @@ def engine_errors() -> tuple[type[BaseException], ...]:
     """The exceptions an engine raises on a query it cannot run (a file it cannot read, a lost cluster)."""
     import duckdb
 
-    errors: list[type[BaseException]] = [duckdb.Error]
+    errors: list[type[BaseException]] = [duckdb.Error, EngineTimeoutError]
     try:
         from py4j.protocol import Py4JError  # type: ignore[import-untyped]
         from pyspark.errors import PySparkException
