@@ -34,7 +34,6 @@ T = TypeVar("T")
 class HeavySlots:
     def __init__(self, slots: int, wait_seconds: float) -> None:
         self._semaphore = threading.BoundedSemaphore(max(1, slots))
-        self.slots = max(1, slots)
         self.wait_seconds = wait_seconds
 
     @contextmanager
