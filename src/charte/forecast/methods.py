@@ -34,7 +34,6 @@ from datetime import date, timedelta
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import nbinom
 
 from charte.forecast.daily_level import DailyLevelSettings, fit_daily_level
 from charte.forecast.history import HistoryError, IntervalHistory
@@ -190,6 +189,8 @@ def _masked(shares: FloatArray, mask: NDArray[np.bool_]) -> FloatArray:
 def _count_interval(mean: FloatArray, dispersion: FloatArray, coverage: float) -> tuple[FloatArray, FloatArray]:
     """Central interval of a gamma–Poisson count: mean ``m``, variance ``m + m²·d`` (negative binomial
     with size ``1/d``), its bounds whole contacts (the distribution's quantiles); 0 when ``m`` is 0."""
+    from scipy.stats import nbinom  # seconds to import: only when an interval is drawn (issue 17, start-up)
+
     d = np.maximum(dispersion, 1e-9)
     size = 1.0 / d
     p = size / (size + np.maximum(mean, 1e-12))

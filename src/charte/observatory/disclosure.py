@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from scipy.optimize import linprog
 
 Atom = tuple[Hashable, ...]
 CellKey = tuple[str, ...]
@@ -144,6 +143,8 @@ class _Problem:
 
     def extreme(self, sign: int) -> tuple[float, np.ndarray | None]:
         """The minimum (sign +1) or maximum (sign −1) of the target and a point reaching it (None if unbounded)."""
+        from scipy.optimize import linprog  # a second to import: only when a table is checked (issue 17)
+
         result = linprog(sign * self.c, bounds=self.bounds, method="highs", **self.eq)
         if result.status == 3 and sign < 0:
             return float("inf"), None

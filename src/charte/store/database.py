@@ -7,12 +7,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -33,13 +34,35 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; in-memory SQLite shares one connection (StaticPool) so every session sees it."""
+@dataclass(frozen=True)
+class PoolSize:
+    """How many database connections one process keeps (``kept``), may open beyond them (``overflow``), and how
+    long a request waits for one when all are busy (``wait_seconds``; the web application then answers 503
+    with ``Retry-After``, never 500). :meth:`for_threads` sizes it for a thread pool."""
+
+    kept: int = 40
+    overflow: int = 48
+    wait_seconds: float = 60.0
+
+    @classmethod
+    def for_threads(cls, threads: int, wait_seconds: float = 60.0, spare: int = 8) -> PoolSize:
+        """A thread of the web server's pool holds at most two connections at once (its request's session, and
+        the register's or the ledger's own read or write transaction): ``threads`` kept and ``threads`` more on
+        demand, so no thread ever waits for another's connection; the few requests that hold a connection on
+        the event loop (uploads) get the ``spare`` ones."""
+        return cls(max(1, threads), max(1, threads) + spare, wait_seconds)
+
+
+def make_engine(url: str, pool: PoolSize | None = None) -> Engine:
+    """An engine for ``url``; in-memory SQLite shares one connection (StaticPool) so every session sees it;
+    a SQLite file or PostgreSQL keeps a pool sized by ``pool`` (:class:`PoolSize`)."""
     url = normalise_url(url)
+    pool = pool or PoolSize.for_threads(40)
+    sizing = {"pool_size": pool.kept, "max_overflow": pool.overflow, "pool_timeout": pool.wait_seconds}
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
-                               poolclass=StaticPool if memory else None)
+                               **({"poolclass": StaticPool} if memory else sizing))
 
         @event.listens_for(engine, "connect")
         def _foreign_keys(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -50,7 +73,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **sizing)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -100,8 +123,37 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
         command.downgrade(config, revision)
 
 
+_WROTE = "charte.wrote"
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions of ``engine`` that keep their objects after a commit and note whether their transaction wrote
+    (:func:`release_connection` needs to know)."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+
+    @event.listens_for(factory, "after_flush")
+    def _wrote(session: Session, _context: object) -> None:
+        session.info[_WROTE] = True
+
+    @event.listens_for(factory, "after_transaction_end")
+    def _ended(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:
+            session.info.pop(_WROTE, None)
+
+    return factory
+
+
+def release_connection(session: Session) -> bool:
+    """Give the session's connection back to the pool when its transaction only read (ended by a commit that
+    writes nothing: the objects read stay usable), so a thread about to wait — for a heavy-work slot — holds no
+    connection; ``False`` and nothing done when the transaction has changes, flushed or not, the caller has not
+    committed yet."""
+    if not session.in_transaction():
+        return True
+    if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+        return False
+    session.commit()
+    return True
 
 
 def is_memory_sqlite(engine: Engine) -> bool:

@@ -11,6 +11,7 @@ import secrets
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -36,7 +37,15 @@ from charte.store.sessions import SessionTimeouts
 #: (``CHARTE_SESSION_IDLE_SECONDS``, ``CHARTE_SESSION_MAX_SECONDS``: the web passes the application's own)
 SESSION_TIMEOUTS: Final = SessionTimeouts(timedelta(hours=2), timedelta(hours=12))
 REPORT_REASONS: Final = ("misleading", "illegal_pay", "discrimination", "other")
-_DUMMY = hash_password("charte: no such candidate")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the e-mail is unknown (same time as a wrong password); made at first use, not
+    at import (an Argon2 hash is a third of a second of every start-up)."""
+    return hash_password("charte: no such candidate")
+
+
 PARIS: Final = ZoneInfo("Europe/Paris")
 
 
@@ -80,7 +89,7 @@ def authenticate(db: Session, email: str, password: str) -> JobCandidateRow | No
     """The verified candidate with this e-mail and password, or ``None`` (the same work either way)."""
     row = find_by_email(db, email)
     if row is None:
-        verify_password(_DUMMY, password)
+        verify_password(_dummy_hash(), password)
         return None
     if not verify_password(row.password_hash, password) or row.email_verified_at is None:
         return None

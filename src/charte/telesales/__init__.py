@@ -10,22 +10,52 @@ the 2010 charter's commitment to stop automated prospecting dialers. Rules are d
 
 from __future__ import annotations
 
-from charte.telesales.attempts import AuditInputError
-from charte.telesales.audit import (
-    SCORECARD_VERDICT,
-    AuditResult,
-    AuditSettings,
-    DialModeShare,
-    Finding,
-    Verdict,
-    audit_files,
-    audit_table,
-    run_audit,
-    settings_for_policy,
-)
-from charte.telesales.bloctel import BloctelList, hash_number, load_bloctel_list, normalize_number, save_hashed_list
-from charte.telesales.consumer_zones import ConsumerZone, consumer_zone
-from charte.telesales.rules import RULES, Exemptions, Rule, RuleVersion
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from charte.telesales.attempts import AuditInputError
+    from charte.telesales.audit import (
+        SCORECARD_VERDICT,
+        AuditResult,
+        AuditSettings,
+        DialModeShare,
+        Finding,
+        Verdict,
+        audit_files,
+        audit_table,
+        run_audit,
+        settings_for_policy,
+    )
+    from charte.telesales.bloctel import (
+        BloctelList,
+        hash_number,
+        load_bloctel_list,
+        normalize_number,
+        save_hashed_list,
+    )
+    from charte.telesales.consumer_zones import ConsumerZone, consumer_zone
+    from charte.telesales.rules import RULES, Exemptions, Rule, RuleVersion
+
+# Each name is imported from its module when first used (PEP 562): the rules alone — which the 2010 charter's
+# scorecard and the web application read — do not load the audit's DuckDB/Ibis stack (seconds at start-up).
+_HOME = {
+    "AuditInputError": "attempts",
+    **dict.fromkeys(("SCORECARD_VERDICT", "AuditResult", "AuditSettings", "DialModeShare", "Finding", "Verdict",
+                     "audit_files", "audit_table", "run_audit", "settings_for_policy"), "audit"),
+    **dict.fromkeys(("BloctelList", "hash_number", "load_bloctel_list", "normalize_number", "save_hashed_list"),
+                    "bloctel"),
+    **dict.fromkeys(("ConsumerZone", "consumer_zone"), "consumer_zones"),
+    **dict.fromkeys(("RULES", "Exemptions", "Rule", "RuleVersion"), "rules"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'charte.telesales' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"charte.telesales.{module}"), name)
+
 
 __all__ = [
     "RULES", "SCORECARD_VERDICT", "AuditInputError", "AuditResult", "AuditSettings", "BloctelList", "ConsumerZone",

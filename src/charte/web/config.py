@@ -32,6 +32,9 @@ class WebSettings(BaseSettings):
       session ends after that long without a request, and that long after sign-in whatever the activity;
     - ``CHARTE_HEAVY_SLOTS`` (default 2): settlements, contract checks and exports run at most this many at
       once per worker, in threads beside the event loop, so sign-ins and pages never wait behind them;
+    - ``CHARTE_THREADS`` (default 40): the threads of a worker that run pages and heavy work; each worker keeps
+      that many database connections and may open as many again plus 8 (a thread uses at most two at once), so
+      a PostgreSQL server needs ``max_connections`` above workers × (2 × threads + 8);
     - ``CHARTE_API_TOKEN_DAYS`` (default 90): how long a new API token lives.
     """
 
@@ -49,6 +52,7 @@ class WebSettings(BaseSettings):
     session_max_seconds: int = 12 * 3600
     heavy_slots: int = 2
     heavy_wait_seconds: float = 60.0
+    threads: int = Field(default=40, ge=1)
     api_token_days: int = 90
     default_language: str = "fr"
 

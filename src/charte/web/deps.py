@@ -37,11 +37,17 @@ def get_settings(request: Request) -> WebSettings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """The request's database session, closed as soon as the route returns (``scope="function"``): before the
+    response is sent, so a download streamed to a slow client holds no database connection."""
     with request.app.state.sessions() as session:
-        yield session
+        request.state.db_session = session  # heavy() lets go of its connection before waiting for a slot
+        try:
+            yield session
+        finally:
+            request.state.db_session = None
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[WebSettings, Depends(get_settings)]
 
 

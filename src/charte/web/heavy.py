@@ -4,7 +4,8 @@ CPU work — reading a contract, settling a month, building an export — never 
 routes that do it are plain ``def`` functions (FastAPI runs them in its thread pool) or hand it to
 :func:`off_loop`. On top of that, :func:`heavy` lets at most ``CHARTE_HEAVY_SLOTS`` of them run at once
 per worker: the others wait (up to ``CHARTE_HEAVY_WAIT_SECONDS``, then 503 with ``Retry-After``), so
-a burst of settlements or exports never takes every thread and sign-ins and pages keep their own.
+a burst of settlements or exports never takes every thread and sign-ins and pages keep their own; a request
+waiting for a slot holds no database connection.
 
 :func:`download` answers with bytes built for this request only. A file shared between requests
 (the barometer was written to one path and streamed from it) is corrupted when two requests write it
@@ -21,7 +22,10 @@ from urllib.parse import quote
 
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+
+from charte.store.database import release_connection
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -33,10 +37,15 @@ class HeavySlots:
         self.wait_seconds = wait_seconds
 
     @contextmanager
-    def slot(self) -> Iterator[None]:
-        if not self._semaphore.acquire(timeout=self.wait_seconds):
-            raise HTTPException(503, "the server is busy with other settlements and exports; try again in a minute",
-                                headers={"Retry-After": "30"})
+    def slot(self, before_waiting: Callable[[], object] | None = None) -> Iterator[None]:
+        """Hold a slot for the block; when none is free, call ``before_waiting`` (which lets go of what the caller
+        must not hold while it waits: its database connection) and wait for one."""
+        if not self._semaphore.acquire(blocking=False):
+            if before_waiting is not None:
+                before_waiting()
+            if not self._semaphore.acquire(timeout=self.wait_seconds):
+                raise HTTPException(503, "the server is busy with other settlements and exports; try again in a "
+                                         "minute", headers={"Retry-After": "30"})
         try:
             yield
         finally:
@@ -45,9 +54,14 @@ class HeavySlots:
 
 @contextmanager
 def heavy(request: Request) -> Iterator[None]:
-    """Hold one of the worker's heavy-work slots for the block (call it from a thread, never the loop)."""
+    """Hold one of the worker's heavy-work slots for the block (call it from a thread, never the loop).
+
+    A request that has to wait for a slot first gives its database connection back to the pool when its
+    transaction only read (:func:`charte.store.database.release_connection`): a queue of settlements or exports
+    never holds the connections the pages need."""
     slots: HeavySlots = request.app.state.heavy
-    with slots.slot():
+    session: Session | None = getattr(request.state, "db_session", None)
+    with slots.slot(None if session is None else lambda: release_connection(session)):
         yield
 
 

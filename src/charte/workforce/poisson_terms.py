@@ -17,7 +17,6 @@ import math
 from typing import Final
 
 import numpy as np
-from scipy import special
 
 from charte.workforce.validation import FloatArray
 
@@ -28,6 +27,8 @@ _STIRLING_SMALL: Final = 15.0
 
 def _stirlerr(n: FloatArray) -> FloatArray:
     """log Γ(n+1) − (n+½)·log n + n − ½·log 2π, the Stirling remainder (small, for n > 0)."""
+    from scipy import special  # imported when used: ``charte staff`` never needs it for everyday queues
+
     out = np.empty_like(n)
     small = n <= _STIRLING_SMALL
     ns = n[small]
@@ -61,6 +62,8 @@ def _bd0(x: FloatArray, m: FloatArray) -> FloatArray:
 
 def log_poisson_term(n: FloatArray, a: FloatArray) -> FloatArray:
     """log(aⁿ·e⁻ᵃ/Γ(n+1)) for real n ≥ 0 and a > 0 (the Poisson probability of n, extended)."""
+    from scipy import special
+
     n, a = np.broadcast_arrays(np.asarray(n, dtype=np.float64), np.asarray(a, dtype=np.float64))
     out = np.empty(n.shape, dtype=np.float64)
     low = n < 1.0
@@ -92,6 +95,8 @@ def log_scaled_lower_gamma(s: FloatArray, x: FloatArray) -> FloatArray:
     G = ∫₀^∞ exp(x(1 − e⁻ᵛ) − s·v) dv is integrated by 64-node Gauss–Laguerre after
     v = w/(s − x), where the remaining factor exp(x(1 − e⁻ᵛ − v)) is smooth (~1e-14).
     """
+    from scipy import special
+
     s, x = np.broadcast_arrays(np.asarray(s, dtype=np.float64), np.asarray(x, dtype=np.float64))
     out = np.empty(s.shape, dtype=np.float64)
     zero = x == 0
