@@ -30,9 +30,10 @@ def number(value: Decimal | float | int | str, places: int = 2, lang: str = "fr"
                           decimal_quantization=True)
 
 
-def money(value: Decimal | str, lang: str = "fr", currency: str = "EUR") -> str:
-    """An amount in euros with cents (``1 234,56 €`` / ``€1,234.56``)."""
-    return format_currency(Decimal(str(value)), currency, locale=LOCALES[lang])
+def money(value: Decimal | str, lang: str = "fr", currency: str = "EUR", *, exact: bool = False) -> str:
+    """An amount in euros with cents (``1 234,56 €`` / ``€1,234.56``); ``exact``: a price's places beyond the cents
+    kept as they are (``29,123456 €``), never rounded."""
+    return format_currency(Decimal(str(value)), currency, locale=LOCALES[lang], decimal_quantization=not exact)
 
 
 def percent(ratio: Decimal | float | str, places: int = 1, lang: str = "fr") -> str:
@@ -44,6 +45,11 @@ def percent(ratio: Decimal | float | str, places: int = 1, lang: str = "fr") -> 
 def day(value: date, lang: str = "fr") -> str:
     """A date in words (``1 janvier 2027`` / ``1 January 2027``)."""
     return format_date(value, "d MMMM y", locale=LOCALES[lang])
+
+
+def month(year: int, month_number: int, lang: str = "fr") -> str:
+    """A month in words (``octobre 2026`` / ``October 2026``)."""
+    return format_date(date(year, month_number, 1), "LLLL y", locale=LOCALES[lang])
 
 
 def short_day(value: date, lang: str = "fr") -> str:

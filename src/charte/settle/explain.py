@@ -21,9 +21,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from babel.dates import format_date
-from babel.numbers import format_currency
-
 from charte.domain import formats
 from charte.domain.messages import N_, gettext
 from charte.domain.money import round_cents
@@ -56,7 +53,6 @@ PATIENCE = {"contract": N_("contract's patience"), "measured": N_("measured pati
             "default": N_("default patience")}
 CAPS = {"overall_malus": N_("Overall malus cap"), "overall_bonus": N_("Overall bonus cap"),
         "penalties": N_("Penalties cap (liability, axis 8)")}
-LOCALES = formats.LOCALES
 
 
 def _word(message: str, lang: Language) -> str:
@@ -104,12 +100,12 @@ def _pct(value: Any, lang: Language) -> str:
 
 def _eur(value: Any, lang: Language) -> str:
     """An amount or a price in euros, exact (at least the cents): ``29,123456 €`` / ``€29.123456``."""
-    return format_currency(Decimal(str(value)), "EUR", locale=LOCALES[lang], decimal_quantization=False)
+    return formats.money(Decimal(str(value)), lang, exact=True)
 
 
 def _money(value: Any, lang: Language) -> str:
     """An amount for reading, to the cent (half up)."""
-    return format_currency(round_cents(Decimal(str(value))), "EUR", locale=LOCALES[lang])
+    return formats.money(round_cents(Decimal(str(value))), lang)
 
 
 def _date(value: Any, lang: Language) -> str:
@@ -122,7 +118,7 @@ def _date(value: Any, lang: Language) -> str:
 def _month(value: Any, lang: Language) -> str:
     """``2026-10`` → ``octobre 2026`` / ``October 2026``."""
     year, month = map(int, str(value).split("-")[:2])
-    return format_date(date(year, month, 1), "LLLL y", locale=LOCALES[lang])
+    return formats.month(year, month, lang)
 
 
 def _formula(text: str, lang: Language) -> str:
