@@ -36,7 +36,7 @@ def demo(
 ) -> None:
     """Run a realistic month for the sample contract and write a report to open."""
     console = Console()
-    code: Language = "en" if chosen_language(lang) == "en" else "fr"
+    code: Language = chosen_language(lang)
     _ = cli_gettext(code)
     try:
         period = Month.parse(month)

@@ -16,7 +16,8 @@ from typing import Annotated
 
 import typer
 
-from charte.domain.messages import LANGUAGES, gettext
+from charte.domain.formats import Lang
+from charte.domain.messages import gettext
 
 LANG_HELP = ("Language of what is printed: fr or en. Default: the locale's (LC_ALL, LC_MESSAGES or LANG: en… "
              "gives English), French otherwise.")
@@ -25,12 +26,14 @@ LANG_HELP = ("Language of what is printed: fr or en. Default: the locale's (LC_A
 LangOption = Annotated[str | None, typer.Option("--lang", help=LANG_HELP, show_default=False)]
 
 
-def cli_language(value: str | None) -> str:
+def cli_language(value: str | None) -> Lang:
     """``value`` when given (``fr`` or ``en``, else :class:`ValueError`), else the locale's language."""
     if value is not None:
-        if value not in LANGUAGES:
-            raise ValueError(f"--lang {value!r}: expected fr or en")
-        return value
+        if value == "fr":
+            return "fr"
+        if value == "en":
+            return "en"
+        raise ValueError(f"--lang {value!r}: expected fr or en")
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         setting = os.environ.get(name, "")
         if setting:
@@ -38,7 +41,7 @@ def cli_language(value: str | None) -> str:
     return "fr"
 
 
-def chosen_language(value: str | None) -> str:
+def chosen_language(value: str | None) -> Lang:
     """:func:`cli_language`, or exit 2 with the reason (a command's ``--lang`` as given on its line)."""
     try:
         return cli_language(value)

@@ -142,7 +142,7 @@ def settle_command(
     except CalendarError as exc:
         console.print(f"--period: {exc}", markup=False)
         raise typer.Exit(2) from None
-    code: Language = "en" if chosen_language(lang) == "en" else "fr"
+    code: Language = chosen_language(lang)
     _ = cli_gettext(code)
     if register and (facts is not None or store is not None):
         console.print("give --register alone, or --facts FOLDER and/or --store DIR", markup=False)
