@@ -21,7 +21,7 @@ from tests.disputes.whatif_scenarios import (
     two_intervals,
     w1_issue,
 )
-from tests.settle.scenarios import at, row
+from tests.settle.scenarios import INDEXATION, at, row
 from tests.settle.scenarios import complete_rows as block_rows
 from tests.settle.scenarios import contract as plain_contract
 
@@ -39,17 +39,6 @@ from charte.disputes import (
 )
 from charte.domain.calendar import Month
 from charte.settle import IndexValue, interval_block, settle
-
-INDEXATION = """\
-indexation:
-  index: syntec
-  formula: "0.15 + 0.85 × I/I0"
-  base_month: 2025-08
-  anniversary: 01-01
-  lag_months: 3
-  floor: 0%
-  cap: 4%
-"""
 
 
 def _sums(result) -> None:  # type: ignore[no-untyped-def]

@@ -149,3 +149,31 @@ def facts(rows: Sequence[dict[str, Any]], *, forecasts: Sequence[ForecastSeries]
 
 
 NOVEMBER = Month(2026, 11)
+
+#: The Syntec revision clause several scenarios share (anniversary 1 January, 3-month lag, floor 0 %, cap 4 %).
+INDEXATION = """\
+indexation:
+  index: syntec
+  formula: "0.15 + 0.85 × I/I0"
+  base_month: 2025-08
+  anniversary: 01-01
+  lag_months: 3
+  floor: 0%
+  cap: 4%
+"""
+
+#: A back-office activity at a fixed monthly fee and the amendment that raises it from 17 December 2026.
+FIXED_FEE = """\
+  - id: tooling
+    function: support
+    channel: back_office
+    opening_hours: "Mo-Fr 09:00-17:00"
+    pricing: {per: fixed_monthly, amount: "2500.00"}
+amendments:
+  - id: avenant-3
+    effective: 2026-12-17
+    summary: "Reporting platform 3,100.00 a month from 17 December"
+    changes:
+      activities:
+        - {id: tooling, pricing: {per: fixed_monthly, amount: "3100.00"}}
+"""

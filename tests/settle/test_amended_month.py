@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from tests.settle.scenarios import NOVEMBER, complete_rows, contract, facts, row
+from tests.settle.scenarios import FIXED_FEE, NOVEMBER, complete_rows, contract, facts, row
 
 from charte.domain.calendar import Month
 from charte.settle import Facts, LineKind, SettlementError, Successes, interval_block, settle
@@ -39,21 +39,6 @@ def test_an_hourly_price_changed_on_the_16th_splits_the_month_by_measured_hours(
     assert result.total_excluding_vat == Decimal("940.00")
     assert "16/11" in second.label and "16/11–30/11" in second.label
 
-
-FIXED_FEE = """\
-  - id: tooling
-    function: support
-    channel: back_office
-    opening_hours: "Mo-Fr 09:00-17:00"
-    pricing: {per: fixed_monthly, amount: "2500.00"}
-amendments:
-  - id: avenant-3
-    effective: 2026-12-17
-    summary: "Reporting platform 3,100.00 a month from 17 December"
-    changes:
-      activities:
-        - {id: tooling, pricing: {per: fixed_monthly, amount: "3100.00"}}
-"""
 
 
 def test_a_fixed_monthly_fee_changed_mid_month_is_split_by_calendar_days():

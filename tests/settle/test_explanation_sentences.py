@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.settle.scenarios import NOVEMBER, at, contract, facts, row, sl_contract, w1
+from tests.settle.scenarios import FIXED_FEE, INDEXATION, NOVEMBER, at, contract, facts, row, sl_contract, w1
 
 from charte.domain.calendar import Month
 from charte.settle import ForecastSeries, Incident, IndexValue, LineKind, Successes, settle
@@ -19,17 +19,6 @@ from charte.settle.engine import lines_of
 from charte.settle.explain import explain
 
 NNBSP, NBSP = "\u202f", "\u00a0"  # French thousands separator, and the space before € and %
-
-INDEXATION = """\
-indexation:
-  index: syntec
-  formula: "0.15 + 0.85 × I/I0"
-  base_month: 2025-08
-  anniversary: 01-01
-  lag_months: 3
-  floor: 0%
-  cap: 4%
-"""
 
 
 def _fr(text: str) -> str:
@@ -109,21 +98,6 @@ def test_price_per_minute_of_handling():
           "300.00 billed minutes (18,000 seconds measured) × €0.62 — base price, no revision; "
           "calculation: 18,000 ÷ 60 × 0.62 = €186.00")
 
-
-FIXED_FEE = """\
-  - id: tooling
-    function: support
-    channel: back_office
-    opening_hours: "Mo-Fr 09:00-17:00"
-    pricing: {per: fixed_monthly, amount: "2500.00"}
-amendments:
-  - id: avenant-3
-    effective: 2026-12-17
-    summary: "Reporting platform 3,100.00 a month from 17 December"
-    changes:
-      activities:
-        - {id: tooling, pricing: {per: fixed_monthly, amount: "3100.00"}}
-"""
 
 
 def test_fixed_monthly_fee_whole_and_split_by_an_amendment():

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from tests.settle.scenarios import NOVEMBER, W1_BAND, at, contract, facts, row, sl_contract, w1
+from tests.settle.scenarios import INDEXATION, NOVEMBER, W1_BAND, at, contract, facts, row, sl_contract, w1
 from tests.workforce.workforce_reference import erlang_a_reference
 
 from charte.domain.calendar import Month
@@ -57,17 +57,6 @@ def test_no_top_up_inside_the_band():
     assert [line.kind for line in result.lines] == [LineKind.SERVICE]
     assert result.minimum_billing[0].periods_under == 0
 
-
-INDEXATION = """\
-indexation:
-  index: syntec
-  formula: "0.15 + 0.85 × I/I0"
-  base_month: 2025-08
-  anniversary: 01-01
-  lag_months: 3
-  floor: 0%
-  cap: 4%
-"""
 
 
 @pytest.mark.parametrize(("october_2026", "rounding", "unit_price", "amount", "bounded"), [
