@@ -212,6 +212,14 @@ def _rows(root: Path) -> pa.Table:
     return pa.concat_tables([pq.read_table(f) for f in files]).sort_by("source_row").drop_columns(["import_id"])
 
 
+def _october_csv(tmp_path: Path, seed: int) -> tuple[Path, Path]:
+    """The dirty mapping and the October file to import (``ROWS`` rows generated with ``seed``)."""
+    mapping, source = tmp_path / "dirty.yaml", tmp_path / "octobre.csv"
+    mapping.write_text(DIRTY_MAPPING, encoding="utf-8")
+    _contacts_csv(source, ROWS, seed=seed)
+    return mapping, source
+
+
 def _store_with_an_earlier_import(tmp_path: Path, mapping: Path) -> tuple[Path, dict[str, str], list[str]]:
     """A store holding one committed import (another file), its snapshot and its imports."""
     from charte.io.facts_store import FactsStore
@@ -233,9 +241,7 @@ def _lease_held(store: Path) -> bool:
 
 def test_an_executor_killed_mid_job_is_replaced_or_the_import_fails_and_stores_nothing(own_cluster: Any,
                                                                                         tmp_path: Path) -> None:
-    mapping, source = tmp_path / "dirty.yaml", tmp_path / "octobre.csv"
-    mapping.write_text(DIRTY_MAPPING, encoding="utf-8")
-    _contacts_csv(source, ROWS, seed=2)
+    mapping, source = _october_csv(tmp_path, seed=2)
     expected_rows, expected_report = _duckdb_result(source, mapping, tmp_path / "duckdb")
     store, before, imports_before = _store_with_an_earlier_import(tmp_path, mapping)
 
@@ -277,9 +283,7 @@ def test_the_driver_killed_mid_job_leaves_the_store_as_it_was_and_the_import_run
                                                                                        tmp_path: Path) -> None:
     from charte.io.facts_store import FactsStore, committed_files
 
-    mapping, source = tmp_path / "dirty.yaml", tmp_path / "octobre.csv"
-    mapping.write_text(DIRTY_MAPPING, encoding="utf-8")
-    _contacts_csv(source, ROWS, seed=3)
+    mapping, source = _october_csv(tmp_path, seed=3)
     store, before, imports_before = _store_with_an_earlier_import(tmp_path, mapping)
     files_before = committed_files(store, "contact_record")
 
@@ -318,9 +322,7 @@ def test_every_worker_lost_mid_job_the_import_times_out_clearly_and_stores_nothi
                                                                                   tmp_path: Path) -> None:
     from charte.io.facts_store import FactsStore
 
-    mapping, source = tmp_path / "dirty.yaml", tmp_path / "octobre.csv"
-    mapping.write_text(DIRTY_MAPPING, encoding="utf-8")
-    _contacts_csv(source, ROWS, seed=4)
+    mapping, source = _october_csv(tmp_path, seed=4)
     store, before, imports_before = _store_with_an_earlier_import(tmp_path, mapping)
 
     log, known = tmp_path / "import.log", _apps(own_cluster)
